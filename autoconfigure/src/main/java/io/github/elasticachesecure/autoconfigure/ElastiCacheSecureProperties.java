@@ -1,0 +1,272 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+
+import io.lettuce.core.SslVerifyMode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for the secured ElastiCache connection ({@code elasticache.secure.*}).
+ *
+ * @see ElastiCacheSecureAutoConfiguration
+ */
+@ConfigurationProperties("elasticache.secure")
+public class ElastiCacheSecureProperties {
+
+	/**
+	 * Endpoint of the cache as host:port (port defaults to 6379), e.g. the primary or configuration endpoint of a
+	 * replication group, or the endpoint of a serverless cache.
+	 */
+	private @Nullable String endpoint;
+
+	/**
+	 * Whether the endpoint is a cluster-mode endpoint. When unset, derived from the host name: "clustercfg." and
+	 * serverless endpoints are cluster mode.
+	 */
+	private @Nullable Boolean clusterMode;
+
+	private final Auth auth = new Auth();
+
+	private final Tls tls = new Tls();
+
+	private final Guard guard = new Guard();
+
+	private final Iam iam = new Iam();
+
+	public @Nullable String getEndpoint() {
+		return this.endpoint;
+	}
+
+	public void setEndpoint(@Nullable String endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	public @Nullable Boolean getClusterMode() {
+		return this.clusterMode;
+	}
+
+	public void setClusterMode(@Nullable Boolean clusterMode) {
+		this.clusterMode = clusterMode;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Tls getTls() {
+		return this.tls;
+	}
+
+	public Guard getGuard() {
+		return this.guard;
+	}
+
+	public Iam getIam() {
+		return this.iam;
+	}
+
+	/**
+	 * How the client authenticates.
+	 */
+	public enum AuthMode {
+
+		/**
+		 * AUTH with a Redis ACL user and its password (or the ElastiCache AUTH token).
+		 */
+		PASSWORD,
+
+		/**
+		 * AUTH with a SigV4-presigned IAM token, refreshed ahead of expiry.
+		 */
+		IAM
+
+	}
+
+	public static class Auth {
+
+		/**
+		 * Authentication mode.
+		 */
+		private AuthMode mode = AuthMode.PASSWORD;
+
+		/**
+		 * Redis ACL user name; for IAM the IAM-enabled user id (user name and user id must be identical). Optional
+		 * for the "default" user in password mode.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password of the ACL user, or the ElastiCache AUTH token. Never logged.
+		 */
+		private @Nullable String password;
+
+		public AuthMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(AuthMode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		@Override
+		public String toString() {
+			return "Auth{mode=" + this.mode + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? "******" : "null") + "}";
+		}
+
+	}
+
+	public static class Tls {
+
+		/**
+		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies the server, for a
+		 * private CA. Without it the JDK's default trust store is used, to which ElastiCache's certificates chain.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * How the server certificate is verified. FULL checks the chain and the host name. CA (chain only) and NONE
+		 * are explicit opt-ins that are logged as a warning at every start and reported by the startup guard.
+		 */
+		private SslVerifyMode verifyMode = SslVerifyMode.FULL;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public SslVerifyMode getVerifyMode() {
+			return this.verifyMode;
+		}
+
+		public void setVerifyMode(SslVerifyMode verifyMode) {
+			this.verifyMode = verifyMode;
+		}
+
+	}
+
+	public static class Guard {
+
+		/**
+		 * Upper bound for the TLS probe of each endpoint at startup (TCP connect plus TLS handshake).
+		 */
+		private Duration probeTimeout = Duration.ofSeconds(3);
+
+		/**
+		 * Whether an endpoint that cannot be reached at startup stops the application. By default it is logged as a
+		 * warning, so an application can start while the cache is briefly unavailable.
+		 */
+		private boolean failOnUnreachable;
+
+		public Duration getProbeTimeout() {
+			return this.probeTimeout;
+		}
+
+		public void setProbeTimeout(Duration probeTimeout) {
+			this.probeTimeout = probeTimeout;
+		}
+
+		public boolean isFailOnUnreachable() {
+			return this.failOnUnreachable;
+		}
+
+		public void setFailOnUnreachable(boolean failOnUnreachable) {
+			this.failOnUnreachable = failOnUnreachable;
+		}
+
+	}
+
+	public static class Iam {
+
+		/**
+		 * Replication group id or serverless cache name the token is signed for (not the endpoint DNS name). When
+		 * unset, derived from the endpoint host name when it follows ElastiCache's naming.
+		 */
+		private @Nullable String cacheName;
+
+		/**
+		 * AWS region of the cache. When unset, derived from the endpoint host name or the AWS region provider chain.
+		 */
+		private @Nullable String region;
+
+		/**
+		 * Whether the cache is a serverless cache (the token then carries ResourceType=ServerlessCache). When unset,
+		 * derived from the endpoint host name.
+		 */
+		private @Nullable Boolean serverless;
+
+		/**
+		 * AWS profile to take credentials from, instead of the default credentials chain.
+		 */
+		private @Nullable String profile;
+
+		/**
+		 * How often a fresh token is signed and pushed into live connections. At most 14 minutes, as a token is
+		 * valid for 15.
+		 */
+		private Duration refreshInterval = Duration.ofMinutes(5);
+
+		public @Nullable String getCacheName() {
+			return this.cacheName;
+		}
+
+		public void setCacheName(@Nullable String cacheName) {
+			this.cacheName = cacheName;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+		public @Nullable Boolean getServerless() {
+			return this.serverless;
+		}
+
+		public void setServerless(@Nullable Boolean serverless) {
+			this.serverless = serverless;
+		}
+
+		public @Nullable String getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(@Nullable String profile) {
+			this.profile = profile;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Health reporting for the secured ElastiCache connection.
+ */
+@NullMarked
+package io.github.elasticachesecure.health;
+
+import org.jspecify.annotations.NullMarked;
