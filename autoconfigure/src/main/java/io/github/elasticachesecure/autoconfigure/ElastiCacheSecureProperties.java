@@ -80,7 +80,12 @@ public class ElastiCacheSecureProperties {
 		/**
 		 * AUTH with a SigV4-presigned IAM token, refreshed ahead of expiry.
 		 */
-		IAM
+		IAM,
+
+		/**
+		 * No AUTH, for a cache without access control. An explicit opt-in, logged as a warning at every start.
+		 */
+		NONE
 
 	}
 

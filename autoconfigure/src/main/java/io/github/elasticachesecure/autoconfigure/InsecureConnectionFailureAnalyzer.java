@@ -1,0 +1,32 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.guard.InsecureConnectionException;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Reports an {@link InsecureConnectionException} from the startup guard.
+ */
+class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<InsecureConnectionException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, InsecureConnectionException cause) {
+		String description = cause.getMessage() + ". The ElastiCache secure starter refuses to start with it.";
+		String action = switch (cause.getReason()) {
+			case PLAINTEXT -> "Connect through 'elasticache.secure.endpoint' (that connection always uses TLS), "
+					+ "or enable TLS on the factory '" + cause.getBeanName()
+					+ "' (LettuceClientConfiguration.builder().useSsl()). Remove 'spring.data.redis.url=redis://...' "
+					+ "and 'spring.data.redis.ssl.enabled=false'. Plaintext connections cannot be allowed.";
+			case VERIFICATION_DISABLED -> "Verify certificates fully: use SslVerifyMode.FULL on the factory '"
+					+ cause.getBeanName() + "' and trust a private CA through 'elasticache.secure.tls.bundle'. "
+					+ "Only if you accept the risk, opt in explicitly with 'elasticache.secure.tls.verify-mode=CA' "
+					+ "(no host-name check) or 'NONE' (no check at all).";
+			case UNSUPPORTED_FACTORY -> "Use a LettuceConnectionFactory for '" + cause.getBeanName()
+					+ "' (the starter's own, configured by 'elasticache.secure.*', or one you build with useSsl()), "
+					+ "so its TLS settings can be verified.";
+		};
+		return new FailureAnalysis(description, action, cause);
+	}
+
+}

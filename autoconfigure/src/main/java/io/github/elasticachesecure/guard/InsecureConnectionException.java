@@ -1,0 +1,62 @@
+package io.github.elasticachesecure.guard;
+
+/**
+ * Thrown by the {@link RedisConnectionGuard} when a connection factory is configured to talk to Redis insecurely.
+ */
+public class InsecureConnectionException extends RuntimeException {
+
+	private final String beanName;
+
+	private final Reason reason;
+
+	/**
+	 * Create an exception.
+	 * @param beanName the name of the offending connection factory bean
+	 * @param reason why the factory is insecure
+	 * @param message a secret-free description
+	 */
+	public InsecureConnectionException(String beanName, Reason reason, String message) {
+		super(message);
+		this.beanName = beanName;
+		this.reason = reason;
+	}
+
+	/**
+	 * Return the name of the offending connection factory bean.
+	 * @return the bean name
+	 */
+	public String getBeanName() {
+		return this.beanName;
+	}
+
+	/**
+	 * Return why the factory is insecure.
+	 * @return the reason
+	 */
+	public Reason getReason() {
+		return this.reason;
+	}
+
+	/**
+	 * Why a connection factory was refused.
+	 */
+	public enum Reason {
+
+		/**
+		 * The factory does not use TLS.
+		 */
+		PLAINTEXT,
+
+		/**
+		 * The factory verifies the server certificate less than allowed.
+		 */
+		VERIFICATION_DISABLED,
+
+		/**
+		 * The factory is of a type whose TLS settings the guard cannot read.
+		 */
+		UNSUPPORTED_FACTORY
+
+	}
+
+}

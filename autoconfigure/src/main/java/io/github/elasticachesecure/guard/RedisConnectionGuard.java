@@ -1,0 +1,175 @@
+package io.github.elasticachesecure.guard;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsProbeOutcome;
+import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with less certificate
+ * verification than allowed, or to an endpoint whose TLS the {@link TlsEndpointProbe} cannot confirm.
+ * <p>
+ * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
+ * starter's, and it probes with the factory's own trust material.
+ */
+public final class RedisConnectionGuard {
+
+	private static final Log logger = LogFactory.getLog(RedisConnectionGuard.class);
+
+	private final SslVerifyMode allowedVerifyMode;
+
+	private final boolean failOnUnreachable;
+
+	private final TlsEndpointProbe probe;
+
+	/**
+	 * Create a guard.
+	 * @param allowedVerifyMode the weakest verification a factory may use ({@code FULL} unless the application
+	 * explicitly opted into less)
+	 * @param failOnUnreachable whether an endpoint that cannot be reached is a failure rather than a warning
+	 * @param probe the probe for endpoints
+	 */
+	public RedisConnectionGuard(SslVerifyMode allowedVerifyMode, boolean failOnUnreachable, TlsEndpointProbe probe) {
+		this.allowedVerifyMode = allowedVerifyMode;
+		this.failOnUnreachable = failOnUnreachable;
+		this.probe = probe;
+	}
+
+	/**
+	 * Check every given factory; the first insecure one fails the check.
+	 * @param factories the factories by bean name
+	 * @return the probe results of all endpoints, for reporting
+	 * @throws InsecureConnectionException when a factory is configured insecurely
+	 * @throws EndpointVerificationException when an endpoint fails the TLS probe
+	 */
+	public List<TlsProbeResult> check(Map<String, RedisConnectionFactory> factories) {
+		List<TlsProbeResult> results = new ArrayList<>();
+		factories.forEach((beanName, factory) -> results.addAll(check(beanName, factory)));
+		return results;
+	}
+
+	/**
+	 * Check one factory.
+	 * @param beanName the bean name, for reports
+	 * @param factory the factory
+	 * @return the probe results of its endpoints
+	 */
+	public List<TlsProbeResult> check(String beanName, RedisConnectionFactory factory) {
+		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+			throw new InsecureConnectionException(beanName, Reason.UNSUPPORTED_FACTORY, "RedisConnectionFactory '"
+					+ beanName + "' is a " + factory.getClass().getName() + ", whose TLS settings cannot be verified");
+		}
+		LettuceClientConfiguration configuration = lettuce.getClientConfiguration();
+		if (lettuce.getSocketConfiguration() != null || !configuration.isUseSsl()) {
+			throw new InsecureConnectionException(beanName, Reason.PLAINTEXT,
+					"RedisConnectionFactory '" + beanName + "' connects to " + describeEndpoints(lettuce)
+							+ " without TLS");
+		}
+		SslVerifyMode verifyMode = configuration.getVerifyMode();
+		if (strength(verifyMode) < strength(this.allowedVerifyMode)) {
+			throw new InsecureConnectionException(beanName, Reason.VERIFICATION_DISABLED,
+					"RedisConnectionFactory '" + beanName + "' verifies server certificates with mode " + verifyMode
+							+ ", weaker than the allowed " + this.allowedVerifyMode);
+		}
+		if (verifyMode != SslVerifyMode.FULL) {
+			logger.warn("RedisConnectionFactory '" + beanName + "' verifies server certificates with mode "
+					+ verifyMode + " (explicit opt-in): " + ((verifyMode == SslVerifyMode.NONE)
+							? "any certificate is accepted, so the connection is open to interception"
+							: "host names are not checked"));
+		}
+		SSLContext sslContext = sslContext(beanName, configuration);
+		List<TlsProbeResult> results = new ArrayList<>();
+		for (RedisNode node : endpoints(lettuce)) {
+			TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
+					verifyMode);
+			report(beanName, result);
+			results.add(result);
+		}
+		return results;
+	}
+
+	private void report(String beanName, TlsProbeResult result) {
+		if (result.isSecure()) {
+			if (logger.isInfoEnabled()) {
+				logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint() + " speaks "
+						+ result.protocol() + " (" + result.cipherSuite() + ")"
+						+ ((result.certificate() != null) ? ", certificate '" + result.certificate().subject()
+								+ "' issued by '" + result.certificate().issuer() + "'" : ""));
+			}
+			return;
+		}
+		if (result.outcome() == TlsProbeOutcome.UNREACHABLE && !this.failOnUnreachable) {
+			logger.warn("RedisConnectionFactory '" + beanName + "': " + result.endpoint()
+					+ " could not be reached at startup, so its TLS could not be checked: " + result.detail());
+			return;
+		}
+		throw new EndpointVerificationException(beanName, result);
+	}
+
+	private static SSLContext sslContext(String beanName, LettuceClientConfiguration configuration) {
+		SslOptions sslOptions = configuration.getClientOptions()
+			.map(ClientOptions::getSslOptions)
+			.orElseGet(SslOptions::create);
+		try {
+			// The JDK provider yields a javax SSLContext with the factory's own trust material.
+			SslContext context = sslOptions.mutate().jdkSslProvider().build().createSslContextBuilder().build();
+			return ((JdkSslContext) context).context();
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException(
+					"RedisConnectionFactory '" + beanName + "': its TLS trust material cannot be loaded", ex);
+		}
+	}
+
+	private static List<RedisNode> endpoints(LettuceConnectionFactory factory) {
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			return List.copyOf(cluster.getClusterNodes());
+		}
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		if (sentinel != null) {
+			return List.copyOf(sentinel.getSentinels());
+		}
+		RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
+		return List.of(new RedisNode(standalone.getHostName(), standalone.getPort()));
+	}
+
+	private static String describeEndpoints(LettuceConnectionFactory factory) {
+		if (factory.getSocketConfiguration() != null) {
+			return "the Unix socket " + factory.getSocketConfiguration().getSocket();
+		}
+		return String.join(", ", endpoints(factory).stream().map(RedisNode::asString).toList());
+	}
+
+	private static int strength(SslVerifyMode mode) {
+		return switch (mode) {
+			case NONE -> 0;
+			case CA -> 1;
+			case FULL -> 2;
+		};
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.github.elasticachesecure.tls;
+
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What a server certificate says about itself, for reports: never trust material on its own.
+ *
+ * @param subject the subject distinguished name
+ * @param issuer the issuer distinguished name
+ * @param subjectAlternativeNames the DNS names and IP addresses the certificate is valid for
+ * @param notAfter the end of the validity period
+ */
+public record PeerCertificate(String subject, String issuer, List<String> subjectAlternativeNames, Instant notAfter) {
+
+	private static final int SAN_DNS_NAME = 2;
+
+	private static final int SAN_IP_ADDRESS = 7;
+
+	/**
+	 * Describe the given certificate.
+	 * @param certificate the certificate
+	 * @return its description
+	 */
+	public static PeerCertificate of(X509Certificate certificate) {
+		return new PeerCertificate(certificate.getSubjectX500Principal().getName(),
+				certificate.getIssuerX500Principal().getName(), subjectAlternativeNames(certificate),
+				certificate.getNotAfter().toInstant());
+	}
+
+	private static List<String> subjectAlternativeNames(X509Certificate certificate) {
+		try {
+			Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
+			List<String> names = new ArrayList<>();
+			if (entries != null) {
+				for (List<?> entry : entries) {
+					Object type = entry.get(0);
+					if (type instanceof Integer kind && (kind == SAN_DNS_NAME || kind == SAN_IP_ADDRESS)) {
+						names.add(String.valueOf(entry.get(1)));
+					}
+				}
+			}
+			return List.copyOf(names);
+		}
+		catch (CertificateParsingException ex) {
+			return List.of();
+		}
+	}
+
+}

@@ -1,0 +1,213 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.elasticachesecure.guard.InsecureConnectionException;
+import io.github.elasticachesecure.guard.RedisConnectionGuard;
+import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions and back-off of {@link ElastiCacheSecureAutoConfiguration}. The endpoints here are closed loopback
+ * ports: the guard's probe finds them unreachable, which is a warning by default.
+ */
+class ElastiCacheSecureAutoConfigurationTests {
+
+	private static final String CLOSED_ENDPOINT = "elasticache.secure.endpoint=localhost:1";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+		.withPropertyValues("elasticache.secure.guard.probe-timeout=500ms");
+
+	@Test
+	void withoutEndpointOnlyTheGuardIsConfigured() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisConnectionGuard.class);
+				assertThat(context).doesNotHaveBean(ElastiCacheConnectionDetails.class);
+			});
+	}
+
+	@Test
+	void withoutEndpointBootsPlaintextDefaultFactoryIsRefused() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(StartupFailures.find(context, InsecureConnectionException.class)).hasMessageContaining("'redisConnectionFactory' connects to localhost:6379 without TLS");
+		});
+	}
+
+	@Test
+	void endpointGivesTlsFactoryWithFullVerificationAndKeepsBootSettings() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.username=app",
+					"elasticache.secure.auth.password=app-secret", "spring.data.redis.timeout=7s",
+					"spring.data.redis.client-name=orders", "spring.data.redis.database=3",
+					"spring.data.redis.connect-timeout=2s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ElastiCacheConnectionDetails details = context.getBean(ElastiCacheConnectionDetails.class);
+				assertThat(details.getStandalone().getHost()).isEqualTo("localhost");
+				assertThat(details.getStandalone().getPort()).isEqualTo(1);
+				assertThat(details.getStandalone().getDatabase()).isEqualTo(3);
+				assertThat(details.toString()).doesNotContain("app-secret");
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration().isUseSsl()).isTrue();
+				assertThat(factory.getClientConfiguration().getVerifyMode()).isEqualTo(SslVerifyMode.FULL);
+				assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(factory.getClientConfiguration().getClientName()).contains("orders");
+				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow()
+					.getSocketOptions()
+					.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+				RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
+				assertThat(standalone.getUsername()).isEqualTo("app");
+				assertThat(standalone.getDatabase()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void clusterModeIsDerivedFromConfigurationEndpointName() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=clustercfg.localhost:1",
+					"elasticache.secure.auth.password=secret")
+			.run((context) -> {
+				ElastiCacheConnectionDetails details = context.getBean(ElastiCacheConnectionDetails.class);
+				assertThat(details.isClusterMode()).isTrue();
+				assertThat(details.getStandalone()).isNull();
+				assertThat(details.getCluster().getNodes()).singleElement()
+					.satisfies((node) -> assertThat(node.port()).isEqualTo(1));
+			});
+	}
+
+	@Test
+	void clusterModeFactoryGetsClusterClientOptionsWithTopologyRefresh() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.cluster-mode=true",
+					"elasticache.secure.auth.password=secret", "spring.data.redis.connect-timeout=2s")
+			.run((context) -> {
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClusterConfiguration()).isNotNull();
+				ClusterClientOptions options = (ClusterClientOptions) factory.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow();
+				assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+				assertThat(options.getSslOptions()).isNotNull();
+				assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+			});
+	}
+
+	@Test
+	void backsOffFromUserConnectionDetails() {
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret")
+			.withBean("userDetails", DataRedisConnectionDetails.class, () -> new DataRedisConnectionDetails() {
+				@Override
+				public Standalone getStandalone() {
+					return Standalone.of("localhost", 2);
+				}
+
+				@Override
+				public org.springframework.boot.ssl.SslBundle getSslBundle() {
+					return org.springframework.boot.ssl.SslBundle.systemDefault();
+				}
+			})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ElastiCacheConnectionDetails.class);
+				assertThat(context.getBean(LettuceConnectionFactory.class).getPort()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void backsOffFromUserGuard() {
+		RedisConnectionGuard userGuard = new RedisConnectionGuard(SslVerifyMode.FULL, false,
+				new TlsEndpointProbe(Duration.ofMillis(200)));
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret")
+			.withBean(RedisConnectionGuard.class, () -> userGuard)
+			.run((context) -> assertThat(context.getBean(RedisConnectionGuard.class)).isSameAs(userGuard));
+	}
+
+	@Test
+	void missingPasswordIsRefused() {
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT)
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("no password is set")
+				.extracting("property")
+				.isEqualTo("elasticache.secure.auth.password"));
+	}
+
+	@Test
+	void authModeNoneIsAnExplicitOptIn() {
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ElastiCacheConnectionDetails.class).getPassword()).isNull();
+			});
+	}
+
+	@Test
+	void unknownSslBundleIsRefused() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
+					"elasticache.secure.tls.bundle=missing")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("'missing'")
+				.extracting("property")
+				.isEqualTo("elasticache.secure.tls.bundle"));
+	}
+
+	@Test
+	void invalidEndpointIsRefused() {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=rediss://cache:6379")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("has a URL scheme"));
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=cache:99999")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("invalid port '99999'"));
+	}
+
+	@Test
+	void contradictingSpringDataRedisSettingsAreRefusedNamingBothProperties() {
+		assertConflict("spring.data.redis.url=redis://other:6379", "spring.data.redis.url",
+				"elasticache.secure.endpoint");
+		assertConflict("spring.data.redis.host=other", "spring.data.redis.host", "elasticache.secure.endpoint");
+		assertConflict("spring.data.redis.port=6380", "spring.data.redis.port", "elasticache.secure.endpoint");
+		assertConflict("spring.data.redis.ssl.enabled=false", "spring.data.redis.ssl.enabled",
+				"elasticache.secure.endpoint");
+		assertConflict("spring.data.redis.cluster.nodes[0]=other:6379", "spring.data.redis.cluster.nodes",
+				"elasticache.secure.endpoint");
+		assertConflict("spring.data.redis.password=other-secret", "spring.data.redis.password",
+				"elasticache.secure.auth.password");
+		assertConflict("spring.data.redis.ssl.bundle=other", "spring.data.redis.ssl.bundle",
+				"elasticache.secure.tls.bundle");
+	}
+
+	@Test
+	void agreeingSpringDataRedisSettingsAreAccepted() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
+					"spring.data.redis.host=localhost", "spring.data.redis.port=1", "spring.data.redis.ssl.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	private void assertConflict(String property, String springProperty, String ownProperty) {
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret", property)
+			.run((context) -> {
+				assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class)).hasMessageContaining(springProperty)
+					.hasMessageContaining(ownProperty)
+					.hasMessageNotContaining("secret");
+			});
+	}
+
+}
