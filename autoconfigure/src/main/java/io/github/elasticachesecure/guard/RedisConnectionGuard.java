@@ -19,8 +19,10 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
@@ -30,7 +32,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with less certificate
- * verification than allowed, or to an endpoint whose TLS the {@link TlsEndpointProbe} cannot confirm.
+ * verification than allowed, or to an endpoint whose TLS the {@link TlsEndpointProbe} cannot confirm. A factory whose
+ * endpoints passed is used once (a PING), so that rejected credentials are reported at startup.
  * <p>
  * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
  * starter's, and it probes with the factory's own trust material.
@@ -108,7 +111,50 @@ public final class RedisConnectionGuard {
 			report(beanName, result);
 			results.add(result);
 		}
+		if (results.stream().allMatch(TlsProbeResult::isSecure)) {
+			checkAuthentication(beanName, lettuce);
+		}
 		return results;
+	}
+
+	/**
+	 * Use the factory once, so that rejected credentials stop the start with a clear report instead of failing the
+	 * first request. Other failures are left to the application's own error handling.
+	 */
+	private static void checkAuthentication(String beanName, LettuceConnectionFactory factory) {
+		try (RedisConnection connection = factory.getConnection()) {
+			connection.ping();
+		}
+		catch (RuntimeException ex) {
+			String reply = authenticationError(ex);
+			if (reply != null) {
+				throw new AuthenticationRejectedException(beanName, username(factory), reply);
+			}
+			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + ex.getMessage());
+		}
+	}
+
+	private static @Nullable String authenticationError(Throwable ex) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
+					|| message.startsWith("NOPERM"))) {
+				return message;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable String username(LettuceConnectionFactory factory) {
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			return cluster.getUsername();
+		}
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		return (sentinel != null) ? sentinel.getDataNodeUsername() : factory.getStandaloneConfiguration().getUsername();
 	}
 
 	private void report(String beanName, TlsProbeResult result) {

@@ -1,0 +1,40 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties.AuthMode;
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.Environment;
+
+/**
+ * Reports an {@link AuthenticationRejectedException}, with the action that fits the configured authentication mode.
+ */
+class AuthenticationRejectedFailureAnalyzer extends AbstractFailureAnalyzer<AuthenticationRejectedException> {
+
+	private final Environment environment;
+
+	AuthenticationRejectedFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, AuthenticationRejectedException cause) {
+		AuthMode mode = this.environment.getProperty("elasticache.secure.auth.mode", AuthMode.class,
+				AuthMode.PASSWORD);
+		String action = switch (mode) {
+			case IAM -> "Check that the ElastiCache user 'elasticache.secure.auth.username' exists with "
+					+ "authentication mode IAM (user name and user id identical) and belongs to the cache's user "
+					+ "group, that 'elasticache.secure.iam.cache-name' and 'elasticache.secure.iam.region' name the "
+					+ "cache, and that the IAM policy of the application's role allows 'elasticache:Connect' on both "
+					+ "the cache ARN and the user ARN.";
+			case PASSWORD -> "Check 'elasticache.secure.auth.username' and 'elasticache.secure.auth.password': the "
+					+ "user must exist, be enabled ('on') and be allowed the commands the application uses. For the "
+					+ "ElastiCache AUTH token of the default user, leave the username unset.";
+			case NONE -> "The server requires authentication: set 'elasticache.secure.auth.mode' to 'password' or "
+					+ "'iam' with its credentials.";
+		};
+		return new FailureAnalysis(cause.getMessage() + ".", action, cause);
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.TestPki;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Context runners wired to a real test server: the starter, Boot's Redis support, and an SSL bundle "test" that
+ * trusts the test bed's CA.
+ */
+final class RedisTestContexts {
+
+	static final String USER = "app";
+
+	static final String PASSWORD = "app-Secret-7c1f9a";
+
+	private RedisTestContexts() {
+	}
+
+	static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
+					SslAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withPropertyValues("spring.ssl.bundle.pem.test.truststore.certificate=file:"
+					+ TestPki.get().trustedCa().certificatePem(), "elasticache.secure.guard.probe-timeout=1s");
+	}
+
+	static ApplicationContextRunner securedBy(RedisServerExtension redis) {
+		return runner().withPropertyValues("elasticache.secure.endpoint=" + redis.host() + ":" + redis.port(),
+				"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + USER,
+				"elasticache.secure.auth.password=" + PASSWORD);
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.test.StepVerifier;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The secured connection carries real traffic: templates and Spring Cache over TLS, authenticated as an ACL user.
+ */
+class SecureConnectionIntegrationTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls()
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+	@Test
+	void stringRedisTemplateWritesAndReadsOverTlsAsTheAclUser() {
+		RedisTestContexts.securedBy(redis).run((context) -> {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			template.opsForValue().set("greeting", "hello over TLS");
+			assertThat(template.opsForValue().get("greeting")).isEqualTo("hello over TLS");
+			assertThat(redis.adminCommand("CLIENT", "LIST")).contains("user=" + RedisTestContexts.USER);
+		});
+	}
+
+	@Test
+	void reactiveTemplateWritesAndReadsOverTls() {
+		RedisTestContexts.securedBy(redis).run((context) -> {
+			ReactiveStringRedisTemplate template = context.getBean(ReactiveStringRedisTemplate.class);
+			StepVerifier.create(template.opsForValue().set("reactive", "yes").then(template.opsForValue().get("reactive")))
+				.expectNext("yes")
+				.expectComplete()
+				.verify(Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
+	void springCacheStoresInTheSecuredRedis() {
+		RedisTestContexts.securedBy(redis)
+			.withUserConfiguration(CachingConfiguration.class)
+			.withPropertyValues("spring.cache.type=redis")
+			.run((context) -> {
+				Cache cache = context.getBean(CacheManager.class).getCache("lookups");
+				cache.put("answer", "42");
+				assertThat(cache.get("answer").get()).isEqualTo("42");
+				assertThat(context.getBean(StringRedisTemplate.class).keys("lookups::*")).isNotEmpty();
+			});
+	}
+
+	@Test
+	void springDataRedisPoolAndClientSettingsKeepWorking() {
+		RedisTestContexts.securedBy(redis)
+			.withPropertyValues("spring.data.redis.client-name=orders-service", "spring.data.redis.database=2")
+			.run((context) -> {
+				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				template.opsForValue().set("in-db-2", "x");
+				assertThat(redis.adminCommand("CLIENT", "LIST")).contains("name=orders-service")
+					.contains("db=2");
+			});
+	}
+
+	@Test
+	void wrongPasswordStopsTheStartWithAClearReport() {
+		RedisTestContexts.securedBy(redis)
+			.withPropertyValues("elasticache.secure.auth.password=not-the-password")
+			.run((context) -> {
+				AuthenticationRejectedException failure = StartupFailures.find(context,
+						AuthenticationRejectedException.class);
+				assertThat(failure).hasMessageContaining("rejected the credentials of user 'app'")
+					.hasMessageContaining("WRONGPASS")
+					.hasMessageNotContaining("not-the-password");
+				FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(new StandardEnvironment())
+					.analyze(failure);
+				assertThat(analysis.getAction()).contains("elasticache.secure.auth.password")
+					.contains("elasticache.secure.auth.username");
+			});
+	}
+
+	@Test
+	void withoutCommonsPoolTheSharedConnectionIsUsed() {
+		RedisTestContexts.securedBy(redis)
+			.withClassLoader(new FilteredClassLoader("org.apache.commons.pool2"))
+			.run((context) -> assertThat(context.getBean(StringRedisTemplate.class).hasKey("nothing")).isFalse());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class CachingConfiguration {
+
+	}
+
+}
