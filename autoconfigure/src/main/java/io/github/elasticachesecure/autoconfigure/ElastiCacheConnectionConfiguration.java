@@ -19,8 +19,10 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.util.ClassUtils;
 
 /**
  * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own Lettuce configuration from the
@@ -28,7 +30,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("elasticache.secure.endpoint")
+@Import(ElastiCacheIamConfiguration.class)
 class ElastiCacheConnectionConfiguration {
+
+	private static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheConnectionConfiguration.class);
 
@@ -60,9 +65,17 @@ class ElastiCacheConnectionConfiguration {
 				yield new ElastiCacheConnectionDetails(endpoint, clusterMode, database, null, null,
 						sslBundle(properties, sslBundles));
 			}
-			case IAM -> throw new ElastiCacheConfigurationException("elasticache.secure.auth.mode",
-					"IAM authentication is not available in this version of the ElastiCache secure starter.",
-					"Set 'elasticache.secure.auth.mode=password' with 'elasticache.secure.auth.password'.");
+			case IAM -> {
+				if (!ClassUtils.isPresent(AWS_SIGNER_CLASS, getClass().getClassLoader())) {
+					throw new ElastiCacheConfigurationException("elasticache.secure.auth.mode",
+							"IAM authentication needs the AWS SDK's signer, which is not on the classpath.",
+							"Depend on elasticache-secure-spring-boot-starter (it brings software.amazon.awssdk:auth, "
+									+ "http-auth-aws and regions), or add those three artifacts.");
+				}
+				// The token is the password: the IAM credentials provider supplies it to every connection.
+				yield new ElastiCacheConnectionDetails(endpoint, clusterMode, database, auth.getUsername(), null,
+						sslBundle(properties, sslBundles));
+			}
 		};
 	}
 

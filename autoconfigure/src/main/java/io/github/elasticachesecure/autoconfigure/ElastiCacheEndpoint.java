@@ -85,6 +85,26 @@ record ElastiCacheEndpoint(String host, int port) {
 		return this.host.toLowerCase(Locale.ROOT).contains(".serverless.");
 	}
 
+	/**
+	 * The cache name (replication group id or serverless cache name) that ElastiCache puts in its endpoint names:
+	 * {@code master.<id>.…}, {@code replica.<id>.…}, {@code clustercfg.<id>.…}, and {@code <name>-<suffix>.serverless.…}.
+	 * @return the cache name, or {@code null} for a host name of another form (a node endpoint, a CNAME, an address)
+	 */
+	@Nullable String cacheName() {
+		String[] labels = this.host.toLowerCase(Locale.ROOT).split("\\.");
+		if (!this.host.toLowerCase(Locale.ROOT).endsWith(".amazonaws.com") || labels.length < 4) {
+			return null;
+		}
+		if (isServerlessHostName()) {
+			int suffix = labels[0].lastIndexOf('-');
+			return (suffix > 0) ? labels[0].substring(0, suffix) : null;
+		}
+		return switch (labels[0]) {
+			case "master", "replica", "clustercfg" -> labels[1];
+			default -> null;
+		};
+	}
+
 	@Override
 	public String toString() {
 		return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]:" + this.port : this.host + ":" + this.port;

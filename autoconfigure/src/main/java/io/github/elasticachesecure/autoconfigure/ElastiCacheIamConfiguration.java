@@ -1,0 +1,216 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
+import io.github.elasticachesecure.iam.IamSetting;
+import io.github.elasticachesecure.iam.InvalidIamSettingException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
+
+/**
+ * IAM authentication: a token provider that signs ahead of expiry, handed to Lettuce as streaming credentials so that
+ * every new token re-authenticates live connections.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({ AwsV4HttpSigner.class, Region.class })
+@ConditionalOnProperty(name = "elasticache.secure.auth.mode", havingValue = "iam")
+class ElastiCacheIamConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheIamConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
+	AwsCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
+		// The default chain: environment, system properties, web identity (IRSA), profile, container, instance.
+		// Closed with the context (Spring infers close()).
+		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
+			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider) {
+		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
+		ElastiCacheSecureProperties.Iam iam = properties.getIam();
+		try {
+			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(iam, endpoint),
+					userId(properties), region(iam, regionProvider), serverless(iam, endpoint));
+			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
+					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
+					+ ", new token every " + iam.getRefreshInterval());
+			return ElastiCacheIamCredentialsProvider.builder(generator, credentialsProvider)
+				.refreshInterval(iam.getRefreshInterval())
+				.build();
+		}
+		catch (InvalidIamSettingException ex) {
+			String property = property(ex.getSetting());
+			throw new ElastiCacheConfigurationException(property,
+					"The property '" + property + "' is invalid for IAM authentication: " + ex.getReason() + ".",
+					"Correct '" + property + "'" + hint(ex.getSetting()), ex);
+		}
+	}
+
+	@Bean
+	LettuceClientConfigurationBuilderCustomizer elastiCacheIamClientConfigurationCustomizer(
+			ElastiCacheIamCredentialsProvider credentialsProvider) {
+		RedisCredentialsProviderFactory factory = new RedisCredentialsProviderFactory() {
+			@Override
+			public ElastiCacheIamCredentialsProvider createCredentialsProvider(
+					org.springframework.data.redis.connection.RedisConfiguration configuration) {
+				return credentialsProvider;
+			}
+		};
+		return (builder) -> {
+			builder.redisCredentialsProviderFactory(factory);
+			ClientOptions options = builder.build().getClientOptions().orElse(null);
+			if (options != null && options.getConfiguredProtocolVersion() == ProtocolVersion.RESP2) {
+				logger.warn("IAM authentication with RESP2: Lettuce cannot re-authenticate pub/sub connections on "
+						+ "RESP2, so ElastiCache closes them 12 hours after they connected; use RESP3 (the default)");
+			}
+		};
+	}
+
+	@Bean
+	LettuceClientOptionsBuilderCustomizer elastiCacheIamClientOptionsCustomizer() {
+		// Every new token is pushed into live connections with AUTH: ElastiCache drops IAM connections after 12 h.
+		return (builder) -> builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
+	}
+
+	@Bean
+	RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
+			ElastiCacheIamCredentialsProvider credentialsProvider) {
+		return new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider);
+	}
+
+	private static String cacheName(ElastiCacheSecureProperties.Iam iam, ElastiCacheEndpoint endpoint) {
+		if (iam.getCacheName() != null) {
+			return iam.getCacheName();
+		}
+		String derived = endpoint.cacheName();
+		if (derived == null) {
+			throw new ElastiCacheConfigurationException("elasticache.secure.iam.cache-name",
+					"IAM authentication needs the cache name, which cannot be derived from the endpoint '" + endpoint
+							+ "'.",
+					"Set 'elasticache.secure.iam.cache-name' to the replication group id or serverless cache name.");
+		}
+		logger.info("elasticache.secure.iam.cache-name derived from the endpoint host name: " + derived);
+		return derived;
+	}
+
+	private static boolean serverless(ElastiCacheSecureProperties.Iam iam, ElastiCacheEndpoint endpoint) {
+		return (iam.getServerless() != null) ? iam.getServerless() : endpoint.isServerlessHostName();
+	}
+
+	private static String userId(ElastiCacheSecureProperties properties) {
+		String username = properties.getAuth().getUsername();
+		if (username == null || username.isBlank()) {
+			throw new ElastiCacheConfigurationException("elasticache.secure.auth.username",
+					"IAM authentication (elasticache.secure.auth.mode=iam) needs the IAM-enabled user id.",
+					"Set 'elasticache.secure.auth.username' to the ElastiCache user id (for IAM users it equals the "
+							+ "user name).");
+		}
+		return username;
+	}
+
+	private static String region(ElastiCacheSecureProperties.Iam iam,
+			ObjectProvider<AwsRegionProvider> regionProvider) {
+		if (iam.getRegion() != null) {
+			return iam.getRegion();
+		}
+		AwsRegionProvider provider = regionProvider.getIfAvailable(DefaultAwsRegionProviderChain::new);
+		try {
+			String region = provider.getRegion().id();
+			logger.info("elasticache.secure.iam.region taken from the AWS region provider chain: " + region);
+			return region;
+		}
+		catch (RuntimeException ex) {
+			throw new ElastiCacheConfigurationException("elasticache.secure.iam.region",
+					"IAM authentication needs the cache's AWS region, and none is configured: " + ex.getMessage(),
+					"Set 'elasticache.secure.iam.region' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
+		}
+	}
+
+	private static String property(IamSetting setting) {
+		return switch (setting) {
+			case CACHE_NAME -> "elasticache.secure.iam.cache-name";
+			case USER_ID -> "elasticache.secure.auth.username";
+			case REGION -> "elasticache.secure.iam.region";
+			case REFRESH_INTERVAL -> "elasticache.secure.iam.refresh-interval";
+		};
+	}
+
+	private static String hint(IamSetting setting) {
+		return switch (setting) {
+			case CACHE_NAME -> " to the replication group id or serverless cache name (not the endpoint host name).";
+			case USER_ID -> " to the ElastiCache user id; IAM-enabled users have identical user name and user id.";
+			case REGION -> " to the cache's AWS region, e.g. us-east-1.";
+			case REFRESH_INTERVAL -> " to at most 14 minutes (a token is valid for 15); the default is 5 minutes.";
+		};
+	}
+
+	/**
+	 * Signs a fresh token as soon as the server rejects one on a live connection (a failed re-authentication or a
+	 * reconnect refused with WRONGPASS), so that the next attempt does not reuse the rejected token.
+	 */
+	static final class RejectedTokenRefresher implements DisposableBean {
+
+		private final @Nullable Disposable subscription;
+
+		RejectedTokenRefresher(@Nullable ClientResources clientResources,
+				ElastiCacheIamCredentialsProvider credentialsProvider) {
+			this.subscription = (clientResources != null) ? clientResources.eventBus().get().subscribe((event) -> {
+				Throwable cause = (event instanceof ReconnectFailedEvent failed) ? failed.getCause()
+						: (event instanceof ReauthenticationFailedEvent failed) ? failed.getCause() : null;
+				if (cause != null && isRejection(cause)) {
+					credentialsProvider.refreshNow();
+				}
+			}) : null;
+		}
+
+		private static boolean isRejection(Throwable ex) {
+			for (Throwable current = ex; current != null; current = current.getCause()) {
+				String message = current.getMessage();
+				if (message != null && (message.contains("WRONGPASS") || message.contains("NOAUTH"))) {
+					return true;
+				}
+				if (current.getCause() == current) {
+					break;
+				}
+			}
+			return false;
+		}
+
+		@Override
+		public void destroy() {
+			if (this.subscription != null) {
+				this.subscription.dispose();
+			}
+		}
+
+	}
+
+}
