@@ -124,7 +124,11 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * @throws IllegalStateException naming what to install or set when nothing usable is found
 	 */
 	public static Path findServerBinary() {
-		String configured = System.getenv(BINARY_ENV);
+		return findServerBinary(System.getenv());
+	}
+
+	static Path findServerBinary(Map<String, String> environment) {
+		String configured = environment.get(BINARY_ENV);
 		if (configured != null && !configured.isBlank()) {
 			Path path = Path.of(configured.trim());
 			if (Files.isRegularFile(path) && Files.isExecutable(path)) {
@@ -133,7 +137,7 @@ public final class RedisServerProcess implements AutoCloseable {
 			throw new IllegalStateException(BINARY_ENV + " is set to '" + configured
 					+ "', which is not an executable file. Point it at a TLS-enabled redis-server (7.0+) or valkey-server binary, or unset it to use the PATH.");
 		}
-		String pathVariable = Objects.requireNonNullElse(System.getenv("PATH"), "");
+		String pathVariable = Objects.requireNonNullElse(environment.get("PATH"), "");
 		for (String name : List.of("redis-server", "valkey-server")) {
 			for (String entry : pathVariable.split(File.pathSeparator)) {
 				if (entry.isEmpty()) {

@@ -55,7 +55,7 @@ class TestBedTests {
 		.serverCertificate(TestPki.get().untrustedLocalhost())
 		.aclUser(USER, PASSWORD);
 
-	private static final ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+	private static final ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
 
 	@AfterAll
 	static void shutdownResources() {
@@ -179,6 +179,17 @@ class TestBedTests {
 		}
 		int unused = FreePorts.unusedLoopbackPort();
 		assertThat(FreePorts.isListening(unused)).isFalse();
+	}
+
+	@Test
+	void missingBinaryExplainsWhatToInstall() {
+		assertThat(RedisServerProcess.findServerBinary()).isExecutable();
+		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of("PATH", "/nonexistent")))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("apt-get install redis-server")
+			.hasMessageContaining(RedisServerProcess.BINARY_ENV);
+		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of(RedisServerProcess.BINARY_ENV, "/nonexistent/redis-server")))
+			.hasMessageContaining("/nonexistent/redis-server");
 	}
 
 	@Test
