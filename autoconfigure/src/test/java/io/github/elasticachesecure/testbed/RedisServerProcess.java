@@ -676,6 +676,8 @@ public final class RedisServerProcess implements AutoCloseable {
 			conf.append("save \"\"\n");
 			conf.append("appendonly no\n");
 			conf.append("loglevel notice\n");
+			// replicas sync right away instead of after the default 5 s wait for more replicas
+			conf.append("repl-diskless-sync-delay 0\n");
 			if (this.tls) {
 				TestPki pki = TestPki.get();
 				conf.append("port 0\n");
