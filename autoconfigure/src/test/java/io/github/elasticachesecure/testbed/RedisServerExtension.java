@@ -28,7 +28,8 @@ import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
  * }</pre>
  * On a {@code static} field the server starts before all tests and stops after all of them (also
  * when tests or the start fail); on an instance field it runs per test method. Configure it before
- * it starts; the accessors below are valid while it runs.
+ * it starts; the accessors below are valid while it runs. {@code @Nested} classes share the outer
+ * class's server.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
@@ -36,7 +37,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
 	private volatile RedisServerProcess process;
 
-	private boolean perMethod;
+	private String owner;
 
 	private RedisServerExtension(RedisServerProcess.Builder builder) {
 		this.builder = builder;
@@ -94,40 +95,40 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		start();
+		start(context);
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		stop();
+		stop(context);
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
 		if (this.process == null) {
 			// registered on an instance field: beforeAll was not called for us
-			this.perMethod = true;
-			start();
+			start(context);
 		}
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		if (this.perMethod) {
-			stop();
-		}
+		stop(context);
 	}
 
-	private synchronized void start() {
+	private synchronized void start(ExtensionContext context) {
 		if (this.process == null) {
 			this.process = this.builder.start();
+			this.owner = context.getUniqueId();
 		}
 	}
 
-	private synchronized void stop() {
+	// only the context that started the server stops it (@Nested classes see the outer extension too)
+	private synchronized void stop(ExtensionContext context) {
 		RedisServerProcess running = this.process;
-		this.process = null;
-		if (running != null) {
+		if (running != null && context.getUniqueId().equals(this.owner)) {
+			this.process = null;
+			this.owner = null;
 			running.close();
 		}
 	}

@@ -633,7 +633,8 @@ public final class RedisServerProcess implements AutoCloseable {
 							+ " during start-up. Command line: " + commandLine + hint(logText)
 							+ "\n--- server log (tail) ---\n" + logTail(log, 30));
 				}
-				if (logText.contains("Ready to accept connections") && FreePorts.isListening(port)) {
+				// logged after the listening sockets are bound (a TCP probe would only add TLS errors to the log)
+				if (logText.contains("Ready to accept connections")) {
 					return;
 				}
 				if (System.nanoTime() - deadline > 0) {

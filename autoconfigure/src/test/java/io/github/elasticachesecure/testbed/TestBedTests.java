@@ -192,6 +192,16 @@ class TestBedTests {
 			.hasMessageContaining("/nonexistent/redis-server");
 	}
 
+	@org.junit.jupiter.api.Nested
+	class NestedTests {
+
+		@Test
+		void nestedClassesShareTheOuterServer() {
+			assertThat(tls.process().isRunning()).isTrue();
+		}
+
+	}
+
 	@Test
 	void pkiCertificates() throws Exception {
 		TestPki pki = TestPki.get();
