@@ -1,0 +1,257 @@
+package io.github.elasticachesecure.testbed;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Tests of the test bed itself, against real redis-server processes.
+ */
+class TestBedTests {
+
+	private static final String USER = "app";
+
+	private static final String PASSWORD = "app-secret";
+
+	@RegisterExtension
+	static final RedisServerExtension tls = RedisServerExtension.tls().aclUser(USER, PASSWORD);
+
+	@RegisterExtension
+	static final RedisServerExtension plaintext = RedisServerExtension.plaintext().aclUser(USER, PASSWORD);
+
+	@RegisterExtension
+	static final RedisServerExtension wrongHost = RedisServerExtension.tls()
+		.serverCertificate(TestPki.get().wrongHost())
+		.aclUser(USER, PASSWORD);
+
+	@RegisterExtension
+	static final RedisServerExtension untrusted = RedisServerExtension.tls()
+		.serverCertificate(TestPki.get().untrustedLocalhost())
+		.aclUser(USER, PASSWORD);
+
+	private static final ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+
+	@AfterAll
+	static void shutdownResources() {
+		resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	@Test
+	void tlsServerAnswersAclUserWithFullVerification() {
+		assertThat(tls.process().isTls()).isTrue();
+		try (Client client = connect(tls.redisUri(USER, PASSWORD), tls.sslOptions(), ProtocolVersion.RESP3)) {
+			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
+			assertThat(client.connection.sync().aclWhoami()).isEqualTo(USER);
+		}
+	}
+
+	@Test
+	void clientTrustingOnlyJdkDefaultsIsRejected() {
+		SslOptions jdkDefaults = SslOptions.builder().jdkSslProvider().build();
+		assertThatThrownBy(() -> connect(tls.redisUri(USER, PASSWORD), jdkDefaults, ProtocolVersion.RESP3).close())
+			.hasStackTraceContaining("PKIX");
+	}
+
+	@Test
+	void wrongHostCertificateFailsFullVerificationButPassesCaVerification() {
+		assertThatThrownBy(() -> connect(wrongHost.redisUri(USER, PASSWORD), wrongHost.sslOptions(), ProtocolVersion.RESP3).close())
+			.hasStackTraceContaining("No subject alternative DNS name matching localhost");
+		RedisURI caOnly = wrongHost.process().redisUriBuilder().withAuthentication(USER, PASSWORD).withVerifyPeer(SslVerifyMode.CA).build();
+		try (Client client = connect(caOnly, wrongHost.sslOptions(), ProtocolVersion.RESP3)) {
+			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
+		}
+	}
+
+	@Test
+	void certificateFromUntrustedCaIsRejected() {
+		assertThatThrownBy(() -> connect(untrusted.redisUri(USER, PASSWORD), untrusted.sslOptions(), ProtocolVersion.RESP3).close())
+			.hasStackTraceContaining("PKIX");
+	}
+
+	@Test
+	void plaintextServerAnswersPlainPing() {
+		assertThat(plaintext.process().isTls()).isFalse();
+		assertThat(plaintext.url()).startsWith("redis://localhost:");
+		try (Client client = connect(plaintext.redisUri(USER, PASSWORD), null, ProtocolVersion.RESP3)) {
+			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
+		}
+	}
+
+	@Test
+	void unauthenticatedCommandsAreRefused() throws Exception {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), plaintext.port())) {
+			socket.setSoTimeout(2000);
+			OutputStream out = socket.getOutputStream();
+			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			byte[] reply = new byte[64];
+			int read = in.read(reply);
+			assertThat(new String(reply, 0, read, StandardCharsets.US_ASCII)).startsWith("-NOAUTH");
+		}
+	}
+
+	@Test
+	void authCallsCountsAuthCommands() {
+		long before = tls.authCalls();
+		try (Client client = connect(tls.redisUri(USER, PASSWORD), tls.sslOptions(), ProtocolVersion.RESP2)) {
+			client.connection.sync().auth(USER, PASSWORD);
+			assertThat(tls.authCalls()).isEqualTo(before + 2); // handshake AUTH + explicit AUTH
+		}
+	}
+
+	@Test
+	void adminCommands() {
+		RedisServerProcess redis = tls.process();
+		assertThat(redis.adminCommand("CONFIG", "SET", "maxclients", "100")).isEqualTo("OK");
+		assertThat(redis.adminCommand("CONFIG", "GET", "maxclients")).isEqualTo("maxclients\n100");
+		assertThat(redis.clientList()).contains("name=testbed-admin");
+		redis.setAclUser("other", "other-secret");
+		try (Client client = connect(redis.redisUri("other", "other-secret"), redis.sslOptions(), ProtocolVersion.RESP3)) {
+			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
+			assertThat(redis.clientList()).contains("user=other");
+			assertThat(redis.killClientsOf("other")).isEqualTo(1);
+		}
+		assertThatThrownBy(() -> redis.adminCommand("NO-SUCH-COMMAND")).isInstanceOf(RedisErrorReplyException.class)
+			.hasMessageContaining("unknown command");
+		// the admin connection survives being killed
+		redis.adminCommand("CLIENT", "KILL", "USER", RedisServerProcess.ADMIN_USER);
+		assertThat(redis.adminCommand("PING")).isEqualTo("PONG");
+	}
+
+	@Test
+	void passwordsStayOutOfDescriptions() {
+		assertThat(tls.process().toString()).doesNotContain(tls.adminPassword()).contains("rediss://localhost:" + tls.port());
+		assertThat(tls.toString()).doesNotContain(tls.adminPassword());
+	}
+
+	@Test
+	void closeStopsTheProcessAndDeletesItsDirectory() {
+		RedisServerProcess redis = RedisServerProcess.tls().start();
+		int port = redis.port();
+		long pid = redis.pid();
+		Path directory = redis.directory();
+		assertThat(FreePorts.isListening(port)).isTrue();
+		redis.close();
+		assertThat(redis.isRunning()).isFalse();
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(FreePorts.isListening(port)).isFalse();
+		assertThat(Files.exists(directory)).isFalse();
+		assertThatThrownBy(() -> redis.adminCommand("PING")).isInstanceOf(IllegalStateException.class);
+		redis.close(); // idempotent
+	}
+
+	@Test
+	void silentServerTimesOutClientsAndUnusedPortRefusesThem() {
+		try (SilentTcpServer silent = SilentTcpServer.start()) {
+			RedisURI uri = RedisURI.builder().withHost(silent.host()).withPort(silent.port()).withSsl(true)
+				.withAuthentication(USER, PASSWORD).withTimeout(Duration.ofMillis(300)).build();
+			long start = System.nanoTime();
+			assertThatThrownBy(() -> connect(uri, tls.sslOptions(), ProtocolVersion.RESP3).close()).isNotNull();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(silent.acceptedConnections()).isGreaterThanOrEqualTo(1);
+		}
+		int unused = FreePorts.unusedLoopbackPort();
+		assertThat(FreePorts.isListening(unused)).isFalse();
+	}
+
+	@Test
+	void missingBinaryExplainsWhatToInstall() {
+		assertThat(RedisServerProcess.findServerBinary()).isExecutable();
+		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of("PATH", "/nonexistent")))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("apt-get install redis-server")
+			.hasMessageContaining(RedisServerProcess.BINARY_ENV);
+		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of(RedisServerProcess.BINARY_ENV, "/nonexistent/redis-server")))
+			.hasMessageContaining("/nonexistent/redis-server");
+	}
+
+	@org.junit.jupiter.api.Nested
+	class NestedTests {
+
+		@Test
+		void nestedClassesShareTheOuterServer() {
+			assertThat(tls.process().isRunning()).isTrue();
+		}
+
+	}
+
+	@Test
+	void pkiCertificates() throws Exception {
+		TestPki pki = TestPki.get();
+		X509Certificate localhost = pki.localhost().certificate();
+		localhost.verify(pki.trustedCa().certificate().getPublicKey());
+		assertThat(pki.localhost().subject()).isEqualTo("CN=localhost,O=testbed");
+		assertThat(pki.localhost().issuerName()).isEqualTo(pki.trustedCa().subject());
+		assertThat(localhost.getSubjectAlternativeNames()).extracting((san) -> (Object) san.get(1))
+			.containsExactlyInAnyOrder("localhost", "127.0.0.1");
+		assertThat(pki.wrongHost().certificate().getSubjectAlternativeNames()).extracting((san) -> (Object) san.get(1))
+			.containsExactly(TestPki.WRONG_HOST_NAME);
+		assertThat(pki.untrustedLocalhost().issuerName()).isEqualTo(pki.untrustedCa().subject()).isNotEqualTo(pki.trustedCa().subject());
+		assertThat(pki.trustedCa().trustStore().getCertificate("ca")).isEqualTo(pki.trustedCa().certificate());
+		assertThat(Files.readString(pki.trustedCa().certificatePem())).startsWith("-----BEGIN CERTIFICATE-----");
+		assertThat(Files.readString(pki.localhost().privateKeyPem())).startsWith("-----BEGIN PRIVATE KEY-----");
+		assertThat(pki.localhostValidFor(Duration.ofDays(5)).notAfter())
+			.isBetween(Instant.now().plus(Duration.ofDays(5)).minusSeconds(60), Instant.now().plus(Duration.ofDays(5)));
+		assertThat(pki.localhostValidFor(Duration.ofDays(5))).isSameAs(pki.localhostValidFor(Duration.ofDays(5)));
+		assertThat(pki.directory()).isDirectory();
+		assertThat(List.of(pki.localhost().certificatePem(), pki.localhost().chainPem())).allMatch(Files::isReadable);
+	}
+
+	private static Client connect(RedisURI uri, SslOptions sslOptions, ProtocolVersion protocol) {
+		RedisClient client = RedisClient.create(resources, uri);
+		ClientOptions.Builder options = ClientOptions.builder()
+			.protocolVersion(protocol)
+			.autoReconnect(false)
+			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)));
+		if (sslOptions != null) {
+			options.sslOptions(sslOptions);
+		}
+		client.setOptions(options.build());
+		try {
+			return new Client(client, client.connect());
+		}
+		catch (RuntimeException ex) {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			throw ex;
+		}
+	}
+
+	private record Client(RedisClient client, StatefulRedisConnection<String, String> connection) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.connection.close();
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+
+	}
+
+}
