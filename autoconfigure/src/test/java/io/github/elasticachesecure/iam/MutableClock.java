@@ -1,0 +1,40 @@
+package io.github.elasticachesecure.iam;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link Clock} that tests move by hand.
+ */
+final class MutableClock extends Clock {
+
+	private final AtomicReference<Instant> instant;
+
+	MutableClock(Instant instant) {
+		this.instant = new AtomicReference<>(instant);
+	}
+
+	void advance(Duration duration) {
+		this.instant.updateAndGet((current) -> current.plus(duration));
+	}
+
+	@Override
+	public Instant instant() {
+		return this.instant.get();
+	}
+
+	@Override
+	public ZoneId getZone() {
+		return ZoneOffset.UTC;
+	}
+
+	@Override
+	public Clock withZone(ZoneId zone) {
+		return this;
+	}
+
+}
