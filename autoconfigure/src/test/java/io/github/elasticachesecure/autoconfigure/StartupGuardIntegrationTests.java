@@ -39,7 +39,8 @@ class StartupGuardIntegrationTests {
 
 	@RegisterExtension
 	static final RedisServerExtension wrongHost = RedisServerExtension.tls()
-		.serverCertificate(TestPki.get().wrongHost());
+		.serverCertificate(TestPki.get().wrongHost())
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
 
 	@RegisterExtension
 	static final RedisServerExtension plaintext = RedisServerExtension.plaintext()
@@ -142,10 +143,8 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void hostNameMismatchIsAcceptedWithExplicitCaOptInAndWarned(CapturedOutput output) {
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + wrongHost.port(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever",
-					"elasticache.secure.tls.verify-mode=CA")
+		RedisTestContexts.securedBy(wrongHost)
+			.withPropertyValues("elasticache.secure.tls.verify-mode=CA")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("verifies server certificates with mode CA (explicit opt-in)");
@@ -243,7 +242,10 @@ class StartupGuardIntegrationTests {
 	}
 
 	private static LettuceConnectionFactory unverifiedFactory(int port) {
-		return new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", port),
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", port);
+		configuration.setUsername(RedisTestContexts.USER);
+		configuration.setPassword(RedisTestContexts.PASSWORD);
+		return new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder().useSsl().verifyPeer(SslVerifyMode.NONE).build());
 	}
 
