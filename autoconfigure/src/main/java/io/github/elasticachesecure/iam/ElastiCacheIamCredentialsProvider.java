@@ -233,11 +233,12 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 
 	private @Nullable IamAuthToken usableToken() {
 		IamAuthToken token = this.current;
-		return (token != null && token.isUsableAt(this.clock.instant())) ? token : null;
+		// closed is checked too: a refresh finishing during close() may still have set current.
+		return (token != null && !this.closed && token.isUsableAt(this.clock.instant())) ? token : null;
 	}
 
 	private boolean isServable(IamAuthToken token) {
-		return token == this.current && token.isUsableAt(this.clock.instant());
+		return token == usableToken();
 	}
 
 	private RedisCredentials toCredentials(IamAuthToken token) {
@@ -471,7 +472,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		}
 
 		/**
-		 * Set the clock that decides whether a token is still usable (default the system clock).
+		 * Set the clock that decides whether a token is still usable and when to refresh it (default the system
+		 * clock). Use the generator's clock.
 		 * @param clock the clock
 		 * @return this builder
 		 */
