@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.util.ClassUtils;
 
@@ -44,7 +45,7 @@ class ElastiCacheConnectionConfiguration {
 	@ConditionalOnMissingBean(DataRedisConnectionDetails.class)
 	ElastiCacheConnectionDetails elastiCacheConnectionDetails(ElastiCacheSecureProperties properties,
 			Environment environment, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ResourceLoader resourceLoader) {
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
 		new SpringDataRedisConflicts(environment).check(properties, endpoint);
 		boolean clusterMode = clusterMode(properties, endpoint);
@@ -66,7 +67,7 @@ class ElastiCacheConnectionConfiguration {
 						sslBundle(properties, sslBundles));
 			}
 			case IAM -> {
-				if (!ClassUtils.isPresent(AWS_SIGNER_CLASS, getClass().getClassLoader())) {
+				if (!ClassUtils.isPresent(AWS_SIGNER_CLASS, resourceLoader.getClassLoader())) {
 					throw new ElastiCacheConfigurationException("elasticache.secure.auth.mode",
 							"IAM authentication needs the AWS SDK's signer, which is not on the classpath.",
 							"Depend on elasticache-secure-spring-boot-starter (it brings software.amazon.awssdk:auth, "

@@ -8,6 +8,8 @@ import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -21,6 +23,14 @@ final class RedisTestContexts {
 	static final String PASSWORD = "app-Secret-7c1f9a";
 
 	private RedisTestContexts() {
+	}
+
+	/**
+	 * Undo {@code logging.level.root=TRACE} of a test that ran a whole application, so that later tests in the same
+	 * JVM log as usual.
+	 */
+	static void resetRootLogLevel() {
+		LoggingSystem.get(RedisTestContexts.class.getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 	}
 
 	static ApplicationContextRunner runner() {

@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.TestPki;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsInLogsIntegrationTests {
+
+	@AfterEach
+	void resetLogLevel() {
+		RedisTestContexts.resetRootLogLevel();
+	}
 
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.tls()

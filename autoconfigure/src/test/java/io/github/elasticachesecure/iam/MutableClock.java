@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A {@link Clock} that tests move by hand.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	private final AtomicReference<Instant> instant;
 
-	MutableClock(Instant instant) {
+	public MutableClock(Instant instant) {
 		this.instant = new AtomicReference<>(instant);
 	}
 
-	void advance(Duration duration) {
+	public void advance(Duration duration) {
 		this.instant.updateAndGet((current) -> current.plus(duration));
 	}
 

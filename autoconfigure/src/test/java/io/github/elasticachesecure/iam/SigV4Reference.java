@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Independent SigV4 query-string presigning (AWS "Authenticating Requests: Using Query Parameters"), written from the
  * specification with {@code javax.crypto} only, to check the SDK-based generator.
  */
-final class SigV4Reference {
+public final class SigV4Reference {
 
 	static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -32,7 +32,7 @@ final class SigV4Reference {
 	/**
 	 * The full set of query parameters (decoded) the presigned URL must carry, signature included.
 	 */
-	static Map<String, String> presignedParameters(String host, Map<String, String> requestParameters, String region,
+	public static Map<String, String> presignedParameters(String host, Map<String, String> requestParameters, String region,
 			String service, Instant time, String accessKeyId, String secretKey, @Nullable String sessionToken,
 			int expiresSeconds) {
 		String date = DATE.format(time);
@@ -66,7 +66,7 @@ final class SigV4Reference {
 	/**
 	 * RFC 3986 encoding as SigV4 wants it: everything but unreserved characters, upper-case hex.
 	 */
-	static String uriEncode(String value) {
+	public static String uriEncode(String value) {
 		StringBuilder encoded = new StringBuilder();
 		for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
 			char c = (char) (b & 0xFF);

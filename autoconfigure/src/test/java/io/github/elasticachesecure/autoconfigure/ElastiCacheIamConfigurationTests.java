@@ -1,0 +1,135 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions and validation of the IAM configuration. The AWS credentials and region come from beans, so nothing here
+ * reaches for the network.
+ */
+class ElastiCacheIamConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+		.withBean(AwsCredentialsProvider.class,
+				() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret-key")))
+		.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+				"elasticache.secure.guard.probe-timeout=300ms");
+
+	@Test
+	void iamModeWiresStreamingCredentialsAndReauthentication() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=My-Cache",
+					"elasticache.secure.iam.region=eu-west-1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+				assertThat(provider.supportsStreaming()).isTrue();
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration().getRedisCredentialsProviderFactory()).isPresent();
+				assertThat(factory.getClientConfiguration()
+					.getRedisCredentialsProviderFactory()
+					.get()
+					.createCredentialsProvider(factory.getStandaloneConfiguration())).isSameAs(provider);
+				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow().getReauthenticateBehaviour())
+					.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
+				assertThat(factory.getStandaloneConfiguration().getUsername()).isEqualTo("app-user");
+				assertThat(factory.getStandaloneConfiguration().getPassword().isPresent()).isFalse();
+			});
+	}
+
+	@Test
+	void regionComesFromTheRegionProviderBean() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1")
+			.withBean(AwsRegionProvider.class, () -> () -> Region.AP_SOUTHEAST_2)
+			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class).toString())
+				.contains("ap-southeast-2"));
+	}
+
+	@Test
+	void missingUserIdIsRefused() {
+		this.contextRunner.withPropertyValues("elasticache.secure.iam.cache-name=c1", "elasticache.secure.iam.region=us-east-1")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.extracting(ElastiCacheConfigurationException::getProperty)
+				.isEqualTo("elasticache.secure.auth.username"));
+	}
+
+	@Test
+	void cacheNameThatCannotBeDerivedIsRefused() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.region=us-east-1")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("cannot be derived from the endpoint 'localhost:1'")
+				.extracting(ElastiCacheConfigurationException::getProperty)
+				.isEqualTo("elasticache.secure.iam.cache-name"));
+	}
+
+	@Test
+	void invalidSettingsAreRefusedNamingTheProperty() {
+		assertRefused("elasticache.secure.iam.cache-name=1-starts-with-digit", "elasticache.secure.iam.cache-name");
+		assertRefused("elasticache.secure.iam.region=not a region", "elasticache.secure.iam.region");
+		assertRefused("elasticache.secure.iam.refresh-interval=20m", "elasticache.secure.iam.refresh-interval");
+	}
+
+	@Test
+	void iamWithoutTheAwsSdkIsRefusedWithTheDependencyToAdd() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("software.amazon.awssdk"))
+			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+					"elasticache.secure.auth.username=app-user")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("AWS SDK")
+				.extracting(ElastiCacheConfigurationException::getAction)
+				.asString()
+				.contains("elasticache-secure-spring-boot-starter"));
+	}
+
+	@Test
+	void userProviderIsUsed() {
+		ElastiCacheIamCredentialsProvider[] created = new ElastiCacheIamCredentialsProvider[1];
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1")
+			.withBean("userProvider", ElastiCacheIamCredentialsProvider.class, () -> {
+				created[0] = ElastiCacheIamCredentialsProvider
+					.builder(new io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator("c2", "app-user",
+							"us-east-1", false), StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+					.build();
+				return created[0];
+			})
+			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isSameAs(created[0]));
+	}
+
+	private void assertRefused(String setting, String property) {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", setting)
+			.run((context) -> {
+				ElastiCacheConfigurationException failure = StartupFailures.find(context,
+						ElastiCacheConfigurationException.class);
+				assertThat(failure.getProperty()).isEqualTo(property);
+				assertThat(failure.getMessage()).contains(property);
+				assertThat(failure.getAction()).contains(property);
+			});
+	}
+
+}

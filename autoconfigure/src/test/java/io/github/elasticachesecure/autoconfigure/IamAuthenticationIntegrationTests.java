@@ -1,0 +1,202 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
+import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.iam.SigV4Reference;
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.TestPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * IAM authentication end to end against a real TLS server that accepts only the token the test computes on its own:
+ * the app connects, serves traffic across a token rotation, re-authenticates its live connection, reconnects with the
+ * current token after its connections are killed, never meets WRONGPASS, and never logs a token, with every logger at
+ * TRACE.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class IamAuthenticationIntegrationTests {
+
+	private static final String USER_ID = "iam-app-user";
+
+	private static final String CACHE_NAME = "my-cache";
+
+	private static final String REGION = "us-east-1";
+
+	private static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
+
+	private static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
+
+	private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+	private static final MutableClock clock = new MutableClock(T0);
+
+	@AfterEach
+	void resetLogLevel() {
+		RedisTestContexts.resetRootLogLevel();
+	}
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls();
+
+	@Test
+	void connectsWithTheIndependentlyComputedTokenAndStaysConnectedAcrossRotations(CapturedOutput output)
+			throws Exception {
+		String firstToken = expectedToken(clock.instant());
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + firstToken, "~*", "&*", "+@all");
+		List<String> tokens = new ArrayList<>(List.of(firstToken));
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--logging.level.root=TRACE", "--elasticache.secure.endpoint=localhost:" + redis.port(),
+					"--elasticache.secure.tls.bundle=test",
+					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+							+ TestPki.get().trustedCa().certificatePem(),
+					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
+					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("iam", "first");
+			assertThat(template.opsForValue().get("iam")).isEqualTo("first");
+			for (int rotation = 1; rotation <= 3; rotation++) {
+				clock.advance(Duration.ofMinutes(5));
+				String nextToken = expectedToken(clock.instant());
+				tokens.add(nextToken);
+				// As ElastiCache does, the server accepts the new token before the old one stops working.
+				redis.adminCommand("ACL", "SETUSER", USER_ID, ">" + nextToken);
+				long authCallsBefore = authenticationCalls();
+				provider.refreshNow().get();
+				awaitUntil(() -> authenticationCalls() > authCallsBefore, "live connection re-authenticated");
+				redis.adminCommand("ACL", "SETUSER", USER_ID, "<" + tokens.get(rotation - 1));
+				assertThat(template.opsForValue().get("iam")).isEqualTo((rotation == 1) ? "first" : "rotation-" + (rotation - 1));
+				template.opsForValue().set("iam", "rotation-" + rotation);
+				// Connections killed by the server reconnect with the current token, never the removed one.
+				assertThat(redis.process().killClientsOf(USER_ID)).isPositive();
+				assertThat(template.opsForValue().get("iam")).isEqualTo("rotation-" + rotation);
+			}
+		}
+		assertThat(output.getAll()).doesNotContain("WRONGPASS").doesNotContain("NOAUTH");
+		assertThat(output.getOut()).contains("TRACE").contains("io.lettuce.core");
+		String everything = output.getAll();
+		assertThat(tokens.stream().filter(everything::contains).count()).as("tokens in the log").isZero();
+		assertThat(everything.contains("X-Amz-Signature=")).as("a presigned URL in the log").isFalse();
+		assertThat(everything.contains(SECRET_KEY)).as("the secret key in the log").isFalse();
+	}
+
+	@Test
+	void aRejectedTokenIsReplacedByAFreshlySignedOne() throws Exception {
+		clock.advance(Duration.ofHours(1));
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
+				"+@all");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--elasticache.secure.endpoint=localhost:" + redis.port(), "--elasticache.secure.tls.bundle=test",
+					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+							+ TestPki.get().trustedCa().certificatePem(),
+					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
+					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("rejected", "before");
+			long successfulRefreshes = provider.status().refreshSuccessCount();
+			// The server stops accepting the cached token (as after a credentials revocation) and drops the
+			// connection: the reconnect is refused with WRONGPASS, which makes the provider sign a fresh token.
+			clock.advance(Duration.ofMinutes(1));
+			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">" + expectedToken(clock.instant()));
+			redis.process().killClientsOf(USER_ID);
+			awaitUntil(() -> provider.status().refreshSuccessCount() > successfulRefreshes, "fresh token signed");
+			awaitUntil(() -> {
+				try {
+					return "before".equals(template.opsForValue().get("rejected"));
+				}
+				catch (RuntimeException ex) {
+					return false;
+				}
+			}, "reconnected with the fresh token");
+		}
+	}
+
+	private static long authenticationCalls() {
+		// Lettuce authenticates new connections with HELLO 3 AUTH and re-authenticates live ones with AUTH.
+		return redis.process().commandCalls("auth") + redis.process().commandCalls("hello");
+	}
+
+	/**
+	 * The token as the test computes it: SigV4 by hand ({@link SigV4Reference}), in the parameter order the generator
+	 * emits, which SigV4 leaves free.
+	 */
+	private static String expectedToken(Instant time) {
+		Map<String, String> expected = SigV4Reference.presignedParameters(CACHE_NAME,
+				Map.of("Action", "connect", "User", USER_ID), REGION, "elasticache", time, ACCESS_KEY_ID, SECRET_KEY,
+				null, 900);
+		String generated = new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false,
+				java.time.Clock.fixed(time, java.time.ZoneOffset.UTC))
+			.generate(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY))
+			.value();
+		Map<String, String> ordered = new LinkedHashMap<>();
+		for (String pair : URI.create("https://" + generated).getRawQuery().split("&")) {
+			String name = pair.substring(0, pair.indexOf('='));
+			ordered.put(name, expected.get(name));
+		}
+		assertThat(ordered.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+		return CACHE_NAME + "/?" + ordered.entrySet()
+			.stream()
+			.map((entry) -> SigV4Reference.uriEncode(entry.getKey()) + "=" + SigV4Reference.uriEncode(entry.getValue()))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+			Thread.sleep(20);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class IamApplication {
+
+		@Bean
+		AwsCredentialsProvider staticCredentials() {
+			return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY));
+		}
+
+		@Bean(destroyMethod = "close")
+		ElastiCacheIamCredentialsProvider fixedClockIamCredentialsProvider(AwsCredentialsProvider credentials) {
+			return ElastiCacheIamCredentialsProvider
+				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
+				.clock(clock)
+				.build();
+		}
+
+	}
+
+}
