@@ -1,0 +1,74 @@
+package io.github.elasticachesecure.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample application, as a user runs it, against a real TLS redis-server.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationIntegrationTests {
+
+	private static final String PASSWORD = "sample-Secret-4d2b";
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls().aclUser("sample-app", PASSWORD);
+
+	@LocalServerPort
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@DynamicPropertySource
+	static void redisProperties(DynamicPropertyRegistry registry) {
+		registry.add("elasticache.secure.endpoint", () -> redis.host() + ":" + redis.port());
+		registry.add("elasticache.secure.auth.username", () -> "sample-app");
+		registry.add("elasticache.secure.auth.password", () -> PASSWORD);
+		registry.add("elasticache.secure.tls.bundle", () -> "local");
+		registry.add("spring.ssl.bundle.pem.local.truststore.certificate", () -> "file:" + redis.caCertificatePem());
+	}
+
+	@Test
+	void countsVisitsInRedis() throws Exception {
+		assertThat(send("POST", "/visits/home").body()).contains("\"visits\":1");
+		assertThat(send("POST", "/visits/home").body()).contains("\"visits\":2");
+		assertThat(send("GET", "/visits/home").body()).contains("\"visits\":2");
+		assertThat(redis.adminCommand("GET", "sample:visits:home")).isEqualTo("2");
+	}
+
+	@Test
+	void cachesGreetingsInRedis() throws Exception {
+		String first = send("GET", "/greetings/ada").body();
+		assertThat(send("GET", "/greetings/ada").body()).isEqualTo(first);
+		assertThat(redis.adminCommand("KEYS", "greetings::*")).contains("greetings::ada");
+	}
+
+	@Test
+	void healthReportsTheSecuredConnectionWithoutSecrets() throws Exception {
+		HttpResponse<String> health = send("GET", "/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain(PASSWORD);
+	}
+
+	private HttpResponse<String> send(String method, String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+}
