@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamSetting;
@@ -42,6 +44,8 @@ class ElastiCacheIamConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheIamConfiguration.class);
 
+	private static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(30);
+
 	@Bean
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
 	AwsCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
@@ -62,15 +66,37 @@ class ElastiCacheIamConfiguration {
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
-			return ElastiCacheIamCredentialsProvider.builder(generator, credentialsProvider)
+			ElastiCacheIamCredentialsProvider provider = ElastiCacheIamCredentialsProvider
+				.builder(generator, credentialsProvider)
 				.refreshInterval(iam.getRefreshInterval())
 				.build();
+			awaitFirstToken(provider);
+			return provider;
 		}
 		catch (InvalidIamSettingException ex) {
 			String property = property(ex.getSetting());
 			throw new ElastiCacheConfigurationException(property,
 					"The property '" + property + "' is invalid for IAM authentication: " + ex.getReason() + ".",
 					"Correct '" + property + "'" + hint(ex.getSetting()), ex);
+		}
+	}
+
+	/**
+	 * Without a first token no connection can authenticate: missing AWS credentials stop the start with a report
+	 * rather than failing every request.
+	 */
+	private static void awaitFirstToken(ElastiCacheIamCredentialsProvider provider) {
+		try {
+			provider.resolveCredentials().block(FIRST_TOKEN_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			provider.close();
+			throw new ElastiCacheConfigurationException("elasticache.secure.iam.profile",
+					"No IAM token could be signed at startup: " + ex.getMessage(),
+					"Give the application AWS credentials: an IAM role (EC2 instance profile, ECS task role, EKS "
+							+ "IRSA or Pod Identity), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile named by "
+							+ "'elasticache.secure.iam.profile'; or define an AwsCredentialsProvider bean.",
+					ex);
 		}
 	}
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
@@ -117,6 +118,29 @@ class ElastiCacheIamConfigurationTests {
 				return created[0];
 			})
 			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isSameAs(created[0]));
+	}
+
+	@Test
+	void missingAwsCredentialsStopTheStartWithoutLeavingARefreshThread() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+			.withBean(AwsCredentialsProvider.class, () -> () -> {
+				throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+			})
+			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+					"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1")
+			.run((context) -> {
+				ElastiCacheConfigurationException failure = StartupFailures.find(context,
+						ElastiCacheConfigurationException.class);
+				assertThat(failure).hasMessageContaining("No IAM token could be signed at startup")
+					.hasMessageContaining("Unable to load credentials");
+				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile").contains("AWS_ACCESS_KEY_ID");
+			});
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((thread) -> thread.isAlive()
+					&& thread.getName().startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX));
 	}
 
 	private void assertRefused(String setting, String property) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -143,6 +144,38 @@ class IamAuthenticationIntegrationTests {
 		}
 	}
 
+	@Test
+	void aFailingCredentialsSourceKeepsConnectionsWorkingAndRecovers() throws Exception {
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
+				"+@all");
+		FailingSourceApplication.credentialsFail = false;
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FailingSourceApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--elasticache.secure.endpoint=localhost:" + redis.port(), "--elasticache.secure.tls.bundle=test",
+					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+							+ TestPki.get().trustedCa().certificatePem(),
+					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
+					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("source", "up");
+			FailingSourceApplication.credentialsFail = true;
+			long failuresBefore = provider.status().refreshFailureCount();
+			awaitUntil(() -> provider.status().refreshFailureCount() > failuresBefore, "scheduled refresh failed");
+			assertThat(provider.status().lastRefreshError()).contains("credentials endpoint unavailable")
+				.doesNotContain(SECRET_KEY);
+			// The last good token keeps serving: live and new connections work while the source is down.
+			assertThat(template.opsForValue().get("source")).isEqualTo("up");
+			redis.process().killClientsOf(USER_ID);
+			assertThat(template.opsForValue().get("source")).isEqualTo("up");
+			FailingSourceApplication.credentialsFail = false;
+			long successesBefore = provider.status().refreshSuccessCount();
+			awaitUntil(() -> provider.status().refreshSuccessCount() > successesBefore, "source recovered");
+			assertThat(provider.status().consecutiveFailures()).isZero();
+			assertThat(template.opsForValue().get("source")).isEqualTo("up");
+		}
+	}
+
 	private static long authenticationCalls() {
 		// Lettuce authenticates new connections with HELLO 3 AUTH and re-authenticates live ones with AUTH.
 		return redis.process().commandCalls("auth") + redis.process().commandCalls("hello");
@@ -178,6 +211,38 @@ class IamAuthenticationIntegrationTests {
 			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
 			Thread.sleep(20);
 		}
+	}
+
+	/**
+	 * Signs every 200 ms (with the fixed test clock, always the same token) from a credentials source that the test
+	 * turns off and on.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class FailingSourceApplication {
+
+		static volatile boolean credentialsFail;
+
+		@Bean
+		AwsCredentialsProvider switchableCredentials() {
+			return () -> {
+				if (credentialsFail) {
+					throw SdkClientException.create("credentials endpoint unavailable");
+				}
+				return AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY);
+			};
+		}
+
+		@Bean(destroyMethod = "close")
+		ElastiCacheIamCredentialsProvider frequentlyRefreshingIamCredentialsProvider(AwsCredentialsProvider credentials) {
+			return ElastiCacheIamCredentialsProvider
+				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
+				.clock(clock)
+				.refreshInterval(Duration.ofMillis(200))
+				.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200))
+				.build();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
