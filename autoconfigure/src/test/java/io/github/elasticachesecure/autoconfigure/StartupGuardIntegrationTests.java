@@ -14,14 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Each refusal of the startup guard, shown against real servers, with the failure report it produces.
@@ -53,6 +58,18 @@ class StartupGuardIntegrationTests {
 			assertThat(output).contains("localhost:" + trusted.port() + " speaks TLSv1.")
 				.contains("issued by '" + TestPki.get().trustedCa().subject() + "'");
 		});
+	}
+
+	@Test
+	void theConsoleShowsSpringBootsFailureReportWithTheAction(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(GuardedApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatExceptionOfType(EndpointVerificationException.class).isThrownBy(() -> application
+			.run("--elasticache.secure.endpoint=localhost:" + untrusted.port(), "--elasticache.secure.auth.password=x"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("presented a certificate that is not trusted")
+			.contains("Action:")
+			.contains("set 'elasticache.secure.tls.bundle=<name>'");
 	}
 
 	@Test
@@ -230,6 +247,12 @@ class StartupGuardIntegrationTests {
 			Thread.sleep(50);
 		}
 		assertThat(lettuceThreads()).isZero();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class GuardedApplication {
+
 	}
 
 	private static long lettuceThreads() {
