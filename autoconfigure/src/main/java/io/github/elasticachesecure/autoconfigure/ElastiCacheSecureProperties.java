@@ -211,7 +211,8 @@ public class ElastiCacheSecureProperties {
 		private @Nullable String cacheName;
 
 		/**
-		 * AWS region of the cache. When unset, derived from the endpoint host name or the AWS region provider chain.
+		 * AWS region of the cache. When unset, taken from an AwsRegionProvider bean or the AWS SDK's region provider
+		 * chain (AWS_REGION, the profile, instance metadata).
 		 */
 		private @Nullable String region;
 

@@ -4,6 +4,8 @@ import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -50,7 +52,7 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 		};
 	}
 
-	private static String describe(PeerCertificate certificate) {
+	private static String describe(@Nullable PeerCertificate certificate) {
 		if (certificate == null) {
 			return "";
 		}
