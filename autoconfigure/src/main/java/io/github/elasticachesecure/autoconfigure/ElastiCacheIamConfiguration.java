@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamSetting;
@@ -211,23 +212,10 @@ class ElastiCacheIamConfiguration {
 			this.subscription = (clientResources != null) ? clientResources.eventBus().get().subscribe((event) -> {
 				Throwable cause = (event instanceof ReconnectFailedEvent failed) ? failed.getCause()
 						: (event instanceof ReauthenticationFailedEvent failed) ? failed.getCause() : null;
-				if (cause != null && isRejection(cause)) {
+				if (cause != null && AuthenticationRejectedException.findServerRejection(cause) != null) {
 					credentialsProvider.refreshNow();
 				}
 			}) : null;
-		}
-
-		private static boolean isRejection(Throwable ex) {
-			for (Throwable current = ex; current != null; current = current.getCause()) {
-				String message = current.getMessage();
-				if (message != null && (message.contains("WRONGPASS") || message.contains("NOAUTH"))) {
-					return true;
-				}
-				if (current.getCause() == current) {
-					break;
-				}
-			}
-			return false;
 		}
 
 		@Override

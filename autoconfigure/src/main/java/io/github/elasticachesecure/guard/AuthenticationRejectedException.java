@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  */
 public class AuthenticationRejectedException extends RuntimeException {
 
+	private static final String[] REJECTIONS = { "WRONGPASS", "NOAUTH", "NOPERM" };
+
 	private final String beanName;
 
 	private final @Nullable String username;
@@ -23,6 +25,30 @@ public class AuthenticationRejectedException extends RuntimeException {
 				+ ((username != null) ? username : "default") + "': " + serverReply);
 		this.beanName = beanName;
 		this.username = username;
+	}
+
+	/**
+	 * Find the server's authentication error in a failure's cause chain, as Lettuce reports it.
+	 * @param failure a failure of a connect, a command or a re-authentication
+	 * @return the server's error reply ({@code WRONGPASS …}, {@code NOAUTH …}, {@code NOPERM …}), or {@code null}
+	 * when the failure is of another kind
+	 */
+	public static @Nullable String findServerRejection(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null) {
+				for (String error : REJECTIONS) {
+					int index = message.indexOf(error);
+					if (index >= 0) {
+						return message.substring(index);
+					}
+				}
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -126,26 +126,12 @@ public final class RedisConnectionGuard {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {
-			String reply = authenticationError(ex);
+			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
 				throw new AuthenticationRejectedException(beanName, username(factory), reply);
 			}
 			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + ex.getMessage());
 		}
-	}
-
-	private static @Nullable String authenticationError(Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			String message = current.getMessage();
-			if (message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
-					|| message.startsWith("NOPERM"))) {
-				return message;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	private static @Nullable String username(LettuceConnectionFactory factory) {

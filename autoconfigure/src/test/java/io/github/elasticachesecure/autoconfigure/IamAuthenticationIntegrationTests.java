@@ -15,7 +15,6 @@ import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.SigV4Reference;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,12 +75,7 @@ class IamAuthenticationIntegrationTests {
 		List<String> tokens = new ArrayList<>(List.of(firstToken));
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--logging.level.root=TRACE", "--elasticache.secure.endpoint=localhost:" + redis.port(),
-					"--elasticache.secure.tls.bundle=test",
-					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
-							+ TestPki.get().trustedCa().certificatePem(),
-					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
-					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			.run(iamArguments("--logging.level.root=TRACE"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("iam", "first");
@@ -118,11 +112,7 @@ class IamAuthenticationIntegrationTests {
 				"+@all");
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--elasticache.secure.endpoint=localhost:" + redis.port(), "--elasticache.secure.tls.bundle=test",
-					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
-							+ TestPki.get().trustedCa().certificatePem(),
-					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
-					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			.run(iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("rejected", "before");
@@ -151,11 +141,7 @@ class IamAuthenticationIntegrationTests {
 		FailingSourceApplication.credentialsFail = false;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FailingSourceApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--elasticache.secure.endpoint=localhost:" + redis.port(), "--elasticache.secure.tls.bundle=test",
-					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
-							+ TestPki.get().trustedCa().certificatePem(),
-					"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
-					"--elasticache.secure.iam.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION)) {
+			.run(iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("source", "up");
@@ -174,6 +160,14 @@ class IamAuthenticationIntegrationTests {
 			assertThat(provider.status().consecutiveFailures()).isZero();
 			assertThat(template.opsForValue().get("source")).isEqualTo("up");
 		}
+	}
+
+	private static String[] iamArguments(String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.auth.mode=iam",
+				"--elasticache.secure.auth.username=" + USER_ID, "--elasticache.secure.iam.cache-name=" + CACHE_NAME,
+				"--elasticache.secure.iam.region=" + REGION));
+		arguments.addAll(List.of(more));
+		return RedisTestContexts.applicationArguments(redis, arguments.toArray(String[]::new));
 	}
 
 	private static long authenticationCalls() {

@@ -1,5 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.TestPki;
 
@@ -31,6 +34,18 @@ final class RedisTestContexts {
 	 */
 	static void resetRootLogLevel() {
 		LoggingSystem.get(RedisTestContexts.class.getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
+	}
+
+	/**
+	 * Command-line arguments for a whole application secured by the given server and trusting the test CA, followed
+	 * by the given ones.
+	 */
+	static String[] applicationArguments(RedisServerExtension redis, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.endpoint=localhost:" + redis.port(),
+				"--elasticache.secure.tls.bundle=test",
+				"--spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem()));
+		arguments.addAll(List.of(more));
+		return arguments.toArray(String[]::new);
 	}
 
 	static ApplicationContextRunner runner() {

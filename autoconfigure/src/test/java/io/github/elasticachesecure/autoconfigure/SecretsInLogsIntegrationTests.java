@@ -1,7 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,12 +36,9 @@ class SecretsInLogsIntegrationTests {
 	void passwordNeverAppearsInTraceLogs(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TraceApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--logging.level.root=TRACE", "--elasticache.secure.endpoint=localhost:" + redis.port(),
-					"--elasticache.secure.tls.bundle=test",
-					"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
-							+ TestPki.get().trustedCa().certificatePem(),
+			.run(RedisTestContexts.applicationArguments(redis, "--logging.level.root=TRACE",
 					"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
-					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)) {
+					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			template.opsForValue().set("traced", "value");
 			assertThat(template.opsForValue().get("traced")).isEqualTo("value");
