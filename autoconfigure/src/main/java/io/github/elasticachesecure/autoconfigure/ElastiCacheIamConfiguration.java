@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamSetting;
+import io.github.elasticachesecure.iam.IamTokenListener;
 import io.github.elasticachesecure.iam.InvalidIamSettingException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -53,7 +54,8 @@ class ElastiCacheIamConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider) {
+			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider,
+			ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
@@ -64,6 +66,7 @@ class ElastiCacheIamConfiguration {
 					+ ", new token every " + iam.getRefreshInterval());
 			return ElastiCacheIamCredentialsProvider.builder(generator, credentialsProvider)
 				.refreshInterval(iam.getRefreshInterval())
+				.listener(CompositeIamTokenListener.of(listeners))
 				.build();
 		}
 		catch (InvalidIamSettingException ex) {
