@@ -69,77 +69,83 @@ class ElastiCacheHealthConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-	@ConditionalOnEnabledHealthIndicator("elasticache")
 	static class ElastiCacheHealthIndicatorConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
-				ListableBeanFactory beanFactory, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-				TlsEndpointMonitor tlsEndpointMonitor) {
-			ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
-			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-			boolean clusterMode = (details instanceof ElastiCacheConnectionDetails elastiCache)
-					? elastiCache.isClusterMode() : (details != null && details.getCluster() != null);
-			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
-			ConnectionSummary summary = new ConnectionSummary(endpoint.toString(), clusterMode,
-					properties.getTls().getVerifyMode(), auth.getMode().name().toLowerCase(Locale.ROOT),
-					auth.getUsername());
-			ElastiCacheSecureProperties.Health health = properties.getHealth();
-			return new ElastiCacheHealthCheck(connectionFactory(beanFactory), summary, health.getTimeout(),
-					health.getCertificateExpiryWarning(), tlsEndpointMonitor, IamStatusLookup.of(properties, beanFactory),
-					Clock.systemUTC());
-		}
-
-		/**
-		 * Replaces Boot's {@code redis} indicator (see the class description); not a health contributor.
-		 */
-		@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
-		@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
-		@ConditionalOnBooleanProperty(name = "elasticache.secure.health.replace-redis-indicator", matchIfMissing = true)
-		RedisHealthIndicatorReplacement redisHealthContributor() {
-			return new RedisHealthIndicatorReplacement();
-		}
-
-		/**
-		 * The application's factory: the only one, or Boot's (named {@code redisConnectionFactory}) among several.
-		 */
-		private static RedisConnectionFactory connectionFactory(ListableBeanFactory beanFactory) {
-			RedisConnectionFactory unique = beanFactory.getBeanProvider(RedisConnectionFactory.class).getIfUnique();
-			if (unique != null) {
-				return unique;
-			}
-			try {
-				return beanFactory.getBean("redisConnectionFactory", RedisConnectionFactory.class);
-			}
-			catch (NoSuchBeanDefinitionException ex) {
-				throw new IllegalStateException("The elasticache health indicator needs the application's "
-						+ "RedisConnectionFactory: define one bean, or one named 'redisConnectionFactory'", ex);
-			}
-		}
-
+		// Nested: the condition below can only be loaded once the health module is known to be present.
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-		static class ReactiveIndicatorConfiguration {
+		@ConditionalOnEnabledHealthIndicator("elasticache")
+		static class EnabledHealthIndicatorConfiguration {
 
-			@Bean(HEALTH_INDICATOR_BEAN_NAME)
-			@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class,
-					ElastiCacheReactiveHealthIndicator.class }, name = HEALTH_INDICATOR_BEAN_NAME)
-			ElastiCacheReactiveHealthIndicator elastiCacheReactiveHealthIndicator(ElastiCacheHealthCheck check) {
-				return new ElastiCacheReactiveHealthIndicator(check);
+			@Bean
+			@ConditionalOnMissingBean
+			ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
+					ListableBeanFactory beanFactory, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+					TlsEndpointMonitor tlsEndpointMonitor) {
+				ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
+				DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+				boolean clusterMode = (details instanceof ElastiCacheConnectionDetails elastiCache)
+						? elastiCache.isClusterMode() : (details != null && details.getCluster() != null);
+				ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+				ConnectionSummary summary = new ConnectionSummary(endpoint.toString(), clusterMode,
+						properties.getTls().getVerifyMode(), auth.getMode().name().toLowerCase(Locale.ROOT),
+						auth.getUsername());
+				ElastiCacheSecureProperties.Health health = properties.getHealth();
+				return new ElastiCacheHealthCheck(connectionFactory(beanFactory), summary, health.getTimeout(),
+						health.getCertificateExpiryWarning(), tlsEndpointMonitor, IamStatusLookup.of(properties, beanFactory),
+						Clock.systemUTC());
 			}
 
-		}
+			/**
+			 * Replaces Boot's {@code redis} indicator (see the class description); not a health contributor.
+			 */
+			@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
+			@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
+			@ConditionalOnBooleanProperty(name = "elasticache.secure.health.replace-redis-indicator", matchIfMissing = true)
+			RedisHealthIndicatorReplacement redisHealthContributor() {
+				return new RedisHealthIndicatorReplacement();
+			}
 
-		@Configuration(proxyBeanMethods = false)
-		@Conditional(NotReactiveWebApplicationCondition.class)
-		static class BlockingIndicatorConfiguration {
+			/**
+			 * The application's factory: the only one, or Boot's (named {@code redisConnectionFactory}) among several.
+			 */
+			private static RedisConnectionFactory connectionFactory(ListableBeanFactory beanFactory) {
+				RedisConnectionFactory unique = beanFactory.getBeanProvider(RedisConnectionFactory.class).getIfUnique();
+				if (unique != null) {
+					return unique;
+				}
+				try {
+					return beanFactory.getBean("redisConnectionFactory", RedisConnectionFactory.class);
+				}
+				catch (NoSuchBeanDefinitionException ex) {
+					throw new IllegalStateException("The elasticache health indicator needs the application's "
+							+ "RedisConnectionFactory: define one bean, or one named 'redisConnectionFactory'", ex);
+				}
+			}
 
-			@Bean(HEALTH_INDICATOR_BEAN_NAME)
-			@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class,
-					ElastiCacheReactiveHealthIndicator.class }, name = HEALTH_INDICATOR_BEAN_NAME)
-			ElastiCacheHealthIndicator elastiCacheHealthIndicator(ElastiCacheHealthCheck check) {
-				return new ElastiCacheHealthIndicator(check);
+			@Configuration(proxyBeanMethods = false)
+			@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+			static class ReactiveIndicatorConfiguration {
+
+				@Bean(HEALTH_INDICATOR_BEAN_NAME)
+				@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class,
+						ElastiCacheReactiveHealthIndicator.class }, name = HEALTH_INDICATOR_BEAN_NAME)
+				ElastiCacheReactiveHealthIndicator elastiCacheReactiveHealthIndicator(ElastiCacheHealthCheck check) {
+					return new ElastiCacheReactiveHealthIndicator(check);
+				}
+
+			}
+
+			@Configuration(proxyBeanMethods = false)
+			@Conditional(NotReactiveWebApplicationCondition.class)
+			static class BlockingIndicatorConfiguration {
+
+				@Bean(HEALTH_INDICATOR_BEAN_NAME)
+				@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class,
+						ElastiCacheReactiveHealthIndicator.class }, name = HEALTH_INDICATOR_BEAN_NAME)
+				ElastiCacheHealthIndicator elastiCacheHealthIndicator(ElastiCacheHealthCheck check) {
+					return new ElastiCacheHealthIndicator(check);
+				}
+
 			}
 
 		}
