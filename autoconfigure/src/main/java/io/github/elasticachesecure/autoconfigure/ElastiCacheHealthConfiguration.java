@@ -47,7 +47,8 @@ import org.springframework.util.function.SingletonSupplier;
 @ConditionalOnProperty("elasticache.secure.endpoint")
 class ElastiCacheHealthConfiguration {
 
-	static final String HEALTH_INDICATOR_BEAN_NAME = "elastiCacheHealthIndicator";
+	// Boot derives the contributor name from the bean name less "HealthIndicator", case kept: "elasticache".
+	static final String HEALTH_INDICATOR_BEAN_NAME = "elasticacheHealthIndicator";
 
 	private static final String BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME = "redisHealthContributor";
 

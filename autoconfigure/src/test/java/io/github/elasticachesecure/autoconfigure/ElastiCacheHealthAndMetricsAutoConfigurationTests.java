@@ -49,7 +49,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	void healthIndicatorReplacesBootsRedisIndicator() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean("elastiCacheHealthIndicator")).isInstanceOf(ElastiCacheHealthIndicator.class);
+			assertThat(context.getBean("elasticacheHealthIndicator")).isInstanceOf(ElastiCacheHealthIndicator.class);
 			assertThat(context).doesNotHaveBean(ReactiveHealthContributor.class);
 		});
 	}
@@ -57,7 +57,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	@Test
 	void healthIndicatorCanBeDisabledAndBootsRedisIndicatorComesBack() {
 		this.runner.withPropertyValues("management.health.elasticache.enabled=false").run((context) -> {
-			assertThat(context).doesNotHaveBean("elastiCacheHealthIndicator")
+			assertThat(context).doesNotHaveBean("elasticacheHealthIndicator")
 				.doesNotHaveBean(ElastiCacheHealthConfiguration.RedisHealthIndicatorReplacement.class);
 			assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 				.containsOnlyKeys("redisHealthContributor");
@@ -67,8 +67,8 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	@Test
 	void healthIndicatorBacksOffFromAUserBean() {
 		HealthIndicator custom = () -> null;
-		this.runner.withBean("elastiCacheHealthIndicator", HealthIndicator.class, () -> custom)
-			.run((context) -> assertThat(context.getBean("elastiCacheHealthIndicator")).isSameAs(custom));
+		this.runner.withBean("elasticacheHealthIndicator", HealthIndicator.class, () -> custom)
+			.run((context) -> assertThat(context.getBean("elasticacheHealthIndicator")).isSameAs(custom));
 	}
 
 	@Test
@@ -76,7 +76,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		this.runner
 			.withBean("myIndicator", ElastiCacheHealthIndicator.class,
 					() -> new ElastiCacheHealthIndicator(null))
-			.run((context) -> assertThat(context).doesNotHaveBean("elastiCacheHealthIndicator"));
+			.run((context) -> assertThat(context).doesNotHaveBean("elasticacheHealthIndicator"));
 	}
 
 	@Test
@@ -88,7 +88,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + FreePorts.unusedLoopbackPort(),
 					"elasticache.secure.auth.password=whatever", "elasticache.secure.guard.probe-timeout=500ms")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("elastiCacheHealthIndicator"));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("elasticacheHealthIndicator"));
 	}
 
 	@Test
@@ -96,7 +96,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 			.withPropertyValues("spring.data.redis.ssl.enabled=true")
 			.run((context) -> {
-				assertThat(context).doesNotHaveBean("elastiCacheHealthIndicator");
+				assertThat(context).doesNotHaveBean("elasticacheHealthIndicator");
 				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 					.containsOnlyKeys("redisHealthContributor");
 			});
@@ -107,7 +107,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		new ReactiveWebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + FreePorts.unusedLoopbackPort(),
 					"elasticache.secure.auth.password=whatever", "elasticache.secure.guard.probe-timeout=500ms")
-			.run((context) -> assertThat(context.getBean("elastiCacheHealthIndicator"))
+			.run((context) -> assertThat(context.getBean("elasticacheHealthIndicator"))
 				.isInstanceOf(ElastiCacheReactiveHealthIndicator.class));
 	}
 

@@ -85,7 +85,7 @@ class ElastiCacheHealthIntegrationTests {
 	@Test
 	void replacesBootsRedisIndicator() {
 		withHealth(redis).run((context) -> {
-			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elastiCacheHealthIndicator");
+			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
 			assertThat(context.getBeansOfType(ReactiveHealthContributor.class)).isEmpty();
 			assertThat(context.getBean("redisHealthContributor"))
 				.isInstanceOf(ElastiCacheHealthConfiguration.RedisHealthIndicatorReplacement.class);
@@ -96,14 +96,14 @@ class ElastiCacheHealthIntegrationTests {
 	void keepsBootsRedisIndicatorWhenAsked() {
 		withHealth(redis).withPropertyValues("elasticache.secure.health.replace-redis-indicator=false")
 			.run((context) -> {
-				assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elastiCacheHealthIndicator");
+				assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
 				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 					.containsOnlyKeys("redisHealthContributor");
 			});
 	}
 
 	static HealthIndicator indicator(ApplicationContext context) {
-		return context.getBean("elastiCacheHealthIndicator", ElastiCacheHealthIndicator.class);
+		return context.getBean("elasticacheHealthIndicator", ElastiCacheHealthIndicator.class);
 	}
 
 	static long clientsOfUser(RedisServerExtension server) {

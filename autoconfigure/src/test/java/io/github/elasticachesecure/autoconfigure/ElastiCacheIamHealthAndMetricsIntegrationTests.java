@@ -120,7 +120,7 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 	@Test
 	void healthShowsTheTokenLifecycleAndGoesDownWhenNoUsableTokenIsLeft() {
 		runner().run((context) -> {
-			HealthIndicator indicator = context.getBean("elastiCacheHealthIndicator", HealthIndicator.class);
+			HealthIndicator indicator = context.getBean("elasticacheHealthIndicator", HealthIndicator.class);
 			Health up = indicator.health();
 			assertThat(up.getStatus()).isEqualTo(Status.UP);
 			assertThat(up.getDetails()).containsEntry("auth", "iam").containsEntry("username", USER);
