@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
+import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -27,8 +28,15 @@ class ElastiCacheGuardConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton elastiCacheStartupGuard(RedisConnectionGuard guard, ListableBeanFactory beanFactory) {
-		return () -> guard.check(beanFactory.getBeansOfType(RedisConnectionFactory.class));
+	StartupGuardReport elastiCacheStartupGuardReport() {
+		return new StartupGuardReport();
+	}
+
+	@Bean
+	SmartInitializingSingleton elastiCacheStartupGuard(RedisConnectionGuard guard, ListableBeanFactory beanFactory,
+			StartupGuardReport report) {
+		// The results stay available to the health indicator and the metrics.
+		return () -> report.record(guard.check(beanFactory.getBeansOfType(RedisConnectionFactory.class)));
 	}
 
 }

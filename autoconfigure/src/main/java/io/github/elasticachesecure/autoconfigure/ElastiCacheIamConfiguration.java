@@ -6,6 +6,7 @@ import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamSetting;
+import io.github.elasticachesecure.iam.IamTokenListener;
 import io.github.elasticachesecure.iam.InvalidIamSettingException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -58,7 +59,8 @@ class ElastiCacheIamConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider) {
+			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider,
+			ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
@@ -70,6 +72,7 @@ class ElastiCacheIamConfiguration {
 			ElastiCacheIamCredentialsProvider provider = ElastiCacheIamCredentialsProvider
 				.builder(generator, credentialsProvider)
 				.refreshInterval(iam.getRefreshInterval())
+				.listener(CompositeIamTokenListener.of(listeners))
 				.build();
 			awaitFirstToken(provider);
 			return provider;

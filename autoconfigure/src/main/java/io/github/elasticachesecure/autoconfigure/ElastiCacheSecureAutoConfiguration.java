@@ -17,7 +17,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @AutoConfiguration(before = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
-@Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheGuardConfiguration.class })
+@Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheGuardConfiguration.class,
+		ElastiCacheHealthConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

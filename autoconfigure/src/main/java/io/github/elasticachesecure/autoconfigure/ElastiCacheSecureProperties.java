@@ -35,6 +35,8 @@ public class ElastiCacheSecureProperties {
 
 	private final Iam iam = new Iam();
 
+	private final Health health = new Health();
+
 	public @Nullable String getEndpoint() {
 		return this.endpoint;
 	}
@@ -65,6 +67,10 @@ public class ElastiCacheSecureProperties {
 
 	public Iam getIam() {
 		return this.iam;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -271,6 +277,64 @@ public class ElastiCacheSecureProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	public static class Health {
+
+		/**
+		 * Upper bound for one health check (PING over the application's connection), whatever the command timeout.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * How long before the server certificate expires the health details carry a warning (the status stays UP).
+		 */
+		private Duration certificateExpiryWarning = Duration.ofDays(14);
+
+		/**
+		 * How often the TLS handshake details (protocol, cipher suite, certificate) are probed again in the
+		 * background; health checks read the last result and never wait for a handshake.
+		 */
+		private Duration tlsRecheckInterval = Duration.ofMinutes(5);
+
+		/**
+		 * Whether the "elasticache" indicator replaces Spring Boot's "redis" indicator, so that the connection is not
+		 * pinged twice per health check.
+		 */
+		private boolean replaceRedisIndicator = true;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getCertificateExpiryWarning() {
+			return this.certificateExpiryWarning;
+		}
+
+		public void setCertificateExpiryWarning(Duration certificateExpiryWarning) {
+			this.certificateExpiryWarning = certificateExpiryWarning;
+		}
+
+		public Duration getTlsRecheckInterval() {
+			return this.tlsRecheckInterval;
+		}
+
+		public void setTlsRecheckInterval(Duration tlsRecheckInterval) {
+			this.tlsRecheckInterval = tlsRecheckInterval;
+		}
+
+		public boolean isReplaceRedisIndicator() {
+			return this.replaceRedisIndicator;
+		}
+
+		public void setReplaceRedisIndicator(boolean replaceRedisIndicator) {
+			this.replaceRedisIndicator = replaceRedisIndicator;
 		}
 
 	}

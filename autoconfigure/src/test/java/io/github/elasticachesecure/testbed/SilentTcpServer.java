@@ -39,9 +39,20 @@ public final class SilentTcpServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static SilentTcpServer start() {
+		return start(0);
+	}
+
+	/**
+	 * Starts a silent server on the given port of {@code 127.0.0.1}, for instance the port of a server that was just
+	 * stopped, so that its clients reconnect to a peer that never answers.
+	 * @param port the port, or 0 for an ephemeral one
+	 * @return the running server
+	 */
+	public static SilentTcpServer start(int port) {
 		try {
 			ServerSocket socket = new ServerSocket();
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
 			return new SilentTcpServer(socket);
 		}
 		catch (IOException ex) {

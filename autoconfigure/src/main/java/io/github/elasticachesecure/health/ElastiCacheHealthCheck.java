@@ -1,0 +1,253 @@
+package io.github.elasticachesecure.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.github.elasticachesecure.iam.IamTokenStatus;
+import io.github.elasticachesecure.tls.PeerCertificate;
+import io.github.elasticachesecure.tls.TlsProbeOutcome;
+import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The health check behind the {@code elasticache} indicator: a PING over the application's own secured connection,
+ * bounded in time, and secret-free details of the connection (TLS session, certificate, authentication).
+ * <p>
+ * The PING goes through {@link RedisConnectionFactory#getConnection()} and, for Lettuce, through the connection's
+ * asynchronous commands: with native connection sharing (Spring Data Redis's default) that is the application's shared
+ * connection, so no connection is opened per check. The whole check, including obtaining the connection, is bounded by
+ * the timeout, independently of Lettuce's command timeout; a command still queued then is cancelled.
+ * <p>
+ * The status is {@code DOWN} when the PING fails or does not answer in time, when IAM authentication has no usable token
+ * left, and when the last TLS probe found the endpoint's TLS no longer verifying (for instance an expired or replaced
+ * certificate). A certificate close to expiry keeps the status {@code UP} and adds a warning to the details.
+ */
+public final class ElastiCacheHealthCheck {
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheHealthCheck.class);
+
+	private static final int MAX_REASON_LENGTH = 300;
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final ConnectionSummary connection;
+
+	private final Duration timeout;
+
+	private final Duration certificateExpiryWarning;
+
+	private final @Nullable TlsEndpointMonitor tls;
+
+	private final @Nullable Supplier<IamTokenStatus> iam;
+
+	private final Clock clock;
+
+	/**
+	 * Create a health check.
+	 * @param connectionFactory the application's connection factory
+	 * @param connection what to report about the connection
+	 * @param timeout the upper bound of one check
+	 * @param certificateExpiryWarning how long before the certificate expires a warning is added
+	 * @param tls the TLS details of the endpoint, or {@code null} to report none
+	 * @param iam the IAM token status, or {@code null} without IAM authentication
+	 * @param clock the clock
+	 */
+	public ElastiCacheHealthCheck(RedisConnectionFactory connectionFactory, ConnectionSummary connection,
+			Duration timeout, Duration certificateExpiryWarning, @Nullable TlsEndpointMonitor tls,
+			@Nullable Supplier<IamTokenStatus> iam, Clock clock) {
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("The health check timeout must be positive");
+		}
+		this.connectionFactory = connectionFactory;
+		this.connection = connection;
+		this.timeout = timeout;
+		this.certificateExpiryWarning = certificateExpiryWarning;
+		this.tls = tls;
+		this.iam = iam;
+		this.clock = clock;
+	}
+
+	/**
+	 * Return the upper bound of one check.
+	 * @return the timeout
+	 */
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * Check the connection. The returned {@link Mono} always completes with a {@link Health} within the timeout (plus
+	 * scheduling delays), never with an error.
+	 * @return the health
+	 */
+	public Mono<Health> check() {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return ping().timeout(this.timeout)
+				.map((reply) -> healthy(System.nanoTime() - start))
+				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
+		});
+	}
+
+	private Mono<String> ping() {
+		return Mono.usingWhen(
+				Mono.fromCallable(this.connectionFactory::getConnection).subscribeOn(Schedulers.boundedElastic()),
+				ElastiCacheHealthCheck::ping,
+				(connection) -> Mono.fromRunnable(connection::close).subscribeOn(Schedulers.boundedElastic()));
+	}
+
+	private static Mono<String> ping(RedisConnection connection) {
+		if (connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands) {
+			CompletableFuture<String> reply = commands.ping().toCompletableFuture();
+			// On timeout the PING is cancelled, so that it does not wait in Lettuce's queue for the command timeout.
+			return Mono.fromCompletionStage(reply).doOnCancel(() -> reply.cancel(false));
+		}
+		return Mono.fromCallable(connection::ping).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private Health healthy(long latencyNanos) {
+		Instant now = this.clock.instant();
+		Health.Builder builder = Health.up();
+		List<String> warnings = new ArrayList<>();
+		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
+		TlsEndpointMonitor.Observation observation = (this.tls != null) ? this.tls.current() : null;
+		String problem = null;
+		if (iamStatus != null && !iamStatus.tokenUsable()) {
+			problem = "no usable IAM token: "
+					+ ((iamStatus.lastRefreshError() != null) ? "the last refresh failed (" + iamStatus.lastRefreshError()
+							+ ")" : "none was signed yet")
+					+ "; connected clients keep working, new connections and re-authentications fail";
+		}
+		if (problem == null && observation != null && isBroken(observation.result())) {
+			problem = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
+					+ observation.result().detail() + "); new connections fail";
+		}
+		if (observation != null && observation.result().certificate() != null) {
+			Instant notAfter = observation.result().certificate().notAfter();
+			if (problem == null && !now.isBefore(notAfter)) {
+				problem = "the server certificate expired at " + notAfter + "; new connections fail";
+			}
+			else if (Duration.between(now, notAfter).compareTo(this.certificateExpiryWarning) < 0) {
+				warnings.add("the server certificate expires in " + Duration.between(now, notAfter).toDays()
+						+ " days, at " + notAfter + " (warning threshold " + this.certificateExpiryWarning.toDays()
+						+ " days)");
+			}
+		}
+		if (problem != null) {
+			builder.down().withDetail("reason", truncate(problem));
+		}
+		return builder.withDetails(details(now, latencyNanos, observation, iamStatus, warnings)).build();
+	}
+
+	private Health unhealthy(long latencyNanos, Throwable ex) {
+		String reason = (ex instanceof TimeoutException)
+				? "no reply to PING from " + this.connection.endpoint() + " within " + format(this.timeout)
+						+ " (server stopped, unreachable or not answering)"
+				: "PING to " + this.connection.endpoint() + " failed: " + describe(ex);
+		if (logger.isDebugEnabled()) {
+			logger.debug("ElastiCache health check DOWN: " + reason);
+		}
+		Instant now = this.clock.instant();
+		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
+		TlsEndpointMonitor.Observation observation = (this.tls != null) ? this.tls.current() : null;
+		return Health.down()
+			.withDetail("reason", truncate(reason))
+			.withDetails(details(now, latencyNanos, observation, iamStatus, List.of()))
+			.build();
+	}
+
+	private Map<String, Object> details(Instant now, long latencyNanos,
+			TlsEndpointMonitor.@Nullable Observation observation, @Nullable IamTokenStatus iamStatus,
+			List<String> warnings) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("endpoint", this.connection.endpoint());
+		details.put("topology", this.connection.topology());
+		details.put("tls", true);
+		details.put("verifyMode", this.connection.verifyMode().name());
+		if (observation != null) {
+			TlsProbeResult result = observation.result();
+			putIfNotNull(details, "protocol", result.protocol());
+			putIfNotNull(details, "cipherSuite", result.cipherSuite());
+			PeerCertificate certificate = result.certificate();
+			if (certificate != null) {
+				Map<String, Object> certificateDetails = new LinkedHashMap<>();
+				certificateDetails.put("subject", certificate.subject());
+				certificateDetails.put("issuer", certificate.issuer());
+				certificateDetails.put("notAfter", certificate.notAfter().toString());
+				certificateDetails.put("daysToExpiry", Duration.between(now, certificate.notAfter()).toDays());
+				details.put("certificate", certificateDetails);
+			}
+			details.put("tlsProbe", result.outcome().name());
+			details.put("tlsProbedAt", observation.probedAt().toString());
+		}
+		details.put("auth", this.connection.authMode());
+		putIfNotNull(details, "username", this.connection.username());
+		if (iamStatus != null) {
+			details.put("iam", iamDetails(iamStatus));
+		}
+		details.put("latencyMillis", Math.round(latencyNanos / 100_000.0) / 10.0);
+		if (!warnings.isEmpty()) {
+			details.put("warnings", List.copyOf(warnings));
+		}
+		return details;
+	}
+
+	private static Map<String, Object> iamDetails(IamTokenStatus status) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("tokenUsable", status.tokenUsable());
+		putIfNotNull(details, "tokenIssuedAt", status.tokenIssuedAt());
+		putIfNotNull(details, "tokenUsableUntil", status.tokenUsableUntil());
+		putIfNotNull(details, "lastRefresh", status.lastRefreshSuccess());
+		putIfNotNull(details, "nextRefresh", status.nextRefreshAt());
+		putIfNotNull(details, "lastRefreshFailure", status.lastRefreshFailure());
+		putIfNotNull(details, "lastRefreshError", status.lastRefreshError());
+		details.put("consecutiveFailures", status.consecutiveFailures());
+		return details;
+	}
+
+	private static boolean isBroken(TlsProbeResult result) {
+		// An unreachable endpoint says nothing about its TLS; the PING decides.
+		return !result.isSecure() && result.outcome() != TlsProbeOutcome.UNREACHABLE;
+	}
+
+	private static void putIfNotNull(Map<String, Object> details, String key, @Nullable Object value) {
+		if (value != null) {
+			details.put(key, (value instanceof Instant instant) ? instant.toString() : value);
+		}
+	}
+
+	private static String describe(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	private static String format(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	private static String truncate(String text) {
+		return (text.length() > MAX_REASON_LENGTH) ? text.substring(0, MAX_REASON_LENGTH) + "..." : text;
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.github.elasticachesecure.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.elasticachesecure.guard.StartupGuardReport;
+import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.lettuce.core.SslVerifyMode;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps the TLS details of one endpoint (negotiated protocol, cipher suite, server certificate) for health details and
+ * metrics, without a handshake per health check.
+ * <p>
+ * It starts from the startup guard's probe and probes again in the background, on a daemon thread and at most one
+ * probe at a time, once the last result is older than the recheck interval (or older than
+ * {@link #RETRY_INTERVAL} when the last probe did not complete a handshake). Readers always get the last result at
+ * once.
+ */
+public final class TlsEndpointMonitor {
+
+	/**
+	 * How soon a probe that did not complete a handshake is repeated.
+	 */
+	public static final Duration RETRY_INTERVAL = Duration.ofSeconds(30);
+
+	private static final Log logger = LogFactory.getLog(TlsEndpointMonitor.class);
+
+	private final String host;
+
+	private final int port;
+
+	private final TlsEndpointProbe probe;
+
+	private final Supplier<SSLContext> sslContext;
+
+	private final SslVerifyMode verifyMode;
+
+	private final Duration recheckInterval;
+
+	private final @Nullable StartupGuardReport startupReport;
+
+	private final Clock clock;
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
+	private volatile @Nullable Observation latest;
+
+	/**
+	 * Create a monitor.
+	 * @param host the endpoint host, as the client connects to it
+	 * @param port the endpoint port
+	 * @param probe the probe
+	 * @param sslContext the client's TLS context (created on first use)
+	 * @param verifyMode the client's verification mode
+	 * @param recheckInterval how old a result may get before it is probed again
+	 * @param startupReport the startup guard's results, used until the first own probe, or {@code null}
+	 * @param clock the clock
+	 */
+	public TlsEndpointMonitor(String host, int port, TlsEndpointProbe probe, Supplier<SSLContext> sslContext,
+			SslVerifyMode verifyMode, Duration recheckInterval, @Nullable StartupGuardReport startupReport,
+			Clock clock) {
+		this.host = host;
+		this.port = port;
+		this.probe = probe;
+		this.sslContext = sslContext;
+		this.verifyMode = verifyMode;
+		this.recheckInterval = recheckInterval;
+		this.startupReport = startupReport;
+		this.clock = clock;
+	}
+
+	/**
+	 * Return the latest result, and start a background probe if it is stale.
+	 * @return the latest observation, or {@code null} before any probe completed
+	 */
+	public @Nullable Observation current() {
+		Observation observation = this.latest;
+		if (observation == null) {
+			observation = fromStartupReport();
+		}
+		if (observation == null || isStale(observation)) {
+			probeInBackground();
+		}
+		return observation;
+	}
+
+	/**
+	 * Probe now, on the calling thread, and keep the result.
+	 * @return the new observation
+	 */
+	public Observation probeNow() {
+		Observation observation = new Observation(
+				this.probe.probe(this.host, this.port, this.sslContext.get(), this.verifyMode), this.clock.instant());
+		this.latest = observation;
+		return observation;
+	}
+
+	private @Nullable Observation fromStartupReport() {
+		StartupGuardReport report = this.startupReport;
+		if (report == null) {
+			return null;
+		}
+		TlsProbeResult result = report.resultFor(this.host, this.port);
+		Instant checkedAt = report.checkedAt();
+		return (result != null && checkedAt != null) ? new Observation(result, checkedAt) : null;
+	}
+
+	private boolean isStale(Observation observation) {
+		Duration age = Duration.between(observation.probedAt(), this.clock.instant());
+		return age.compareTo(observation.result().isSecure() ? this.recheckInterval : RETRY_INTERVAL) >= 0;
+	}
+
+	private void probeInBackground() {
+		if (!this.probing.compareAndSet(false, true)) {
+			return;
+		}
+		Thread thread = new Thread(() -> {
+			try {
+				probeNow();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("TLS probe of " + this.host + ":" + this.port + " failed", ex);
+			}
+			finally {
+				this.probing.set(false);
+			}
+		}, "elasticache-tls-probe");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	/**
+	 * One probe result and when it was taken.
+	 *
+	 * @param result the probe result
+	 * @param probedAt when the probe ran
+	 */
+	public record Observation(TlsProbeResult result, Instant probedAt) {
+
+	}
+
+}

@@ -1,0 +1,89 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A web application with the actuator: {@code /actuator/health} shows the {@code elasticache} details and no
+ * {@code redis} entry, {@code /actuator/metrics} lists the meters, and no endpoint shows the password.
+ */
+class ActuatorEndpointsIntegrationTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls()
+		.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+	@Test
+	void endpointsShowHealthAndMetersButNoSecret() throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class).run(
+				"--server.port=0", "--server.address=127.0.0.1",
+				"--management.endpoints.web.exposure.include=health,env,configprops,metrics",
+				"--management.endpoint.health.show-details=always",
+				"--elasticache.secure.endpoint=localhost:" + redis.port(), "--elasticache.secure.tls.bundle=test",
+				"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+						+ TestPki.get().trustedCa().certificatePem(),
+				"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			String health = get(port, "/actuator/health");
+			assertThat(health).contains("\"elasticache\":{\"details\":{\"endpoint\":\"localhost:" + redis.port())
+				.contains("\"latencyMillis\":")
+				.contains("},\"status\":\"UP\"},\"livenessState\"")
+				.contains("\"protocol\":\"TLSv1.")
+				.contains("\"username\":\"app\"")
+				.doesNotContain("\"redis\"");
+			Files.writeString(Path.of("target", "actuator-health-example.json"), health);
+			// Steady state, for the documentation's latency figures.
+			StringBuilder samples = new StringBuilder();
+			for (int i = 0; i < 20; i++) {
+				samples.append(get(port, "/actuator/health/elasticache")).append('\n');
+			}
+			Files.writeString(Path.of("target", "actuator-health-elasticache-samples.json"), samples);
+			String metrics = get(port, "/actuator/metrics");
+			assertThat(metrics).contains("elasticache.reauthentications")
+				.contains("elasticache.guard.checks")
+				.contains("elasticache.tls.certificate.expiry");
+			assertThat(get(port, "/actuator/metrics/elasticache.guard.checks?tag=outcome:secure"))
+				.contains("\"value\":1.0");
+			for (String path : new String[] { "/actuator/health", "/actuator/env", "/actuator/configprops",
+					"/actuator/env/elasticache.secure.auth.password" }) {
+				assertThat(get(port, path)).as(path).doesNotContain(RedisTestContexts.PASSWORD);
+			}
+		}
+	}
+
+	private static String get(int port, String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return response.body();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class WebApplication {
+
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.SilentTcpServer;
+import io.github.elasticachesecure.testbed.TestPki;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.ReactiveHealthContributor;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code elasticache} health indicator against real TLS servers: UP with its details, DOWN once the server stops,
+ * and DOWN within the bound when the endpoint goes silent.
+ */
+class ElastiCacheHealthIntegrationTests {
+
+	private static final Duration VALIDITY = Duration.ofDays(90);
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls()
+		.serverCertificate(TestPki.get().localhostValidFor(VALIDITY))
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+	static ApplicationContextRunner withHealth(RedisServerExtension server) {
+		return RedisTestContexts.securedBy(server)
+			.withConfiguration(AutoConfigurations.of(DataRedisHealthContributorAutoConfiguration.class,
+					DataRedisReactiveHealthContributorAutoConfiguration.class));
+	}
+
+	@Test
+	void upWithAllDetails() {
+		withHealth(redis).run((context) -> {
+			Health health = indicator(context).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			Map<String, Object> details = health.getDetails();
+			assertThat(details).containsEntry("endpoint", "localhost:" + redis.port())
+				.containsEntry("topology", "standalone")
+				.containsEntry("tls", true)
+				.containsEntry("verifyMode", "FULL")
+				.containsEntry("tlsProbe", "SECURE")
+				.containsEntry("auth", "password")
+				.containsEntry("username", RedisTestContexts.USER)
+				.containsKeys("protocol", "cipherSuite", "tlsProbedAt", "latencyMillis")
+				.doesNotContainKeys("reason", "warnings", "iam");
+			assertThat((String) details.get("protocol")).startsWith("TLSv1.");
+			assertThat(details.get("certificate")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+				.containsEntry("subject", TestPki.get().localhostValidFor(VALIDITY).subject())
+				.containsEntry("issuer", TestPki.get().trustedCa().subject())
+				.containsEntry("daysToExpiry", 89L);
+			assertThat(health.toString()).doesNotContain(RedisTestContexts.PASSWORD);
+		});
+	}
+
+	@Test
+	void repliesOverTheApplicationsSharedConnectionWithoutNewConnections() {
+		withHealth(redis).run((context) -> {
+			HealthIndicator indicator = indicator(context);
+			indicator.health();
+			long connections = clientsOfUser(redis);
+			long pings = redis.process().commandCalls("ping");
+			for (int i = 0; i < 5; i++) {
+				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			}
+			assertThat(clientsOfUser(redis)).isEqualTo(connections);
+			assertThat(redis.process().commandCalls("ping")).isEqualTo(pings + 5);
+		});
+	}
+
+	@Test
+	void replacesBootsRedisIndicator() {
+		withHealth(redis).run((context) -> {
+			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
+			assertThat(context.getBeansOfType(ReactiveHealthContributor.class)).isEmpty();
+			assertThat(context.getBean("redisHealthContributor"))
+				.isInstanceOf(ElastiCacheHealthConfiguration.RedisHealthIndicatorReplacement.class);
+		});
+	}
+
+	@Test
+	void keepsBootsRedisIndicatorWhenAsked() {
+		withHealth(redis).withPropertyValues("elasticache.secure.health.replace-redis-indicator=false")
+			.run((context) -> {
+				assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
+				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
+					.containsOnlyKeys("redisHealthContributor");
+			});
+	}
+
+	static HealthIndicator indicator(ApplicationContext context) {
+		return context.getBean("elasticacheHealthIndicator", ElastiCacheHealthIndicator.class);
+	}
+
+	static long clientsOfUser(RedisServerExtension server) {
+		return server.adminCommand("CLIENT", "LIST")
+			.lines()
+			.filter((line) -> line.contains(" user=" + RedisTestContexts.USER + " "))
+			.count();
+	}
+
+	@Nested
+	class CertificateCloseToExpiry {
+
+		@RegisterExtension
+		final RedisServerExtension shortLived = RedisServerExtension.tls()
+			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+		@Test
+		void staysUpWithAWarning() {
+			// The test bed's default certificate is valid 2 days, under the 14-day default threshold.
+			withHealth(this.shortLived).run((context) -> {
+				Health health = indicator(context).health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails().get("warnings")).asString()
+					.contains("the server certificate expires in 1 days")
+					.contains("warning threshold 14 days");
+			});
+		}
+
+		@Test
+		void noWarningBelowAConfiguredThreshold() {
+			withHealth(this.shortLived).withPropertyValues("elasticache.secure.health.certificate-expiry-warning=1d")
+				.run((context) -> assertThat(indicator(context).health().getDetails()).doesNotContainKey("warnings"));
+		}
+
+	}
+
+	@Nested
+	class ServerGoesAway {
+
+		@RegisterExtension
+		final RedisServerExtension doomed = RedisServerExtension.tls()
+			.serverCertificate(TestPki.get().localhostValidFor(VALIDITY))
+			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+		@Test
+		void downAfterTheServerStops() {
+			withHealth(this.doomed).run((context) -> {
+				HealthIndicator indicator = indicator(context);
+				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+				this.doomed.process().close();
+				long start = System.nanoTime();
+				Health health = indicator.health();
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails().get("reason")).asString()
+					.contains("localhost:" + this.doomed.port())
+					.containsAnyOf("no reply to PING", "PING to");
+				assertThat(health.getDetails()).containsEntry("endpoint", "localhost:" + this.doomed.port());
+				assertThat(took).isLessThan(Duration.ofSeconds(3));
+			});
+		}
+
+		@Test
+		void downWithinTheBoundWhenTheEndpointGoesSilent() {
+			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the bound must hold anyway.
+			withHealth(this.doomed)
+				.withPropertyValues("elasticache.secure.health.timeout=1s", "spring.data.redis.timeout=60s")
+				.run((context) -> {
+					HealthIndicator indicator = indicator(context);
+					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+					int port = this.doomed.port();
+					this.doomed.process().close();
+					// A peer that accepts TCP and never answers: Lettuce reconnects to it and waits in the handshake.
+					try (SilentTcpServer silent = SilentTcpServer.start(port)) {
+						for (int i = 0; i < 3; i++) {
+							long start = System.nanoTime();
+							Health health = indicator.health();
+							Duration took = Duration.ofNanos(System.nanoTime() - start);
+							assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+							assertThat(health.getDetails().get("reason")).asString()
+								.isEqualTo("no reply to PING from localhost:" + port
+										+ " within 1s (server stopped, unreachable or not answering)");
+							assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(1800));
+						}
+						assertThat(silent.acceptedConnections()).isPositive();
+					}
+				});
+		}
+
+	}
+
+}
