@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
@@ -208,17 +209,34 @@ class ElastiCacheIamConfiguration {
 	 */
 	static final class RejectedTokenRefresher implements DisposableBean {
 
+		/**
+		 * A server that keeps refusing fresh tokens (a revoked policy, a deleted user) must not turn rejections into
+		 * a signing loop: every connection reports its own rejection, and each new token makes every connection try
+		 * again.
+		 */
+		static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(10);
+
 		private final @Nullable Disposable subscription;
+
+		private final AtomicLong lastForcedRefresh = new AtomicLong(System.nanoTime() - MIN_FORCED_REFRESH_INTERVAL.toNanos());
 
 		RejectedTokenRefresher(@Nullable ClientResources clientResources,
 				ElastiCacheIamCredentialsProvider credentialsProvider) {
 			this.subscription = (clientResources != null) ? clientResources.eventBus().get().subscribe((event) -> {
 				Throwable cause = (event instanceof ReconnectFailedEvent failed) ? failed.getCause()
 						: (event instanceof ReauthenticationFailedEvent failed) ? failed.getCause() : null;
-				if (cause != null && AuthenticationRejectedException.findServerRejection(cause) != null) {
+				if (cause != null && AuthenticationRejectedException.findServerRejection(cause) != null
+						&& mayForceRefresh()) {
+					logger.warn("The server rejected the IAM token; signing a fresh one");
 					credentialsProvider.refreshNow();
 				}
 			}) : null;
+		}
+
+		private boolean mayForceRefresh() {
+			long now = System.nanoTime();
+			long last = this.lastForcedRefresh.get();
+			return now - last >= MIN_FORCED_REFRESH_INTERVAL.toNanos() && this.lastForcedRefresh.compareAndSet(last, now);
 		}
 
 		@Override

@@ -18,7 +18,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheGuardConfiguration.class,
-		ElastiCacheHealthConfiguration.class })
+		ElastiCacheHealthConfiguration.class, ElastiCacheActuatorConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

@@ -71,6 +71,26 @@ class ActuatorEndpointsIntegrationTests {
 		}
 	}
 
+	@Test
+	void credentialsStayMaskedWhenValuesAreShown() throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
+			.run(RedisTestContexts.applicationArguments(redis, "--server.port=0", "--server.address=127.0.0.1",
+					"--management.endpoints.web.exposure.include=env,configprops",
+					"--management.endpoint.env.show-values=always",
+					"--management.endpoint.configprops.show-values=always",
+					"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			String env = get(port, "/actuator/env");
+			// Values are shown: the endpoint is there in clear, the password is not.
+			assertThat(env).contains("localhost:" + redis.port()).doesNotContain(RedisTestContexts.PASSWORD);
+			assertThat(get(port, "/actuator/configprops")).contains("\"username\":\"app\"")
+				.doesNotContain(RedisTestContexts.PASSWORD);
+			assertThat(get(port, "/actuator/env/elasticache.secure.auth.password"))
+				.doesNotContain(RedisTestContexts.PASSWORD);
+		}
+	}
+
 	private static String get(int port, String path) throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
