@@ -1,10 +1,12 @@
 package io.github.elasticachesecure.sample;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 
 import io.github.elasticachesecure.testbed.RedisServerProcess;
+import io.github.elasticachesecure.testbed.TestPki;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,7 +29,11 @@ public final class LocalSampleApplication {
 
 	public static void main(String[] args) {
 		String password = randomPassword();
-		RedisServerProcess redis = RedisServerProcess.tls().aclUser(USER, password).start();
+		// A certificate that outlives a long local session, so the health check shows no expiry warning.
+		RedisServerProcess redis = RedisServerProcess.tls()
+			.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
+			.aclUser(USER, password)
+			.start();
 		logger.info("Started a local TLS redis-server on " + redis.host() + ":" + redis.port()
 				+ ", trusting its generated CA " + redis.caCertificatePem());
 		SpringApplication application = new SpringApplication(SampleApplication.class);
