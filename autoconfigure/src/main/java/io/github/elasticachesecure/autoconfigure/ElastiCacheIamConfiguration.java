@@ -49,11 +49,10 @@ class ElastiCacheIamConfiguration {
 
 	private static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(30);
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
-	AwsCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
-		// The default chain: environment, system properties, web identity (IRSA), profile, container, instance.
-		// Closed with the context (Spring infers close()).
+	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
+		// The default chain: system properties, environment, web identity (IRSA), profile, container, instance.
 		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
 	}
 

@@ -5,6 +5,7 @@ import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
@@ -141,6 +142,33 @@ class ElastiCacheIamConfigurationTests {
 		assertThat(Thread.getAllStackTraces().keySet())
 			.noneMatch((thread) -> thread.isAlive()
 					&& thread.getName().startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX));
+	}
+
+	@Test
+	void withoutACredentialsBeanTheSdkDefaultChainSignsAndIsClosedWithTheContext() {
+		System.setProperty("aws.accessKeyId", "AKIDFROMSYSTEMPROPERTIES");
+		System.setProperty("aws.secretAccessKey", "secret-from-system-properties");
+		try {
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+						DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+						"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+						"elasticache.secure.iam.region=us-east-1", "elasticache.secure.guard.probe-timeout=300ms")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(AwsCredentialsProvider.class)).isInstanceOf(DefaultCredentialsProvider.class);
+					assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class).status().tokenUsable()).isTrue();
+					assertThat(context.getSourceApplicationContext()
+						.getBeanFactory()
+						.getBeanDefinition("elastiCacheAwsCredentialsProvider")
+						.getDestroyMethodName()).isEqualTo("close");
+				});
+		}
+		finally {
+			System.clearProperty("aws.accessKeyId");
+			System.clearProperty("aws.secretAccessKey");
+		}
 	}
 
 	private void assertRefused(String setting, String property) {
