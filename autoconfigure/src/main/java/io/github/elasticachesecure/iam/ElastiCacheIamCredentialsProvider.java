@@ -173,12 +173,17 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Return the stream of credentials: the latest usable token on subscription, then every new one.
+	 * Return the stream of new credentials: every token signed after subscription. The token that is current at
+	 * subscription is not replayed: Lettuce subscribes right after a connection authenticated with
+	 * {@link #resolveCredentials()}, and a replay would make every new connection send the same AUTH twice.
 	 * @return the credentials stream, completed on {@link #close()}
 	 */
 	@Override
 	public Flux<RedisCredentials> credentials() {
-		return this.tokens.asFlux().filter(this::isServable).map(this::toCredentials).onBackpressureLatest();
+		return Flux.defer(() -> {
+			IamAuthToken atSubscription = this.current;
+			return this.tokens.asFlux().filter((token) -> token != atSubscription);
+		}).filter(this::isServable).map(this::toCredentials).onBackpressureLatest();
 	}
 
 	/**

@@ -80,6 +80,12 @@ class IamAuthenticationIntegrationTests {
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("iam", "first");
 			assertThat(template.opsForValue().get("iam")).isEqualTo("first");
+			// A new connection authenticates once (HELLO … AUTH), not once more when it subscribes to new tokens.
+			long beforeReconnect = authenticationCalls();
+			redis.process().killClientsOf(USER_ID);
+			assertThat(template.opsForValue().get("iam")).isEqualTo("first");
+			Thread.sleep(200);
+			assertThat(authenticationCalls() - beforeReconnect).isOne();
 			for (int rotation = 1; rotation <= 3; rotation++) {
 				clock.advance(Duration.ofMinutes(5));
 				String nextToken = expectedToken(clock.instant());
