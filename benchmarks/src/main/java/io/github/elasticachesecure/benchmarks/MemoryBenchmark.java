@@ -57,6 +57,10 @@ final class MemoryBenchmark {
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long afterAll = usedHeapAfterGc();
 			long reauths = this.fixtures.server.authCalls() - authBefore;
+			long liveIamConnections = this.fixtures.server.clientList()
+				.lines()
+				.filter((line) -> line.contains(" user=" + Fixtures.IAM_USER + " "))
+				.count();
 			List<List<String>> rows = new ArrayList<>();
 			double limit = 1024;
 			double deltaFirst = (afterFirst - baseline) / 1024.0;
@@ -73,8 +77,10 @@ final class MemoryBenchmark {
 					+ "from `MemoryMXBean` after 5 × `System.gc()`, measured after " + WARMUP + " warm-up cycles "
 					+ "(baseline), after " + FIRST + " more and after " + this.settings.memoryCycles + " in total ("
 					+ Stats.fmt("%.0f", seconds) + " s). The server executed " + reauths
-					+ " `AUTH` commands meanwhile (re-authentications; connection handshakes use `HELLO`). Single "
-					+ "run; a few hundred KiB either way is GC noise.");
+					+ " `AUTH` commands meanwhile: re-authentications of the connections that were live at each "
+					+ "refresh (connection handshakes use `HELLO`, not counted); " + liveIamConnections
+					+ " IAM connections were still open at the end (those of the starter's connection factory). "
+					+ "Single run; a few hundred KiB either way is GC noise.");
 			this.report.line("");
 			this.report.table(List.of("point", "used heap, KiB", "growth vs baseline, KiB", "target, KiB", "verdict"),
 					rows);

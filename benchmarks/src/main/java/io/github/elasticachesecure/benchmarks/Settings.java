@@ -42,8 +42,8 @@ final class Settings {
 
 	private Settings(boolean longRun, Set<String> sections, Path output, Integer rounds, Double seconds) {
 		this.longRun = longRun;
-		this.throughputRounds = (rounds != null) ? rounds : (longRun ? 15 : 7);
-		this.segmentSeconds = (seconds != null) ? seconds : (longRun ? 3.0 : 1.5);
+		this.throughputRounds = (rounds != null) ? rounds : (longRun ? 15 : 9);
+		this.segmentSeconds = (seconds != null) ? seconds : (longRun ? 2.0 : 1.0);
 		this.tokenRounds = longRun ? 21 : 9;
 		this.stormRounds = longRun ? 21 : 9;
 		this.stormConnections = 200;
@@ -83,8 +83,8 @@ final class Settings {
 						Usage: java -jar benchmarks/target/benchmarks.jar [options]
 						  --long            more rounds and longer segments (about 3x the default run time)
 						  --only=a,b        run only these sections: throughput,ceiling,tokens,storm,startup,memory
-						  --rounds=N        throughput A/B rounds (default 7, --long 15)
-						  --seconds=S       seconds per side per throughput round (default 1.5, --long 3)
+						  --rounds=N        throughput A/B rounds (default 9, --long 15)
+						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
 						  --output=FILE     where to write the Markdown table
 						                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
 						""");

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -17,10 +19,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ValueOperations;
 
 /**
- * GET/SET with 1 KiB values: the connection Boot builds from the starter's configuration against a Lettuce client
- * configured by hand with the same TLS and AUTH. Both sides use the same Lettuce API on one shared connection each, so
- * the ratio shows what the starter's configuration costs, not what Spring Data Redis' template costs (reported
- * separately, for information).
+ * GET/SET with 1 KiB values: the connection Boot builds from the starter's configuration (A) against a Lettuce client
+ * configured by hand with the same TLS and AUTH (B) and Boot's plain Redis support with TLS (C). All use the same
+ * Lettuce API on one shared connection each, so the ratios show what the configuration costs, not what Spring Data
+ * Redis' template costs (reported separately, for information).
  */
 final class ThroughputBenchmark {
 
@@ -63,31 +65,42 @@ final class ThroughputBenchmark {
 	}
 
 	void run() throws Exception {
-		try (ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_PASSWORD)) {
+		try (ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_PASSWORD);
+				ConfigurableApplicationContext boot = this.fixtures.start(Fixtures.App.BOOT_PLAIN_TLS)) {
 			var handBuiltClient = this.fixtures.handBuiltPasswordClient();
-			try (StatefulRedisConnection<String, String> starter = Fixtures.nativeClient(context).connect();
-					StatefulRedisConnection<String, String> handBuilt = handBuiltClient.connect()) {
+			var starterClient = Fixtures.nativeClient(context);
+			var bootClient = Fixtures.nativeClient(boot);
+			try (StatefulRedisConnection<String, String> starter = starterClient.connect();
+					StatefulRedisConnection<String, String> handBuilt = handBuiltClient.connect();
+					StatefulRedisConnection<String, String> plain = bootClient.connect()) {
 				for (String key : KEY_NAMES) {
 					starter.sync().set(key, VALUE);
 				}
-				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				StringRedisTemplate starterTemplate = context.getBean(StringRedisTemplate.class);
+				StringRedisTemplate bootTemplate = boot.getBean(StringRedisTemplate.class);
 				List<List<String>> rows = new ArrayList<>();
-				rows.add(compare("sync, 1 thread", sync(starter, 1), sync(handBuilt, 1), true));
-				rows.add(compare("sync, 16 threads (shared connection)", sync(starter, 16), sync(handBuilt, 16), true));
-				rows.add(compare("async, " + BATCH + " in flight (1 thread)", async(starter), async(handBuilt), true));
-				rows.add(compare("StringRedisTemplate over the starter's factory vs hand-built sync, 1 thread (info)",
-						template(template), sync(handBuilt, 1), false));
+				rows.add(compare("sync, 1 thread", sync(starter, 1), sync(handBuilt, 1), sync(plain, 1), true));
+				rows.add(compare("sync, 16 threads (shared connection)", sync(starter, 16), sync(handBuilt, 16),
+						sync(plain, 16), true));
+				rows.add(compare("async, " + BATCH + " in flight (1 thread)", async(starter), async(handBuilt),
+						async(plain), true));
+				rows.add(compare("`StringRedisTemplate`, 1 thread (B: raw Lettuce sync) (info)",
+						template(starterTemplate), sync(handBuilt, 1), template(bootTemplate), false));
 				this.report.section("1. Command throughput and latency (GET/SET alternating, 1 KiB values, TLS)");
 				this.report.line("A = the connection Boot's Lettuce factory builds from the starter's configuration "
-						+ "(`LettuceConnectionFactory.getRequiredNativeClient().connect()`), B = a Lettuce `RedisClient` "
-						+ "built by hand with the same TLS (JDK provider, CA trust, FULL verification) and AUTH. "
+						+ "(`LettuceConnectionFactory.getRequiredNativeClient().connect()`); B = a Lettuce `RedisClient` "
+						+ "built by hand with the same TLS (JDK provider, CA trust, FULL verification) and AUTH, default "
+						+ "client options; C = the same as A from Boot's plain Redis auto-configuration with "
+						+ "`spring.data.redis.ssl` (no starter). All three use the same Lettuce API. "
 						+ this.settings.throughputRounds + " rounds of " + this.settings.segmentSeconds
-						+ " s per side, A and B alternated (ABBA order), after a warm-up round. Ratios are per round, "
+						+ " s per side, A, B and C in rotating order, after a warm-up round. Ratios are per round, "
 						+ "then median [min–max] over rounds. Latency is per command (per batch of " + BATCH
-						+ " for async).");
+						+ " for async). Client options: A " + describe(starterClient) + "; B " + describe(handBuiltClient)
+						+ "; C " + describe(bootClient) + ".");
 				this.report.line("");
-				this.report.table(List.of("scenario", "A ops/s", "B ops/s", "A/B throughput (target ≥ 0.97)",
-						"A p99 µs", "B p99 µs", "A/B p99 (target ≤ 1.05)", "verdict"), rows);
+				this.report.table(List.of("scenario", "A ops/s", "B ops/s", "C ops/s", "A/B throughput (target ≥ 0.97)",
+						"A/C throughput", "A p99 µs", "B p99 µs", "C p99 µs", "A/B p99 (target ≤ 1.05)", "A/C p99",
+						"verdict (A/B)"), rows);
 			}
 			finally {
 				handBuiltClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -95,47 +108,58 @@ final class ThroughputBenchmark {
 		}
 	}
 
-	private List<String> compare(String name, Side a, Side b, boolean target) throws Exception {
+	private static String describe(RedisClient client) {
+		ClientOptions options = client.getOptions();
+		return "command timeouts " + (options.getTimeoutOptions().isTimeoutCommands() ? "on" : "off")
+				+ ", auto-reconnect " + (options.isAutoReconnect() ? "on" : "off") + ", protocol "
+				+ ((options.getConfiguredProtocolVersion() != null) ? options.getConfiguredProtocolVersion() : "auto");
+	}
+
+	private List<String> compare(String name, Side a, Side b, Side c, boolean target) throws Exception {
 		long nanos = (long) (this.settings.segmentSeconds * 1e9);
 		System.out.println("throughput: " + name + " (warm-up)");
-		a.run(nanos);
-		b.run(nanos);
-		List<Double> opsA = new ArrayList<>();
-		List<Double> opsB = new ArrayList<>();
-		List<Double> p99A = new ArrayList<>();
-		List<Double> p99B = new ArrayList<>();
-		List<Double> throughputRatio = new ArrayList<>();
-		List<Double> p99Ratio = new ArrayList<>();
-		for (int round = 0; round < this.settings.throughputRounds; round++) {
-			boolean aFirst = (round % 4 == 0) || (round % 4 == 3);
-			Segment first = (aFirst ? a : b).run(nanos);
-			Segment second = (aFirst ? b : a).run(nanos);
-			Segment sa = aFirst ? first : second;
-			Segment sb = aFirst ? second : first;
-			double pa = sa.latencies().percentile(99) / 1000.0;
-			double pb = sb.latencies().percentile(99) / 1000.0;
-			opsA.add(sa.opsPerSecond());
-			opsB.add(sb.opsPerSecond());
-			p99A.add(pa);
-			p99B.add(pb);
-			throughputRatio.add(sa.opsPerSecond() / sb.opsPerSecond());
-			p99Ratio.add(pa / pb);
-			System.out.printf("throughput: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs%n", name,
-					round + 1, sa.opsPerSecond(), pa, sb.opsPerSecond(), pb);
+		List<Side> sides = List.of(a, b, c);
+		for (Side side : sides) {
+			side.run(nanos);
 		}
+		List<List<Double>> ops = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		List<List<Double>> p99 = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		for (int round = 0; round < this.settings.throughputRounds; round++) {
+			for (int k = 0; k < sides.size(); k++) {
+				int index = (round + k) % sides.size();
+				Segment segment = sides.get(index).run(nanos);
+				ops.get(index).add(segment.opsPerSecond());
+				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
+			}
+			System.out.printf("throughput: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs, "
+					+ "C %.0f ops/s p99 %.0f µs%n", name, round + 1, ops.get(0).get(round), p99.get(0).get(round),
+					ops.get(1).get(round), p99.get(1).get(round), ops.get(2).get(round), p99.get(2).get(round));
+		}
+		List<Double> throughputAB = ratios(ops.get(0), ops.get(1));
+		List<Double> throughputAC = ratios(ops.get(0), ops.get(2));
+		List<Double> p99AB = ratios(p99.get(0), p99.get(1));
+		List<Double> p99AC = ratios(p99.get(0), p99.get(2));
 		String verdict;
 		if (target) {
-			boolean throughputMet = Stats.median(throughputRatio) >= 0.97;
-			boolean latencyMet = Stats.median(p99Ratio) <= 1.05;
-			verdict = this.report.verdict(throughputMet, "throughput " + name) + " / "
-					+ this.report.verdict(latencyMet, "p99 latency " + name);
+			verdict = this.report.verdict(Stats.median(throughputAB) >= 0.97, "throughput A/B " + name) + " / "
+					+ this.report.verdict(Stats.median(p99AB) <= 1.05, "p99 latency A/B " + name);
 		}
 		else {
 			verdict = "info (no target)";
 		}
-		return List.of(name, Stats.fmt("%.0f", Stats.median(opsA)), Stats.fmt("%.0f", Stats.median(opsB)),
-				Stats.spread(throughputRatio, "%.3f"), Stats.fmt("%.0f", Stats.median(p99A)),
-				Stats.fmt("%.0f", Stats.median(p99B)), Stats.spread(p99Ratio, "%.3f"), verdict);
+		return List.of(name, Stats.fmt("%.0f", Stats.median(ops.get(0))), Stats.fmt("%.0f", Stats.median(ops.get(1))),
+				Stats.fmt("%.0f", Stats.median(ops.get(2))), Stats.spread(throughputAB, "%.3f"),
+				Stats.spread(throughputAC, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),
+				Stats.fmt("%.0f", Stats.median(p99.get(1))), Stats.fmt("%.0f", Stats.median(p99.get(2))),
+				Stats.spread(p99AB, "%.3f"), Stats.spread(p99AC, "%.3f"), verdict);
+	}
+
+	private static List<Double> ratios(List<Double> a, List<Double> b) {
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < a.size(); i++) {
+			ratios.add(a.get(i) / b.get(i));
+		}
+		return ratios;
 	}
 
 	private static Side sync(StatefulRedisConnection<String, String> connection, int threads) {
