@@ -48,6 +48,7 @@ final class StartupBenchmark {
 		for (int run = 0; run < this.settings.startupRuns; run++) {
 			for (int k = 0; k < APPS.size(); k++) {
 				Fixtures.App app = APPS.get((run + k) % APPS.size());
+				ThroughputBenchmark.settle();
 				double[] times = start(app);
 				ready.get(app).add(times[0]);
 				firstCommand.get(app).add(times[1]);
@@ -77,6 +78,12 @@ final class StartupBenchmark {
 			rows.add(List.of(app.label, Stats.spread(ready.get(app), "%.0f"), Stats.spread(firstCommand.get(app), "%.0f"),
 					"", ""));
 		}
+		rows.add(List.of("difference starter (password) − Boot, ms",
+				Stats.spread(differences(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS)),
+						"%.0f"),
+				Stats.spread(differences(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
+						firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS)), "%.0f"),
+				"", "info"));
 		rows.add(List.of("ratio starter (password) / Boot", Stats.spread(readyRatio, "%.3f"),
 				Stats.spread(commandRatio, "%.3f"), "≤ 1.15 (ready)",
 				this.report.verdict(Stats.median(readyRatio) <= 1.15, "start-up overhead ≤ 15% (ready)")));
@@ -100,6 +107,14 @@ final class StartupBenchmark {
 	private static double last(Map<Fixtures.App, List<Double>> values, Fixtures.App app) {
 		List<Double> list = values.get(app);
 		return list.get(list.size() - 1);
+	}
+
+	private static List<Double> differences(List<Double> a, List<Double> b) {
+		List<Double> differences = new ArrayList<>();
+		for (int i = 0; i < a.size(); i++) {
+			differences.add(a.get(i) - b.get(i));
+		}
+		return differences;
 	}
 
 	private static List<Double> ratios(List<Double> a, List<Double> b) {

@@ -93,7 +93,7 @@ final class ThroughputBenchmark {
 						+ "client options; C = the same as A from Boot's plain Redis auto-configuration with "
 						+ "`spring.data.redis.ssl` (no starter). All three use the same Lettuce API. "
 						+ this.settings.throughputRounds + " rounds of " + this.settings.segmentSeconds
-						+ " s per side, A, B and C in rotating order, after a warm-up round. Ratios are per round, "
+						+ " s per side, A, B and C in rotating order (a GC between segments), after a warm-up round. Ratios are per round, "
 						+ "then median [min–max] over rounds. Latency is per command (per batch of " + BATCH
 						+ " for async). Client options: A " + describe(starterClient) + "; B " + describe(handBuiltClient)
 						+ "; C " + describe(bootClient) + ".");
@@ -105,6 +105,20 @@ final class ThroughputBenchmark {
 			finally {
 				handBuiltClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 			}
+		}
+	}
+
+	/**
+	 * Collect the previous segment's garbage (latency samples) before the next one starts, so that one side's
+	 * allocations are not paid by the other.
+	 */
+	static void settle() {
+		System.gc();
+		try {
+			Thread.sleep(50);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -127,6 +141,7 @@ final class ThroughputBenchmark {
 		for (int round = 0; round < this.settings.throughputRounds; round++) {
 			for (int k = 0; k < sides.size(); k++) {
 				int index = (round + k) % sides.size();
+				settle();
 				Segment segment = sides.get(index).run(nanos);
 				ops.get(index).add(segment.opsPerSecond());
 				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
