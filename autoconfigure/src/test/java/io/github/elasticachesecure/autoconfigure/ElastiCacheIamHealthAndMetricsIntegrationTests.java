@@ -3,13 +3,13 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
@@ -53,7 +53,7 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 		.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
 		.aclUser(USER, TOKEN);
 
-	private final SettableClock clock = new SettableClock(NOW);
+	private final MutableClock clock = new MutableClock(NOW);
 
 	private final FailingCredentials credentials = new FailingCredentials();
 
@@ -134,7 +134,7 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 			// The credentials source fails and the last token's usable period ends.
 			this.credentials.failing.set(true);
 			assertThat(this.provider.get().refreshNow()).failsWithin(Duration.ofSeconds(5));
-			this.clock.set(NOW.plus(Duration.ofMinutes(20)));
+			this.clock.advance(Duration.ofMinutes(20));
 			Health down = indicator.health();
 			assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(down.getDetails().get("reason")).asString()
@@ -163,35 +163,6 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 				throw new IllegalStateException("credentials source unavailable");
 			}
 			return CREDENTIALS;
-		}
-
-	}
-
-	static final class SettableClock extends Clock {
-
-		private final AtomicReference<Instant> instant;
-
-		SettableClock(Instant instant) {
-			this.instant = new AtomicReference<>(instant);
-		}
-
-		void set(Instant instant) {
-			this.instant.set(instant);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.instant.get();
 		}
 
 	}
