@@ -85,23 +85,28 @@ class ElastiCacheConnectionConfiguration {
 			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
 		return (builder) -> {
 			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
-			if (connectionDetails.getIfAvailable() instanceof ElastiCacheConnectionDetails details
-					&& details.isClusterMode()) {
-				builder.clientOptions(clusterClientOptions(builder.build()));
-			}
+			boolean clusterMode = connectionDetails.getIfAvailable() instanceof ElastiCacheConnectionDetails details
+					&& details.isClusterMode();
+			builder.clientOptions(clientOptions(builder.build(), properties.getTls().getHandshakeTimeout(), clusterMode));
 		};
 	}
 
 	/**
-	 * Boot builds cluster client options only for {@code spring.data.redis.cluster.*}; keep everything Boot and its
-	 * customizers set, and add topology refresh, which a cluster-mode ElastiCache endpoint needs after failovers.
+	 * Keep everything Boot and its customizers set in the client options, and add what only the built options can
+	 * take: the TLS handshake timeout (inside the SSL options Boot built from the bundle) and, in cluster mode, cluster
+	 * options with topology refresh, which Boot builds only for {@code spring.data.redis.cluster.*} and which a
+	 * cluster-mode ElastiCache endpoint needs after failovers and scaling.
 	 */
-	private static ClusterClientOptions clusterClientOptions(LettuceClientConfiguration configuration) {
+	private static ClientOptions clientOptions(LettuceClientConfiguration configuration, Duration handshakeTimeout,
+			boolean clusterMode) {
 		ClientOptions current = configuration.getClientOptions().orElseGet(ClientOptions::create);
-		if (current instanceof ClusterClientOptions cluster) {
-			return cluster;
+		ClientOptions options = current.mutate()
+			.sslOptions(current.getSslOptions().mutate().handshakeTimeout(handshakeTimeout).build())
+			.build();
+		if (!clusterMode || options instanceof ClusterClientOptions) {
+			return options;
 		}
-		return ClusterClientOptions.builder(current)
+		return ClusterClientOptions.builder(options)
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 				.enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH_PERIOD)
 				.enableAllAdaptiveRefreshTriggers()

@@ -159,6 +159,11 @@ public class ElastiCacheSecureProperties {
 		 */
 		private SslVerifyMode verifyMode = SslVerifyMode.FULL;
 
+		/**
+		 * Upper bound for the TLS handshake of each connection Lettuce opens.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -173,6 +178,14 @@ public class ElastiCacheSecureProperties {
 
 		public void setVerifyMode(SslVerifyMode verifyMode) {
 			this.verifyMode = verifyMode;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
 		}
 
 	}

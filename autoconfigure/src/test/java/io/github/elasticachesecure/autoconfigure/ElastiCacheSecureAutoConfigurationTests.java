@@ -71,6 +71,9 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow()
 					.getSocketOptions()
 					.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow()
+					.getSslOptions()
+					.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
 				RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
 				assertThat(standalone.getUsername()).isEqualTo("app");
 				assertThat(standalone.getDatabase()).isEqualTo(3);
@@ -95,7 +98,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 	void clusterModeFactoryGetsClusterClientOptionsWithTopologyRefresh() {
 		this.contextRunner
 			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.cluster-mode=true",
-					"elasticache.secure.auth.password=secret", "spring.data.redis.connect-timeout=2s")
+					"elasticache.secure.auth.password=secret", "spring.data.redis.connect-timeout=2s",
+					"elasticache.secure.tls.handshake-timeout=3s")
 			.run((context) -> {
 				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
 				assertThat(factory.getClusterConfiguration()).isNotNull();
@@ -103,7 +107,7 @@ class ElastiCacheSecureAutoConfigurationTests {
 					.getClientOptions()
 					.orElseThrow();
 				assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
-				assertThat(options.getSslOptions()).isNotNull();
+				assertThat(options.getSslOptions().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 			});
 	}

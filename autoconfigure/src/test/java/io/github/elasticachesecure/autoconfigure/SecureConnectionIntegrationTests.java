@@ -15,6 +15,8 @@ import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -94,6 +96,22 @@ class SecureConnectionIntegrationTests {
 					.analyze(failure);
 				assertThat(analysis.getAction()).contains("elasticache.secure.auth.password")
 					.contains("elasticache.secure.auth.username");
+			});
+	}
+
+	@Test
+	void lettucePoolSettingsKeepWorking() {
+		RedisTestContexts.securedBy(redis)
+			.withPropertyValues("spring.data.redis.lettuce.pool.enabled=true", "spring.data.redis.lettuce.pool.max-active=3")
+			.run((context) -> {
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration()).isInstanceOfSatisfying(
+						LettucePoolingClientConfiguration.class,
+						(pooling) -> assertThat(pooling.getPoolConfig().getMaxTotal()).isEqualTo(3));
+				assertThat(factory.getClientConfiguration().isUseSsl()).isTrue();
+				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				template.opsForValue().set("pooled", "yes");
+				assertThat(template.opsForValue().get("pooled")).isEqualTo("yes");
 			});
 	}
 
