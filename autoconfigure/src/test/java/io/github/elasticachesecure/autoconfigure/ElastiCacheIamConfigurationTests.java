@@ -2,7 +2,9 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
+import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -14,8 +16,11 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Conditions and validation of the IAM configuration. The AWS credentials and region come from beans, so nothing here
  * reaches for the network.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheIamConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -53,6 +59,19 @@ class ElastiCacheIamConfigurationTests {
 					.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 				assertThat(factory.getStandaloneConfiguration().getUsername()).isEqualTo("app-user");
 				assertThat(factory.getStandaloneConfiguration().getPassword().isPresent()).isFalse();
+			});
+	}
+
+	@Test
+	void resp2IsReportedBecausePubSubConnectionsCannotBeReauthenticated(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1")
+			.withBean(LettuceClientOptionsBuilderCustomizer.class,
+					() -> (builder) -> builder.protocolVersion(ProtocolVersion.RESP2))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Lettuce cannot re-authenticate pub/sub connections on RESP2");
 			});
 	}
 
