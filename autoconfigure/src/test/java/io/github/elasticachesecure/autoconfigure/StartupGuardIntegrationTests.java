@@ -18,6 +18,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -102,9 +103,7 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void plaintextServerOnTheEndpointIsRefused() {
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + plaintext.port(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever")
+		probing(plaintext.port())
 			.run((context) -> {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
@@ -117,9 +116,7 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void untrustedCertificateIsRefusedNamingItsSubjectAndIssuer() {
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + untrusted.port(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever")
+		probing(untrusted.port())
 			.run((context) -> {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
@@ -144,9 +141,7 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void hostNameMismatchIsRefusedNamingTheCertificateNames() {
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + wrongHost.port(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever")
+		probing(wrongHost.port())
 			.run((context) -> {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
@@ -171,10 +166,7 @@ class StartupGuardIntegrationTests {
 	@Test
 	void unreachableEndpointIsAWarningByDefault(CapturedOutput output) {
 		int port = FreePorts.unusedLoopbackPort();
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + port, "elasticache.secure.tls.bundle=test",
-					"elasticache.secure.auth.password=whatever")
-			.run((context) -> {
+		probing(port).run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("localhost:" + port + " could not be reached at startup");
 			});
@@ -182,10 +174,8 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void unreachableEndpointFailsWhenAskedTo() {
-		RedisTestContexts.runner()
-			.withPropertyValues("elasticache.secure.endpoint=localhost:" + FreePorts.unusedLoopbackPort(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever",
-					"elasticache.secure.guard.fail-on-unreachable=true")
+		probing(FreePorts.unusedLoopbackPort())
+			.withPropertyValues("elasticache.secure.guard.fail-on-unreachable=true")
 			.run((context) -> {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
@@ -199,10 +189,8 @@ class StartupGuardIntegrationTests {
 	void silentEndpointIsRefusedWithinTheProbeTimeout() throws Exception {
 		try (SilentTcpServer silent = SilentTcpServer.start()) {
 			long start = System.nanoTime();
-			RedisTestContexts.runner()
-				.withPropertyValues("elasticache.secure.endpoint=localhost:" + silent.port(),
-						"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.password=whatever",
-						"elasticache.secure.guard.probe-timeout=500ms")
+			probing(silent.port())
+				.withPropertyValues("elasticache.secure.guard.probe-timeout=500ms")
 				.run((context) -> assertThat(
 						StartupFailures.find(context, EndpointVerificationException.class).getResult().outcome())
 					.isEqualTo(TlsProbeOutcome.NOT_TLS));
@@ -253,6 +241,15 @@ class StartupGuardIntegrationTests {
 	@EnableAutoConfiguration
 	static class GuardedApplication {
 
+	}
+
+	/**
+	 * A context whose endpoint is the given loopback port, trusting the test CA, with a password the guard never gets to use.
+	 */
+	private static ApplicationContextRunner probing(int port) {
+		return RedisTestContexts.runner()
+			.withPropertyValues("elasticache.secure.endpoint=localhost:" + port, "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.auth.password=whatever");
 	}
 
 	private static long lettuceThreads() {
