@@ -167,9 +167,9 @@ class StartupGuardIntegrationTests {
 	void unreachableEndpointIsAWarningByDefault(CapturedOutput output) {
 		int port = FreePorts.unusedLoopbackPort();
 		probing(port).run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(output).contains("localhost:" + port + " could not be reached at startup");
-			});
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("localhost:" + port + " could not be reached at startup");
+		});
 	}
 
 	@Test
