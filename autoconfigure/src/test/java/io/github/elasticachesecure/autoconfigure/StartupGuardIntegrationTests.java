@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.StartupGuardReport;
@@ -303,6 +304,26 @@ class StartupGuardIntegrationTests {
 			assertThat(relay.acceptedConnections()).as("connections to the refused factory's server").isZero();
 			assertNothingSentInClear(relay);
 		}
+	}
+
+	@Test
+	void rejectedCredentialsOfAUserFactoryLeaveNoLettuceThreads() throws Exception {
+		RedisTestContexts.securedBy(trusted)
+			.withBean("wrongPasswordFactory", LettuceConnectionFactory.class, () -> {
+				RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
+						trusted.port());
+				configuration.setUsername(RedisTestContexts.USER);
+				configuration.setPassword("not-the-password");
+				// without shared client resources, the factory's own client owns Lettuce's threads
+				return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
+					.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+					.useSsl()
+					.build());
+			})
+			.run((context) -> assertThat(
+					StartupFailures.find(context, AuthenticationRejectedException.class).getBeanName())
+				.isEqualTo("wrongPasswordFactory"));
+		assertNoLettuceThreadsLeft();
 	}
 
 	@Test
