@@ -4,17 +4,18 @@ import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 
-import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The startup guard: once every singleton exists, and before the application starts serving, it checks every
- * {@link RedisConnectionFactory} in the context. A failure stops the refresh, so the context closes the factories it
- * created and nothing is left half-started.
+ * The startup guard: each {@link RedisConnectionFactory} in the context is checked as it is created, before it can
+ * open a connection (see {@link RedisConnectionGuardPostProcessor}). A failure stops the refresh, so the context
+ * closes the factories it created and nothing is left half-started.
  */
 @Configuration(proxyBeanMethods = false)
 class ElastiCacheGuardConfiguration {
@@ -32,11 +33,13 @@ class ElastiCacheGuardConfiguration {
 		return new StartupGuardReport();
 	}
 
-	@Bean
-	SmartInitializingSingleton elastiCacheStartupGuard(RedisConnectionGuard guard, ListableBeanFactory beanFactory,
-			StartupGuardReport report) {
-		// The results stay available to the health indicator and the metrics.
-		return () -> report.record(guard.check(beanFactory.getBeansOfType(RedisConnectionFactory.class)));
+	// static, so that registering the post-processor pulls nothing in early; the initializer registers it already
+	// in contexts that SpringApplication runs
+	@Bean(RedisConnectionGuardPostProcessor.BEAN_NAME)
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(value = RedisConnectionGuardPostProcessor.class, search = SearchStrategy.CURRENT)
+	static RedisConnectionGuardPostProcessor redisConnectionGuardPostProcessor() {
+		return new RedisConnectionGuardPostProcessor();
 	}
 
 }

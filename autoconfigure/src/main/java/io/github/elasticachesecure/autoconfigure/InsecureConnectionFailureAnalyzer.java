@@ -18,6 +18,9 @@ class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Insecure
 					+ "or enable TLS on the factory '" + cause.getBeanName()
 					+ "' (LettuceClientConfiguration.builder().useSsl()). Remove 'spring.data.redis.url=redis://...' "
 					+ "and 'spring.data.redis.ssl.enabled=false'. Plaintext connections cannot be allowed.";
+			case STARTTLS -> "Remove startTls() from the client configuration of the factory '" + cause.getBeanName()
+					+ "' (or from your LettuceClientConfigurationBuilderCustomizer): ElastiCache and redis-server "
+					+ "speak TLS from the first byte, and with STARTTLS the credentials cross the network in clear.";
 			case VERIFICATION_DISABLED -> "Verify certificates fully: use SslVerifyMode.FULL on the factory '"
 					+ cause.getBeanName() + "' and trust a private CA through 'elasticache.secure.tls.bundle'. "
 					+ "Only if you accept the risk, opt in explicitly with 'elasticache.secure.tls.verify-mode=CA' "

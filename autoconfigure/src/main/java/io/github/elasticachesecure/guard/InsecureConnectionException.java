@@ -48,6 +48,11 @@ public class InsecureConnectionException extends RuntimeException {
 		PLAINTEXT,
 
 		/**
+		 * The factory uses STARTTLS: its first command, with the credentials, goes out before the TLS handshake.
+		 */
+		STARTTLS,
+
+		/**
 		 * The factory verifies the server certificate less than allowed.
 		 */
 		VERIFICATION_DISABLED,

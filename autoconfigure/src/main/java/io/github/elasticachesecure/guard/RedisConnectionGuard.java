@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.guard;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +23,22 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ReflectionUtils;
 
 /**
- * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with less certificate
- * verification than allowed, or to an endpoint whose TLS the {@link TlsEndpointProbe} cannot confirm. A factory whose
- * endpoints passed is used once (a PING), so that rejected credentials are reported at startup.
+ * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with STARTTLS (credentials
+ * sent before TLS starts), with less certificate verification than allowed, or to an endpoint whose TLS the
+ * {@link TlsEndpointProbe} cannot confirm. A factory whose endpoints passed is used once (a PING), so that rejected
+ * credentials are reported at startup.
  * <p>
  * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
  * starter's, and it probes with the factory's own trust material.
@@ -75,12 +80,29 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Check one factory.
+	 * Check one factory: {@link #checkTls} and, when every endpoint proved secure, {@link #checkAuthentication}.
 	 * @param beanName the bean name, for reports
-	 * @param factory the factory
+	 * @param factory the factory, started
 	 * @return the probe results of its endpoints
 	 */
 	public List<TlsProbeResult> check(String beanName, RedisConnectionFactory factory) {
+		List<TlsProbeResult> results = checkTls(beanName, factory);
+		if (results.stream().allMatch(TlsProbeResult::isSecure)) {
+			checkAuthentication(beanName, factory);
+		}
+		return results;
+	}
+
+	/**
+	 * Check how a factory is configured and probe the TLS of the endpoints it will use. Neither opens a Redis
+	 * connection nor uses credentials, so this can run before the factory is started.
+	 * @param beanName the bean name, for reports
+	 * @param factory the factory
+	 * @return the probe results of its endpoints
+	 * @throws InsecureConnectionException when the factory is configured insecurely
+	 * @throws EndpointVerificationException when an endpoint fails the TLS probe
+	 */
+	public List<TlsProbeResult> checkTls(String beanName, RedisConnectionFactory factory) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 			throw new InsecureConnectionException(beanName, Reason.UNSUPPORTED_FACTORY, "RedisConnectionFactory '"
 					+ beanName + "' is a " + factory.getClass().getName() + ", whose TLS settings cannot be verified");
@@ -90,6 +112,11 @@ public final class RedisConnectionGuard {
 			throw new InsecureConnectionException(beanName, Reason.PLAINTEXT,
 					"RedisConnectionFactory '" + beanName + "' connects to " + describeEndpoints(lettuce)
 							+ " without TLS");
+		}
+		if (configuration.isStartTls()) {
+			throw new InsecureConnectionException(beanName, Reason.STARTTLS,
+					"RedisConnectionFactory '" + beanName + "' uses STARTTLS to " + describeEndpoints(lettuce)
+							+ ", so its first command (HELLO or AUTH, with the credentials) is sent before TLS starts");
 		}
 		SslVerifyMode verifyMode = configuration.getVerifyMode();
 		if (strength(verifyMode) < strength(this.allowedVerifyMode)) {
@@ -111,17 +138,18 @@ public final class RedisConnectionGuard {
 			report(beanName, result);
 			results.add(result);
 		}
-		if (results.stream().allMatch(TlsProbeResult::isSecure)) {
-			checkAuthentication(beanName, lettuce);
-		}
 		return results;
 	}
 
 	/**
-	 * Use the factory once, so that rejected credentials stop the start with a clear report instead of failing the
-	 * first request. Other failures are left to the application's own error handling.
+	 * Use a started factory once (a PING), so that rejected credentials stop the start with a clear report instead
+	 * of failing the first request. Other failures are left to the application's own error handling. Call it only
+	 * once {@link #checkTls} passed: it sends the credentials.
+	 * @param beanName the bean name, for reports
+	 * @param factory the factory, started
+	 * @throws AuthenticationRejectedException when the server rejected the credentials
 	 */
-	private static void checkAuthentication(String beanName, LettuceConnectionFactory factory) {
+	public void checkAuthentication(String beanName, RedisConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
 			connection.ping();
 		}
@@ -134,7 +162,14 @@ public final class RedisConnectionGuard {
 		}
 	}
 
-	private static @Nullable String username(LettuceConnectionFactory factory) {
+	private static @Nullable String username(RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory factory)) {
+			return null;
+		}
+		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
+		if (masterReplica != null) {
+			return masterReplica.getUsername();
+		}
 		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
 		if (cluster != null) {
 			return cluster.getUsername();
@@ -177,6 +212,13 @@ public final class RedisConnectionGuard {
 	}
 
 	private static List<RedisNode> endpoints(LettuceConnectionFactory factory) {
+		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
+		if (masterReplica != null) {
+			return masterReplica.getNodes()
+				.stream()
+				.map((node) -> new RedisNode(node.getHostName(), node.getPort()))
+				.toList();
+		}
 		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
 		if (cluster != null) {
 			return List.copyOf(cluster.getClusterNodes());
@@ -187,6 +229,24 @@ public final class RedisConnectionGuard {
 		}
 		RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
 		return List.of(new RedisNode(standalone.getHostName(), standalone.getPort()));
+	}
+
+	/**
+	 * The factory keeps a static master/replica configuration only in a private field (its accessor
+	 * {@code isStaticMasterReplicaAware()} is private too, and {@code getStandaloneConfiguration()} then answers the
+	 * unused default {@code localhost:6379}), so it is read reflectively: the nodes are what the factory connects to.
+	 */
+	private static @Nullable RedisStaticMasterReplicaConfiguration staticMasterReplicaConfiguration(
+			LettuceConnectionFactory factory) {
+		Field field = ReflectionUtils.findField(LettuceConnectionFactory.class, "configuration",
+				RedisConfiguration.class);
+		if (field == null) {
+			throw new IllegalStateException("This version of Spring Data Redis keeps no 'configuration' field in "
+					+ "LettuceConnectionFactory, so the guard cannot tell which nodes a factory uses");
+		}
+		ReflectionUtils.makeAccessible(field);
+		return (ReflectionUtils.getField(field, factory) instanceof RedisStaticMasterReplicaConfiguration masterReplica)
+				? masterReplica : null;
 	}
 
 	private static String describeEndpoints(LettuceConnectionFactory factory) {

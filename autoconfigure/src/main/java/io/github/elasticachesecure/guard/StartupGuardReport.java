@@ -2,6 +2,7 @@ package io.github.elasticachesecure.guard;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
@@ -36,11 +37,13 @@ public final class StartupGuardReport {
 	}
 
 	/**
-	 * Record the results of a check.
-	 * @param results the probe results, as {@link RedisConnectionGuard#check} returned them
+	 * Add the results of a check, as each factory is checked.
+	 * @param results the probe results, as {@link RedisConnectionGuard#checkTls} returned them
 	 */
-	public void record(List<TlsProbeResult> results) {
-		this.results = List.copyOf(results);
+	public synchronized void add(List<TlsProbeResult> results) {
+		List<TlsProbeResult> all = new ArrayList<>(this.results);
+		all.addAll(results);
+		this.results = List.copyOf(all);
 		this.checkedAt = this.clock.instant();
 	}
 
@@ -53,7 +56,7 @@ public final class StartupGuardReport {
 	}
 
 	/**
-	 * Return when the results were recorded.
+	 * Return when the latest results were added.
 	 * @return the time, or {@code null} before the guard ran
 	 */
 	public @Nullable Instant checkedAt() {

@@ -2,32 +2,45 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
+import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testbed.RecordingTcpRelay;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.github.elasticachesecure.testbed.TestPki;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ReadFrom;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Each refusal of the startup guard, shown against real servers, with the failure report it produces.
@@ -65,8 +78,10 @@ class StartupGuardIntegrationTests {
 	void theConsoleShowsSpringBootsFailureReportWithTheAction(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(GuardedApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		assertThatExceptionOfType(EndpointVerificationException.class).isThrownBy(() -> application
-			.run("--elasticache.secure.endpoint=localhost:" + untrusted.port(), "--elasticache.secure.auth.password=x"));
+		// the guard fails the factory's bean creation, so its exception is a cause of Spring's, where analyzers look
+		assertThatException().isThrownBy(() -> application
+			.run("--elasticache.secure.endpoint=localhost:" + untrusted.port(), "--elasticache.secure.auth.password=x"))
+			.satisfies((failure) -> StartupFailures.find(failure, EndpointVerificationException.class));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("presented a certificate that is not trusted")
 			.contains("Action:")
@@ -230,16 +245,200 @@ class StartupGuardIntegrationTests {
 					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port())))
 			.run((context) -> assertThat(context).hasFailed());
 		assertThat(trusted.adminCommand("CLIENT", "LIST")).doesNotContain("user=" + RedisTestContexts.USER);
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (lettuceThreads() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(50);
+		assertNoLettuceThreadsLeft();
+	}
+
+	@Test
+	void startTlsIsRefusedBeforeTheCredentialsCrossTheWire() {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(trusted.port())) {
+			RedisTestContexts.runner()
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + relay.port(),
+						"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + RedisTestContexts.USER,
+						"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)
+				.withBean(LettuceClientConfigurationBuilderCustomizer.class,
+						() -> (builder) -> builder.useSsl().startTls())
+				.run((context) -> {
+					InsecureConnectionException failure = StartupFailures.find(context,
+							InsecureConnectionException.class);
+					assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.STARTTLS);
+					assertThat(failure).hasMessageContaining("before TLS starts")
+						.hasMessageNotContaining(RedisTestContexts.PASSWORD);
+					assertThat(new InsecureConnectionFailureAnalyzer().analyze(failure).getAction())
+						.contains("Remove startTls()");
+				});
+			assertNothingSentInClear(relay);
 		}
-		assertThat(lettuceThreads()).isZero();
+	}
+
+	@Test
+	void eagerUserFactoryIsRefusedBeforeItConnects() throws Exception {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
+			RedisTestContexts.securedBy(trusted)
+				.withBean("eagerFactory", LettuceConnectionFactory.class, () -> {
+					LettuceConnectionFactory factory = new LettuceConnectionFactory(plaintextWithCredentials(relay));
+					factory.setEagerInitialization(true);
+					return factory;
+				})
+				.run((context) -> {
+					InsecureConnectionException failure = StartupFailures.find(context,
+							InsecureConnectionException.class);
+					assertThat(failure.getBeanName()).isEqualTo("eagerFactory");
+					assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.PLAINTEXT);
+				});
+			assertThat(relay.acceptedConnections()).as("connections to the refused factory's server").isZero();
+			assertNothingSentInClear(relay);
+			assertNoLettuceThreadsLeft();
+		}
+	}
+
+	@Test
+	void warmUpInPostConstructGetsNoRefusedFactory() {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
+			RedisTestContexts.securedBy(trusted)
+				.withBean("plainFactory", LettuceConnectionFactory.class,
+						() -> new LettuceConnectionFactory(plaintextWithCredentials(relay)))
+				.withUserConfiguration(CacheWarmUp.class)
+				.run((context) -> assertThat(
+						StartupFailures.find(context, InsecureConnectionException.class).getBeanName())
+					.isEqualTo("plainFactory"));
+			assertThat(relay.acceptedConnections()).as("connections to the refused factory's server").isZero();
+			assertNothingSentInClear(relay);
+		}
+	}
+
+	@Test
+	void rejectedCredentialsOfAUserFactoryLeaveNoLettuceThreads() throws Exception {
+		RedisTestContexts.securedBy(trusted)
+			.withBean("wrongPasswordFactory", LettuceConnectionFactory.class, () -> {
+				RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
+						trusted.port());
+				configuration.setUsername(RedisTestContexts.USER);
+				configuration.setPassword("not-the-password");
+				// without shared client resources, the factory's own client owns Lettuce's threads
+				return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
+					.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+					.useSsl()
+					.build());
+			})
+			.run((context) -> assertThat(
+					StartupFailures.find(context, AuthenticationRejectedException.class).getBeanName())
+				.isEqualTo("wrongPasswordFactory"));
+		assertNoLettuceThreadsLeft();
+	}
+
+	@Test
+	void factoryRegisteredAsASingletonIsStillChecked() {
+		RedisTestContexts.securedBy(trusted)
+			.withInitializer((context) -> context.getBeanFactory()
+				.registerSingleton("plainSingleton",
+						new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port()))))
+			.run((context) -> {
+				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
+				assertThat(failure.getBeanName()).isEqualTo("plainSingleton");
+				assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.PLAINTEXT);
+			});
+	}
+
+	@Test
+	void staticMasterReplicaNodesAreProbedRatherThanTheStandaloneDefault() {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(untrusted.port())) {
+			RedisTestContexts.securedBy(trusted)
+				.withBean("masterReplicaFactory", LettuceConnectionFactory.class,
+						() -> masterReplicaFactory(relay.port()))
+				.run((context) -> {
+					EndpointVerificationException failure = StartupFailures.find(context,
+							EndpointVerificationException.class);
+					assertThat(failure.getBeanName()).isEqualTo("masterReplicaFactory");
+					assertThat(failure.getResult().port()).isEqualTo(relay.port());
+					assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
+				});
+			assertNothingSentInClear(relay);
+		}
+	}
+
+	@Test
+	void staticMasterReplicaStartsWhenEveryNodeIsSecureAndReportsEachNode() {
+		try (RedisServerProcess replica = RedisServerProcess.tls()
+			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
+			.replicaOf(trusted.process())
+			.start()) {
+			RedisTestContexts.securedBy(trusted)
+				.withBean("masterReplicaFactory", LettuceConnectionFactory.class,
+						() -> masterReplicaFactory(trusted.port(), replica.port()))
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					StartupGuardReport report = context.getBean(StartupGuardReport.class);
+					assertThat(report.resultFor("localhost", replica.port())).isNotNull()
+						.satisfies((result) -> assertThat(result.isSecure()).isTrue());
+					assertThat(report.resultFor("localhost", 6379)).as("the unused standalone default").isNull();
+				});
+		}
+	}
+
+	@Test
+	void factoriesOfASpringBootChildContextAreChecked() {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
+			SpringApplicationBuilder parent = new SpringApplicationBuilder(GuardedApplication.class)
+				.web(WebApplicationType.NONE);
+			SpringApplicationBuilder child = parent.child(ChildWithItsOwnFactory.class)
+				.web(WebApplicationType.NONE)
+				.properties("child.redis.port=" + relay.port());
+			try {
+				assertThatException()
+					.isThrownBy(() -> child.run(RedisTestContexts.applicationArguments(trusted,
+							"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+							"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)).close())
+					.satisfies((failure) -> assertThat(
+							StartupFailures.find(failure, InsecureConnectionException.class).getBeanName())
+						.isEqualTo("childFactory"));
+			}
+			finally {
+				if (parent.context() != null) {
+					parent.context().close();
+				}
+			}
+			assertNothingSentInClear(relay);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class GuardedApplication {
+
+	}
+
+	/**
+	 * A plain child configuration, without auto-configuration, with its own eager plaintext factory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class ChildWithItsOwnFactory {
+
+		@Bean
+		LettuceConnectionFactory childFactory(Environment environment) {
+			RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
+					environment.getRequiredProperty("child.redis.port", Integer.class));
+			configuration.setUsername(RedisTestContexts.USER);
+			configuration.setPassword(RedisTestContexts.PASSWORD);
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration);
+			factory.setEagerInitialization(true);
+			return factory;
+		}
+
+	}
+
+	/**
+	 * A cache warm-up that uses the factory as soon as it is injected.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class CacheWarmUp {
+
+		CacheWarmUp(ObjectProvider<LettuceConnectionFactory> factories) {
+			factories.orderedStream().forEach((factory) -> {
+				try (RedisConnection connection = factory.getConnection()) {
+					connection.ping();
+				}
+			});
+		}
 
 	}
 
@@ -250,6 +449,44 @@ class StartupGuardIntegrationTests {
 		return RedisTestContexts.runner()
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + port, "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.password=whatever");
+	}
+
+	private static RedisStandaloneConfiguration plaintextWithCredentials(RecordingTcpRelay relay) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(relay.host(), relay.port());
+		configuration.setUsername(RedisTestContexts.USER);
+		configuration.setPassword(RedisTestContexts.PASSWORD);
+		return configuration;
+	}
+
+	private static LettuceConnectionFactory masterReplicaFactory(int... ports) {
+		RedisStaticMasterReplicaConfiguration configuration = new RedisStaticMasterReplicaConfiguration("localhost",
+				ports[0]);
+		for (int i = 1; i < ports.length; i++) {
+			configuration.addNode("localhost", ports[i]);
+		}
+		configuration.setUsername(RedisTestContexts.USER);
+		configuration.setPassword(RedisTestContexts.PASSWORD);
+		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
+			.readFrom(ReadFrom.REPLICA_PREFERRED)
+			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+			.useSsl()
+			.build());
+	}
+
+	/**
+	 * Waits until the relay has recorded everything in flight, then checks that the password never crossed it.
+	 */
+	private static void assertNothingSentInClear(RecordingTcpRelay relay) {
+		relay.close();
+		assertThat(relay.clientSent(RedisTestContexts.PASSWORD)).as("the password was sent in clear").isFalse();
+	}
+
+	private static void assertNoLettuceThreadsLeft() throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (lettuceThreads() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(lettuceThreads()).isZero();
 	}
 
 	private static long lettuceThreads() {

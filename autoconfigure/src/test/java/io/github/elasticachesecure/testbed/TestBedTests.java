@@ -182,6 +182,28 @@ class TestBedTests {
 	}
 
 	@Test
+	void recordingRelayForwardsBothWaysAndRecordsWhatClientsSent() throws Exception {
+		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
+			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), relay.port())) {
+				socket.getOutputStream().write(("AUTH " + USER + " " + PASSWORD + "\r\nPING\r\n").getBytes(StandardCharsets.UTF_8));
+				byte[] reply = new byte[12];
+				int read = 0;
+				while (read < reply.length) {
+					int n = socket.getInputStream().read(reply, read, reply.length - read);
+					assertThat(n).as("bytes read before the reply was complete").isPositive();
+					read += n;
+				}
+				assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("+OK\r\n+PONG\r\n");
+			}
+			relay.close();
+			assertThat(relay.acceptedConnections()).isEqualTo(1);
+			assertThat(relay.clientSent(PASSWORD)).isTrue();
+			assertThat(relay.clientSent("PONG")).as("server bytes are not recorded").isFalse();
+			assertThat(new String(relay.clientBytes().get(0), StandardCharsets.UTF_8)).endsWith("PING\r\n");
+		}
+	}
+
+	@Test
 	void missingBinaryExplainsWhatToInstall() {
 		assertThat(RedisServerProcess.findServerBinary()).isExecutable();
 		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of("PATH", "/nonexistent")))

@@ -1,0 +1,130 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.elasticachesecure.guard.RedisConnectionGuard;
+import io.github.elasticachesecure.guard.StartupGuardReport;
+import io.github.elasticachesecure.tls.TlsProbeResult;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Runs the {@link RedisConnectionGuard} on each {@link RedisConnectionFactory} as the container initializes it: the
+ * configuration checks and the TLS probes before its initialization (before
+ * {@code LettuceConnectionFactory.afterPropertiesSet()} starts it, and with eager initialization connects), the
+ * startup PING after it. So a refused factory never opens a connection, whatever connects early (eager
+ * initialization, cache warm-up in {@code @PostConstruct}), and a failure surfaces as the cause of Spring's bean
+ * creation failure, which the starter's failure analyzers find.
+ * <p>
+ * The guard and the report are looked up when the first factory appears (in this context or an ancestor), not when
+ * this post-processor is created, so they are configured by then. Registered by the auto-configuration and, for
+ * Spring Boot contexts without it (such as a child context), by {@link RedisConnectionGuardInitializer}.
+ */
+final class RedisConnectionGuardPostProcessor
+		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, Ordered {
+
+	static final String BEAN_NAME = "io.github.elasticachesecure.autoconfigure.redisConnectionGuardPostProcessor";
+
+	private final Set<String> checked = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> awaitingPing = ConcurrentHashMap.newKeySet();
+
+	private @Nullable ListableBeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public int getOrder() {
+		// before any other post-processor could make a factory connect
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (!(bean instanceof RedisConnectionFactory factory)) {
+			return bean;
+		}
+		RedisConnectionGuard guard = guard();
+		if (guard != null) {
+			this.checked.add(beanName);
+			List<TlsProbeResult> results = guard.checkTls(beanName, factory);
+			record(results);
+			if (results.stream().allMatch(TlsProbeResult::isSecure)) {
+				this.awaitingPing.add(beanName);
+			}
+		}
+		return bean;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		RedisConnectionGuard guard = (this.awaitingPing.remove(beanName)) ? guard() : null;
+		if (bean instanceof RedisConnectionFactory factory && guard != null) {
+			try {
+				guard.checkAuthentication(beanName, factory);
+			}
+			catch (RuntimeException ex) {
+				// The container destroys only beans whose initialization completed: stop this one's client here.
+				destroy(factory);
+				throw ex;
+			}
+		}
+		return bean;
+	}
+
+	/**
+	 * Factories registered as ready-made singletons never pass through post-processors: check them once every
+	 * singleton exists, as the guard always did.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		RedisConnectionGuard guard = guard();
+		ListableBeanFactory beanFactory = this.beanFactory;
+		if (guard == null || beanFactory == null) {
+			return;
+		}
+		for (String beanName : beanFactory.getBeanNamesForType(RedisConnectionFactory.class, false, false)) {
+			RedisConnectionFactory factory = beanFactory.getBean(beanName, RedisConnectionFactory.class);
+			if (this.checked.add(beanName)) {
+				record(guard.check(beanName, factory));
+			}
+		}
+	}
+
+	private @Nullable RedisConnectionGuard guard() {
+		return (this.beanFactory != null) ? this.beanFactory.getBeanProvider(RedisConnectionGuard.class).getIfAvailable()
+				: null;
+	}
+
+	private void record(List<TlsProbeResult> results) {
+		if (this.beanFactory != null) {
+			// the results stay available to the health indicator and the metrics
+			this.beanFactory.getBeanProvider(StartupGuardReport.class).ifAvailable((report) -> report.add(results));
+		}
+	}
+
+	private static void destroy(RedisConnectionFactory factory) {
+		if (factory instanceof DisposableBean disposable) {
+			try {
+				disposable.destroy();
+			}
+			catch (Exception ex) {
+				// the original failure is the one to report
+			}
+		}
+	}
+
+}
