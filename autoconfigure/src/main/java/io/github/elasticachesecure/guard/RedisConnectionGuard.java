@@ -119,7 +119,8 @@ public final class RedisConnectionGuard {
 
 	/**
 	 * Use the factory once, so that rejected credentials stop the start with a clear report instead of failing the
-	 * first request. Other failures are left to the application's own error handling.
+	 * first request. A missing permission ({@code NOPERM}) is a warning; other failures are left to the
+	 * application's own error handling.
 	 */
 	private static void checkAuthentication(String beanName, LettuceConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
@@ -129,6 +130,16 @@ public final class RedisConnectionGuard {
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
 				throw new AuthenticationRejectedException(beanName, username(factory), reply);
+			}
+			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
+			if (refusal != null) {
+				// Not a credentials problem, and the application may not need the command: say what is missing.
+				String user = username(factory);
+				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
+						+ "' may not run a command of the startup check (" + refusal + "); the credentials were "
+						+ "not rejected. Grant the user that command in its ACL if the application needs it; "
+						+ "health checks use PING.");
+				return;
 			}
 			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + ex.getMessage());
 		}
