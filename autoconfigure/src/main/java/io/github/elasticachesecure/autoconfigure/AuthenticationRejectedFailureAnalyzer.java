@@ -29,7 +29,7 @@ class AuthenticationRejectedFailureAnalyzer extends AbstractFailureAnalyzer<Auth
 					+ "cache, and that the IAM policy of the application's role allows 'elasticache:Connect' on both "
 					+ "the cache ARN and the user ARN.";
 			case PASSWORD -> "Check 'elasticache.secure.auth.username' and 'elasticache.secure.auth.password': the "
-					+ "user must exist, be enabled ('on') and be allowed the commands the application uses. For the "
+					+ "user must exist and be enabled ('on'), and the password must be current. For the "
 					+ "ElastiCache AUTH token of the default user, leave the username unset.";
 			case NONE -> "The server requires authentication: set 'elasticache.secure.auth.mode' to 'password' or "
 					+ "'iam' with its credentials.";

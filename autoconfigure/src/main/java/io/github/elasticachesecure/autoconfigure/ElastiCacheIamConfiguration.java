@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
@@ -34,6 +35,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurat
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 /**
@@ -47,7 +49,10 @@ class ElastiCacheIamConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheIamConfiguration.class);
 
-	private static final Duration FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(30);
+	/**
+	 * Added to the credentials timeout for the first token: signing is local and quick.
+	 */
+	private static final Duration FIRST_TOKEN_SIGNING_MARGIN = Duration.ofSeconds(10);
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
@@ -72,9 +77,10 @@ class ElastiCacheIamConfiguration {
 			ElastiCacheIamCredentialsProvider provider = ElastiCacheIamCredentialsProvider
 				.builder(generator, credentialsProvider)
 				.refreshInterval(iam.getRefreshInterval())
+				.credentialsTimeout(iam.getCredentialsTimeout())
 				.listener(CompositeIamTokenListener.of(listeners))
 				.build();
-			awaitFirstToken(provider);
+			awaitFirstToken(provider, iam.getCredentialsTimeout());
 			return provider;
 		}
 		catch (InvalidIamSettingException ex) {
@@ -89,12 +95,21 @@ class ElastiCacheIamConfiguration {
 	 * Without a first token no connection can authenticate: missing AWS credentials stop the start with a report
 	 * rather than failing every request.
 	 */
-	private static void awaitFirstToken(ElastiCacheIamCredentialsProvider provider) {
+	private static void awaitFirstToken(ElastiCacheIamCredentialsProvider provider, Duration credentialsTimeout) {
 		try {
-			provider.resolveCredentials().block(FIRST_TOKEN_TIMEOUT);
+			// The provider bounds the credentials call itself; this only guards against a wait without end.
+			provider.resolveCredentials().block(credentialsTimeout.plus(FIRST_TOKEN_SIGNING_MARGIN));
 		}
 		catch (RuntimeException ex) {
 			provider.close();
+			if (NestedExceptionUtils.getMostSpecificCause(ex) instanceof TimeoutException) {
+				throw new ElastiCacheConfigurationException("elasticache.secure.iam.credentials-timeout",
+						"No IAM token could be signed at startup: " + ex.getMessage(),
+						"Check that the application reaches its AWS credentials source (instance metadata, the "
+								+ "container credentials endpoint, STS), or raise "
+								+ "'elasticache.secure.iam.credentials-timeout' (now " + credentialsTimeout.toMillis() + "ms).",
+						ex);
+			}
 			throw new ElastiCacheConfigurationException("elasticache.secure.iam.profile",
 					"No IAM token could be signed at startup: " + ex.getMessage(),
 					"Give the application AWS credentials: an IAM role (EC2 instance profile, ECS task role, EKS "
@@ -190,6 +205,7 @@ class ElastiCacheIamConfiguration {
 			case USER_ID -> "elasticache.secure.auth.username";
 			case REGION -> "elasticache.secure.iam.region";
 			case REFRESH_INTERVAL -> "elasticache.secure.iam.refresh-interval";
+			case CREDENTIALS_TIMEOUT -> "elasticache.secure.iam.credentials-timeout";
 		};
 	}
 
@@ -199,6 +215,7 @@ class ElastiCacheIamConfiguration {
 			case USER_ID -> " to the ElastiCache user id; IAM-enabled users have identical user name and user id.";
 			case REGION -> " to the cache's AWS region, e.g. us-east-1.";
 			case REFRESH_INTERVAL -> " to at most 14 minutes (a token is valid for 15); the default is 5 minutes.";
+			case CREDENTIALS_TIMEOUT -> " to a positive duration, e.g. 10s (the default).";
 		};
 	}
 

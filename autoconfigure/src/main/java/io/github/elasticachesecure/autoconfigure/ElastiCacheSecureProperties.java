@@ -252,6 +252,12 @@ public class ElastiCacheSecureProperties {
 		 */
 		private Duration refreshInterval = Duration.ofMinutes(5);
 
+		/**
+		 * Longest wait for one call to the AWS credentials source (instance metadata, STS, a profile); a call that
+		 * takes longer is abandoned and retried with backoff.
+		 */
+		private Duration credentialsTimeout = Duration.ofSeconds(10);
+
 		public @Nullable String getCacheName() {
 			return this.cacheName;
 		}
@@ -290,6 +296,14 @@ public class ElastiCacheSecureProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+		public Duration getCredentialsTimeout() {
+			return this.credentialsTimeout;
+		}
+
+		public void setCredentialsTimeout(Duration credentialsTimeout) {
+			this.credentialsTimeout = credentialsTimeout;
 		}
 
 	}

@@ -4,11 +4,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by the {@link RedisConnectionGuard} when the server, reached securely, rejects the factory's credentials at
- * startup ({@code WRONGPASS}, {@code NOAUTH}).
+ * startup ({@code WRONGPASS}, {@code NOAUTH}). A permission error ({@code NOPERM}) is not a rejection of the
+ * credentials.
  */
 public class AuthenticationRejectedException extends RuntimeException {
 
-	private static final String[] REJECTIONS = { "WRONGPASS", "NOAUTH", "NOPERM" };
+	// Authentication failures only, as Redis 7 / Valkey reply (WRONGPASS, NOAUTH) and Redis before 6 ("ERR invalid
+	// password", "ERR Client sent AUTH, but no password is set"); a password for a server that has none (Redis 6+).
+	private static final String[] REJECTIONS = { "WRONGPASS", "NOAUTH", "ERR invalid password",
+			"ERR Client sent AUTH, but no password is set",
+			"ERR AUTH <password> called without any password configured" };
+
+	// The credentials were accepted, but the user may not run the command (an ACL without it).
+	private static final String[] PERMISSION_REFUSALS = { "NOPERM" };
 
 	private final String beanName;
 
@@ -30,14 +38,28 @@ public class AuthenticationRejectedException extends RuntimeException {
 	/**
 	 * Find the server's authentication error in a failure's cause chain, as Lettuce reports it.
 	 * @param failure a failure of a connect, a command or a re-authentication
-	 * @return the server's error reply ({@code WRONGPASS …}, {@code NOAUTH …}, {@code NOPERM …}), or {@code null}
-	 * when the failure is of another kind
+	 * @return the server's error reply ({@code WRONGPASS …}, {@code NOAUTH …}, {@code ERR invalid password} …), or
+	 * {@code null} when the failure is of another kind, including a permission error ({@code NOPERM})
 	 */
 	public static @Nullable String findServerRejection(Throwable failure) {
+		return findReply(failure, REJECTIONS);
+	}
+
+	/**
+	 * Find the server's permission error in a failure's cause chain: the user authenticated but may not run a
+	 * command.
+	 * @param failure a failure of a connect or a command
+	 * @return the server's error reply ({@code NOPERM …}, naming the command), or {@code null}
+	 */
+	public static @Nullable String findPermissionRefusal(Throwable failure) {
+		return findReply(failure, PERMISSION_REFUSALS);
+	}
+
+	private static @Nullable String findReply(Throwable failure, String[] errors) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			String message = current.getMessage();
 			if (message != null) {
-				for (String error : REJECTIONS) {
+				for (String error : errors) {
 					int index = message.indexOf(error);
 					if (index >= 0) {
 						return message.substring(index);

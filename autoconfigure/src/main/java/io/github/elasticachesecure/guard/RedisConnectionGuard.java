@@ -143,8 +143,8 @@ public final class RedisConnectionGuard {
 
 	/**
 	 * Use a started factory once (a PING), so that rejected credentials stop the start with a clear report instead
-	 * of failing the first request. Other failures are left to the application's own error handling. Call it only
-	 * once {@link #checkTls} passed: it sends the credentials.
+	 * of failing the first request. A missing permission ({@code NOPERM}) is a warning; other failures are left to
+	 * the application's own error handling. Call it only once {@link #checkTls} passed: it sends the credentials.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory, started
 	 * @throws AuthenticationRejectedException when the server rejected the credentials
@@ -157,6 +157,16 @@ public final class RedisConnectionGuard {
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
 				throw new AuthenticationRejectedException(beanName, username(factory), reply);
+			}
+			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
+			if (refusal != null) {
+				// Not a credentials problem, and the application may not need the command: say what is missing.
+				String user = username(factory);
+				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
+						+ "' may not run a command of the startup check (" + refusal + "); the credentials were "
+						+ "not rejected. Grant the user that command in its ACL if the application needs it; "
+						+ "health checks use PING.");
+				return;
 			}
 			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + ex.getMessage());
 		}

@@ -7,11 +7,16 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +44,14 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * exponential backoff while the last good token keeps serving until its usable period ends. Every new token is emitted
  * on {@link #credentials()}, so that Lettuce re-authenticates live connections with
  * {@code ReauthenticateBehavior.ON_NEW_CREDENTIALS} well before ElastiCache drops them after 12 hours.
+ * <p>
+ * Most AWS SDK credentials providers resolve synchronously inside {@code resolveIdentity()} (a call to the instance
+ * metadata service, STS or a process), so a timeout on the returned future would never fire. Each call therefore runs on
+ * a daemon thread of its own, and the refresh thread waits for it at most the
+ * {@link Builder#credentialsTimeout(Duration) credentials timeout}: then the call is interrupted and abandoned, the
+ * attempt counts as failed and is retried with backoff. A call stuck in non-interruptible I/O keeps its thread until it
+ * returns (its result is discarded); at most {@value #MAX_CREDENTIALS_CALLS} calls run at once, so that stuck calls
+ * cannot pile up: beyond that, attempts fail at once until a stuck call returns.
  * <p>
  * Lettuce's {@code TokenBasedRedisCredentialsProvider} with redis-authx-core's {@code TokenManager} is not used: its
  * retries use a fixed delay without jitter, its retry count is never reset and renewal stops for good once it is
@@ -72,7 +85,23 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	 */
 	public static final String THREAD_NAME_PREFIX = "elasticache-iam-token-refresh-";
 
-	private static final Duration CREDENTIALS_TIMEOUT = Duration.ofSeconds(30);
+	/**
+	 * The default longest wait for one call to the AWS credentials source: well above the SDK's own instance-metadata
+	 * and container-endpoint timeouts (1 to 2 s per try, with retries) and an STS round trip, and short enough for
+	 * several retries within a token's usable period and a prompt report at startup.
+	 */
+	public static final Duration DEFAULT_CREDENTIALS_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * The most calls to the AWS credentials source that may run at once: the current one and one abandoned after its
+	 * timeout that has not returned yet.
+	 */
+	public static final int MAX_CREDENTIALS_CALLS = 2;
+
+	/**
+	 * Suffix of the names of the threads that call the AWS credentials source, after the refresh thread's name.
+	 */
+	public static final String CREDENTIALS_THREAD_NAME_SUFFIX = "-credentials";
 
 	private static final int MAX_ERROR_MESSAGE_LENGTH = 500;
 
@@ -92,9 +121,13 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 
 	private final Duration maxBackoff;
 
+	private final Duration credentialsTimeout;
+
 	private final IamTokenListener listener;
 
 	private final ScheduledExecutorService executor;
+
+	private final ExecutorService credentialsExecutor;
 
 	private final Sinks.Many<IamAuthToken> tokens = Sinks.many().replay().latest();
 
@@ -127,15 +160,25 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		this.refreshInterval = builder.refreshInterval;
 		this.initialBackoff = builder.initialBackoff;
 		this.maxBackoff = builder.maxBackoff;
+		this.credentialsTimeout = builder.credentialsTimeout;
 		this.listener = builder.listener;
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, THREAD_NAME_PREFIX + threadCount.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		String threadName = THREAD_NAME_PREFIX + threadCount.incrementAndGet();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemonThreads(threadName));
 		// Rescheduling cancels the previous task: drop it rather than keep it queued for minutes.
 		executor.setRemoveOnCancelPolicy(true);
 		this.executor = executor;
+		// No queue and no idle threads: every call gets a fresh thread, and a call beyond the cap is rejected.
+		// (The SDK's ThreadFactoryBuilder and CompletableFutureUtils are @SdkProtectedApi, and neither interrupts.)
+		this.credentialsExecutor = new ThreadPoolExecutor(0, MAX_CREDENTIALS_CALLS, 0, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), daemonThreads(threadName + CREDENTIALS_THREAD_NAME_SUFFIX));
+	}
+
+	private static ThreadFactory daemonThreads(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	/**
@@ -212,7 +255,9 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Stop refreshing and release the refresh thread. Afterwards no credentials are handed out.
+	 * Stop refreshing, interrupt a call to the AWS credentials source in progress, and release the threads. Afterwards
+	 * no credentials are handed out. A call stuck in non-interruptible I/O keeps its daemon thread until it returns;
+	 * its result is discarded.
 	 */
 	@Override
 	public void close() {
@@ -223,6 +268,7 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		this.current = null;
 		this.nextRefreshAt = null;
 		this.executor.shutdownNow();
+		this.credentialsExecutor.shutdownNow();
 		CompletableFuture<IamAuthToken> pending = this.inFlight.getAndSet(null);
 		if (pending != null) {
 			pending.completeExceptionally(closedException());
@@ -230,6 +276,7 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		this.tokens.emitComplete(Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
 		try {
 			this.executor.awaitTermination(1, TimeUnit.SECONDS);
+			this.credentialsExecutor.awaitTermination(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -294,19 +341,62 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		onSuccess(future, startedAt, token);
 	}
 
+	/**
+	 * Call the credentials source on a thread of its own and wait at most the credentials timeout: SDK providers block
+	 * inside {@code resolveIdentity()}, so only a wait on another thread bounds them.
+	 */
 	private AwsCredentialsIdentity resolveAwsCredentials() throws Exception {
+		Future<AwsCredentialsIdentity> call;
 		try {
-			AwsCredentialsIdentity credentials = this.credentialsProvider.resolveIdentity()
-				.get(CREDENTIALS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			return Objects.requireNonNull(credentials, "AWS credentials provider returned null");
+			call = this.credentialsExecutor.submit(this::callCredentialsSource);
 		}
-		catch (ExecutionException | CompletionException ex) {
-			Throwable cause = ex.getCause();
-			throw (cause instanceof Exception exception) ? exception : ex;
+		catch (RejectedExecutionException ex) {
+			throw new TimeoutException("The AWS credentials source did not answer within "
+					+ format(this.credentialsTimeout) + " and " + MAX_CREDENTIALS_CALLS
+					+ " calls to it are still blocked; it is called again once one of them returns");
+		}
+		try {
+			return Objects.requireNonNull(call.get(this.credentialsTimeout.toNanos(), TimeUnit.NANOSECONDS),
+					"AWS credentials provider returned null");
+		}
+		catch (ExecutionException ex) {
+			throw unwrap(ex);
 		}
 		catch (TimeoutException ex) {
-			throw new TimeoutException("AWS credentials not resolved within " + CREDENTIALS_TIMEOUT.toSeconds() + " s");
+			call.cancel(true);
+			throw new TimeoutException(
+					"The AWS credentials source did not answer within " + format(this.credentialsTimeout));
 		}
+		catch (InterruptedException ex) {
+			call.cancel(true);
+			Thread.currentThread().interrupt();
+			throw ex;
+		}
+	}
+
+	private AwsCredentialsIdentity callCredentialsSource() throws Exception {
+		CompletableFuture<? extends AwsCredentialsIdentity> identity = this.credentialsProvider.resolveIdentity();
+		try {
+			// Completed already for synchronous providers; truly asynchronous ones are awaited interruptibly.
+			return identity.get();
+		}
+		catch (InterruptedException ex) {
+			identity.cancel(true);
+			throw ex;
+		}
+	}
+
+	private static Exception unwrap(Exception ex) {
+		Throwable cause = ex;
+		while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return (cause instanceof Exception exception) ? exception : ex;
+	}
+
+	private static String format(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
 	}
 
 	private void onSuccess(CompletableFuture<IamAuthToken> future, Instant startedAt, IamAuthToken token) {
@@ -433,6 +523,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 
 		private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
 
+		private Duration credentialsTimeout = DEFAULT_CREDENTIALS_TIMEOUT;
+
 		private IamTokenListener listener = new IamTokenListener() {
 		};
 
@@ -473,6 +565,23 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 			}
 			this.initialBackoff = initial;
 			this.maxBackoff = max;
+			return this;
+		}
+
+		/**
+		 * Set how long one call to the AWS credentials source may take (default 10 seconds). A call that takes longer is
+		 * interrupted and abandoned, and the refresh is retried with backoff.
+		 * @param credentialsTimeout the timeout
+		 * @return this builder
+		 * @throws InvalidIamSettingException if the timeout is not positive
+		 */
+		public Builder credentialsTimeout(Duration credentialsTimeout) {
+			Objects.requireNonNull(credentialsTimeout, "'credentialsTimeout' must not be null");
+			if (credentialsTimeout.isNegative() || credentialsTimeout.isZero()) {
+				throw new InvalidIamSettingException(IamSetting.CREDENTIALS_TIMEOUT,
+						"must be positive, was " + credentialsTimeout);
+			}
+			this.credentialsTimeout = credentialsTimeout;
 			return this;
 		}
 

@@ -23,6 +23,11 @@ public enum IamSetting {
 	/**
 	 * The interval at which a fresh token is signed.
 	 */
-	REFRESH_INTERVAL
+	REFRESH_INTERVAL,
+
+	/**
+	 * The longest wait for one call to the AWS credentials source.
+	 */
+	CREDENTIALS_TIMEOUT
 
 }

@@ -1,9 +1,12 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.concurrent.CountDownLatch;
+
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -107,6 +110,7 @@ class ElastiCacheIamConfigurationTests {
 		assertRefused("elasticache.secure.iam.cache-name=1-starts-with-digit", "elasticache.secure.iam.cache-name");
 		assertRefused("elasticache.secure.iam.region=not a region", "elasticache.secure.iam.region");
 		assertRefused("elasticache.secure.iam.refresh-interval=20m", "elasticache.secure.iam.refresh-interval");
+		assertRefused("elasticache.secure.iam.credentials-timeout=0s", "elasticache.secure.iam.credentials-timeout");
 	}
 
 	@Test
@@ -157,6 +161,40 @@ class ElastiCacheIamConfigurationTests {
 				assertThat(failure).hasMessageContaining("No IAM token could be signed at startup")
 					.hasMessageContaining("Unable to load credentials");
 				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile").contains("AWS_ACCESS_KEY_ID");
+			});
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((thread) -> thread.isAlive()
+					&& thread.getName().startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX));
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void hungAwsCredentialsSourceStopsTheStartAfterTheCredentialsTimeout() {
+		CountDownLatch never = new CountDownLatch(1);
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+			.withBean(AwsCredentialsProvider.class, () -> () -> {
+				// A credentials endpoint that accepts the connection and never answers.
+				try {
+					never.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				throw SdkClientException.create("interrupted");
+			})
+			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+					"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.credentials-timeout=300ms")
+			.run((context) -> {
+				ElastiCacheConfigurationException failure = StartupFailures.find(context,
+						ElastiCacheConfigurationException.class);
+				assertThat(failure.getProperty()).isEqualTo("elasticache.secure.iam.credentials-timeout");
+				assertThat(failure).hasMessageContaining("No IAM token could be signed at startup")
+					.hasMessageContaining("did not answer within 300 ms");
+				assertThat(failure.getAction()).contains("elasticache.secure.iam.credentials-timeout")
+					.contains("now 300ms");
 			});
 		assertThat(Thread.getAllStackTraces().keySet())
 			.noneMatch((thread) -> thread.isAlive()

@@ -7,18 +7,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
+import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.SigV4Reference;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.Disposable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -168,6 +174,53 @@ class IamAuthenticationIntegrationTests {
 		}
 	}
 
+	@Test
+	void aPermissionErrorOnReconnectKeepsTheTokenInsteadOfSigningANewOne() throws Exception {
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
+				"+@all");
+		SwitchableSourceApplication.credentialsFail = false;
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SwitchableSourceApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("kept", "yes");
+			IamTokenStatus before = provider.status();
+			// From here on a forced refresh fails: the application recovers only if the token was kept.
+			SwitchableSourceApplication.credentialsFail = true;
+			AtomicInteger refusals = new AtomicInteger();
+			Disposable events = context.getBean(ClientResources.class).eventBus().get().subscribe((event) -> {
+				if (event instanceof ReconnectFailedEvent failed
+						&& AuthenticationRejectedException.findPermissionRefusal(failed.getCause()) != null) {
+					refusals.incrementAndGet();
+				}
+			});
+			try {
+				// The user may no longer SELECT its database: reconnects are refused with NOPERM after AUTH.
+				redis.adminCommand("ACL", "SETUSER", USER_ID, "-select");
+				redis.process().killClientsOf(USER_ID);
+				// After a forced refresh (with the source down) reconnects would fail for want of a token instead.
+				awaitUntil(() -> refusals.get() >= 2, "reconnects refused with NOPERM, not for want of a token");
+				redis.adminCommand("ACL", "SETUSER", USER_ID, "+select");
+				awaitUntil(() -> {
+					try {
+						return "yes".equals(template.opsForValue().get("kept"));
+					}
+					catch (RuntimeException ex) {
+						return false;
+					}
+				}, "reconnected with the kept token");
+			}
+			finally {
+				events.dispose();
+			}
+			IamTokenStatus after = provider.status();
+			assertThat(after.refreshSuccessCount()).isEqualTo(before.refreshSuccessCount());
+			assertThat(after.refreshFailureCount()).isZero();
+			assertThat(after.tokenIssuedAt()).isEqualTo(before.tokenIssuedAt());
+		}
+	}
+
 	private static String[] iamArguments(String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.auth.mode=iam",
 				"--elasticache.secure.auth.username=" + USER_ID, "--elasticache.secure.iam.cache-name=" + CACHE_NAME,
@@ -240,6 +293,35 @@ class IamAuthenticationIntegrationTests {
 				.clock(clock)
 				.refreshInterval(Duration.ofMillis(200))
 				.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200))
+				.build();
+		}
+
+	}
+
+	/**
+	 * Signs with the default refresh interval from a credentials source that the test turns off.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SwitchableSourceApplication {
+
+		static volatile boolean credentialsFail;
+
+		@Bean
+		AwsCredentialsProvider switchableCredentials() {
+			return () -> {
+				if (credentialsFail) {
+					throw SdkClientException.create("credentials endpoint unavailable");
+				}
+				return AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY);
+			};
+		}
+
+		@Bean(destroyMethod = "close")
+		ElastiCacheIamCredentialsProvider fixedClockIamCredentialsProvider(AwsCredentialsProvider credentials) {
+			return ElastiCacheIamCredentialsProvider
+				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
+				.clock(clock)
 				.build();
 		}
 

@@ -179,6 +179,22 @@ class StartupGuardIntegrationTests {
 	}
 
 	@Test
+	void aUserWithoutPermissionForTheStartupPingStartsWithAWarningNamingIt(CapturedOutput output) {
+		// Authenticates (AUTH and HELLO need no permission) but may run nothing else.
+		trusted.adminCommand("ACL", "SETUSER", "no-ping", "on", ">" + RedisTestContexts.PASSWORD, "-@all", "+auth",
+				"+hello");
+		RedisTestContexts.securedBy(trusted)
+			.withPropertyValues("elasticache.secure.auth.username=no-ping")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("user 'no-ping' may not run a command of the startup check (NOPERM")
+					.contains("'ping' command")
+					.contains("the credentials were not rejected")
+					.doesNotContain("rejected the credentials");
+			});
+	}
+
+	@Test
 	void unreachableEndpointIsAWarningByDefault(CapturedOutput output) {
 		int port = FreePorts.unusedLoopbackPort();
 		probing(port).run((context) -> {

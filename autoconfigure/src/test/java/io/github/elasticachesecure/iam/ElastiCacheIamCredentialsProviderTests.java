@@ -20,6 +20,7 @@ import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -273,6 +274,134 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void hungCredentialsSourceIsAbandonedAtTheTimeoutReportedAndRetriedUntilItAnswers() {
+		AtomicBoolean answering = new AtomicBoolean();
+		AtomicInteger calls = new AtomicInteger();
+		AtomicInteger interrupted = new AtomicInteger();
+		CountDownLatch never = new CountDownLatch(1);
+		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a completed future.
+		AwsCredentialsProvider hanging = () -> {
+			calls.incrementAndGet();
+			try {
+				while (!answering.get()) {
+					never.await();
+				}
+			}
+			catch (InterruptedException ex) {
+				interrupted.incrementAndGet();
+				throw new IllegalStateException("interrupted", ex);
+			}
+			return this.credentials.resolveCredentials();
+		};
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), hanging)
+					.credentialsTimeout(Duration.ofMillis(200))
+					.retryBackoff(Duration.ofMillis(20), Duration.ofMillis(50)));
+		await().atMost(Duration.ofSeconds(20)).until(() -> provider.status().consecutiveFailures() >= 2);
+		IamTokenStatus status = provider.status();
+		assertThat(status.tokenUsable()).isFalse();
+		assertThat(status.refreshSuccessCount()).isZero();
+		assertThat(status.lastRefreshError()).contains("did not answer within 200 ms");
+		assertThat(status.nextRefreshAt()).isNotNull();
+		assertThatExceptionOfType(IamTokenUnavailableException.class).isThrownBy(() -> resolve(provider))
+			.withMessageContaining("did not answer within 200 ms");
+		// Each abandoned call was interrupted, so no thread is left blocked behind it.
+		await().atMost(Duration.ofSeconds(10)).until(() -> interrupted.get() >= 2);
+		answering.set(true);
+		await().atMost(Duration.ofSeconds(20)).until(() -> provider.status().refreshSuccessCount() == 1);
+		assertThat(resolve(provider).getUsername()).isEqualTo("app-user");
+		assertThat(provider.status().consecutiveFailures()).isZero();
+		assertThat(provider.status().refreshFailureCount()).isGreaterThanOrEqualTo(2);
+		assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void callsStuckInNonInterruptibleIoDoNotBlockRetriesNorPileUp() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger calls = new AtomicInteger();
+		Set<Thread> stuck = ConcurrentHashMap.newKeySet();
+		// The first two calls ignore interrupts until released, as a read on a socket does.
+		AwsCredentialsProvider stuckTwice = () -> {
+			if (calls.incrementAndGet() <= 2) {
+				stuck.add(Thread.currentThread());
+				awaitUninterruptibly(release);
+			}
+			return this.credentials.resolveCredentials();
+		};
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), stuckTwice)
+					.credentialsTimeout(Duration.ofMillis(200))
+					.retryBackoff(Duration.ofMillis(20), Duration.ofMillis(50)));
+		// The second attempt ran while the first was still stuck; the next ones are refused without a call.
+		await().atMost(Duration.ofSeconds(20)).until(() -> provider.status().consecutiveFailures() >= 5);
+		assertThat(calls.get()).isEqualTo(ElastiCacheIamCredentialsProvider.MAX_CREDENTIALS_CALLS);
+		assertThat(provider.status().lastRefreshError()).contains("did not answer within 200 ms")
+			.contains("2 calls to it are still blocked");
+		assertThat(stuck).hasSize(2).allSatisfy((thread) -> {
+			assertThat(thread.isDaemon()).isTrue();
+			assertThat(thread.getName()).startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX)
+				.endsWith(ElastiCacheIamCredentialsProvider.CREDENTIALS_THREAD_NAME_SUFFIX);
+		});
+		release.countDown();
+		await().atMost(Duration.ofSeconds(20)).until(() -> provider.status().refreshSuccessCount() == 1);
+		assertThat(calls.get()).isEqualTo(3);
+		for (Thread thread : stuck) {
+			thread.join(10_000);
+			assertThat(thread.isAlive()).isFalse();
+		}
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void closeStopsEveryThreadOfTheProviderWhileACallIsBlocked() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		AtomicReference<@Nullable Thread> caller = new AtomicReference<>();
+		AtomicBoolean interrupted = new AtomicBoolean();
+		AwsCredentialsProvider blocked = () -> {
+			caller.set(Thread.currentThread());
+			entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(true);
+			}
+			throw new IllegalStateException("interrupted");
+		};
+		ElastiCacheIamCredentialsProvider provider = build(Clock.systemUTC(),
+				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), blocked)
+					.credentialsTimeout(Duration.ofMinutes(5)));
+		assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+		String callerName = caller.get().getName();
+		assertThat(callerName).endsWith(ElastiCacheIamCredentialsProvider.CREDENTIALS_THREAD_NAME_SUFFIX);
+		// The refresh thread's name, which every thread of this provider starts with.
+		String providerThreads = callerName.substring(0,
+				callerName.length() - ElastiCacheIamCredentialsProvider.CREDENTIALS_THREAD_NAME_SUFFIX.length());
+		assertThat(liveThreadsNamed(providerThreads)).hasSize(2);
+		provider.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> liveThreadsNamed(providerThreads).isEmpty());
+		assertThat(interrupted).isTrue();
+	}
+
+	@Test
+	void credentialsTimeoutIsValidated() {
+		ElastiCacheIamCredentialsProvider.Builder builder = ElastiCacheIamCredentialsProvider
+			.builder(generator(Clock.systemUTC()), this.credentials);
+		builder.credentialsTimeout(Duration.ofMillis(1));
+		assertThatExceptionOfType(InvalidIamSettingException.class)
+			.isThrownBy(() -> builder.credentialsTimeout(Duration.ZERO))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo(IamSetting.CREDENTIALS_TIMEOUT))
+			.withMessageContaining("must be positive");
+		assertThatExceptionOfType(InvalidIamSettingException.class)
+			.isThrownBy(() -> builder.credentialsTimeout(Duration.ofSeconds(-1)))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo(IamSetting.CREDENTIALS_TIMEOUT));
+	}
+
+	@Test
 	void refreshIntervalIsValidated() {
 		ElastiCacheIamCredentialsProvider.Builder builder = ElastiCacheIamCredentialsProvider
 			.builder(generator(Clock.systemUTC()), this.credentials);
@@ -301,6 +430,33 @@ class ElastiCacheIamCredentialsProviderTests {
 		RedisCredentials credentials = provider.resolveCredentials().block(Duration.ofSeconds(2));
 		assertThat(credentials).isNotNull();
 		return credentials;
+	}
+
+	/**
+	 * The live threads whose name is the given one or starts with it followed by a hyphen.
+	 */
+	private static List<Thread> liveThreadsNamed(String name) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive()
+					&& (thread.getName().equals(name) || thread.getName().startsWith(name + "-")))
+			.toList();
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		boolean interrupted = false;
+		while (latch.getCount() > 0) {
+			try {
+				latch.await();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static boolean sameSecret(RedisCredentials a, RedisCredentials b) {
