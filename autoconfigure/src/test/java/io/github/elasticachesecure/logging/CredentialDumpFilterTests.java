@@ -1,0 +1,101 @@
+package io.github.elasticachesecure.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and DEBUG for the SigV4 signer
+ * whatever their levels, across resets, and ahead of a filter that accepts everything; nothing else changes.
+ */
+class CredentialDumpFilterTests {
+
+	private final LoggerContext context = new LoggerContext();
+
+	private final Logger encoder = this.context.getLogger(CredentialDumpFilter.COMMAND_ENCODER_LOGGER);
+
+	@Test
+	void encoderTraceIsOffWhateverItsLevelWhileOtherLevelsStayAsConfigured() {
+		CredentialDumpFilter.install(this.context);
+		this.context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.TRACE);
+		this.encoder.setLevel(Level.TRACE);
+		assertThat(this.encoder.isTraceEnabled()).isFalse();
+		assertThat(this.encoder.isDebugEnabled()).isTrue();
+		assertThat(this.context.getLogger("io.lettuce.core.protocol.CommandHandler").isTraceEnabled()).isTrue();
+		this.encoder.setLevel(Level.INFO);
+		assertThat(this.encoder.isDebugEnabled()).isFalse();
+	}
+
+	@Test
+	void signerDebugIsOffWhateverItsLevel() {
+		CredentialDumpFilter.install(this.context);
+		Logger signer = this.context.getLogger(CredentialDumpFilter.SIGV4_SIGNER_LOGGER);
+		signer.setLevel(Level.TRACE);
+		assertThat(signer.isTraceEnabled()).isFalse();
+		assertThat(signer.isDebugEnabled()).isFalse();
+		assertThat(signer.isInfoEnabled()).isTrue();
+	}
+
+	@Test
+	void comesBackAfterAResetOfTheContext() {
+		CredentialDumpFilter.install(this.context);
+		this.context.reset();
+		this.encoder.setLevel(Level.TRACE);
+		assertThat(this.encoder.isTraceEnabled()).isFalse();
+		this.context.reset();
+		this.encoder.setLevel(Level.TRACE);
+		assertThat(this.encoder.isTraceEnabled()).isFalse();
+	}
+
+	@Test
+	void staysAheadOfAFilterThatAcceptsEverything() {
+		this.context.addTurboFilter(new AcceptAll());
+		CredentialDumpFilter.install(this.context);
+		this.context.addTurboFilter(new AcceptAll());
+		assertThat(this.encoder.isTraceEnabled()).isFalse();
+		assertThat(this.context.getLogger("other").isTraceEnabled()).isTrue();
+	}
+
+	@Test
+	void installingTwiceAddsNothing() {
+		CredentialDumpFilter.install(this.context);
+		CredentialDumpFilter.install(this.context);
+		assertThat(this.context.getTurboFilterList()).hasSize(1);
+		assertThat(this.context.getCopyOfListenerList()).hasSize(1);
+	}
+
+	@Test
+	void aStoppedContextLosesItUntilInstalledAgain() {
+		// Spring Boot's logging initialisation stops the context, which drops every listener: the starter's
+		// application listener installs the filter again once Boot has configured logging.
+		CredentialDumpFilter.install(this.context);
+		this.context.start();
+		this.context.stop();
+		this.context.reset();
+		this.encoder.setLevel(Level.TRACE);
+		assertThat(this.encoder.isTraceEnabled()).isTrue();
+		CredentialDumpFilter.install(this.context);
+		assertThat(this.encoder.isTraceEnabled()).isFalse();
+	}
+
+	static final class AcceptAll extends TurboFilter {
+
+		AcceptAll() {
+			start();
+		}
+
+		@Override
+		public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
+				Throwable t) {
+			return FilterReply.ACCEPT;
+		}
+
+	}
+
+}
