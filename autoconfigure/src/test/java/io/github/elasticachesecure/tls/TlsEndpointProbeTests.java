@@ -35,6 +35,26 @@ class TlsEndpointProbeTests {
 		awaitNoProbeThreads();
 	}
 
+	@Test
+	void certificateFetchAfterAnUntrustedCertificateIsBoundByTheSameDeadline() throws Exception {
+		TlsProbeResult result;
+		Duration elapsed;
+		// The probe connects again to read the certificate for the report: this server trickles to that connection.
+		try (TricklingTcpServer server = TricklingTcpServer.startAfterTlsHandshake(TestPki.get().untrustedLocalhost(),
+				Duration.ofMillis(250), Duration.ofSeconds(30))) {
+			TlsEndpointProbe probe = new TlsEndpointProbe(Duration.ofSeconds(1));
+			SSLContext sslContext = TestPki.get().trustedCa().sslContext();
+			long start = System.nanoTime();
+			result = probe.probe(server.host(), server.port(), sslContext, SslVerifyMode.FULL);
+			elapsed = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(server.acceptedConnections()).isEqualTo(2);
+		}
+		assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
+		assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
+		assertThat(result.certificate()).isNull();
+		awaitNoProbeThreads();
+	}
+
 	private static void awaitNoProbeThreads() throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (probeThreads() > 0 && System.nanoTime() < deadline) {
