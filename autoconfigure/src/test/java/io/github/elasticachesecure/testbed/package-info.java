@@ -4,7 +4,8 @@
  * (a password-protected TLS or plaintext {@code redis-server} child process, optionally a replica),
  * {@link io.github.elasticachesecure.testbed.RedisClusterProcess} (a TLS cluster announcing {@code localhost}),
  * the JUnit 5 {@link io.github.elasticachesecure.testbed.RedisServerExtension},
- * {@link io.github.elasticachesecure.testbed.SilentTcpServer} and {@link io.github.elasticachesecure.testbed.FreePorts}.
+ * {@link io.github.elasticachesecure.testbed.SilentTcpServer}, {@link io.github.elasticachesecure.testbed.TricklingTcpServer}
+ * and {@link io.github.elasticachesecure.testbed.FreePorts}.
  * <p>
  * Spring-free: plain JDK, BouncyCastle, JUnit 5 and Lettuce. Needs a TLS-enabled {@code redis-server} 7.0+
  * or {@code valkey-server} ({@code $REDIS_SERVER_BIN} or the {@code PATH}); without one, tests fail with a
