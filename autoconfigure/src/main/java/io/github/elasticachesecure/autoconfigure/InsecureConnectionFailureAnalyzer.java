@@ -25,6 +25,12 @@ class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Insecure
 					+ cause.getBeanName() + "' and trust a private CA through 'elasticache.secure.tls.bundle'. "
 					+ "Only if you accept the risk, opt in explicitly with 'elasticache.secure.tls.verify-mode=CA' "
 					+ "(no host-name check) or 'NONE' (no check at all).";
+			case TRUSTS_ANY_CERTIFICATE -> "Remove the trust manager that accepts every certificate (such as "
+					+ "InsecureTrustManagerFactory, a common answer to PKIX errors) from the SslOptions of the factory '"
+					+ cause.getBeanName() + "' and from LettuceClientConfigurationBuilderCustomizer or "
+					+ "LettuceClientOptionsBuilderCustomizer beans. To trust a private CA, set "
+					+ "'elasticache.secure.tls.bundle=<name>' with 'spring.ssl.bundle.pem.<name>.truststore.certificate'. "
+					+ "Only if you accept the risk, opt in explicitly with 'elasticache.secure.tls.verify-mode=NONE'.";
 			case UNSUPPORTED_FACTORY -> "Use a LettuceConnectionFactory for '" + cause.getBeanName()
 					+ "' (the starter's own, configured by 'elasticache.secure.*', or one you build with useSsl()), "
 					+ "so its TLS settings can be verified.";

@@ -58,6 +58,11 @@ public class InsecureConnectionException extends RuntimeException {
 		VERIFICATION_DISABLED,
 
 		/**
+		 * The factory's trust manager accepts any server certificate, whatever its verify mode says.
+		 */
+		TRUSTS_ANY_CERTIFICATE,
+
+		/**
 		 * The factory is of a type whose TLS settings the guard cannot read.
 		 */
 		UNSUPPORTED_FACTORY

@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
@@ -131,6 +132,9 @@ public final class RedisConnectionGuard {
 							: "host names are not checked"));
 		}
 		SSLContext sslContext = sslContext(beanName, configuration);
+		if (verifyMode != SslVerifyMode.NONE) {
+			refuseTrustingAnyCertificate(beanName, lettuce, sslContext, verifyMode);
+		}
 		List<TlsProbeResult> results = new ArrayList<>();
 		for (RedisNode node : endpoints(lettuce)) {
 			TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
@@ -139,6 +143,26 @@ public final class RedisConnectionGuard {
 			results.add(result);
 		}
 		return results;
+	}
+
+	/**
+	 * A probe trusts what the factory trusts, so a trust manager that accepts anything (such as Netty's
+	 * {@code InsecureTrustManagerFactory}) would pass it with any server: test the trust itself first.
+	 */
+	private void refuseTrustingAnyCertificate(String beanName, LettuceConnectionFactory factory, SSLContext sslContext,
+			SslVerifyMode verifyMode) {
+		for (String host : endpoints(factory).stream().map(RedisNode::getRequiredHost).distinct().toList()) {
+			if (PermissiveTrustDetector.acceptsAnyCertificate(sslContext, host, verifyMode)) {
+				String message = "RedisConnectionFactory '" + beanName + "' verifies server certificates with mode "
+						+ verifyMode + ", but its trust manager accepts any certificate (it accepted a self-signed "
+						+ "certificate made up for '" + host + "')";
+				if (this.allowedVerifyMode != SslVerifyMode.NONE) {
+					throw new InsecureConnectionException(beanName, Reason.TRUSTS_ANY_CERTIFICATE, message);
+				}
+				logger.warn(message + " (explicit opt-in of mode NONE): the connection is open to interception");
+				return;
+			}
+		}
 	}
 
 	/**

@@ -14,10 +14,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -62,42 +65,41 @@ public final class TlsEndpointProbe {
 	public TlsProbeResult probe(String host, int port, SSLContext sslContext, SslVerifyMode verifyMode) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		Socket tcp = new Socket();
-		try {
-			tcp.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
-		}
-		catch (IOException ex) {
-			closeQuietly(tcp);
-			return failure(host, port, TlsProbeOutcome.UNREACHABLE, describe(ex), null);
-		}
-		SSLContext context = (verifyMode == SslVerifyMode.NONE) ? recordingContext(new AtomicReference<>(), true)
-				: sslContext;
-		try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, host, port, true)) {
-			if (verifyMode == SslVerifyMode.FULL) {
-				SSLParameters parameters = tls.getSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm("HTTPS");
-				tls.setSSLParameters(parameters);
+		try (SocketDeadline socketDeadline = new SocketDeadline(tcp, deadline)) {
+			try {
+				tcp.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
 			}
-			tls.setSoTimeout(remainingMillis(deadline));
-			tls.startHandshake();
-			SSLSession session = tls.getSession();
-			return new TlsProbeResult(host, port, TlsProbeOutcome.SECURE, "TLS handshake completed",
-					session.getProtocol(), session.getCipherSuite(), leafOf(session.getPeerCertificates()));
-		}
-		catch (SocketTimeoutException ex) {
-			return failure(host, port, TlsProbeOutcome.NOT_TLS,
-					"accepted the TCP connection but did not answer the TLS handshake within " + this.timeout
-							+ " (a plaintext Redis waits silently for a command)",
-					null);
-		}
-		catch (SSLHandshakeException ex) {
-			return handshakeFailure(host, port, ex, deadline);
-		}
-		catch (SSLException | SocketException | EOFException ex) {
-			// "Unsupported or unrecognized SSL message", a reset or an early close: the peer is not a TLS server.
-			return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
-		}
-		catch (IOException ex) {
-			return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
+			catch (IOException ex) {
+				return failure(host, port, TlsProbeOutcome.UNREACHABLE,
+						socketDeadline.expired() ? "Connect timed out" : describe(ex), null);
+			}
+			SSLContext context = (verifyMode == SslVerifyMode.NONE) ? recordingContext(new AtomicReference<>(), true)
+					: sslContext;
+			try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, host, port, true)) {
+				if (verifyMode == SslVerifyMode.FULL) {
+					SSLParameters parameters = tls.getSSLParameters();
+					parameters.setEndpointIdentificationAlgorithm("HTTPS");
+					tls.setSSLParameters(parameters);
+				}
+				tls.setSoTimeout(remainingMillis(deadline));
+				tls.startHandshake();
+				SSLSession session = tls.getSession();
+				return new TlsProbeResult(host, port, TlsProbeOutcome.SECURE, "TLS handshake completed",
+						session.getProtocol(), session.getCipherSuite(), leafOf(session.getPeerCertificates()));
+			}
+			catch (IOException ex) {
+				if (ex instanceof SocketTimeoutException || socketDeadline.expired()) {
+					return failure(host, port, TlsProbeOutcome.NOT_TLS,
+							"accepted the TCP connection but did not answer the TLS handshake within " + this.timeout
+									+ " (a plaintext Redis waits silently for a command)",
+							null);
+				}
+				if (ex instanceof SSLHandshakeException handshake) {
+					return handshakeFailure(host, port, handshake, deadline);
+				}
+				// "Unsupported or unrecognized SSL message", a reset or an early close: the peer is not a TLS server.
+				return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
+			}
 		}
 		finally {
 			closeQuietly(tcp);
@@ -125,7 +127,7 @@ public final class TlsEndpointProbe {
 	 */
 	private @Nullable PeerCertificate fetchCertificate(String host, int port, long deadline) {
 		AtomicReference<@Nullable X509Certificate> seen = new AtomicReference<>();
-		try (Socket tcp = new Socket()) {
+		try (Socket tcp = new Socket(); SocketDeadline socketDeadline = new SocketDeadline(tcp, deadline)) {
 			tcp.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
 			try (SSLSocket tls = (SSLSocket) recordingContext(seen, false).getSocketFactory()
 				.createSocket(tcp, host, port, true)) {
@@ -134,7 +136,7 @@ public final class TlsEndpointProbe {
 			}
 		}
 		catch (IOException ex) {
-			// Expected: the recording trust manager aborts the handshake.
+			// Expected: the recording trust manager aborts the handshake (or the deadline closed the socket).
 		}
 		X509Certificate certificate = seen.get();
 		return (certificate != null) ? PeerCertificate.of(certificate) : null;
@@ -232,6 +234,53 @@ public final class TlsEndpointProbe {
 		catch (IOException ex) {
 			// Nothing was sent; a failed close leaves nothing to clean up.
 		}
+	}
+
+	/**
+	 * Closes a socket at a deadline. A read timeout bounds each read, not the handshake: a peer that trickles one byte
+	 * per read timeout would hold the probe indefinitely, and closing the socket is the one way to end a blocked read of
+	 * an {@link SSLSocket}.
+	 */
+	private static final class SocketDeadline implements AutoCloseable {
+
+		private static final ScheduledThreadPoolExecutor timer = createTimer();
+
+		private final AtomicBoolean expired = new AtomicBoolean();
+
+		private final ScheduledFuture<?> closing;
+
+		SocketDeadline(Socket socket, long deadline) {
+			this.closing = timer.schedule(() -> {
+				this.expired.set(true);
+				closeQuietly(socket);
+			}, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+		}
+
+		boolean expired() {
+			return this.expired.get();
+		}
+
+		@Override
+		public void close() {
+			this.closing.cancel(false);
+		}
+
+		/**
+		 * One daemon thread for all probes, ended a second after the last deadline is gone, so that no thread is left
+		 * behind between probes.
+		 */
+		private static ScheduledThreadPoolExecutor createTimer() {
+			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "tls-endpoint-probe-deadline");
+				thread.setDaemon(true);
+				return thread;
+			});
+			timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+			timer.allowCoreThreadTimeOut(true);
+			timer.setRemoveOnCancelPolicy(true);
+			return timer;
+		}
+
 	}
 
 }

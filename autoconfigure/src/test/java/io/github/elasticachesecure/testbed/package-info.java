@@ -5,6 +5,7 @@
  * {@link io.github.elasticachesecure.testbed.RedisClusterProcess} (a TLS cluster announcing {@code localhost}),
  * the JUnit 5 {@link io.github.elasticachesecure.testbed.RedisServerExtension},
  * {@link io.github.elasticachesecure.testbed.SilentTcpServer},
+ * {@link io.github.elasticachesecure.testbed.TricklingTcpServer},
  * {@link io.github.elasticachesecure.testbed.RecordingTcpRelay} (what a client sent on the wire) and
  * {@link io.github.elasticachesecure.testbed.FreePorts}.
  * <p>
