@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -179,6 +180,24 @@ class ElastiCacheSecureAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=cache:99999")
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
 				.hasMessageContaining("invalid port '99999'"));
+	}
+
+	@Test
+	void failureReportForAnEndpointWithCredentialsCarriesNoSecret() {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=rediss://default:S3cret@host:6379")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("'elasticache.secure.endpoint' has a URL scheme");
+				assertThat(analysis.getAction()).contains("host:port");
+				StringBuilder report = new StringBuilder(analysis.getDescription()).append(analysis.getAction());
+				for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
+					report.append(ex);
+				}
+				assertThat(report.toString().contains("S3cret")).as("secret in the failure report").isFalse();
+			});
 	}
 
 	@Test
