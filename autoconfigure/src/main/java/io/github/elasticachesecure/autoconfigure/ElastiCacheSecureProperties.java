@@ -6,6 +6,7 @@ import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -107,13 +108,15 @@ public class ElastiCacheSecureProperties implements Validator {
 		checkDuration(errors, "iam.refresh-interval", properties.getIam().getRefreshInterval(),
 				MAX_IAM_REFRESH_INTERVAL, "5m");
 		Auth auth = properties.getAuth();
-		if (auth.getMode() == AuthMode.IAM && auth.getPassword() != null) {
+		// Empty counts as unset, as for password mode: shared files often hold password=${ELASTICACHE_PASSWORD:}.
+		boolean passwordSet = StringUtils.hasLength(auth.getPassword());
+		if (auth.getMode() == AuthMode.IAM && passwordSet) {
 			errors.reject("unusedPassword", "'elasticache.secure.auth.password' is set, but with "
 					+ "'elasticache.secure.auth.mode=iam' every connection authenticates with a signed IAM token and "
 					+ "the password would be ignored. Remove 'elasticache.secure.auth.password', or set "
 					+ "'elasticache.secure.auth.mode=password'");
 		}
-		if (auth.getMode() == AuthMode.NONE && (auth.getPassword() != null || auth.getUsername() != null)) {
+		if (auth.getMode() == AuthMode.NONE && (passwordSet || StringUtils.hasLength(auth.getUsername()))) {
 			errors.reject("unusedCredentials", "'elasticache.secure.auth.username' or "
 					+ "'elasticache.secure.auth.password' is set, but 'elasticache.secure.auth.mode=none' sends no "
 					+ "AUTH and would ignore them. Remove them, or set 'elasticache.secure.auth.mode=password'");
