@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,57 +17,145 @@ record ElastiCacheEndpoint(String host, int port) {
 
 	private static final int DEFAULT_PORT = 6379;
 
+	private static final String FORM = "Write the endpoint as host:port, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379 "
+			+ "(an IPv6 address in brackets: [2001:db8::1]:6379).";
+
+	// Only values made of these characters are repeated in a report: they cannot carry user-info or a query.
+	private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
+
+	private static final Pattern HOST_NAME = Pattern
+		.compile("(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+	private static final Pattern IPV4 = Pattern
+		.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+	private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
+
+	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+
+	/**
+	 * Parse an endpoint. A value that carries user-info, a path, a query or a fragment is refused without being
+	 * repeated in the message, as it may carry a password.
+	 * @param value the property value
+	 * @return the endpoint
+	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
+	 */
 	static ElastiCacheEndpoint parse(@Nullable String value) {
 		if (value == null || value.isBlank()) {
-			throw invalid(value, "is not set",
+			throw invalid("is not set",
 					"Set " + PROPERTY + " to the host:port of your cache, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379.");
 		}
 		String text = value.trim();
 		if (text.contains("://")) {
-			throw invalid(text, "has a URL scheme",
-					"Write only host:port; the connection always uses TLS, so no scheme (redis:// or rediss://) is needed.");
+			throw invalid("has a URL scheme",
+					"Write only host:port; the connection always uses TLS, so no scheme (redis:// or rediss://) is needed, "
+							+ "and credentials go in elasticache.secure.auth.*.");
 		}
-		String host = text;
-		int port = DEFAULT_PORT;
-		int colon = text.lastIndexOf(':');
-		boolean bracketedIpv6 = text.startsWith("[");
-		if (bracketedIpv6) {
-			int close = text.indexOf(']');
-			if (close < 0) {
-				throw invalid(text, "has an unclosed '['", "Write an IPv6 address as [address]:port.");
-			}
-			host = text.substring(1, close);
-			colon = (text.length() > close + 1 && text.charAt(close + 1) == ':') ? close + 1 : -1;
+		if (text.indexOf('@') >= 0) {
+			throw invalid("contains user information (an '@')",
+					"Write only host:port and set the credentials with elasticache.secure.auth.username and "
+							+ "elasticache.secure.auth.password.");
 		}
-		else if (colon >= 0) {
-			host = text.substring(0, colon);
+		if (text.indexOf('/') >= 0 || text.indexOf('?') >= 0 || text.indexOf('#') >= 0) {
+			throw invalid("contains a path, a query or a fragment ('/', '?' or '#')", FORM);
 		}
-		if (colon >= 0) {
-			port = parsePort(text, text.substring(colon + 1));
+		if (text.startsWith("[")) {
+			return parseBracketed(text);
 		}
-		if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-			throw invalid(text, "has no valid host", "Write the endpoint as host:port.");
+		int colon = text.indexOf(':');
+		if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
+			throw invalid(text, "has more than one ':'; an IPv6 address must be written in brackets", FORM);
+		}
+		String host = (colon >= 0) ? text.substring(0, colon) : text;
+		int port = (colon >= 0) ? parsePort(text, text.substring(colon + 1)) : DEFAULT_PORT;
+		boolean numeric = host.chars().allMatch((c) -> c == '.' || Character.isDigit(c));
+		if (numeric ? !IPV4.matcher(host).matches() : !HOST_NAME.matcher(host).matches()) {
+			throw invalid(text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')", FORM);
 		}
 		return new ElastiCacheEndpoint(host, port);
 	}
 
+	private static ElastiCacheEndpoint parseBracketed(String text) {
+		int close = text.indexOf(']');
+		if (close < 0) {
+			throw invalid(text, "has an unclosed '['", FORM);
+		}
+		String host = text.substring(1, close);
+		if (!isIpv6Address(host)) {
+			throw invalid(text, "has no valid IPv6 address between '[' and ']'", FORM);
+		}
+		String rest = text.substring(close + 1);
+		if (rest.isEmpty()) {
+			return new ElastiCacheEndpoint(host, DEFAULT_PORT);
+		}
+		if (rest.charAt(0) != ':') {
+			throw invalid(text, "has text after ']' that is not ':port'", FORM);
+		}
+		return new ElastiCacheEndpoint(host, parsePort(text, rest.substring(1)));
+	}
+
 	private static int parsePort(String text, String port) {
-		try {
+		if (PORT.matcher(port).matches()) {
 			int value = Integer.parseInt(port);
 			if (value >= 1 && value <= 65535) {
 				return value;
 			}
 		}
-		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw invalid(text, "has an invalid port '" + port + "'", "Use a port between 1 and 65535, usually 6379.");
+		throw invalid(text, "has an invalid port" + (PRINTABLE.matcher(port).matches() ? " '" + port + "'" : ""),
+				"Use a port between 1 and 65535, usually 6379.");
 	}
 
-	private static ElastiCacheConfigurationException invalid(@Nullable String value, String problem, String action) {
-		return new ElastiCacheConfigurationException(PROPERTY,
-				"The property '" + PROPERTY + "' " + ((value != null) ? "('" + value + "') " : "") + problem + ".",
+	/**
+	 * Whether the text is an IPv6 address in the textual forms of RFC 4291 (with "::" and an embedded IPv4 address),
+	 * without a zone. Checked by hand because {@link java.net.InetAddress} may resolve what is not a literal.
+	 */
+	private static boolean isIpv6Address(String text) {
+		String address = text;
+		if (address.indexOf('.') >= 0) {
+			int lastColon = address.lastIndexOf(':');
+			if (lastColon < 0 || !IPV4.matcher(address.substring(lastColon + 1)).matches()) {
+				return false;
+			}
+			// The embedded IPv4 address takes the room of two groups.
+			address = address.substring(0, lastColon + 1) + "0:0";
+		}
+		int gap = address.indexOf("::");
+		if (gap < 0) {
+			return groups(address) == 8;
+		}
+		if (address.indexOf("::", gap + 1) >= 0) {
+			return false;
+		}
+		int head = groups(address.substring(0, gap));
+		int tail = groups(address.substring(gap + 2));
+		return head >= 0 && tail >= 0 && head + tail <= 7;
+	}
+
+	/**
+	 * The number of colon-separated hexadecimal groups in the text (0 when empty), or -1 when one is malformed.
+	 */
+	private static int groups(String text) {
+		if (text.isEmpty()) {
+			return 0;
+		}
+		String[] groups = text.split(":", -1);
+		for (String group : groups) {
+			if (!IPV6_GROUP.matcher(group).matches()) {
+				return -1;
+			}
+		}
+		return groups.length;
+	}
+
+	private static ElastiCacheConfigurationException invalid(String problem, String action) {
+		return new ElastiCacheConfigurationException(PROPERTY, "The property '" + PROPERTY + "' " + problem + ".",
 				action);
+	}
+
+	private static ElastiCacheConfigurationException invalid(String text, String problem, String action) {
+		String shown = PRINTABLE.matcher(text).matches() ? "('" + text + "') " : "";
+		return new ElastiCacheConfigurationException(PROPERTY,
+				"The property '" + PROPERTY + "' " + shown + problem + ".", action);
 	}
 
 	/**

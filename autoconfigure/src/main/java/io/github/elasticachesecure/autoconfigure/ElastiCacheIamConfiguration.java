@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
@@ -30,12 +31,19 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 /**
@@ -44,7 +52,7 @@ import org.springframework.data.redis.connection.lettuce.RedisCredentialsProvide
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ AwsV4HttpSigner.class, Region.class })
-@ConditionalOnProperty(name = "elasticache.secure.auth.mode", havingValue = "iam")
+@Conditional(ElastiCacheIamConfiguration.OnIamAuthModeCondition.class)
 class ElastiCacheIamConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheIamConfiguration.class);
@@ -217,6 +225,30 @@ class ElastiCacheIamConfiguration {
 			case REFRESH_INTERVAL -> " to at most 14 minutes (a token is valid for 15); the default is 5 minutes.";
 			case CREDENTIALS_TIMEOUT -> " to a positive duration, e.g. 10s (the default).";
 		};
+	}
+
+	/**
+	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}, exactly as the properties do
+	 * (Boot's lenient enum binding: "iam ", "IAM" and "Iam" alike), so that the condition and the bound mode never
+	 * disagree. A value that does not bind does not match; binding the properties then reports it.
+	 */
+	static class OnIamAuthModeCondition extends SpringBootCondition {
+
+		private static final String PROPERTY = "elasticache.secure.auth.mode";
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("ElastiCache IAM authentication");
+			AuthMode mode;
+			try {
+				mode = Binder.get(context.getEnvironment()).bind(PROPERTY, AuthMode.class).orElse(AuthMode.PASSWORD);
+			}
+			catch (BindException ex) {
+				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
+			}
+			return new ConditionOutcome(mode == AuthMode.IAM, message.because("'" + PROPERTY + "' is " + mode));
+		}
+
 	}
 
 	/**

@@ -6,14 +6,26 @@ import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
- * Configuration properties for the secured ElastiCache connection ({@code elasticache.secure.*}).
+ * Configuration properties for the secured ElastiCache connection ({@code elasticache.secure.*}). They validate
+ * themselves when bound, so that Spring Boot's failure report names a property that is out of range.
  *
  * @see ElastiCacheSecureAutoConfiguration
  */
 @ConfigurationProperties("elasticache.secure")
-public class ElastiCacheSecureProperties {
+public class ElastiCacheSecureProperties implements Validator {
+
+	// Beyond a minute a silent peer or a stalled handshake is no longer bounded in any useful way: the startup guard,
+	// a health check and every new connection would wait that long.
+	private static final Duration MAX_WAIT = Duration.ofMinutes(1);
+
+	// ElastiCacheIamCredentialsProvider.MAX_REFRESH_INTERVAL (a token is valid 15 minutes), not read from there as
+	// that class needs the AWS SDK, which is optional.
+	private static final Duration MAX_IAM_REFRESH_INTERVAL = Duration.ofMinutes(14);
 
 	/**
 	 * Endpoint of the cache as host:port (port defaults to 6379), e.g. the primary or configuration endpoint of a
@@ -71,6 +83,62 @@ public class ElastiCacheSecureProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ElastiCacheSecureProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Refuse durations out of range and credentials that the selected authentication mode would silently ignore.
+	 * Errors are reported against the property name relative to {@code elasticache.secure}; credentials are rejected
+	 * as global errors, since a field error would print their value.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		ElastiCacheSecureProperties properties = (ElastiCacheSecureProperties) target;
+		checkDuration(errors, "tls.handshake-timeout", properties.getTls().getHandshakeTimeout(), MAX_WAIT, "10s");
+		checkDuration(errors, "guard.probe-timeout", properties.getGuard().getProbeTimeout(), MAX_WAIT, "3s");
+		checkDuration(errors, "health.timeout", properties.getHealth().getTimeout(), MAX_WAIT, "2s");
+		checkDuration(errors, "health.certificate-expiry-warning",
+				properties.getHealth().getCertificateExpiryWarning(), null, "14d");
+		checkDuration(errors, "health.tls-recheck-interval", properties.getHealth().getTlsRecheckInterval(), null,
+				"5m");
+		checkDuration(errors, "iam.refresh-interval", properties.getIam().getRefreshInterval(),
+				MAX_IAM_REFRESH_INTERVAL, "5m");
+		checkDuration(errors, "iam.credentials-timeout", properties.getIam().getCredentialsTimeout(), MAX_WAIT, "10s");
+		Auth auth = properties.getAuth();
+		// Empty counts as unset, as for password mode: shared files often hold password=${ELASTICACHE_PASSWORD:}.
+		boolean passwordSet = StringUtils.hasLength(auth.getPassword());
+		if (auth.getMode() == AuthMode.IAM && passwordSet) {
+			errors.reject("unusedPassword", "'elasticache.secure.auth.password' is set, but with "
+					+ "'elasticache.secure.auth.mode=iam' every connection authenticates with a signed IAM token and "
+					+ "the password would be ignored. Remove 'elasticache.secure.auth.password', or set "
+					+ "'elasticache.secure.auth.mode=password'");
+		}
+		if (auth.getMode() == AuthMode.NONE && (passwordSet || StringUtils.hasLength(auth.getUsername()))) {
+			errors.reject("unusedCredentials", "'elasticache.secure.auth.username' or "
+					+ "'elasticache.secure.auth.password' is set, but 'elasticache.secure.auth.mode=none' sends no "
+					+ "AUTH and would ignore them. Remove them, or set 'elasticache.secure.auth.mode=password'");
+		}
+	}
+
+	private static void checkDuration(Errors errors, String field, Duration value, @Nullable Duration max,
+			String defaultValue) {
+		String property = "elasticache.secure." + field;
+		if (value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "notPositive", "'" + property + "' must be positive; set it to a duration such as "
+					+ defaultValue + " (the default), or remove it");
+		}
+		else if (max != null && value.compareTo(max) > 0) {
+			errors.rejectValue(field, "tooLong", "'" + property + "' must be at most " + format(max) + "; set it to a "
+					+ "duration such as " + defaultValue + " (the default), or remove it");
+		}
+	}
+
+	private static String format(Duration duration) {
+		return (duration.toSeconds() % 60 == 0) ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
 	}
 
 	/**

@@ -91,6 +91,37 @@ class ActuatorEndpointsIntegrationTests {
 		}
 	}
 
+	@Test
+	void secretsAreMaskedUnderEveryKeyThatCarriesOrFeedsThemWhenValuesAreShown() throws Exception {
+		String head = "app-Secret-";
+		String tail = "7c1f9a";
+		assertThat(head + tail).isEqualTo(RedisTestContexts.PASSWORD);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
+			// Fed through placeholders from another property source, as from environment variables.
+			.properties("SECRET_HEAD=" + head, "SECRET_TAIL=" + tail, "WHOLE_SECRET=" + RedisTestContexts.PASSWORD)
+			.run(RedisTestContexts.applicationArguments(redis, "--server.port=0", "--server.address=127.0.0.1",
+					"--management.endpoints.web.exposure.include=env,configprops",
+					"--management.endpoint.env.show-values=always",
+					"--management.endpoint.configprops.show-values=always",
+					"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+					"--elasticache.secure.auth.password=${SECRET_HEAD}${SECRET_TAIL}",
+					// Equal to the starter's password, so the conflict check accepts it.
+					"--spring.data.redis.password=" + RedisTestContexts.PASSWORD))) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			for (String path : new String[] { "/actuator/env", "/actuator/configprops",
+					"/actuator/env/spring.data.redis.password", "/actuator/env/SECRET_TAIL",
+					"/actuator/env/WHOLE_SECRET" }) {
+				String body = get(port, path);
+				assertThat(body.contains(RedisTestContexts.PASSWORD) || body.contains(head) || body.contains(tail))
+					.as("secret or a part of it in " + path)
+					.isFalse();
+			}
+			// Values are shown: the endpoint is there in clear.
+			assertThat(get(port, "/actuator/env").contains("\"localhost:" + redis.port() + "\"")).as("endpoint shown")
+				.isTrue();
+		}
+	}
+
 	private static String get(int port, String path) throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

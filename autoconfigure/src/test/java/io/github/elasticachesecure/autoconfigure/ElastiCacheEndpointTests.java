@@ -29,6 +29,69 @@ class ElastiCacheEndpointTests {
 	}
 
 	@Test
+	void refusesUserInfoPathsQueriesAndFragmentsWithoutRepeatingThem() {
+		for (String value : new String[] { "rediss://default:S3cret@host:6379", "default:S3cret@host.example:6379",
+				"host.example:6379/0?password=S3cret", "host.example#S3cret", "host.example/S3cret",
+				"host.example/../x" }) {
+			assertThatExceptionOfType(ElastiCacheConfigurationException.class)
+				.isThrownBy(() -> ElastiCacheEndpoint.parse(value))
+				.satisfies((ex) -> {
+					assertThat(ex.getProperty()).isEqualTo("elasticache.secure.endpoint");
+					assertThat(ex.getMessage().contains("S3cret") || ex.getAction().contains("S3cret"))
+						.as("secret in the report for value %d", value.length())
+						.isFalse();
+					assertThat(ex.getMessage()).doesNotContain("host.example");
+				});
+		}
+	}
+
+	@Test
+	void acceptsIpv6OnlyInBrackets() {
+		assertThat(ElastiCacheEndpoint.parse("[2001:db8::1]:6380")).isEqualTo(new ElastiCacheEndpoint("2001:db8::1", 6380));
+		assertThat(ElastiCacheEndpoint.parse("[2001:db8::1]")).isEqualTo(new ElastiCacheEndpoint("2001:db8::1", 6379));
+		assertThat(ElastiCacheEndpoint.parse("[::ffff:192.0.2.1]:7000").host()).isEqualTo("::ffff:192.0.2.1");
+		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:7:8]").host()).isEqualTo("1:2:3:4:5:6:7:8");
+		assertRefused("2001:db8::1", "IPv6 address must be written in brackets");
+		assertRefused("::1", "IPv6 address must be written in brackets");
+		assertRefused("[::1]junk", "text after ']'");
+		assertRefused("[::1]:6379junk", "invalid port");
+		assertRefused("[2001:db8:::1]", "no valid IPv6 address");
+		assertRefused("[1:2:3:4:5:6:7:8:9]", "no valid IPv6 address");
+		assertRefused("[1::2::3]", "no valid IPv6 address");
+		assertRefused("[cache.example]:6379", "no valid IPv6 address");
+		assertRefused("[]:6379", "no valid IPv6 address");
+	}
+
+	@Test
+	void acceptsPortsFrom1To65535Only() {
+		assertThat(ElastiCacheEndpoint.parse("cache.example:1").port()).isEqualTo(1);
+		assertThat(ElastiCacheEndpoint.parse("cache.example:65535").port()).isEqualTo(65535);
+		for (String value : new String[] { "cache.example:0", "cache.example:65536", "cache.example:-1",
+				"cache.example:+6379", "cache.example:", "cache.example:99999999999", "cache.example: 6379" }) {
+			assertRefused(value, "invalid port");
+		}
+	}
+
+	@Test
+	void acceptsHostNamesAndIpv4AddressesOnly() {
+		assertThat(ElastiCacheEndpoint.parse("10.0.0.1:6379").host()).isEqualTo("10.0.0.1");
+		assertThat(ElastiCacheEndpoint.parse("Cache-1.Example").host()).isEqualTo("Cache-1.Example");
+		for (String value : new String[] { "cache_example:6379", "-cache.example", "cache-.example", "cache..example",
+				"cache.example.", "999.0.0.1", "10.0.0", "cache example:6379", "caché.example", "cache%41" }) {
+			assertRefused(value, "no valid host name");
+		}
+		assertThat(ElastiCacheEndpoint.parse("a".repeat(63) + ".example").host()).hasSize(71);
+		assertRefused("a".repeat(64) + ".example", "no valid host name");
+	}
+
+	private static void assertRefused(String value, String problem) {
+		assertThatExceptionOfType(ElastiCacheConfigurationException.class).as(value)
+			.isThrownBy(() -> ElastiCacheEndpoint.parse(value))
+			.withMessageContaining("elasticache.secure.endpoint")
+			.withMessageContaining(problem);
+	}
+
+	@Test
 	void derivesCacheNameAndModeFromElastiCacheHostNames() {
 		ElastiCacheEndpoint primary = ElastiCacheEndpoint.parse("master.orders-cache.abc123.use1.cache.amazonaws.com");
 		assertThat(primary.cacheName()).isEqualTo("orders-cache");

@@ -148,7 +148,9 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			}
 		};
 		this.runner
-			.withPropertyValues("elasticache.secure.auth.mode=iam", "elasticache.secure.auth.username=app",
+			// IAM refuses a password: the shared one is emptied, which counts as unset.
+			.withPropertyValues("elasticache.secure.auth.mode=iam", "elasticache.secure.auth.password=",
+					"elasticache.secure.auth.username=app",
 					"elasticache.secure.iam.cache-name=my-cache", "elasticache.secure.iam.region=us-east-1")
 			.withBean(AwsCredentialsProvider.class,
 					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
@@ -18,13 +19,16 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.validation.ObjectError;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +83,42 @@ class ElastiCacheIamConfigurationTests {
 	}
 
 	@Test
+	void modeIsMatchedAsItIsBoundWhateverItsSpacingOrCase() {
+		for (String mode : new String[] { "iam ", " IAM", "Iam" }) {
+			this.contextRunner
+				.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+						"elasticache.secure.iam.region=us-east-1")
+				// As a .properties line keeps it: TestPropertyValues would trim the blank.
+				.withInitializer((context) -> context.getEnvironment()
+					.getPropertySources()
+					.addFirst(new MapPropertySource("mode", Map.of("elasticache.secure.auth.mode", mode))))
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context).as("'%s'", mode).hasSingleBean(ElastiCacheIamCredentialsProvider.class);
+					assertThat(context.getBean(LettuceConnectionFactory.class)
+						.getClientConfiguration()
+						.getRedisCredentialsProviderFactory()).isPresent();
+				});
+		}
+	}
+
+	@Test
+	void passwordBesideIamIsRefusedWithoutPrintingIt() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.auth.password=S3cret-iam")
+			.run((context) -> {
+				BindValidationException failure = StartupFailures.find(context, BindValidationException.class);
+				assertThat(failure.getValidationErrors().getAllErrors()).singleElement()
+					.extracting(ObjectError::getDefaultMessage)
+					.asString()
+					.contains("'elasticache.secure.auth.password' is set")
+					.contains("Remove 'elasticache.secure.auth.password'");
+				assertThat(failure.getMessage().contains("S3cret")).as("secret in the message").isFalse();
+			});
+	}
+
+	@Test
 	void regionComesFromTheRegionProviderBean() {
 		this.contextRunner
 			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1")
@@ -109,8 +149,6 @@ class ElastiCacheIamConfigurationTests {
 	void invalidSettingsAreRefusedNamingTheProperty() {
 		assertRefused("elasticache.secure.iam.cache-name=1-starts-with-digit", "elasticache.secure.iam.cache-name");
 		assertRefused("elasticache.secure.iam.region=not a region", "elasticache.secure.iam.region");
-		assertRefused("elasticache.secure.iam.refresh-interval=20m", "elasticache.secure.iam.refresh-interval");
-		assertRefused("elasticache.secure.iam.credentials-timeout=0s", "elasticache.secure.iam.credentials-timeout");
 	}
 
 	@Test

@@ -13,9 +13,13 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -179,6 +183,83 @@ class ElastiCacheSecureAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=cache:99999")
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
 				.hasMessageContaining("invalid port '99999'"));
+	}
+
+	@Test
+	void failureReportForAnEndpointWithCredentialsCarriesNoSecret() {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=rediss://default:S3cret@host:6379")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("'elasticache.secure.endpoint' has a URL scheme");
+				assertThat(analysis.getAction()).contains("host:port");
+				StringBuilder report = new StringBuilder(analysis.getDescription()).append(analysis.getAction());
+				for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
+					report.append(ex);
+				}
+				assertThat(report.toString().contains("S3cret")).as("secret in the failure report").isFalse();
+			});
+	}
+
+	@Test
+	void durationsOutOfRangeAreRefusedWhenBoundNamingThePropertyAndTheFix() {
+		assertBindRefused("tls.handshake-timeout", "-1s", "must be positive");
+		assertBindRefused("tls.handshake-timeout", "0s", "must be positive");
+		assertBindRefused("tls.handshake-timeout", "2m", "must be at most 1m");
+		assertBindRefused("guard.probe-timeout", "0ms", "must be positive");
+		assertBindRefused("guard.probe-timeout", "5m", "must be at most 1m");
+		assertBindRefused("health.timeout", "-2s", "must be positive");
+		assertBindRefused("health.timeout", "61s", "must be at most 1m");
+		assertBindRefused("health.certificate-expiry-warning", "0d", "must be positive");
+		assertBindRefused("health.tls-recheck-interval", "-5m", "must be positive");
+		assertBindRefused("iam.refresh-interval", "0s", "must be positive");
+		assertBindRefused("iam.refresh-interval", "15m", "must be at most 14m");
+		assertBindRefused("iam.credentials-timeout", "0s", "must be positive");
+		assertBindRefused("iam.credentials-timeout", "2m", "must be at most 1m");
+	}
+
+	@Test
+	void durationsAtTheirBoundsAreAccepted() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
+					"elasticache.secure.tls.handshake-timeout=1m", "elasticache.secure.health.timeout=1ms",
+					"elasticache.secure.iam.refresh-interval=14m")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void credentialsTheAuthModeWouldIgnoreAreRefusedWithoutPrintingThem() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none",
+					"elasticache.secure.auth.password=S3cret-none")
+			.run((context) -> {
+				BindValidationException failure = StartupFailures.find(context, BindValidationException.class);
+				assertThat(failure.getValidationErrors().getAllErrors()).singleElement()
+					.satisfies((error) -> assertThat(error).isNotInstanceOf(FieldError.class))
+					.extracting(ObjectError::getDefaultMessage)
+					.asString()
+					.contains("'elasticache.secure.auth.mode=none' sends no AUTH")
+					.contains("Remove them");
+				assertThat(failure.getMessage().contains("S3cret")).as("secret in the message").isFalse();
+			});
+	}
+
+	private void assertBindRefused(String field, String value, String reason) {
+		String property = "elasticache.secure." + field;
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret", property + "=" + value)
+			.run((context) -> {
+				BindValidationException failure = StartupFailures.find(context, BindValidationException.class);
+				assertThat(failure.getValidationErrors().getAllErrors()).as(property)
+					.singleElement()
+					.isInstanceOfSatisfying(FieldError.class, (error) -> {
+						assertThat(error.getObjectName() + "." + error.getField()).isEqualTo(property);
+						assertThat(error.getDefaultMessage()).contains("'" + property + "' " + reason)
+							.contains("the default), or remove it");
+					});
+			});
 	}
 
 	@Test

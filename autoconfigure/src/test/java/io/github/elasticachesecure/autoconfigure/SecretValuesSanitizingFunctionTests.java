@@ -1,0 +1,70 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which values {@link SecretValuesSanitizingFunction} masks, resolved from a real environment.
+ */
+class SecretValuesSanitizingFunctionTests {
+
+	@Test
+	void masksThePasswordOfTheRedisUrlWhereverItAppears() {
+		SecretValuesSanitizingFunction function = function(
+				Map.of("spring.data.redis.url", "rediss://user:S3cret%2Furl@cache.example:6379"));
+		assertThat(isMasked(function, "spring.data.redis.url", "rediss://user:S3cret%2Furl@cache.example:6379")).isTrue();
+		assertThat(isMasked(function, "copy.encoded", "S3cret%2Furl")).isTrue();
+		assertThat(isMasked(function, "copy.decoded", "S3cret/url")).isTrue();
+		assertThat(isMasked(function, "other", "cache.example")).isFalse();
+	}
+
+	@Test
+	void masksEveryPropertyThatFeedsASecretThroughPlaceholdersUnderAnyKey() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("elasticache.secure.auth.password", "${PART_ONE}-${nested.part:fallback}");
+		properties.put("PART_ONE", "S3cret1");
+		properties.put("nested.part", "${PART_TWO}");
+		properties.put("PART_TWO", "S3cret2");
+		SecretValuesSanitizingFunction function = function(properties);
+		assertThat(isMasked(function, "PART_ONE", "S3cret1")).isTrue();
+		assertThat(isMasked(function, "nested.part", "${PART_TWO}")).isTrue();
+		assertThat(isMasked(function, "PART_TWO", "S3cret2")).isTrue();
+		assertThat(isMasked(function, "some.copy", "S3cret1-S3cret2")).isTrue();
+		assertThat(isMasked(function, "unrelated", "value")).isFalse();
+	}
+
+	@Test
+	void toleratesCircularAndUnresolvablePlaceholders() {
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.password", "${A}", "A", "${B}",
+				"B", "${A}", "elasticache.secure.auth.password", "${MISSING}"));
+		assertThat(isMasked(function, "A", "x")).isTrue();
+		assertThat(isMasked(function, "unrelated", "value")).isFalse();
+	}
+
+	@Test
+	void keepsMaskingKeysThatNameAnElastiCacheCredential() {
+		SecretValuesSanitizingFunction function = function(Map.of());
+		assertThat(isMasked(function, "ELASTICACHE_PASSWORD", "anything")).isTrue();
+		assertThat(isMasked(function, "elasticache.secure.auth.password", "anything")).isTrue();
+		assertThat(isMasked(function, "elasticache.secure.auth.username", "app")).isFalse();
+	}
+
+	private static SecretValuesSanitizingFunction function(Map<String, Object> properties) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
+		return new SecretValuesSanitizingFunction(environment);
+	}
+
+	private static boolean isMasked(SecretValuesSanitizingFunction function, String key, String value) {
+		return SanitizableData.SANITIZED_VALUE.equals(function.apply(new SanitizableData(null, key, value)).getValue());
+	}
+
+}
