@@ -2,7 +2,9 @@ package io.github.elasticachesecure.guard;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +17,20 @@ import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.data.redis.connection.NamedNode;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -33,6 +41,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConverters;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -42,11 +51,14 @@ import org.springframework.util.ReflectionUtils;
  * credentials are reported at startup.
  * <p>
  * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
- * starter's, and it probes with the factory's own trust material.
+ * starter's, and it probes with the factory's own trust material. A sentinel factory's master and replicas are
+ * probed too, at the addresses its sentinels report.
  */
 public final class RedisConnectionGuard {
 
 	private static final Log logger = LogFactory.getLog(RedisConnectionGuard.class);
+
+	private static final Duration SENTINEL_CLIENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
 	private final SslVerifyMode allowedVerifyMode;
 
@@ -95,8 +107,11 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Check how a factory is configured and probe the TLS of the endpoints it will use. Neither opens a Redis
-	 * connection nor uses credentials, so this can run before the factory is started.
+	 * Check how a factory is configured and probe the TLS of the endpoints it will use. For a sentinel factory these
+	 * are its sentinels and then the data nodes a sentinel that passed names (the master, and the replicas when the
+	 * factory reads from them); that
+	 * question is the only Redis connection opened here, and only the sentinel credentials travel over it. Nothing
+	 * uses the factory itself, so this can run before the factory is started.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory
 	 * @return the probe results of its endpoints
@@ -137,12 +152,120 @@ public final class RedisConnectionGuard {
 		}
 		List<TlsProbeResult> results = new ArrayList<>();
 		for (RedisNode node : endpoints(lettuce)) {
-			TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
-					verifyMode);
-			report(beanName, result);
-			results.add(result);
+			results.add(probe(beanName, node, sslContext, verifyMode));
+		}
+		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
+		if (sentinel != null) {
+			for (RedisNode node : sentinelDataNodes(beanName, sentinel, configuration, results)) {
+				results.add(probe(beanName, node, sslContext, verifyMode));
+			}
 		}
 		return results;
+	}
+
+	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode) {
+		TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
+				verifyMode);
+		report(beanName, result);
+		return result;
+	}
+
+	/**
+	 * Ask a sentinel for the data nodes a sentinel factory will connect to: the master, and the available replicas
+	 * when it has a {@code readFrom} (Lettuce then connects to every one of them, with the data-node credentials, to
+	 * rank them, whatever the {@code ReadFrom}). Only sentinels whose probe passed are asked, so the sentinel
+	 * credentials travel over verified TLS only. The addresses are used as reported: they are what the client will
+	 * connect to, so a host-name check against them is the one the application will meet.
+	 */
+	private List<RedisNode> sentinelDataNodes(String beanName, RedisSentinelConfiguration sentinel,
+			LettuceClientConfiguration configuration, List<TlsProbeResult> sentinelResults) {
+		NamedNode master = sentinel.getMaster();
+		if (master == null) {
+			// the factory refuses to start without a master name
+			return List.of();
+		}
+		RedisURI asked = null;
+		String failure = "no sentinel passed its TLS check";
+		for (RedisURI sentinelUri : sentinelUris(sentinel, configuration)) {
+			if (sentinelResults.stream()
+				.noneMatch((result) -> result.isSecure() && result.host().equals(sentinelUri.getHost())
+						&& result.port() == sentinelUri.getPort())) {
+				continue;
+			}
+			asked = sentinelUri;
+			try {
+				return askSentinel(sentinelUri, master.getName(), configuration);
+			}
+			catch (RuntimeException ex) {
+				failure = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
+			}
+		}
+		String detail = "could not be asked for the nodes of master '" + master.getName() + "': " + failure;
+		if (asked != null && this.failOnUnreachable) {
+			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getHost(), asked.getPort(),
+					TlsProbeOutcome.UNREACHABLE, detail, null, null, null));
+		}
+		logger.warn("RedisConnectionFactory '" + beanName + "': the sentinels " + detail
+				+ ", so the TLS of the master and replicas could not be checked");
+		return List.of();
+	}
+
+	/**
+	 * The sentinel URIs as {@code LettuceConnectionFactory} builds them: the sentinel credentials (or those of the
+	 * factory's credentials provider), its TLS settings and its timeout.
+	 */
+	private static List<RedisURI> sentinelUris(RedisSentinelConfiguration sentinel,
+			LettuceClientConfiguration configuration) {
+		List<RedisURI> sentinels = LettuceConverters.sentinelConfigurationToRedisURI(sentinel).getSentinels();
+		for (RedisURI sentinelUri : sentinels) {
+			sentinelUri.setSsl(configuration.isUseSsl());
+			sentinelUri.setVerifyPeer(configuration.getVerifyMode());
+			sentinelUri.setStartTls(configuration.isStartTls());
+			sentinelUri.setTimeout(configuration.getCommandTimeout());
+			configuration.getRedisCredentialsProviderFactory()
+				.ifPresent((factory) -> sentinelUri
+					.setCredentialsProvider(factory.createSentinelCredentialsProvider(sentinel)));
+		}
+		return sentinels;
+	}
+
+	/**
+	 * One Sentinel connection with the factory's client options (its {@code SslOptions}) and, when it shares them,
+	 * its client resources; otherwise the client owns its resources and its shutdown stops their threads.
+	 */
+	private static List<RedisNode> askSentinel(RedisURI sentinelUri, String master,
+			LettuceClientConfiguration configuration) {
+		RedisClient client = configuration.getClientResources()
+			.map(RedisClient::create)
+			.orElseGet(RedisClient::create);
+		configuration.getClientOptions().ifPresent(client::setOptions);
+		try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinelUri)) {
+			RedisSentinelCommands<String, String> commands = connection.sync();
+			if (!(commands.getMasterAddrByName(master) instanceof InetSocketAddress address)) {
+				throw new IllegalStateException("sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort()
+						+ " does not monitor it");
+			}
+			List<RedisNode> nodes = new ArrayList<>();
+			nodes.add(new RedisNode(address.getHostString(), address.getPort()));
+			if (configuration.getReadFrom().isPresent()) {
+				commands.replicas(master)
+					.stream()
+					.filter(RedisConnectionGuard::isAvailable)
+					.forEach((replica) -> nodes.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port")))));
+			}
+			return nodes;
+		}
+		finally {
+			client.shutdown(Duration.ZERO, SENTINEL_CLIENT_SHUTDOWN_TIMEOUT);
+		}
+	}
+
+	/**
+	 * The replicas Lettuce's Sentinel topology uses: those not flagged down or disconnected.
+	 */
+	private static boolean isAvailable(Map<String, String> replica) {
+		String flags = replica.getOrDefault("flags", "");
+		return !(flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected"));
 	}
 
 	/**

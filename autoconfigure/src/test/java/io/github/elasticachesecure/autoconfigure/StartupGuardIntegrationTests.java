@@ -497,7 +497,7 @@ class StartupGuardIntegrationTests {
 		assertThat(relay.clientSent(RedisTestContexts.PASSWORD)).as("the password was sent in clear").isFalse();
 	}
 
-	private static void assertNoLettuceThreadsLeft() throws InterruptedException {
+	static void assertNoLettuceThreadsLeft() throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (lettuceThreads() > 0 && System.nanoTime() < deadline) {
 			Thread.sleep(50);

@@ -41,6 +41,9 @@ import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
  *     redis.authCalls();
  * }
  * }</pre>
+ * A server can also be a replica ({@link Builder#replicaOf(RedisServerProcess)}) or a Sentinel
+ * ({@link Builder#sentinelOf(RedisServerProcess)}) of another one.
+ * <p>
  * The process is stopped by {@link #close()} (SIGTERM, then SIGKILL after 5 s) and, as a last
  * resort, by a JVM shutdown hook. The admin password never appears in messages, logs or
  * {@link #toString()}.
@@ -58,6 +61,9 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	/** Host name clients should use; the test certificates are issued for it. */
 	public static final String HOST = "localhost";
+
+	/** Name under which a Sentinel ({@link Builder#sentinelOf(RedisServerProcess)}) monitors its master. */
+	public static final String SENTINEL_MASTER_NAME = "mymaster";
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -371,7 +377,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		return "RedisServerProcess[" + url() + ", pid " + this.process.pid()
 				+ (this.settings.tls ? ", certificate " + this.settings.serverCertificate.subject() : "")
 				+ (this.settings.replicaOf != null ? ", replica of " + this.settings.replicaOf.url() : "")
-				+ (this.settings.clusterEnabled ? ", cluster node" : "") + (this.closed ? ", closed" : "") + "]";
+				+ (this.settings.clusterEnabled ? ", cluster node" : "")
+				+ (this.settings.sentinelOf != null ? ", sentinel of " + this.settings.sentinelOf.url() : "")
+				+ (this.closed ? ", closed" : "") + "]";
 	}
 
 	private static void stop(Process process) {
@@ -455,6 +463,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		private boolean clusterEnabled;
 
+		private RedisServerProcess sentinelOf;
+
+		private int monitoredPort;
+
 		private Builder(boolean tls) {
 			this.tls = tls;
 		}
@@ -524,6 +536,36 @@ public final class RedisServerProcess implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * Makes the server a Sentinel ({@code redis-server <conf> --sentinel}) that monitors {@code master} as
+		 * {@value #SENTINEL_MASTER_NAME} (quorum 1), authenticating to it as its admin, over TLS when this server is
+		 * TLS. Like an ElastiCache node it reports host names: the master is monitored as {@code localhost}
+		 * ({@code sentinel resolve-hostnames}, {@code announce-hostnames}), so clients that verify host names can use
+		 * the addresses it reports. {@link #start()} waits until the Sentinel lists, as available, every replica that
+		 * was connected to the master (start the replicas first; they announce {@code localhost}).
+		 * @param master the master, which must use the same transport (TLS or plaintext)
+		 * @return this builder
+		 */
+		public Builder sentinelOf(RedisServerProcess master) {
+			return sentinelOf(master, master.port());
+		}
+
+		/**
+		 * Like {@link #sentinelOf(RedisServerProcess)}, but the Sentinel monitors (and reports) the master at another
+		 * port, for example a {@link RecordingTcpRelay}'s in front of it.
+		 * @param master the master behind the port
+		 * @param port the port the Sentinel monitors as the master's
+		 * @return this builder
+		 */
+		public Builder sentinelOf(RedisServerProcess master, int port) {
+			if (master.isTls() != this.tls) {
+				throw new IllegalArgumentException("Master and sentinel must both use TLS or both plaintext");
+			}
+			this.sentinelOf = master;
+			this.monitoredPort = port;
+			return this;
+		}
+
 		Builder clusterEnabled() {
 			this.clusterEnabled = true;
 			return this;
@@ -559,7 +601,9 @@ public final class RedisServerProcess implements AutoCloseable {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-			String adminPassword = randomPassword();
+			// a replica shares its master's admin password, as the nodes of a replication group share their users
+			// (a Sentinel authenticates to the master and its replicas with one password)
+			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword() : randomPassword();
 			int port = FreePorts.unusedLoopbackPort();
 			int busPort = this.clusterEnabled ? FreePorts.unusedLoopbackPort() : 0;
 			Path config = directory.resolve("redis.conf");
@@ -567,6 +611,9 @@ public final class RedisServerProcess implements AutoCloseable {
 			List<String> commandLine = new ArrayList<>();
 			commandLine.add(binary.toString());
 			commandLine.add(config.toString());
+			if (this.sentinelOf != null) {
+				commandLine.add("--sentinel");
+			}
 			commandLine.addAll(this.extraArgs);
 			Process process = null;
 			Thread hook = null;
@@ -586,6 +633,9 @@ public final class RedisServerProcess implements AutoCloseable {
 					this.aclUsers.forEach(server::setAclUser);
 					if (this.replicaOf != null) {
 						server.awaitReplicationLink(deadline());
+					}
+					if (this.sentinelOf != null) {
+						server.awaitSentinelReplicas(connectedReplicas(this.sentinelOf), deadline());
 					}
 				}
 				catch (RuntimeException ex) {
@@ -633,8 +683,9 @@ public final class RedisServerProcess implements AutoCloseable {
 							+ " during start-up. Command line: " + commandLine + hint(logText)
 							+ "\n--- server log (tail) ---\n" + logTail(log, 30));
 				}
-				// logged after the listening sockets are bound (a TCP probe would only add TLS errors to the log)
-				if (logText.contains("Ready to accept connections")) {
+				// logged after the listening sockets are bound (a TCP probe would only add TLS errors to the log);
+				// a Sentinel logs its id instead
+				if (logText.contains((this.sentinelOf != null) ? "Sentinel ID is" : "Ready to accept connections")) {
 					return;
 				}
 				if (System.nanoTime() - deadline > 0) {
@@ -697,6 +748,17 @@ public final class RedisServerProcess implements AutoCloseable {
 				conf.append("replicaof 127.0.0.1 ").append(this.replicaOf.port()).append('\n');
 				conf.append("masteruser ").append(ADMIN_USER).append('\n');
 				conf.append("masterauth ").append(this.replicaOf.adminPassword()).append('\n');
+				// as ElastiCache nodes do, so that a Sentinel reports a name the certificates are issued for
+				conf.append("replica-announce-ip ").append(HOST).append('\n');
+			}
+			if (this.sentinelOf != null) {
+				conf.append("sentinel resolve-hostnames yes\n");
+				conf.append("sentinel announce-hostnames yes\n");
+				conf.append("sentinel monitor ").append(SENTINEL_MASTER_NAME).append(' ').append(HOST).append(' ')
+					.append(this.monitoredPort).append(" 1\n");
+				conf.append("sentinel auth-user ").append(SENTINEL_MASTER_NAME).append(' ').append(ADMIN_USER).append('\n');
+				conf.append("sentinel auth-pass ").append(SENTINEL_MASTER_NAME).append(' ')
+					.append(this.sentinelOf.adminPassword()).append('\n');
 			}
 			if (this.clusterEnabled) {
 				conf.append("cluster-enabled yes\n");
@@ -716,6 +778,49 @@ public final class RedisServerProcess implements AutoCloseable {
 			return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
 		}
 
+	}
+
+	private static int connectedReplicas(RedisServerProcess master) {
+		return master.adminCommand("INFO", "replication")
+			.lines()
+			.filter((line) -> line.startsWith("connected_slaves:"))
+			.mapToInt((line) -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()))
+			.findFirst()
+			.orElse(0);
+	}
+
+	/**
+	 * Waits until this Sentinel lists {@code expected} replicas of its master, each without a {@code s_down},
+	 * {@code o_down} or {@code disconnected} flag (the replicas Lettuce would use).
+	 */
+	void awaitSentinelReplicas(int expected, long deadlineNanos) {
+		while (true) {
+			List<?> replicas = (List<?>) command("SENTINEL", "REPLICAS", SENTINEL_MASTER_NAME);
+			List<String> flags = replicas.stream().map((replica) -> field((List<?>) replica, "flags")).toList();
+			if (flags.size() == expected && flags.stream().allMatch("slave"::equals)) {
+				return;
+			}
+			if (System.nanoTime() - deadlineNanos > 0) {
+				throw new IllegalStateException("The sentinel did not list " + expected
+						+ " available replica(s) in time; replica flags: " + flags);
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
+		}
+	}
+
+	private static String field(List<?> keysAndValues, String key) {
+		for (int i = 0; i + 1 < keysAndValues.size(); i += 2) {
+			if (key.equals(keysAndValues.get(i))) {
+				return String.valueOf(keysAndValues.get(i + 1));
+			}
+		}
+		return null;
 	}
 
 	void awaitReplicationLink(long deadlineNanos) {

@@ -3,6 +3,7 @@ package io.github.elasticachesecure.testbed;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -200,6 +202,44 @@ class TestBedTests {
 			assertThat(relay.clientSent(PASSWORD)).isTrue();
 			assertThat(relay.clientSent("PONG")).as("server bytes are not recorded").isFalse();
 			assertThat(new String(relay.clientBytes().get(0), StandardCharsets.UTF_8)).endsWith("PING\r\n");
+		}
+	}
+
+	@Test
+	void tlsSentinelReportsItsMasterAndReplicasByHostName() {
+		try (RedisServerProcess master = RedisServerProcess.tls().aclUser(USER, PASSWORD).start();
+				RedisServerProcess replica = RedisServerProcess.tls().replicaOf(master).start();
+				RedisServerProcess sentinel = RedisServerProcess.tls().aclUser(USER, PASSWORD).sentinelOf(master).start()) {
+			assertThat(sentinel.toString()).contains("sentinel of " + master.url()).doesNotContain(master.adminPassword());
+			String name = RedisServerProcess.SENTINEL_MASTER_NAME;
+			RedisClient client = RedisClient.create(resources);
+			try {
+				client.setOptions(ClientOptions.builder().sslOptions(sentinel.sslOptions()).build());
+				try (StatefulRedisSentinelConnection<String, String> connection = client
+					.connectSentinel(sentinel.redisUri(USER, PASSWORD))) {
+					assertThat(connection.sync().getMasterAddrByName(name))
+						.isEqualTo(InetSocketAddress.createUnresolved("localhost", master.port()));
+					assertThat(connection.sync().replicas(name)).singleElement()
+						.satisfies((entry) -> assertThat(entry).containsEntry("ip", "localhost")
+							.containsEntry("port", String.valueOf(replica.port()))
+							.containsEntry("flags", "slave"));
+				}
+				// a Sentinel-aware client reaches the master it reports, with host-name verification
+				RedisURI viaSentinel = RedisURI.builder()
+					.withSentinel(sentinel.redisUri(USER, PASSWORD))
+					.withSentinelMasterId(name)
+					.withAuthentication(USER, PASSWORD)
+					.withSsl(true)
+					.withVerifyPeer(SslVerifyMode.FULL)
+					.build();
+				try (StatefulRedisConnection<String, String> connection = client.connect(viaSentinel)) {
+					connection.sync().set("through-sentinel", "yes");
+					assertThat(master.adminCommand("GET", "through-sentinel")).isEqualTo("yes");
+				}
+			}
+			finally {
+				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
 		}
 	}
 

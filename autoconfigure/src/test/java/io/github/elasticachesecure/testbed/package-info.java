@@ -1,7 +1,7 @@
 /**
  * Real-server test bed, shared through this module's test-jar: {@link io.github.elasticachesecure.testbed.TestPki}
  * (throw-away CA and server certificates as PEM), {@link io.github.elasticachesecure.testbed.RedisServerProcess}
- * (a password-protected TLS or plaintext {@code redis-server} child process, optionally a replica),
+ * (a password-protected TLS or plaintext {@code redis-server} child process, optionally a replica or a Sentinel),
  * {@link io.github.elasticachesecure.testbed.RedisClusterProcess} (a TLS cluster announcing {@code localhost}),
  * the JUnit 5 {@link io.github.elasticachesecure.testbed.RedisServerExtension},
  * {@link io.github.elasticachesecure.testbed.SilentTcpServer},
