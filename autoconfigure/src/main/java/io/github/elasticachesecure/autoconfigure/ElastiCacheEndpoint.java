@@ -147,6 +147,8 @@ record ElastiCacheEndpoint(String host, int port) {
 		return groups.length;
 	}
 
+	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value of this property from every
+	// property source that sets it, and another source may hold an endpoint with a password in its user-info.
 	private static ElastiCacheConfigurationException invalid(String problem, String action) {
 		return new ElastiCacheConfigurationException(PROPERTY, "The property '" + PROPERTY + "' " + problem + ".",
 				action);

@@ -1,5 +1,9 @@
 package io.github.elasticachesecure.guard;
 
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Stream;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,22 +59,20 @@ public class AuthenticationRejectedException extends RuntimeException {
 		return findReply(failure, PERMISSION_REFUSALS);
 	}
 
+	/**
+	 * The first of the errors found in a message of the cause chain. Every message is searched, not only the root
+	 * cause's ({@code NestedExceptionUtils} finds that one only): Lettuce copies a reply into exceptions whose cause
+	 * is another ({@code RedisConnectionException.create}, {@code Exceptions.bubble}).
+	 */
 	private static @Nullable String findReply(Throwable failure, String[] errors) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			String message = current.getMessage();
-			if (message != null) {
-				for (String error : errors) {
-					int index = message.indexOf(error);
-					if (index >= 0) {
-						return message.substring(index);
-					}
-				}
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
+		return Stream.iterate(failure, Objects::nonNull, Throwable::getCause)
+			.map(Throwable::getMessage)
+			.filter(Objects::nonNull)
+			.flatMap((message) -> Arrays.stream(errors)
+				.filter(message::contains)
+				.map((error) -> message.substring(message.indexOf(error))))
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**

@@ -1,10 +1,7 @@
 package io.github.elasticachesecure.guard;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,32 +14,22 @@ import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
-import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
-import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.NamedNode;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConverters;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with STARTTLS (credentials
@@ -57,8 +44,6 @@ import org.springframework.util.ReflectionUtils;
 public final class RedisConnectionGuard {
 
 	private static final Log logger = LogFactory.getLog(RedisConnectionGuard.class);
-
-	private static final Duration SENTINEL_CLIENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
 	private final SslVerifyMode allowedVerifyMode;
 
@@ -126,12 +111,12 @@ public final class RedisConnectionGuard {
 		LettuceClientConfiguration configuration = lettuce.getClientConfiguration();
 		if (lettuce.getSocketConfiguration() != null || !configuration.isUseSsl()) {
 			throw new InsecureConnectionException(beanName, Reason.PLAINTEXT,
-					"RedisConnectionFactory '" + beanName + "' connects to " + describeEndpoints(lettuce)
+					"RedisConnectionFactory '" + beanName + "' connects to " + ConnectionFactoryNodes.describe(lettuce)
 							+ " without TLS");
 		}
 		if (configuration.isStartTls()) {
 			throw new InsecureConnectionException(beanName, Reason.STARTTLS,
-					"RedisConnectionFactory '" + beanName + "' uses STARTTLS to " + describeEndpoints(lettuce)
+					"RedisConnectionFactory '" + beanName + "' uses STARTTLS to " + ConnectionFactoryNodes.describe(lettuce)
 							+ ", so its first command (HELLO or AUTH, with the credentials) is sent before TLS starts");
 		}
 		SslVerifyMode verifyMode = configuration.getVerifyMode();
@@ -151,7 +136,7 @@ public final class RedisConnectionGuard {
 			refuseTrustingAnyCertificate(beanName, lettuce, sslContext, verifyMode);
 		}
 		List<TlsProbeResult> results = new ArrayList<>();
-		for (RedisNode node : endpoints(lettuce)) {
+		for (RedisNode node : ConnectionFactoryNodes.of(lettuce)) {
 			results.add(probe(beanName, node, sslContext, verifyMode));
 		}
 		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
@@ -171,11 +156,8 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Ask a sentinel for the data nodes a sentinel factory will connect to: the master, and the available replicas
-	 * when it has a {@code readFrom} (Lettuce then connects to every one of them, with the data-node credentials, to
-	 * rank them, whatever the {@code ReadFrom}). Only sentinels whose probe passed are asked, so the sentinel
-	 * credentials travel over verified TLS only. The addresses are used as reported: they are what the client will
-	 * connect to, so a host-name check against them is the one the application will meet.
+	 * The data nodes a sentinel that passed its probe names. A sentinel that cannot be asked is a warning, or a
+	 * failure when unreachable endpoints are.
 	 */
 	private List<RedisNode> sentinelDataNodes(String beanName, RedisSentinelConfiguration sentinel,
 			LettuceClientConfiguration configuration, List<TlsProbeResult> sentinelResults) {
@@ -184,88 +166,22 @@ public final class RedisConnectionGuard {
 			// the factory refuses to start without a master name
 			return List.of();
 		}
-		RedisURI asked = null;
-		String failure = "no sentinel passed its TLS check";
-		for (RedisURI sentinelUri : sentinelUris(sentinel, configuration)) {
-			if (sentinelResults.stream()
-				.noneMatch((result) -> result.isSecure() && result.host().equals(sentinelUri.getHost())
-						&& result.port() == sentinelUri.getPort())) {
-				continue;
-			}
-			asked = sentinelUri;
-			try {
-				return askSentinel(sentinelUri, master.getName(), configuration);
-			}
-			catch (RuntimeException ex) {
-				failure = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
-			}
+		SentinelDataNodes.Answer answer = SentinelDataNodes.lookUp(master.getName(), sentinel, configuration,
+				(sentinelUri) -> sentinelResults.stream()
+					.anyMatch((result) -> result.isSecure() && result.host().equals(sentinelUri.getHost())
+							&& result.port() == sentinelUri.getPort()));
+		String failure = answer.failure();
+		if (failure == null) {
+			return answer.nodes();
 		}
-		String detail = "could not be asked for the nodes of master '" + master.getName() + "': " + failure;
+		RedisURI asked = answer.asked();
 		if (asked != null && this.failOnUnreachable) {
 			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getHost(), asked.getPort(),
-					TlsProbeOutcome.UNREACHABLE, detail, null, null, null));
+					TlsProbeOutcome.UNREACHABLE, failure, null, null, null));
 		}
-		logger.warn("RedisConnectionFactory '" + beanName + "': the sentinels " + detail
+		logger.warn("RedisConnectionFactory '" + beanName + "': the sentinels " + failure
 				+ ", so the TLS of the master and replicas could not be checked");
 		return List.of();
-	}
-
-	/**
-	 * The sentinel URIs as {@code LettuceConnectionFactory} builds them: the sentinel credentials (or those of the
-	 * factory's credentials provider), its TLS settings and its timeout.
-	 */
-	private static List<RedisURI> sentinelUris(RedisSentinelConfiguration sentinel,
-			LettuceClientConfiguration configuration) {
-		List<RedisURI> sentinels = LettuceConverters.sentinelConfigurationToRedisURI(sentinel).getSentinels();
-		for (RedisURI sentinelUri : sentinels) {
-			sentinelUri.setSsl(configuration.isUseSsl());
-			sentinelUri.setVerifyPeer(configuration.getVerifyMode());
-			sentinelUri.setStartTls(configuration.isStartTls());
-			sentinelUri.setTimeout(configuration.getCommandTimeout());
-			configuration.getRedisCredentialsProviderFactory()
-				.ifPresent((factory) -> sentinelUri
-					.setCredentialsProvider(factory.createSentinelCredentialsProvider(sentinel)));
-		}
-		return sentinels;
-	}
-
-	/**
-	 * One Sentinel connection with the factory's client options (its {@code SslOptions}) and, when it shares them,
-	 * its client resources; otherwise the client owns its resources and its shutdown stops their threads.
-	 */
-	private static List<RedisNode> askSentinel(RedisURI sentinelUri, String master,
-			LettuceClientConfiguration configuration) {
-		RedisClient client = configuration.getClientResources()
-			.map(RedisClient::create)
-			.orElseGet(RedisClient::create);
-		configuration.getClientOptions().ifPresent(client::setOptions);
-		try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinelUri)) {
-			RedisSentinelCommands<String, String> commands = connection.sync();
-			if (!(commands.getMasterAddrByName(master) instanceof InetSocketAddress address)) {
-				throw new IllegalStateException("sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort()
-						+ " does not monitor it");
-			}
-			List<RedisNode> nodes = new ArrayList<>();
-			nodes.add(new RedisNode(address.getHostString(), address.getPort()));
-			if (configuration.getReadFrom().isPresent()) {
-				commands.replicas(master)
-					.stream()
-					.filter(RedisConnectionGuard::isAvailable)
-					.forEach((replica) -> nodes.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port")))));
-			}
-			return nodes;
-		}
-		finally {
-			client.shutdown(Duration.ZERO, SENTINEL_CLIENT_SHUTDOWN_TIMEOUT);
-		}
-	}
-
-	/**
-	 * The replicas Lettuce's Sentinel topology uses: those not flagged down or disconnected.
-	 */
-	private static boolean isAvailable(Map<String, String> replica) {
-		String flags = replica.getOrDefault("flags", "");
-		return !(flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected"));
 	}
 
 	/**
@@ -274,7 +190,7 @@ public final class RedisConnectionGuard {
 	 */
 	private void refuseTrustingAnyCertificate(String beanName, LettuceConnectionFactory factory, SSLContext sslContext,
 			SslVerifyMode verifyMode) {
-		for (String host : endpoints(factory).stream().map(RedisNode::getRequiredHost).distinct().toList()) {
+		for (String host : ConnectionFactoryNodes.of(factory).stream().map(RedisNode::getRequiredHost).distinct().toList()) {
 			if (PermissiveTrustDetector.acceptsAnyCertificate(sslContext, host, verifyMode)) {
 				String message = "RedisConnectionFactory '" + beanName + "' verifies server certificates with mode "
 						+ verifyMode + ", but its trust manager accepts any certificate (it accepted a self-signed "
@@ -319,20 +235,8 @@ public final class RedisConnectionGuard {
 		}
 	}
 
-	private static @Nullable String username(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof LettuceConnectionFactory factory)) {
-			return null;
-		}
-		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
-		if (masterReplica != null) {
-			return masterReplica.getUsername();
-		}
-		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
-		if (cluster != null) {
-			return cluster.getUsername();
-		}
-		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
-		return (sentinel != null) ? sentinel.getDataNodeUsername() : factory.getStandaloneConfiguration().getUsername();
+	private static @Nullable String username(RedisConnectionFactory factory) {
+		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.username(lettuce) : null;
 	}
 
 	private void report(String beanName, TlsProbeResult result) {
@@ -366,51 +270,6 @@ public final class RedisConnectionGuard {
 			throw new IllegalStateException(
 					"RedisConnectionFactory '" + beanName + "': its TLS trust material cannot be loaded", ex);
 		}
-	}
-
-	private static List<RedisNode> endpoints(LettuceConnectionFactory factory) {
-		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
-		if (masterReplica != null) {
-			return masterReplica.getNodes()
-				.stream()
-				.map((node) -> new RedisNode(node.getHostName(), node.getPort()))
-				.toList();
-		}
-		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
-		if (cluster != null) {
-			return List.copyOf(cluster.getClusterNodes());
-		}
-		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
-		if (sentinel != null) {
-			return List.copyOf(sentinel.getSentinels());
-		}
-		RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
-		return List.of(new RedisNode(standalone.getHostName(), standalone.getPort()));
-	}
-
-	/**
-	 * The factory keeps a static master/replica configuration only in a private field (its accessor
-	 * {@code isStaticMasterReplicaAware()} is private too, and {@code getStandaloneConfiguration()} then answers the
-	 * unused default {@code localhost:6379}), so it is read reflectively: the nodes are what the factory connects to.
-	 */
-	private static @Nullable RedisStaticMasterReplicaConfiguration staticMasterReplicaConfiguration(
-			LettuceConnectionFactory factory) {
-		Field field = ReflectionUtils.findField(LettuceConnectionFactory.class, "configuration",
-				RedisConfiguration.class);
-		if (field == null) {
-			throw new IllegalStateException("This version of Spring Data Redis keeps no 'configuration' field in "
-					+ "LettuceConnectionFactory, so the guard cannot tell which nodes a factory uses");
-		}
-		ReflectionUtils.makeAccessible(field);
-		return (ReflectionUtils.getField(field, factory) instanceof RedisStaticMasterReplicaConfiguration masterReplica)
-				? masterReplica : null;
-	}
-
-	private static String describeEndpoints(LettuceConnectionFactory factory) {
-		if (factory.getSocketConfiguration() != null) {
-			return "the Unix socket " + factory.getSocketConfiguration().getSocket();
-		}
-		return String.join(", ", endpoints(factory).stream().map(RedisNode::asString).toList());
 	}
 
 	private static int strength(SslVerifyMode mode) {

@@ -13,6 +13,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,6 +31,9 @@ import javax.net.ssl.X509TrustManager;
 
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.util.ExceptionTypeFilter;
 
 /**
  * Checks that an endpoint speaks TLS and presents a certificate that the client's trust material accepts, with one
@@ -107,15 +111,14 @@ public final class TlsEndpointProbe {
 	}
 
 	private TlsProbeResult handshakeFailure(String host, int port, SSLHandshakeException ex, long deadline) {
-		if (hasCause(ex, EOFException.class) || hasCause(ex, SocketException.class)) {
+		if (hasCause(ex, EOFException.class, SocketException.class)) {
 			return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
 		}
 		if (!hasCause(ex, CertificateException.class)) {
 			return failure(host, port, TlsProbeOutcome.HANDSHAKE_FAILED, describe(ex), null);
 		}
 		PeerCertificate certificate = fetchCertificate(host, port, deadline);
-		boolean chainProblem = hasCause(ex, CertPathBuilderException.class)
-				|| hasCause(ex, CertPathValidatorException.class);
+		boolean chainProblem = hasCause(ex, CertPathBuilderException.class, CertPathValidatorException.class);
 		TlsProbeOutcome outcome = (!chainProblem && certificate != null && !matches(certificate, host))
 				? TlsProbeOutcome.HOST_NAME_MISMATCH : TlsProbeOutcome.UNTRUSTED_CERTIFICATE;
 		return failure(host, port, outcome, describe(ex), certificate);
@@ -201,23 +204,13 @@ public final class TlsEndpointProbe {
 		return new TlsProbeResult(host, port, outcome, detail, null, null, certificate);
 	}
 
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
+	@SafeVarargs
+	private static boolean hasCause(Throwable ex, Class<? extends Throwable>... types) {
+		return new ExceptionTypeFilter(List.of(types), null).match(ex, true);
 	}
 
 	private static String describe(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
 		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 		return (root == ex) ? message : ex.getMessage() + " (" + message + ")";
 	}

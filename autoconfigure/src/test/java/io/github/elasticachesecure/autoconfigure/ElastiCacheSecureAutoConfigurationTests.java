@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -268,14 +270,13 @@ class ElastiCacheSecureAutoConfigurationTests {
 				"elasticache.secure.endpoint");
 		assertConflict("spring.data.redis.host=other", "spring.data.redis.host", "elasticache.secure.endpoint");
 		assertConflict("spring.data.redis.port=6380", "spring.data.redis.port", "elasticache.secure.endpoint");
-		assertConflict("spring.data.redis.ssl.enabled=false", "spring.data.redis.ssl.enabled",
-				"elasticache.secure.endpoint");
 		assertConflict("spring.data.redis.cluster.nodes[0]=other:6379", "spring.data.redis.cluster.nodes",
 				"elasticache.secure.endpoint");
 		assertConflict("spring.data.redis.password=other-secret", "spring.data.redis.password",
 				"elasticache.secure.auth.password");
+		// Without elasticache.secure.tls.bundle, another bundle contradicts the connection to the endpoint.
 		assertConflict("spring.data.redis.ssl.bundle=other", "spring.data.redis.ssl.bundle",
-				"elasticache.secure.tls.bundle");
+				"elasticache.secure.endpoint");
 	}
 
 	@Test
@@ -286,12 +287,23 @@ class ElastiCacheSecureAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	@Test
+	void plaintextThroughSpringDataRedisIsAnInvalidValue() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
+					"spring.data.redis.ssl.enabled=false")
+			.run((context) -> assertThat(
+					StartupFailures.find(context, InvalidConfigurationPropertyValueException.class).getName())
+				.isEqualTo("spring.data.redis.ssl.enabled"));
+	}
+
 	private void assertConflict(String property, String springProperty, String ownProperty) {
 		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret", property)
 			.run((context) -> {
-				assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class)).hasMessageContaining(springProperty)
-					.hasMessageContaining(ownProperty)
-					.hasMessageNotContaining("secret");
+				MutuallyExclusiveConfigurationPropertiesException conflict = StartupFailures.find(context,
+						MutuallyExclusiveConfigurationPropertiesException.class);
+				assertThat(conflict.getMutuallyExclusiveNames()).containsExactlyInAnyOrder(springProperty, ownProperty);
+				assertThat(conflict).hasMessageNotContaining("secret");
 			});
 	}
 

@@ -1,0 +1,100 @@
+package io.github.elasticachesecure.guard;
+
+import java.lang.reflect.Field;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * What a {@link LettuceConnectionFactory}'s configuration says it connects to, whatever its topology: the standalone
+ * node, the cluster's seed nodes, the static master/replica nodes, or the sentinels of a sentinel factory (the data
+ * nodes those name are looked up by {@link SentinelDataNodes}), and the user it authenticates as.
+ */
+final class ConnectionFactoryNodes {
+
+	private ConnectionFactoryNodes() {
+	}
+
+	/**
+	 * The nodes the factory connects to first.
+	 * @param factory the factory
+	 * @return its standalone node, cluster seed nodes, static master/replica nodes or sentinels
+	 */
+	static List<RedisNode> of(LettuceConnectionFactory factory) {
+		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
+		if (masterReplica != null) {
+			return masterReplica.getNodes()
+				.stream()
+				.map((node) -> new RedisNode(node.getHostName(), node.getPort()))
+				.toList();
+		}
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			return List.copyOf(cluster.getClusterNodes());
+		}
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		if (sentinel != null) {
+			return List.copyOf(sentinel.getSentinels());
+		}
+		RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
+		return List.of(new RedisNode(standalone.getHostName(), standalone.getPort()));
+	}
+
+	/**
+	 * Where the factory connects, for a report.
+	 * @param factory the factory
+	 * @return its Unix socket, or its nodes as {@code host:port} separated by commas
+	 */
+	static String describe(LettuceConnectionFactory factory) {
+		if (factory.getSocketConfiguration() != null) {
+			return "the Unix socket " + factory.getSocketConfiguration().getSocket();
+		}
+		return String.join(", ", of(factory).stream().map(RedisNode::asString).toList());
+	}
+
+	/**
+	 * The user the factory authenticates as on its data nodes.
+	 * @param factory the factory
+	 * @return the user name, or {@code null} for the default user
+	 */
+	static @Nullable String username(LettuceConnectionFactory factory) {
+		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
+		if (masterReplica != null) {
+			return masterReplica.getUsername();
+		}
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			return cluster.getUsername();
+		}
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		return (sentinel != null) ? sentinel.getDataNodeUsername() : factory.getStandaloneConfiguration().getUsername();
+	}
+
+	/**
+	 * The factory keeps a static master/replica configuration only in a private field (its accessor
+	 * {@code isStaticMasterReplicaAware()} is private too, and {@code getStandaloneConfiguration()} then answers the
+	 * unused default {@code localhost:6379}), so it is read reflectively: the nodes are what the factory connects to.
+	 */
+	private static @Nullable RedisStaticMasterReplicaConfiguration staticMasterReplicaConfiguration(
+			LettuceConnectionFactory factory) {
+		Field field = ReflectionUtils.findField(LettuceConnectionFactory.class, "configuration",
+				RedisConfiguration.class);
+		if (field == null) {
+			throw new IllegalStateException("This version of Spring Data Redis keeps no 'configuration' field in "
+					+ "LettuceConnectionFactory, so the guard cannot tell which nodes a factory uses");
+		}
+		ReflectionUtils.makeAccessible(field);
+		return (ReflectionUtils.getField(field, factory) instanceof RedisStaticMasterReplicaConfiguration masterReplica)
+				? masterReplica : null;
+	}
+
+}
