@@ -14,7 +14,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * contributes {@code DataRedisConnectionDetails} and Lettuce customizers for {@code elasticache.secure.*}, and a
  * startup guard that refuses every insecure {@code RedisConnectionFactory} in the context.
  */
-@AutoConfiguration(before = DataRedisAutoConfiguration.class)
+// After Spring Cloud AWS's credentials and region (by name: no dependency on it), so that its AwsCredentialsProvider
+// bean, not the starter's default chain, signs IAM tokens whatever order the names alone would give.
+@AutoConfiguration(before = DataRedisAutoConfiguration.class,
+		afterName = { "io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
+				"io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration" })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheGuardConfiguration.class,
