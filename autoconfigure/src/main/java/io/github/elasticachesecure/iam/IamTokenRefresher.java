@@ -14,11 +14,12 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
- * Keeps an ElastiCache IAM token fresh. A daemon thread of its own signs a new token every refresh interval, or earlier
- * when the token's {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the AWS credentials) ends
- * sooner. One refresh runs at a time and every caller that needs a token meanwhile shares it. A failed refresh is
- * retried with backoff while the last good token keeps serving until its usable period ends. Each call to the AWS
- * credentials source is bounded by a {@link TimeLimitedCredentialsResolver}.
+ * Keeps an ElastiCache IAM token fresh. Its {@link RefreshScheduler refresh thread} signs a new token every refresh
+ * interval, or earlier when the token's {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the
+ * AWS credentials) ends sooner. One refresh runs at a time and every caller that needs a token meanwhile shares it
+ * ({@link SingleFlightToken}). A failed refresh is retried with backoff while the last good token keeps serving until
+ * its usable period ends. Each call to the AWS credentials source is bounded by a
+ * {@link TimeLimitedCredentialsResolver}; outcomes are kept in a {@link RefreshHistory} and told to the listener.
  */
 final class IamTokenRefresher {
 
@@ -49,6 +50,17 @@ final class IamTokenRefresher {
 
 	private volatile boolean closed;
 
+	/**
+	 * Create a refresher and its threads; the first refresh starts with the first call to {@link #refresh()}.
+	 * @param generator signs the tokens
+	 * @param credentialsProvider the source of AWS credentials
+	 * @param credentialsTimeout the longest wait for one call to that source
+	 * @param clock decides whether a token is usable and when to refresh
+	 * @param refreshInterval the longest time between two tokens
+	 * @param retryBackoff the delays after failed refreshes
+	 * @param listener told about refresh outcomes
+	 * @param newTokens given every new token on the refresh thread, before callers waiting for it continue
+	 */
 	IamTokenRefresher(ElastiCacheIamTokenGenerator generator, AwsCredentialsProvider credentialsProvider,
 			Duration credentialsTimeout, Clock clock, Duration refreshInterval, BackoffStrategy retryBackoff,
 			IamTokenListener listener, Consumer<IamAuthToken> newTokens) {
@@ -109,6 +121,10 @@ final class IamTokenRefresher {
 		return refresh();
 	}
 
+	/**
+	 * Return a snapshot of the token lifecycle, free of secrets.
+	 * @return the status
+	 */
 	IamTokenStatus status() {
 		IamAuthToken token = this.singleFlight.current();
 		return this.history.snapshot(token, token != null && token.isUsableAt(this.clock.instant()),
