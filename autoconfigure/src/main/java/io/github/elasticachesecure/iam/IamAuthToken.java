@@ -21,7 +21,7 @@ public final class IamAuthToken {
 	 * @param issuedAt when the token was signed
 	 * @param usableUntil the last instant at which the token may be handed out
 	 */
-	public IamAuthToken(String value, Instant issuedAt, Instant usableUntil) {
+	IamAuthToken(String value, Instant issuedAt, Instant usableUntil) {
 		this.value = Objects.requireNonNull(value, "'value' must not be null");
 		this.issuedAt = Objects.requireNonNull(issuedAt, "'issuedAt' must not be null");
 		this.usableUntil = Objects.requireNonNull(usableUntil, "'usableUntil' must not be null");

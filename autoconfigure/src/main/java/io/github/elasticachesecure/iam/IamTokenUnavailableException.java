@@ -15,7 +15,7 @@ public final class IamTokenUnavailableException extends IllegalStateException {
 	 * @param message the secret-free message
 	 * @param cause the cause, if any
 	 */
-	public IamTokenUnavailableException(String message, @Nullable Throwable cause) {
+	IamTokenUnavailableException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

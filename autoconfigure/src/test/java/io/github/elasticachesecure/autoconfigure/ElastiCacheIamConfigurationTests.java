@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.iam.IamProviderThreads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
@@ -201,8 +202,7 @@ class ElastiCacheIamConfigurationTests {
 				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile").contains("AWS_ACCESS_KEY_ID");
 			});
 		assertThat(Thread.getAllStackTraces().keySet())
-			.noneMatch((thread) -> thread.isAlive()
-					&& thread.getName().startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX));
+			.noneMatch((thread) -> thread.isAlive() && IamProviderThreads.isProviderThread(thread));
 	}
 
 	@Test
@@ -235,8 +235,7 @@ class ElastiCacheIamConfigurationTests {
 					.contains("now 300ms");
 			});
 		assertThat(Thread.getAllStackTraces().keySet())
-			.noneMatch((thread) -> thread.isAlive()
-					&& thread.getName().startsWith(ElastiCacheIamCredentialsProvider.THREAD_NAME_PREFIX));
+			.noneMatch((thread) -> thread.isAlive() && IamProviderThreads.isProviderThread(thread));
 	}
 
 	@Test

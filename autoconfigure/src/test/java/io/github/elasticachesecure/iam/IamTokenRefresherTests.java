@@ -1,0 +1,204 @@
+package io.github.elasticachesecure.iam;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+
+import static io.github.elasticachesecure.iam.TestCredentials.OUTAGE;
+import static io.github.elasticachesecure.iam.TestCredentials.SECRET_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link IamTokenRefresher}: schedule, backoff, status and retries. Tokens and secrets are compared, never
+ * printed.
+ */
+class IamTokenRefresherTests {
+
+	private static final BackoffStrategy DEFAULT_BACKOFF = BackoffStrategy
+		.exponentialDelayHalfJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+	private static final BackoffStrategy SHORT_BACKOFF = BackoffStrategy
+		.exponentialDelayHalfJitter(Duration.ofMillis(20), Duration.ofMillis(50));
+
+	private static final Duration TIMEOUT = TimeLimitedCredentialsResolver.DEFAULT_TIMEOUT;
+
+	private final TestCredentials credentials = new TestCredentials();
+
+	private @Nullable IamTokenRefresher refresher;
+
+	@AfterEach
+	void close() {
+		if (this.refresher != null) {
+			this.refresher.close();
+		}
+	}
+
+	@Test
+	void refreshesAheadOfExpiryEveryInterval() {
+		IamTokenRefresher refresher = start(this.credentials, TIMEOUT, Clock.systemUTC(), Duration.ofMillis(200),
+				DEFAULT_BACKOFF, new IamTokenListener() {
+				});
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.status().refreshSuccessCount() >= 3);
+		assertThat(this.credentials.calls.get()).isGreaterThanOrEqualTo(3);
+		assertThat(refresher.status().consecutiveFailures()).isZero();
+	}
+
+	@Test
+	void credentialsExpiringSoonScheduleAnEarlyRefresh() throws Exception {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		// STS credentials that expire in 2 minutes: the token is usable for 1 minute only.
+		this.credentials.expiry.set(clock.instant().plus(Duration.ofMinutes(2)));
+		IamTokenRefresher refresher = start(clock);
+		token(refresher);
+		IamTokenStatus status = refresher.status();
+		assertThat(status.tokenUsableUntil()).isEqualTo(Instant.parse("2024-05-17T10:01:00Z"));
+		assertThat(status.nextRefreshAt()).isEqualTo(Instant.parse("2024-05-17T10:00:45Z"));
+		// Never handed out past usableUntil, even if the refresh did not happen.
+		this.credentials.failing.set(true);
+		clock.advance(Duration.ofSeconds(60));
+		assertThat(refresher.usableToken()).isNull();
+		assertThat(refresher.refresh()).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IamTokenUnavailableException.class);
+	}
+
+	@Test
+	void credentialsExpiringSoonAreRefreshedBeforeTheyExpire() throws Exception {
+		Clock clock = Clock.systemUTC();
+		// Usable for 1.2 s past the margin: the refresh must come well before the 5-minute interval.
+		this.credentials.expiry.set(clock.instant()
+			.plus(ElastiCacheIamTokenGenerator.CREDENTIALS_EXPIRY_MARGIN)
+			.plusMillis(1200));
+		IamTokenRefresher refresher = start(clock);
+		IamAuthToken first = token(refresher);
+		Instant firstUsableUntil = refresher.status().tokenUsableUntil();
+		this.credentials.expiry.set(null);
+		assertThat(refresher.status().nextRefreshAt()).isBefore(firstUsableUntil);
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.status().refreshSuccessCount() >= 2);
+		assertThat(refresher.status().lastRefreshSuccess()).isBefore(firstUsableUntil);
+		IamAuthToken second = token(refresher);
+		assertThat(second.value().equals(first.value())).isFalse();
+		assertThat(refresher.status().tokenUsableUntil()).isAfter(firstUsableUntil);
+		assertThat(refresher.status().refreshFailureCount()).isZero();
+	}
+
+	@Test
+	void failingCredentialsKeepTheLastGoodTokenAndRecover() throws Exception {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		AtomicInteger failures = new AtomicInteger();
+		AtomicReference<@Nullable Throwable> reported = new AtomicReference<>();
+		IamTokenRefresher refresher = start(this.credentials, TIMEOUT, clock, Duration.ofMillis(100), SHORT_BACKOFF,
+				new IamTokenListener() {
+
+					@Override
+					public void onRefreshFailure(IamTokenStatus status, Throwable cause) {
+						failures.incrementAndGet();
+						reported.set(cause);
+					}
+
+				});
+		IamAuthToken good = token(refresher);
+		this.credentials.failing.set(true);
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.status().consecutiveFailures() >= 3);
+		assertThat(token(refresher).value().equals(good.value())).isTrue();
+		IamTokenStatus status = refresher.status();
+		assertThat(status.tokenUsable()).isTrue();
+		assertThat(status.lastRefreshError()).contains(OUTAGE);
+		assertThat(status.lastRefreshFailure()).isNotNull();
+		assertThat(failures.get()).isGreaterThanOrEqualTo(3);
+		assertThat(reported.get()).hasMessage(OUTAGE);
+		assertThat(status.toString().contains(SECRET_KEY)).isFalse();
+		assertThat(status.toString().contains(good.value())).isFalse();
+		this.credentials.failing.set(false);
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.status().consecutiveFailures() == 0);
+		assertThat(token(refresher).value().equals(good.value())).isFalse();
+		assertThat(refresher.status().refreshFailureCount()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void hungCredentialsSourceIsAbandonedAtTheTimeoutReportedAndRetriedUntilItAnswers() throws Exception {
+		AtomicBoolean answering = new AtomicBoolean();
+		AtomicInteger calls = new AtomicInteger();
+		AtomicInteger interrupted = new AtomicInteger();
+		CountDownLatch never = new CountDownLatch(1);
+		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a completed future.
+		AwsCredentialsProvider hanging = () -> {
+			calls.incrementAndGet();
+			try {
+				while (!answering.get()) {
+					never.await();
+				}
+			}
+			catch (InterruptedException ex) {
+				interrupted.incrementAndGet();
+				throw new IllegalStateException("interrupted", ex);
+			}
+			return this.credentials.resolveCredentials();
+		};
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		IamTokenRefresher refresher = start(hanging, Duration.ofMillis(200), clock, Duration.ofMinutes(5),
+				SHORT_BACKOFF, new IamTokenListener() {
+				});
+		await().atMost(Duration.ofSeconds(20)).until(() -> refresher.status().consecutiveFailures() >= 2);
+		IamTokenStatus status = refresher.status();
+		assertThat(status.tokenUsable()).isFalse();
+		assertThat(status.refreshSuccessCount()).isZero();
+		assertThat(status.lastRefreshError()).contains("did not answer within 200 ms");
+		assertThat(status.nextRefreshAt()).isNotNull();
+		assertThat(refresher.refresh()).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(IamTokenUnavailableException.class)
+			.withMessageContaining("did not answer within 200 ms");
+		// Each abandoned call was interrupted, so no thread is left blocked behind it.
+		await().atMost(Duration.ofSeconds(10)).until(() -> interrupted.get() >= 2);
+		answering.set(true);
+		await().atMost(Duration.ofSeconds(20)).until(() -> refresher.status().refreshSuccessCount() == 1);
+		assertThat(token(refresher)).isNotNull();
+		assertThat(refresher.status().consecutiveFailures()).isZero();
+		assertThat(refresher.status().refreshFailureCount()).isGreaterThanOrEqualTo(2);
+		assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	private IamTokenRefresher start(Clock clock) {
+		return start(this.credentials, TIMEOUT, clock, Duration.ofMinutes(5), DEFAULT_BACKOFF, new IamTokenListener() {
+		});
+	}
+
+	/**
+	 * Start a refresher as the provider's builder does.
+	 */
+	private IamTokenRefresher start(AwsCredentialsProvider source, Duration credentialsTimeout, Clock clock,
+			Duration refreshInterval, BackoffStrategy backoff, IamTokenListener listener) {
+		IamTokenRefresher refresher = new IamTokenRefresher(TestCredentials.generator(clock), source,
+				credentialsTimeout, clock, refreshInterval, backoff, listener, (token) -> {
+				});
+		this.refresher = refresher;
+		refresher.refresh();
+		return refresher;
+	}
+
+	/**
+	 * The usable token, waiting for the refresh in flight if there is none, as the provider hands it out.
+	 */
+	private static IamAuthToken token(IamTokenRefresher refresher) throws Exception {
+		IamAuthToken token = refresher.usableToken();
+		return (token != null) ? token : refresher.refresh().get(10, TimeUnit.SECONDS);
+	}
+
+}
