@@ -41,7 +41,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass({ RedisConnectionFactory.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean({ ElastiCacheDescription.class, RedisConnectionFactory.class })
-@ConditionalOnEnabledHealthIndicator("elasticache")
 public final class ElastiCacheSecureHealthAutoConfiguration {
 
 	// Boot derives the contributor name from the bean name less "HealthIndicator", case kept: "elasticache".
@@ -52,66 +51,75 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 	// Boot's own factory, when the application defines more than one
 	private static final String BOOT_CONNECTION_FACTORY_BEAN_NAME = "redisConnectionFactory";
 
-	@Bean
-	@ConditionalOnMissingBean
-	ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties, ElastiCacheDescription cache,
-			Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
-			ObjectProvider<IamTokenStatusSource> iamTokenStatus) {
-		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
-		ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
-				properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
-		ElastiCacheSecureProperties.Health health = properties.getHealth();
-		return new ElastiCacheHealthCheck(connectionFactory(connectionFactories), summary, health.getTimeout(),
-				health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
-				Clock.systemUTC());
-	}
-
-	/**
-	 * Takes the place of Boot's {@code redis} indicator (see the class description); not a health contributor.
-	 */
-	@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
-	@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
-	@ConditionalOnBooleanProperty(name = "elasticache.secure.health.replace-redis-indicator", matchIfMissing = true)
-	BootRedisHealthContributorPlaceholder bootRedisHealthContributorPlaceholder() {
-		return new BootRedisHealthContributorPlaceholder();
-	}
-
-	/**
-	 * The application's factory: the only one, or Boot's among several.
-	 */
-	private static RedisConnectionFactory connectionFactory(Map<String, RedisConnectionFactory> factories) {
-		RedisConnectionFactory factory = (factories.size() == 1) ? factories.values().iterator().next()
-				: factories.get(BOOT_CONNECTION_FACTORY_BEAN_NAME);
-		if (factory == null) {
-			throw new IllegalStateException("The elasticache health indicator needs the application's "
-					+ "RedisConnectionFactory: define one bean, or one named '" + BOOT_CONNECTION_FACTORY_BEAN_NAME
-					+ "'");
-		}
-		return factory;
-	}
-
+	// Nested: its condition can only be loaded once the class conditions above found the health module.
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-	static class ReactiveIndicatorConfiguration {
+	@ConditionalOnEnabledHealthIndicator("elasticache")
+	static class EnabledHealthIndicatorConfiguration {
 
-		@Bean(HEALTH_INDICATOR_BEAN_NAME)
-		@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
-				name = HEALTH_INDICATOR_BEAN_NAME)
-		ElastiCacheReactiveHealthIndicator elastiCacheReactiveHealthIndicator(ElastiCacheHealthCheck check) {
-			return new ElastiCacheReactiveHealthIndicator(check);
+		@Bean
+		@ConditionalOnMissingBean
+		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
+				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
+				ObjectProvider<IamTokenStatusSource> iamTokenStatus) {
+			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
+					properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
+			ElastiCacheSecureProperties.Health health = properties.getHealth();
+			return new ElastiCacheHealthCheck(connectionFactory(connectionFactories), summary, health.getTimeout(),
+					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
+					Clock.systemUTC());
 		}
 
-	}
+		/**
+		 * Takes the place of Boot's {@code redis} indicator (see the class description); not a health contributor.
+		 */
+		@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
+		@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
+		@ConditionalOnBooleanProperty(name = "elasticache.secure.health.replace-redis-indicator", matchIfMissing = true)
+		BootRedisHealthContributorPlaceholder bootRedisHealthContributorPlaceholder() {
+			return new BootRedisHealthContributorPlaceholder();
+		}
 
-	@Configuration(proxyBeanMethods = false)
-	@Conditional(NotReactiveWebApplicationCondition.class)
-	static class BlockingIndicatorConfiguration {
+		/**
+		 * The application's factory: the only one, or Boot's among several.
+		 */
+		private static RedisConnectionFactory connectionFactory(Map<String, RedisConnectionFactory> factories) {
+			RedisConnectionFactory factory = (factories.size() == 1) ? factories.values().iterator().next()
+					: factories.get(BOOT_CONNECTION_FACTORY_BEAN_NAME);
+			if (factory == null) {
+				throw new IllegalStateException("The elasticache health indicator needs the application's "
+						+ "RedisConnectionFactory: define one bean, or one named '" + BOOT_CONNECTION_FACTORY_BEAN_NAME
+						+ "'");
+			}
+			return factory;
+		}
 
-		@Bean(HEALTH_INDICATOR_BEAN_NAME)
-		@ConditionalOnMissingBean(value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
-				name = HEALTH_INDICATOR_BEAN_NAME)
-		ElastiCacheHealthIndicator elastiCacheHealthIndicator(ElastiCacheHealthCheck check) {
-			return new ElastiCacheHealthIndicator(check);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveIndicatorConfiguration {
+
+			@Bean(HEALTH_INDICATOR_BEAN_NAME)
+			@ConditionalOnMissingBean(
+					value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
+					name = HEALTH_INDICATOR_BEAN_NAME)
+			ElastiCacheReactiveHealthIndicator elastiCacheReactiveHealthIndicator(ElastiCacheHealthCheck check) {
+				return new ElastiCacheReactiveHealthIndicator(check);
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@Conditional(NotReactiveWebApplicationCondition.class)
+		static class BlockingIndicatorConfiguration {
+
+			@Bean(HEALTH_INDICATOR_BEAN_NAME)
+			@ConditionalOnMissingBean(
+					value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
+					name = HEALTH_INDICATOR_BEAN_NAME)
+			ElastiCacheHealthIndicator elastiCacheHealthIndicator(ElastiCacheHealthCheck check) {
+				return new ElastiCacheHealthIndicator(check);
+			}
+
 		}
 
 	}
