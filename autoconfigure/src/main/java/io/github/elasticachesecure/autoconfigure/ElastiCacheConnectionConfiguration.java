@@ -22,6 +22,8 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
@@ -104,9 +106,11 @@ class ElastiCacheConnectionConfiguration {
 	/**
 	 * The handshake bound goes into the SSL options, which Boot builds from the connection details' bundle before the
 	 * option customizers run: they are built here again from the same bundle (the one the starter hands Boot), with
-	 * the bound.
+	 * the bound. First among the option customizers, so that SSL options an application sets win, as they did over
+	 * Boot's (and the guard then checks what they trust).
 	 */
 	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
 		return (builder) -> {
