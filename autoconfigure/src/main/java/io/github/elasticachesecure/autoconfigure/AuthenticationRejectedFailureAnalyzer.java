@@ -1,6 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties.AuthMode;
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;

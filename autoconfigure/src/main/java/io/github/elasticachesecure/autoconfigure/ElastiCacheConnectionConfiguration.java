@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Duration;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.apache.commons.logging.Log;
@@ -14,15 +15,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -42,29 +45,34 @@ class ElastiCacheConnectionConfiguration {
 	private static final Duration CLUSTER_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(60);
 
 	@Bean
+	@ConditionalOnMissingBean
+	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties) {
+		return ElastiCacheDescription.resolve(properties);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(DataRedisConnectionDetails.class)
 	ElastiCacheConnectionDetails elastiCacheConnectionDetails(ElastiCacheSecureProperties properties,
-			Environment environment, ObjectProvider<SslBundles> sslBundles,
+			ElastiCacheDescription cache, Environment environment, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<DataRedisProperties> dataRedisProperties, ResourceLoader resourceLoader) {
-		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
-		new SpringDataRedisConflicts(environment).check(properties, endpoint);
-		boolean clusterMode = clusterMode(properties, endpoint);
+		new SpringDataRedisConflicts(environment).check(properties, cache.address());
 		DataRedisProperties redis = dataRedisProperties.getIfAvailable();
 		int database = (redis != null) ? redis.getDatabase() : 0;
-		if (clusterMode && database != 0) {
+		if (cache.isClusterProtocol() && database != 0) {
 			throw new ElastiCacheConfigurationException("spring.data.redis.database",
 					"'spring.data.redis.database=" + database + "' selects a database, but cluster mode has only 0.",
-					"Remove 'spring.data.redis.database' or set 'elasticache.secure.cluster-mode=false'.");
+					"Remove 'spring.data.redis.database' or set 'elasticache.secure.topology' to 'standalone' or "
+							+ "'replication-group'.");
 		}
 		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+		SslBundle sslBundle = sslBundle(properties, sslBundles);
 		return switch (auth.getMode()) {
-			case PASSWORD -> new ElastiCacheConnectionDetails(endpoint, clusterMode, database, auth.getUsername(),
-					requirePassword(auth), sslBundle(properties, sslBundles));
+			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.getUsername(),
+					requirePassword(auth), sslBundle);
 			case NONE -> {
-				logger.warn("elasticache.secure.auth.mode=none: connecting to " + endpoint
+				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
-				yield new ElastiCacheConnectionDetails(endpoint, clusterMode, database, null, null,
-						sslBundle(properties, sslBundles));
+				yield new ElastiCacheConnectionDetails(cache, database, null, null, sslBundle);
 			}
 			case IAM -> {
 				if (!ClassUtils.isPresent(AWS_SIGNER_CLASS, resourceLoader.getClassLoader())) {
@@ -74,36 +82,65 @@ class ElastiCacheConnectionConfiguration {
 									+ "http-auth-aws and regions), or add those three artifacts.");
 				}
 				// The token is the password: the IAM credentials provider supplies it to every connection.
-				yield new ElastiCacheConnectionDetails(endpoint, clusterMode, database, auth.getUsername(), null,
-						sslBundle(properties, sslBundles));
+				yield new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), null, sslBundle);
 			}
 		};
 	}
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheTlsClientConfigurationCustomizer(
-			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+			ElastiCacheSecureProperties properties, ElastiCacheDescription cache) {
 		return (builder) -> {
 			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
-			boolean clusterMode = connectionDetails.getIfAvailable() instanceof ElastiCacheConnectionDetails details
-					&& details.isClusterMode();
-			builder.clientOptions(clientOptions(builder.build(), properties.getTls().getHandshakeTimeout(), clusterMode));
+			if (cache.isClusterProtocol()) {
+				// Boot builds cluster options only for spring.data.redis.cluster.*, and hands option customizers a
+				// plain ClientOptions.Builder that cannot become a cluster one; the configuration builder has no
+				// getter. So the options Boot and the option customizers assembled are read from a built
+				// configuration (building has no side effect) and set again as cluster options, all kept.
+				ClientOptions options = builder.build().getClientOptions().orElseGet(ClientOptions::create);
+				builder.clientOptions(clusterOptions(options));
+			}
 		};
 	}
 
 	/**
-	 * Keep everything Boot and its customizers set in the client options, and add what only the built options can
-	 * take: the TLS handshake timeout (inside the SSL options Boot built from the bundle) and, in cluster mode, cluster
-	 * options with topology refresh, which Boot builds only for {@code spring.data.redis.cluster.*} and which a
-	 * cluster-mode ElastiCache endpoint needs after failovers and scaling.
+	 * The handshake bound goes into the SSL options, which Boot builds from the connection details' bundle before the
+	 * option customizers run: they are built here again from the same bundle (the one the starter hands Boot), with
+	 * the bound. First among the option customizers, so that SSL options an application sets win, as they did over
+	 * Boot's (and the guard then checks what they trust).
 	 */
-	private static ClientOptions clientOptions(LettuceClientConfiguration configuration, Duration handshakeTimeout,
-			boolean clusterMode) {
-		ClientOptions current = configuration.getClientOptions().orElseGet(ClientOptions::create);
-		ClientOptions options = current.mutate()
-			.sslOptions(current.getSslOptions().mutate().handshakeTimeout(handshakeTimeout).build())
-			.build();
-		if (!clusterMode || options instanceof ClusterClientOptions) {
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+		return (builder) -> {
+			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
+			builder.sslOptions(sslOptions((bundle != null) ? bundle : SslBundle.systemDefault(),
+					properties.getTls().getHandshakeTimeout()));
+		};
+	}
+
+	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout) {
+		SslOptions.Builder builder = SslOptions.builder()
+			.keyManager(bundle.getManagers().getKeyManagerFactory())
+			.trustManager(bundle.getManagers().getTrustManagerFactory())
+			.handshakeTimeout(handshakeTimeout);
+		org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
+		if (options.getCiphers() != null) {
+			builder.cipherSuites(options.getCiphers());
+		}
+		if (options.getEnabledProtocols() != null) {
+			builder.protocols(options.getEnabledProtocols());
+		}
+		return builder.build();
+	}
+
+	/**
+	 * A cluster-mode endpoint needs topology refresh after failovers and scaling.
+	 */
+	private static ClientOptions clusterOptions(ClientOptions options) {
+		if (options instanceof ClusterClientOptions) {
 			return options;
 		}
 		return ClusterClientOptions.builder(options)
@@ -112,19 +149,6 @@ class ElastiCacheConnectionConfiguration {
 				.enableAllAdaptiveRefreshTriggers()
 				.build())
 			.build();
-	}
-
-	private static boolean clusterMode(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
-		Boolean configured = properties.getClusterMode();
-		if (configured != null) {
-			return configured;
-		}
-		boolean derived = endpoint.isClusterModeHostName();
-		if (derived) {
-			logger.info("elasticache.secure.cluster-mode derived from the endpoint host name: cluster mode for "
-					+ endpoint);
-		}
-		return derived;
 	}
 
 	private static String requirePassword(ElastiCacheSecureProperties.Auth auth) {

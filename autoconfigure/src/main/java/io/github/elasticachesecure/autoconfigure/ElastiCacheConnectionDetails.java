@@ -13,9 +13,7 @@ import org.springframework.boot.ssl.SslBundle;
  */
 final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
-	private final ElastiCacheEndpoint endpoint;
-
-	private final boolean clusterMode;
+	private final ElastiCacheDescription cache;
 
 	private final int database;
 
@@ -25,22 +23,13 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
 	private final SslBundle sslBundle;
 
-	ElastiCacheConnectionDetails(ElastiCacheEndpoint endpoint, boolean clusterMode, int database,
-			@Nullable String username, @Nullable String password, SslBundle sslBundle) {
-		this.endpoint = endpoint;
-		this.clusterMode = clusterMode;
+	ElastiCacheConnectionDetails(ElastiCacheDescription cache, int database, @Nullable String username,
+			@Nullable String password, SslBundle sslBundle) {
+		this.cache = cache;
 		this.database = database;
 		this.username = username;
 		this.password = password;
 		this.sslBundle = sslBundle;
-	}
-
-	ElastiCacheEndpoint getEndpoint() {
-		return this.endpoint;
-	}
-
-	boolean isClusterMode() {
-		return this.clusterMode;
 	}
 
 	@Override
@@ -60,21 +49,21 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
 	@Override
 	public @Nullable Standalone getStandalone() {
-		return this.clusterMode ? null : Standalone.of(this.endpoint.host(), this.endpoint.port(), this.database);
+		return this.cache.isClusterProtocol() ? null : Standalone.of(this.cache.host(), this.cache.port(), this.database);
 	}
 
 	@Override
 	public @Nullable Cluster getCluster() {
-		if (!this.clusterMode) {
+		if (!this.cache.isClusterProtocol()) {
 			return null;
 		}
-		List<Node> nodes = List.of(new Node(this.endpoint.host(), this.endpoint.port()));
+		List<Node> nodes = List.of(new Node(this.cache.host(), this.cache.port()));
 		return () -> nodes;
 	}
 
 	@Override
 	public String toString() {
-		return "ElastiCacheConnectionDetails{endpoint=" + this.endpoint + ", clusterMode=" + this.clusterMode
+		return "ElastiCacheConnectionDetails{endpoint=" + this.cache.endpoint() + ", topology=" + this.cache.topology().value()
 				+ ", username=" + this.username + ", password=" + ((this.password != null) ? "******" : "none") + "}";
 	}
 

@@ -2,10 +2,10 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties.AuthMode;
-import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.github.elasticachesecure.cache.AuthMode;
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamSetting;
@@ -13,13 +13,9 @@ import io.github.elasticachesecure.iam.IamTokenListener;
 import io.github.elasticachesecure.iam.InvalidIamSettingException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
-import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -27,7 +23,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -62,6 +57,16 @@ class ElastiCacheIamConfiguration {
 	 */
 	private static final Duration FIRST_TOKEN_SIGNING_MARGIN = Duration.ofSeconds(10);
 
+	/**
+	 * The property behind each setting the token generator and provider check again: a value these checks refuse is
+	 * reported against the property it came from.
+	 */
+	private static final Map<IamSetting, String> SETTING_PROPERTIES = Map.of(IamSetting.CACHE_NAME,
+			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, "elasticache.secure.auth.username",
+			IamSetting.REGION, "elasticache.secure.iam.region", IamSetting.REFRESH_INTERVAL,
+			"elasticache.secure.iam.refresh-interval", IamSetting.CREDENTIALS_TIMEOUT,
+			"elasticache.secure.iam.credentials-timeout");
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
 	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
@@ -72,13 +77,12 @@ class ElastiCacheIamConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			AwsCredentialsProvider credentialsProvider, ObjectProvider<AwsRegionProvider> regionProvider,
-			ObjectProvider<IamTokenListener> listeners) {
-		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
+			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider,
+			ObjectProvider<AwsRegionProvider> regionProvider, ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
-			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(iam, endpoint),
-					userId(properties), region(iam, regionProvider), serverless(iam, endpoint));
+			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(cache),
+					userId(properties), region(iam, regionProvider), cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -92,10 +96,10 @@ class ElastiCacheIamConfiguration {
 			return provider;
 		}
 		catch (InvalidIamSettingException ex) {
-			String property = property(ex.getSetting());
+			String property = SETTING_PROPERTIES.get(ex.getSetting());
 			throw new ElastiCacheConfigurationException(property,
 					"The property '" + property + "' is invalid for IAM authentication: " + ex.getReason() + ".",
-					"Correct '" + property + "'" + hint(ex.getSetting()), ex);
+					"Correct '" + property + "' to " + ex.getSetting().validValue() + ".", ex);
 		}
 	}
 
@@ -139,6 +143,7 @@ class ElastiCacheIamConfiguration {
 		};
 		return (builder) -> {
 			builder.redisCredentialsProviderFactory(factory);
+			// Built only to read the protocol the option customizers chose: neither builder has getters.
 			ClientOptions options = builder.build().getClientOptions().orElse(null);
 			if (options != null && options.getConfiguredProtocolVersion() == ProtocolVersion.RESP2) {
 				logger.warn("IAM authentication with RESP2: Lettuce cannot re-authenticate pub/sub connections on "
@@ -154,28 +159,26 @@ class ElastiCacheIamConfiguration {
 	}
 
 	@Bean
+	IamTokenStatusSource elastiCacheIamTokenStatusSource(ElastiCacheIamCredentialsProvider credentialsProvider) {
+		return credentialsProvider::status;
+	}
+
+	@Bean
 	RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
 			ElastiCacheIamCredentialsProvider credentialsProvider) {
 		return new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider);
 	}
 
-	private static String cacheName(ElastiCacheSecureProperties.Iam iam, ElastiCacheEndpoint endpoint) {
-		if (iam.getCacheName() != null) {
-			return iam.getCacheName();
+	private static String cacheName(ElastiCacheDescription cache) {
+		String name = cache.cacheName();
+		if (name == null) {
+			throw new ElastiCacheConfigurationException(ElastiCacheDescription.CACHE_NAME,
+					"IAM authentication needs the cache name, which cannot be derived from the endpoint '"
+							+ cache.endpoint() + "'.",
+					"Set '" + ElastiCacheDescription.CACHE_NAME
+							+ "' to the replication group id or serverless cache name.");
 		}
-		String derived = endpoint.cacheName();
-		if (derived == null) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.iam.cache-name",
-					"IAM authentication needs the cache name, which cannot be derived from the endpoint '" + endpoint
-							+ "'.",
-					"Set 'elasticache.secure.iam.cache-name' to the replication group id or serverless cache name.");
-		}
-		logger.info("elasticache.secure.iam.cache-name derived from the endpoint host name: " + derived);
-		return derived;
-	}
-
-	private static boolean serverless(ElastiCacheSecureProperties.Iam iam, ElastiCacheEndpoint endpoint) {
-		return (iam.getServerless() != null) ? iam.getServerless() : endpoint.isServerlessHostName();
+		return name;
 	}
 
 	private static String userId(ElastiCacheSecureProperties properties) {
@@ -207,26 +210,6 @@ class ElastiCacheIamConfiguration {
 		}
 	}
 
-	private static String property(IamSetting setting) {
-		return switch (setting) {
-			case CACHE_NAME -> "elasticache.secure.iam.cache-name";
-			case USER_ID -> "elasticache.secure.auth.username";
-			case REGION -> "elasticache.secure.iam.region";
-			case REFRESH_INTERVAL -> "elasticache.secure.iam.refresh-interval";
-			case CREDENTIALS_TIMEOUT -> "elasticache.secure.iam.credentials-timeout";
-		};
-	}
-
-	private static String hint(IamSetting setting) {
-		return switch (setting) {
-			case CACHE_NAME -> " to the replication group id or serverless cache name (not the endpoint host name).";
-			case USER_ID -> " to the ElastiCache user id; IAM-enabled users have identical user name and user id.";
-			case REGION -> " to the cache's AWS region, e.g. us-east-1.";
-			case REFRESH_INTERVAL -> " to at most 14 minutes (a token is valid for 15); the default is 5 minutes.";
-			case CREDENTIALS_TIMEOUT -> " to a positive duration, e.g. 10s (the default).";
-		};
-	}
-
 	/**
 	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}, exactly as the properties do
 	 * (Boot's lenient enum binding: "iam ", "IAM" and "Iam" alike), so that the condition and the bound mode never
@@ -247,51 +230,6 @@ class ElastiCacheIamConfiguration {
 				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
 			}
 			return new ConditionOutcome(mode == AuthMode.IAM, message.because("'" + PROPERTY + "' is " + mode));
-		}
-
-	}
-
-	/**
-	 * Signs a fresh token as soon as the server rejects one on a live connection (a failed re-authentication or a
-	 * reconnect refused with WRONGPASS), so that the next attempt does not reuse the rejected token.
-	 */
-	static final class RejectedTokenRefresher implements DisposableBean {
-
-		/**
-		 * A server that keeps refusing fresh tokens (a revoked policy, a deleted user) must not turn rejections into
-		 * a signing loop: every connection reports its own rejection, and each new token makes every connection try
-		 * again.
-		 */
-		static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(10);
-
-		private final @Nullable Disposable subscription;
-
-		private final AtomicLong lastForcedRefresh = new AtomicLong(System.nanoTime() - MIN_FORCED_REFRESH_INTERVAL.toNanos());
-
-		RejectedTokenRefresher(@Nullable ClientResources clientResources,
-				ElastiCacheIamCredentialsProvider credentialsProvider) {
-			this.subscription = (clientResources != null) ? clientResources.eventBus().get().subscribe((event) -> {
-				Throwable cause = (event instanceof ReconnectFailedEvent failed) ? failed.getCause()
-						: (event instanceof ReauthenticationFailedEvent failed) ? failed.getCause() : null;
-				if (cause != null && AuthenticationRejectedException.findServerRejection(cause) != null
-						&& mayForceRefresh()) {
-					logger.warn("The server rejected the IAM token; signing a fresh one");
-					credentialsProvider.refreshNow();
-				}
-			}) : null;
-		}
-
-		private boolean mayForceRefresh() {
-			long now = System.nanoTime();
-			long last = this.lastForcedRefresh.get();
-			return now - last >= MIN_FORCED_REFRESH_INTERVAL.toNanos() && this.lastForcedRefresh.compareAndSet(last, now);
-		}
-
-		@Override
-		public void destroy() {
-			if (this.subscription != null) {
-				this.subscription.dispose();
-			}
 		}
 
 	}

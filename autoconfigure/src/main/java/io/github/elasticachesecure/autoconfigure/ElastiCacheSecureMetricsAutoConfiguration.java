@@ -3,18 +3,16 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.health.TlsEndpointMonitor;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -22,21 +20,21 @@ import org.springframework.context.annotation.Bean;
  * Micrometer meters for the secured ElastiCache connection (see {@link ElastiCacheMetrics}), when Micrometer is on the
  * classpath and the application has a {@link MeterRegistry}.
  */
-@AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class },
+@AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class,
+		ElastiCacheSecureGuardAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, ElastiCacheMetrics.class })
-@ConditionalOnBean(MeterRegistry.class)
-@ConditionalOnProperty("elasticache.secure.endpoint")
+@ConditionalOnBean({ MeterRegistry.class, ElastiCacheDescription.class })
 public final class ElastiCacheSecureMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ElastiCacheMetrics elastiCacheMetrics(ElastiCacheSecureProperties properties, ListableBeanFactory beanFactory,
-			ObjectProvider<ClientResources> clientResources, ObjectProvider<StartupGuardReport> guardReport,
+	ElastiCacheMetrics elastiCacheMetrics(ObjectProvider<ClientResources> clientResources,
+			ObjectProvider<IamTokenStatusSource> iamTokenStatus, ObjectProvider<StartupGuardReport> guardReport,
 			ObjectProvider<TlsEndpointMonitor> tlsMonitor) {
 		ClientResources resources = clientResources.getIfAvailable();
 		return new ElastiCacheMetrics((resources != null) ? resources.eventBus() : null,
-				IamStatusLookup.of(properties, beanFactory), guardReport.getIfAvailable(), tlsMonitor.getIfAvailable(),
+				iamTokenStatus.getIfAvailable(), guardReport.getIfAvailable(), tlsMonitor.getIfAvailable(),
 				Clock.systemUTC());
 	}
 

@@ -2,10 +2,13 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.cache.AuthMode;
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -34,8 +37,20 @@ public class ElastiCacheSecureProperties implements Validator {
 	private @Nullable String endpoint;
 
 	/**
-	 * Whether the endpoint is a cluster-mode endpoint. When unset, derived from the host name: "clustercfg." and
-	 * serverless endpoints are cluster mode.
+	 * Layout of the cache: standalone, replication-group, cluster or serverless. When unset, derived from the host
+	 * name: "master." and "replica." are a replication group, "clustercfg." a cluster, ".serverless." a serverless
+	 * cache, anything else standalone.
+	 */
+	private @Nullable CacheTopology topology;
+
+	/**
+	 * Replication group id or serverless cache name (not the endpoint DNS name), as IAM tokens are signed for it.
+	 * When unset, derived from the endpoint host name when it follows ElastiCache's naming.
+	 */
+	private @Nullable String cacheName;
+
+	/**
+	 * Whether the endpoint is a cluster-mode endpoint.
 	 */
 	private @Nullable Boolean clusterMode;
 
@@ -57,10 +72,30 @@ public class ElastiCacheSecureProperties implements Validator {
 		this.endpoint = endpoint;
 	}
 
+	public @Nullable CacheTopology getTopology() {
+		return this.topology;
+	}
+
+	public void setTopology(@Nullable CacheTopology topology) {
+		this.topology = topology;
+	}
+
+	public @Nullable String getCacheName() {
+		return this.cacheName;
+	}
+
+	public void setCacheName(@Nullable String cacheName) {
+		this.cacheName = cacheName;
+	}
+
+	@Deprecated
+	@DeprecatedConfigurationProperty(replacement = "elasticache.secure.topology",
+			reason = "The topology says more than cluster mode: standalone, replication-group, cluster or serverless.")
 	public @Nullable Boolean getClusterMode() {
 		return this.clusterMode;
 	}
 
+	@Deprecated
 	public void setClusterMode(@Nullable Boolean clusterMode) {
 		this.clusterMode = clusterMode;
 	}
@@ -139,28 +174,6 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	private static String format(Duration duration) {
 		return (duration.toSeconds() % 60 == 0) ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
-	}
-
-	/**
-	 * How the client authenticates.
-	 */
-	public enum AuthMode {
-
-		/**
-		 * AUTH with a Redis ACL user and its password (or the ElastiCache AUTH token).
-		 */
-		PASSWORD,
-
-		/**
-		 * AUTH with a SigV4-presigned IAM token, refreshed ahead of expiry.
-		 */
-		IAM,
-
-		/**
-		 * No AUTH, for a cache without access control. An explicit opt-in, logged as a warning at every start.
-		 */
-		NONE
-
 	}
 
 	public static class Auth {
@@ -292,8 +305,7 @@ public class ElastiCacheSecureProperties implements Validator {
 	public static class Iam {
 
 		/**
-		 * Replication group id or serverless cache name the token is signed for (not the endpoint DNS name). When
-		 * unset, derived from the endpoint host name when it follows ElastiCache's naming.
+		 * Replication group id or serverless cache name the token is signed for.
 		 */
 		private @Nullable String cacheName;
 
@@ -304,8 +316,7 @@ public class ElastiCacheSecureProperties implements Validator {
 		private @Nullable String region;
 
 		/**
-		 * Whether the cache is a serverless cache (the token then carries ResourceType=ServerlessCache). When unset,
-		 * derived from the endpoint host name.
+		 * Whether the cache is a serverless cache (the token then carries ResourceType=ServerlessCache).
 		 */
 		private @Nullable Boolean serverless;
 
@@ -326,10 +337,14 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private Duration credentialsTimeout = Duration.ofSeconds(10);
 
+		@Deprecated
+		@DeprecatedConfigurationProperty(replacement = "elasticache.secure.cache-name",
+				reason = "The cache name is not only for IAM: it names the cache for everything that needs it.")
 		public @Nullable String getCacheName() {
 			return this.cacheName;
 		}
 
+		@Deprecated
 		public void setCacheName(@Nullable String cacheName) {
 			this.cacheName = cacheName;
 		}
@@ -342,10 +357,14 @@ public class ElastiCacheSecureProperties implements Validator {
 			this.region = region;
 		}
 
+		@Deprecated
+		@DeprecatedConfigurationProperty(replacement = "elasticache.secure.topology",
+				reason = "A serverless cache is one of the topologies: set 'elasticache.secure.topology=serverless'.")
 		public @Nullable Boolean getServerless() {
 			return this.serverless;
 		}
 
+		@Deprecated
 		public void setServerless(@Nullable Boolean serverless) {
 			this.serverless = serverless;
 		}

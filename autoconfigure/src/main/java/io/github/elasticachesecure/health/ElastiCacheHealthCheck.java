@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.tls.PeerCertificate;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -179,7 +180,7 @@ public final class ElastiCacheHealthCheck {
 			List<String> warnings) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("endpoint", this.connection.endpoint());
-		details.put("topology", this.connection.topology());
+		details.put("topology", this.connection.topology().value());
 		details.put("tls", true);
 		details.put("verifyMode", this.connection.verifyMode().name());
 		if (observation != null) {
@@ -198,7 +199,7 @@ public final class ElastiCacheHealthCheck {
 			details.put("tlsProbe", result.outcome().name());
 			details.put("tlsProbedAt", observation.probedAt().toString());
 		}
-		details.put("auth", this.connection.authMode());
+		details.put("auth", this.connection.authMode().value());
 		putIfNotNull(details, "username", this.connection.username());
 		if (iamStatus != null) {
 			details.put("iam", iamDetails(iamStatus));

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.health.TlsEndpointMonitor;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.tls.PeerCertificate;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.event.EventBus;
 import io.lettuce.core.event.connection.ReauthenticationEvent;

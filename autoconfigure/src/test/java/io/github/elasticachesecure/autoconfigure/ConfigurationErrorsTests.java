@@ -224,6 +224,7 @@ class ConfigurationErrorsTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SslAutoConfiguration.class, ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 			DataRedisAutoConfiguration.class })
 	static class ConfigurationErrorsApplication {
 

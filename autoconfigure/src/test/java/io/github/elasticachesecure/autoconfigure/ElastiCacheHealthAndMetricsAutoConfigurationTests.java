@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
-			ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureMetricsAutoConfiguration.class,
+			ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureGuardAutoConfiguration.class,
+			ElastiCacheSecureHealthAutoConfiguration.class, ElastiCacheSecureMetricsAutoConfiguration.class,
 			DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 			DataRedisHealthContributorAutoConfiguration.class,
 			DataRedisReactiveHealthContributorAutoConfiguration.class);
@@ -58,7 +59,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	void healthIndicatorCanBeDisabledAndBootsRedisIndicatorComesBack() {
 		this.runner.withPropertyValues("management.health.elasticache.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean("elasticacheHealthIndicator")
-				.doesNotHaveBean(ElastiCacheHealthConfiguration.RedisHealthIndicatorReplacement.class);
+				.doesNotHaveBean(ElastiCacheSecureHealthAutoConfiguration.BootRedisHealthContributorPlaceholder.class);
 			assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 				.containsOnlyKeys("redisHealthContributor");
 		});
@@ -84,6 +85,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		// Without Boot's health auto-configurations, which cannot load their conditions either.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 					DataRedisAutoConfiguration.class))
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + FreePorts.unusedLoopbackPort(),
 					"elasticache.secure.auth.password=whatever", "elasticache.secure.guard.probe-timeout=500ms")

@@ -88,7 +88,7 @@ class ElastiCacheHealthIntegrationTests {
 			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
 			assertThat(context.getBeansOfType(ReactiveHealthContributor.class)).isEmpty();
 			assertThat(context.getBean("redisHealthContributor"))
-				.isInstanceOf(ElastiCacheHealthConfiguration.RedisHealthIndicatorReplacement.class);
+				.isInstanceOf(ElastiCacheSecureHealthAutoConfiguration.BootRedisHealthContributorPlaceholder.class);
 		});
 	}
 

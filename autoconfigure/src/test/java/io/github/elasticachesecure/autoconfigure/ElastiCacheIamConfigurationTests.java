@@ -42,6 +42,7 @@ class ElastiCacheIamConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withBean(AwsCredentialsProvider.class,
 				() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret-key")))
@@ -143,19 +144,25 @@ class ElastiCacheIamConfigurationTests {
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
 				.hasMessageContaining("cannot be derived from the endpoint 'localhost:1'")
 				.extracting(ElastiCacheConfigurationException::getProperty)
-				.isEqualTo("elasticache.secure.iam.cache-name"));
+				.isEqualTo("elasticache.secure.cache-name"));
 	}
 
 	@Test
 	void invalidSettingsAreRefusedNamingTheProperty() {
-		assertRefused("elasticache.secure.iam.cache-name=1-starts-with-digit", "elasticache.secure.iam.cache-name");
-		assertRefused("elasticache.secure.iam.region=not a region", "elasticache.secure.iam.region");
+		assertRefused("elasticache.secure.cache-name", "elasticache.secure.cache-name=1-starts-with-digit",
+				"elasticache.secure.iam.region=us-east-1");
+		// the deprecated alias is resolved into the property that replaces it
+		assertRefused("elasticache.secure.cache-name", "elasticache.secure.iam.cache-name=1-starts-with-digit",
+				"elasticache.secure.iam.region=us-east-1");
+		assertRefused("elasticache.secure.iam.region", "elasticache.secure.cache-name=c1",
+				"elasticache.secure.iam.region=not a region");
 	}
 
 	@Test
 	void iamWithoutTheAwsSdkIsRefusedWithTheDependencyToAdd() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader("software.amazon.awssdk"))
 			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
@@ -187,6 +194,7 @@ class ElastiCacheIamConfigurationTests {
 	void missingAwsCredentialsStopTheStartWithoutLeavingARefreshThread() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 			.withBean(AwsCredentialsProvider.class, () -> () -> {
 				throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
@@ -211,6 +219,7 @@ class ElastiCacheIamConfigurationTests {
 		CountDownLatch never = new CountDownLatch(1);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 			.withBean(AwsCredentialsProvider.class, () -> () -> {
 				// A credentials endpoint that accepts the connection and never answers.
@@ -245,6 +254,7 @@ class ElastiCacheIamConfigurationTests {
 		try {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 						DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
 						"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
@@ -265,10 +275,9 @@ class ElastiCacheIamConfigurationTests {
 		}
 	}
 
-	private void assertRefused(String setting, String property) {
-		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
-					"elasticache.secure.iam.region=us-east-1", setting)
+	private void assertRefused(String property, String... settings) {
+		this.contextRunner.withPropertyValues("elasticache.secure.auth.username=app-user")
+			.withPropertyValues(settings)
 			.run((context) -> {
 				ElastiCacheConfigurationException failure = StartupFailures.find(context,
 						ElastiCacheConfigurationException.class);

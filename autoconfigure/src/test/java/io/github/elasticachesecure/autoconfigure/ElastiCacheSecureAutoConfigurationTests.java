@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
@@ -35,12 +36,14 @@ class ElastiCacheSecureAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("elasticache.secure.guard.probe-timeout=500ms");
 
 	@Test
 	void withoutEndpointOnlyTheGuardIsConfigured() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+				ElastiCacheSecureGuardAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisConnectionGuard.class);
 				assertThat(context).doesNotHaveBean(ElastiCacheConnectionDetails.class);
@@ -92,8 +95,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 			.withPropertyValues("elasticache.secure.endpoint=clustercfg.localhost:1",
 					"elasticache.secure.auth.password=secret")
 			.run((context) -> {
+				assertThat(context.getBean(ElastiCacheDescription.class).topology()).isEqualTo(CacheTopology.CLUSTER);
 				ElastiCacheConnectionDetails details = context.getBean(ElastiCacheConnectionDetails.class);
-				assertThat(details.isClusterMode()).isTrue();
 				assertThat(details.getStandalone()).isNull();
 				assertThat(details.getCluster().getNodes()).singleElement()
 					.satisfies((node) -> assertThat(node.port()).isEqualTo(1));

@@ -51,6 +51,7 @@ final class RedisTestContexts {
 	static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 					SslAutoConfiguration.class, CacheAutoConfiguration.class))
 			.withPropertyValues("spring.ssl.bundle.pem.test.truststore.certificate=file:"

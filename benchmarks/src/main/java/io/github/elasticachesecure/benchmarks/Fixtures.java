@@ -132,7 +132,7 @@ final class Fixtures implements AutoCloseable {
 				starterProperties(properties);
 				properties.put("elasticache.secure.auth.mode", "iam");
 				properties.put("elasticache.secure.auth.username", IAM_USER);
-				properties.put("elasticache.secure.iam.cache-name", CACHE_NAME);
+				properties.put("elasticache.secure.cache-name", CACHE_NAME);
 				properties.put("elasticache.secure.iam.region", REGION);
 				sources = new Class<?>[] { StarterApp.class, IamBeans.class };
 			}

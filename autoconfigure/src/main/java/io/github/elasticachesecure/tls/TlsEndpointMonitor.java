@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.health;
+package io.github.elasticachesecure.tls;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,9 +8,6 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.tls.TlsEndpointProbe;
-import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.SslVerifyMode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Keeps the TLS details of one endpoint (negotiated protocol, cipher suite, server certificate) for health details and
  * metrics, without a handshake per health check.
  * <p>
- * It starts from the startup guard's probe and probes again in the background, on a daemon thread and at most one
- * probe at a time, once the last result is older than the recheck interval (or older than
+ * It starts from an earlier probe of the same endpoint (the startup guard's) and probes again in the background, on a
+ * daemon thread and at most one probe at a time, once the last result is older than the recheck interval (or older than
  * {@link #RETRY_INTERVAL} when the last probe did not complete a handshake). Readers always get the last result at
  * once.
  */
@@ -46,7 +43,7 @@ public final class TlsEndpointMonitor {
 
 	private final Duration recheckInterval;
 
-	private final @Nullable StartupGuardReport startupReport;
+	private final Supplier<@Nullable Observation> earlier;
 
 	private final Clock clock;
 
@@ -62,19 +59,19 @@ public final class TlsEndpointMonitor {
 	 * @param sslContext the client's TLS context (created on first use)
 	 * @param verifyMode the client's verification mode
 	 * @param recheckInterval how old a result may get before it is probed again
-	 * @param startupReport the startup guard's results, used until the first own probe, or {@code null}
+	 * @param earlier an earlier observation of the endpoint (the startup guard's probe), used until the first own
+	 * probe; it may supply {@code null}
 	 * @param clock the clock
 	 */
 	public TlsEndpointMonitor(String host, int port, TlsEndpointProbe probe, Supplier<SSLContext> sslContext,
-			SslVerifyMode verifyMode, Duration recheckInterval, @Nullable StartupGuardReport startupReport,
-			Clock clock) {
+			SslVerifyMode verifyMode, Duration recheckInterval, Supplier<@Nullable Observation> earlier, Clock clock) {
 		this.host = host;
 		this.port = port;
 		this.probe = probe;
 		this.sslContext = sslContext;
 		this.verifyMode = verifyMode;
 		this.recheckInterval = recheckInterval;
-		this.startupReport = startupReport;
+		this.earlier = earlier;
 		this.clock = clock;
 	}
 
@@ -85,7 +82,7 @@ public final class TlsEndpointMonitor {
 	public @Nullable Observation current() {
 		Observation observation = this.latest;
 		if (observation == null) {
-			observation = fromStartupReport();
+			observation = this.earlier.get();
 		}
 		if (observation == null || isStale(observation)) {
 			probeInBackground();
@@ -102,16 +99,6 @@ public final class TlsEndpointMonitor {
 				this.probe.probe(this.host, this.port, this.sslContext.get(), this.verifyMode), this.clock.instant());
 		this.latest = observation;
 		return observation;
-	}
-
-	private @Nullable Observation fromStartupReport() {
-		StartupGuardReport report = this.startupReport;
-		if (report == null) {
-			return null;
-		}
-		TlsProbeResult result = report.resultFor(this.host, this.port);
-		Instant checkedAt = report.checkedAt();
-		return (result != null && checkedAt != null) ? new Observation(result, checkedAt) : null;
 	}
 
 	private boolean isStale(Observation observation) {

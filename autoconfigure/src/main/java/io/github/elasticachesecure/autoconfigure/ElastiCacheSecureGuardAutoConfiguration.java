@@ -3,22 +3,33 @@ package io.github.elasticachesecure.autoconfigure;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The startup guard: each {@link RedisConnectionFactory} in the context is checked as it is created, before it can
- * open a connection (see {@link RedisConnectionGuardPostProcessor}). A failure stops the refresh, so the context
- * closes the factories it created and nothing is left half-started.
+ * Auto-configuration of the startup guard: each {@link RedisConnectionFactory} in the context is checked as it is
+ * created, before it can open a connection (see {@link RedisConnectionGuardPostProcessor}), whether
+ * {@code elasticache.secure.endpoint} is set or not. A failure stops the refresh, so the context closes the factories
+ * it created and nothing is left half-started.
+ * <p>
+ * Ordered after Boot's Redis auto-configuration like the other parts that act on its factory: the post-processor is
+ * a bean definition, and every definition is registered before the first singleton (a factory) is created.
  */
-@Configuration(proxyBeanMethods = false)
-class ElastiCacheGuardConfiguration {
+@AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class })
+@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
+@EnableConfigurationProperties(ElastiCacheSecureProperties.class)
+public final class ElastiCacheSecureGuardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

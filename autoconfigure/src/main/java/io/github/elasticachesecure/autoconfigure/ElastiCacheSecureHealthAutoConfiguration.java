@@ -1,0 +1,155 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Clock;
+import java.util.Map;
+
+import io.github.elasticachesecure.health.ConnectionSummary;
+import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
+import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.health.ElastiCacheReactiveHealthIndicator;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of the {@code elasticache} health indicator: a bounded PING over the application's own
+ * connection, with the TLS and IAM details of the secured connection.
+ * <p>
+ * The indicator pings the same connection factory as Spring Boot's {@code redis} indicator. To avoid two PINGs per
+ * health check it replaces it: Boot's {@code DataRedisHealthContributorAutoConfiguration} and its reactive variant
+ * back off from a bean named {@code redisHealthContributor}, so a {@link BootRedisHealthContributorPlaceholder} is
+ * defined under that name, which is why this runs before them. Set
+ * {@code elasticache.secure.health.replace-redis-indicator=false} to keep Boot's indicator, for instance for
+ * additional connection factories of your own.
+ */
+@AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class },
+		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
+@ConditionalOnClass({ RedisConnectionFactory.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean({ ElastiCacheDescription.class, RedisConnectionFactory.class })
+public final class ElastiCacheSecureHealthAutoConfiguration {
+
+	// Boot derives the contributor name from the bean name less "HealthIndicator", case kept: "elasticache".
+	static final String HEALTH_INDICATOR_BEAN_NAME = "elasticacheHealthIndicator";
+
+	private static final String BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME = "redisHealthContributor";
+
+	// Boot's own factory, when the application defines more than one
+	private static final String BOOT_CONNECTION_FACTORY_BEAN_NAME = "redisConnectionFactory";
+
+	// Nested: its condition can only be loaded once the class conditions above found the health module.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledHealthIndicator("elasticache")
+	static class EnabledHealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
+				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
+				ObjectProvider<IamTokenStatusSource> iamTokenStatus) {
+			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
+					properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
+			ElastiCacheSecureProperties.Health health = properties.getHealth();
+			return new ElastiCacheHealthCheck(connectionFactory(connectionFactories), summary, health.getTimeout(),
+					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
+					Clock.systemUTC());
+		}
+
+		/**
+		 * Takes the place of Boot's {@code redis} indicator (see the class description); not a health contributor.
+		 */
+		@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
+		@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
+		@ConditionalOnBooleanProperty(name = "elasticache.secure.health.replace-redis-indicator", matchIfMissing = true)
+		BootRedisHealthContributorPlaceholder bootRedisHealthContributorPlaceholder() {
+			return new BootRedisHealthContributorPlaceholder();
+		}
+
+		/**
+		 * The application's factory: the only one, or Boot's among several.
+		 */
+		private static RedisConnectionFactory connectionFactory(Map<String, RedisConnectionFactory> factories) {
+			RedisConnectionFactory factory = (factories.size() == 1) ? factories.values().iterator().next()
+					: factories.get(BOOT_CONNECTION_FACTORY_BEAN_NAME);
+			if (factory == null) {
+				throw new IllegalStateException("The elasticache health indicator needs the application's "
+						+ "RedisConnectionFactory: define one bean, or one named '" + BOOT_CONNECTION_FACTORY_BEAN_NAME
+						+ "'");
+			}
+			return factory;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveIndicatorConfiguration {
+
+			@Bean(HEALTH_INDICATOR_BEAN_NAME)
+			@ConditionalOnMissingBean(
+					value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
+					name = HEALTH_INDICATOR_BEAN_NAME)
+			ElastiCacheReactiveHealthIndicator elastiCacheReactiveHealthIndicator(ElastiCacheHealthCheck check) {
+				return new ElastiCacheReactiveHealthIndicator(check);
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@Conditional(NotReactiveWebApplicationCondition.class)
+		static class BlockingIndicatorConfiguration {
+
+			@Bean(HEALTH_INDICATOR_BEAN_NAME)
+			@ConditionalOnMissingBean(
+					value = { ElastiCacheHealthIndicator.class, ElastiCacheReactiveHealthIndicator.class },
+					name = HEALTH_INDICATOR_BEAN_NAME)
+			ElastiCacheHealthIndicator elastiCacheHealthIndicator(ElastiCacheHealthCheck check) {
+				return new ElastiCacheHealthIndicator(check);
+			}
+
+		}
+
+	}
+
+	static class NotReactiveWebApplicationCondition extends NoneNestedConditions {
+
+		NotReactiveWebApplicationCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveWebApplication {
+
+		}
+
+	}
+
+	/**
+	 * Stands in the place of Spring Boot's {@code redis} health contributor, under its bean name, so that Boot's
+	 * indicator backs off and the connection is pinged once per health check, by the {@code elasticache} indicator.
+	 * It contributes no health itself.
+	 */
+	static final class BootRedisHealthContributorPlaceholder {
+
+		@Override
+		public String toString() {
+			return "Spring Boot's 'redis' health indicator, replaced by 'elasticache' "
+					+ "(elasticache.secure.health.replace-redis-indicator=false keeps it)";
+		}
+
+	}
+
+}

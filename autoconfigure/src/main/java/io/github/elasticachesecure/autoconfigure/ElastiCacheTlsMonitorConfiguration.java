@@ -1,0 +1,54 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.elasticachesecure.guard.StartupGuardReport;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
+import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsProbeResult;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * The TLS details of the endpoint for health and metrics, starting from the startup guard's probe and probed again in
+ * the background, never per health check.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty("elasticache.secure.endpoint")
+class ElastiCacheTlsMonitorConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TlsEndpointMonitor elastiCacheTlsEndpointMonitor(ElastiCacheSecureProperties properties,
+			ElastiCacheDescription cache, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<StartupGuardReport> guardReport) {
+		SingletonSupplier<SSLContext> sslContext = SingletonSupplier.of(() -> {
+			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
+			return ((bundle != null) ? bundle : SslBundle.systemDefault()).createSslContext();
+		});
+		return new TlsEndpointMonitor(cache.host(), cache.port(),
+				new TlsEndpointProbe(properties.getGuard().getProbeTimeout()), sslContext,
+				properties.getTls().getVerifyMode(), properties.getHealth().getTlsRecheckInterval(),
+				() -> startupObservation(guardReport.getIfAvailable(), cache), Clock.systemUTC());
+	}
+
+	private static TlsEndpointMonitor.@Nullable Observation startupObservation(
+			@Nullable StartupGuardReport report, ElastiCacheDescription cache) {
+		TlsProbeResult result = (report != null) ? report.resultFor(cache.host(), cache.port()) : null;
+		Instant checkedAt = (report != null) ? report.checkedAt() : null;
+		return (result != null && checkedAt != null) ? new TlsEndpointMonitor.Observation(result, checkedAt) : null;
+	}
+
+}

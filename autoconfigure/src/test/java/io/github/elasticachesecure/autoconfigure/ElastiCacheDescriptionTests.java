@@ -1,0 +1,195 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How {@link ElastiCacheDescription} is resolved through the auto-configuration: what the host name gives away, what
+ * the properties override, and the deprecated aliases. No factory is created, so no host here is ever connected to.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ElastiCacheDescriptionTests {
+
+	private static final String HOST_SUFFIX = ".abc123.use1.cache.amazonaws.com:6379";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+				ElastiCacheSecureMetricsAutoConfiguration.class, SslAutoConfiguration.class))
+		.withPropertyValues("elasticache.secure.auth.password=secret");
+
+	@Test
+	void topologyAndCacheNameAreDerivedFromElastiCacheHostNames() {
+		assertDescribed("master.orders" + HOST_SUFFIX, CacheTopology.REPLICATION_GROUP, "orders");
+		assertDescribed("replica.orders" + HOST_SUFFIX, CacheTopology.REPLICATION_GROUP, "orders");
+		assertDescribed("clustercfg.orders" + HOST_SUFFIX, CacheTopology.CLUSTER, "orders");
+		assertDescribed("sessions-x1y2z3.serverless.use1.cache.amazonaws.com:6379", CacheTopology.SERVERLESS,
+				"sessions");
+		assertDescribed("localhost:6379", CacheTopology.STANDALONE, null);
+	}
+
+	@Test
+	void connectionDetailsFollowTheTopology() {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=clustercfg.orders" + HOST_SUFFIX)
+			.run((context) -> {
+				DataRedisConnectionDetails details = context.getBean(DataRedisConnectionDetails.class);
+				assertThat(details.getStandalone()).isNull();
+				assertThat(details.getCluster()).isNotNull();
+			});
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=master.orders" + HOST_SUFFIX)
+			.run((context) -> {
+				DataRedisConnectionDetails details = context.getBean(DataRedisConnectionDetails.class);
+				assertThat(details.getCluster()).isNull();
+				assertThat(details.getStandalone().getHost()).isEqualTo("master.orders.abc123.use1.cache.amazonaws.com");
+			});
+	}
+
+	@Test
+	void configuredTopologyAndCacheNameWinOverTheHostName() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=master.orders" + HOST_SUFFIX,
+					"elasticache.secure.topology=cluster", "elasticache.secure.cache-name=payments")
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class))
+				.isEqualTo(new ElastiCacheDescription("master.orders.abc123.use1.cache.amazonaws.com", 6379,
+						CacheTopology.CLUSTER, "payments")));
+	}
+
+	@Test
+	void derivationsAreLoggedOnceAlthoughIamAndMetricsUseThem(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=sessions-x1y2z3.serverless.use1.cache.amazonaws.com:6379",
+					"elasticache.secure.auth.mode=iam", "elasticache.secure.auth.password=",
+					"elasticache.secure.auth.username=app", "elasticache.secure.iam.region=us-east-1")
+			.withBean(AwsCredentialsProvider.class,
+					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ElastiCacheMetrics.class);
+				assertThat(output).contains("on cache 'sessions' in us-east-1 (serverless)");
+				assertThat(occurrences(output, "elasticache.secure.topology derived from the endpoint host name"))
+					.isOne();
+				assertThat(occurrences(output, "elasticache.secure.cache-name derived from the endpoint host name"))
+					.isOne();
+			});
+	}
+
+	@Test
+	void deprecatedAliasesStillWorkAndAreWarnedAboutOnce(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.cluster-mode=true",
+					"elasticache.secure.iam.cache-name=orders")
+			.run((context) -> {
+				assertThat(context.getBean(ElastiCacheDescription.class))
+					.isEqualTo(new ElastiCacheDescription("localhost", 6379, CacheTopology.CLUSTER, "orders"));
+				assertThat(occurrences(output, "'elasticache.secure.cluster-mode' is deprecated")).isOne();
+				assertThat(occurrences(output, "'elasticache.secure.iam.cache-name' is deprecated")).isOne();
+			});
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.iam.serverless=true")
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).topology())
+				.isEqualTo(CacheTopology.SERVERLESS));
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=clustercfg.orders" + HOST_SUFFIX,
+					"elasticache.secure.cluster-mode=false")
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).topology())
+				.isEqualTo(CacheTopology.STANDALONE));
+	}
+
+	@Test
+	void aliasWithTheSameValueAsItsReplacementIsAccepted() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.topology=cluster",
+					"elasticache.secure.cluster-mode=true", "elasticache.secure.cache-name=orders",
+					"elasticache.secure.iam.cache-name=Orders")
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class))
+				.isEqualTo(new ElastiCacheDescription("localhost", 6379, CacheTopology.CLUSTER, "orders")));
+	}
+
+	@Test
+	void aliasThatContradictsItsReplacementStopsTheStartNamingBoth() {
+		assertContradiction("elasticache.secure.cluster-mode", "elasticache.secure.topology",
+				"elasticache.secure.topology=serverless", "elasticache.secure.cluster-mode=false");
+		assertContradiction("elasticache.secure.iam.serverless", "elasticache.secure.topology",
+				"elasticache.secure.topology=replication-group", "elasticache.secure.iam.serverless=true");
+		assertContradiction("elasticache.secure.iam.cache-name", "elasticache.secure.cache-name",
+				"elasticache.secure.cache-name=orders", "elasticache.secure.iam.cache-name=payments");
+	}
+
+	@Test
+	void configurationMetadataMarksTheAliasesDeprecatedWithTheirReplacement() throws Exception {
+		JsonNode metadata;
+		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = JsonMapper.builder().build().readTree(json);
+		}
+		Map<String, String> replacements = Map.of("elasticache.secure.cluster-mode", "elasticache.secure.topology",
+				"elasticache.secure.iam.serverless", "elasticache.secure.topology",
+				"elasticache.secure.iam.cache-name", "elasticache.secure.cache-name");
+		replacements.forEach((alias, replacement) -> {
+			JsonNode property = property(metadata, alias);
+			assertThat(property.path("deprecated").asBoolean()).as(alias).isTrue();
+			assertThat(property.path("deprecation").path("replacement").asString()).as(alias).isEqualTo(replacement);
+			assertThat(property(metadata, replacement).path("deprecated").asBoolean()).as(replacement).isFalse();
+		});
+	}
+
+	private void assertDescribed(String endpoint, CacheTopology topology, String cacheName) {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=" + endpoint).run((context) -> {
+			ElastiCacheDescription description = context.getBean(ElastiCacheDescription.class);
+			assertThat(description.topology()).as(endpoint).isEqualTo(topology);
+			assertThat(description.cacheName()).as(endpoint).isEqualTo(cacheName);
+			assertThat(description.endpoint()).isEqualTo(endpoint);
+		});
+	}
+
+	private void assertContradiction(String alias, String replacement, String... settings) {
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=localhost:6379")
+			.withPropertyValues(settings)
+			.run((context) -> {
+				InvalidConfigurationPropertyValueException failure = StartupFailures.find(context,
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure.getName()).isEqualTo(alias);
+				assertThat(failure.getReason()).contains("'" + alias + "=").contains("'" + replacement + "=");
+			});
+	}
+
+	private static JsonNode property(JsonNode metadata, String name) {
+		for (JsonNode property : metadata.path("properties")) {
+			if (name.equals(property.path("name").asString())) {
+				return property;
+			}
+		}
+		throw new AssertionError("No property " + name + " in the configuration metadata");
+	}
+
+	private static int occurrences(CapturedOutput output, String text) {
+		Matcher matcher = Pattern.compile(Pattern.quote(text)).matcher(output.toString());
+		int count = 0;
+		while (matcher.find()) {
+			count++;
+		}
+		return count;
+	}
+
+}

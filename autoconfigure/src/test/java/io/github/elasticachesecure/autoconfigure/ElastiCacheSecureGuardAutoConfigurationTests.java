@@ -1,0 +1,61 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.elasticachesecure.guard.InsecureConnectionException;
+import io.github.elasticachesecure.guard.RedisConnectionGuard;
+import io.github.elasticachesecure.guard.StartupGuardReport;
+import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SslVerifyMode;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions of {@link ElastiCacheSecureGuardAutoConfiguration}.
+ */
+class ElastiCacheSecureGuardAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureGuardAutoConfiguration.class));
+
+	@Test
+	void guardIsDefinedWithoutTheStartersEndpoint() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisConnectionGuard.class).hasSingleBean(StartupGuardReport.class);
+			assertThat(context).hasBean(RedisConnectionGuardPostProcessor.BEAN_NAME);
+		});
+	}
+
+	@Test
+	void guardBacksOffFromAUserGuard() {
+		RedisConnectionGuard custom = new RedisConnectionGuard(SslVerifyMode.FULL, true,
+				new TlsEndpointProbe(Duration.ofSeconds(1)));
+		this.contextRunner.withBean(RedisConnectionGuard.class, () -> custom)
+			.run((context) -> assertThat(context.getBean(RedisConnectionGuard.class)).isSameAs(custom));
+	}
+
+	@Test
+	void noGuardWithoutLettuce() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClient.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnectionGuard.class));
+	}
+
+	@Test
+	void guardOrderedAfterBootsRedisConfigurationStillChecksBootsFactoryBeforeItConnects() {
+		// Boot's plaintext factory is refused by the configuration check, before any probe or connection.
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + FreePorts.unusedLoopbackPort(),
+					"spring.data.redis.lettuce.eager-initialization=true")
+			.run((context) -> assertThat(StartupFailures.find(context, InsecureConnectionException.class))
+				.hasMessageContaining("'redisConnectionFactory'"));
+	}
+
+}
