@@ -5,27 +5,19 @@ import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.env.Environment;
 
 /**
- * Reports an {@link AuthenticationRejectedException}, with the action that fits the configured authentication mode.
+ * Reports an {@link AuthenticationRejectedException}, with the action that fits how the refused factory
+ * authenticates.
  */
 class AuthenticationRejectedFailureAnalyzer extends AbstractFailureAnalyzer<AuthenticationRejectedException> {
 
-	private final Environment environment;
-
-	AuthenticationRejectedFailureAnalyzer(Environment environment) {
-		this.environment = environment;
-	}
-
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, AuthenticationRejectedException cause) {
-		AuthMode mode = this.environment.getProperty("elasticache.secure.auth.mode", AuthMode.class,
-				AuthMode.PASSWORD);
-		String action = switch (mode) {
+		String action = switch (cause.getAuthMode()) {
 			case IAM -> "Check that the ElastiCache user 'elasticache.secure.auth.username' exists with "
 					+ "authentication mode IAM (user name and user id identical) and belongs to the cache's user "
-					+ "group, that 'elasticache.secure.iam.cache-name' and 'elasticache.secure.iam.region' name the "
+					+ "group, that 'elasticache.secure.cache-name' and 'elasticache.secure.iam.region' name the "
 					+ "cache, and that the IAM policy of the application's role allows 'elasticache:Connect' on both "
 					+ "the cache ARN and the user ARN.";
 			case PASSWORD -> "Check 'elasticache.secure.auth.username' and 'elasticache.secure.auth.password': the "

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,17 +27,22 @@ public class AuthenticationRejectedException extends RuntimeException {
 
 	private final @Nullable String username;
 
+	private final AuthMode authMode;
+
 	/**
 	 * Create an exception.
 	 * @param beanName the name of the connection factory bean
 	 * @param username the user the factory authenticates as ({@code null} for the default user)
+	 * @param authMode how the factory authenticates, which decides what the user should check
 	 * @param serverReply the server's error reply, which names no credential
 	 */
-	public AuthenticationRejectedException(String beanName, @Nullable String username, String serverReply) {
+	public AuthenticationRejectedException(String beanName, @Nullable String username, AuthMode authMode,
+			String serverReply) {
 		super("RedisConnectionFactory '" + beanName + "': the server rejected the credentials of user '"
 				+ ((username != null) ? username : "default") + "': " + serverReply);
 		this.beanName = beanName;
 		this.username = username;
+		this.authMode = authMode;
 	}
 
 	/**
@@ -89,6 +95,14 @@ public class AuthenticationRejectedException extends RuntimeException {
 	 */
 	public @Nullable String getUsername() {
 		return this.username;
+	}
+
+	/**
+	 * Return how the factory authenticates.
+	 * @return the authentication mode
+	 */
+	public AuthMode getAuthMode() {
+		return this.authMode;
 	}
 
 }

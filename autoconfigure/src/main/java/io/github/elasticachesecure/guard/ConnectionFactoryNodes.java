@@ -3,11 +3,13 @@ package io.github.elasticachesecure.guard;
 import java.lang.reflect.Field;
 import java.util.List;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
@@ -77,6 +79,32 @@ final class ConnectionFactoryNodes {
 		}
 		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
 		return (sentinel != null) ? sentinel.getDataNodeUsername() : factory.getStandaloneConfiguration().getUsername();
+	}
+
+	/**
+	 * How the factory authenticates on its data nodes: with a credentials provider (which Spring Data Redis prefers to
+	 * a static password, and which the starter configures only for IAM tokens), with a password, or not at all.
+	 * @param factory the factory
+	 * @return the authentication mode
+	 */
+	static AuthMode authMode(LettuceConnectionFactory factory) {
+		if (factory.getClientConfiguration().getRedisCredentialsProviderFactory().isPresent()) {
+			return AuthMode.IAM;
+		}
+		return password(factory).isPresent() ? AuthMode.PASSWORD : AuthMode.NONE;
+	}
+
+	private static RedisPassword password(LettuceConnectionFactory factory) {
+		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
+		if (masterReplica != null) {
+			return masterReplica.getPassword();
+		}
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			return cluster.getPassword();
+		}
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		return (sentinel != null) ? sentinel.getDataNodePassword() : factory.getStandaloneConfiguration().getPassword();
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
@@ -219,7 +220,7 @@ public final class RedisConnectionGuard {
 		catch (RuntimeException ex) {
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
-				throw new AuthenticationRejectedException(beanName, username(factory), reply);
+				throw new AuthenticationRejectedException(beanName, username(factory), authMode(factory), reply);
 			}
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			if (refusal != null) {
@@ -237,6 +238,11 @@ public final class RedisConnectionGuard {
 
 	private static @Nullable String username(RedisConnectionFactory factory) {
 		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.username(lettuce) : null;
+	}
+
+	private static AuthMode authMode(RedisConnectionFactory factory) {
+		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.authMode(lettuce)
+				: AuthMode.PASSWORD;
 	}
 
 	private void report(String beanName, TlsProbeResult result) {

@@ -1,15 +1,13 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.BeanCreationException;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.convert.support.ConfigurableConversionService;
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,73 +16,63 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthenticationRejectedFailureAnalyzerTests {
 
-	private static final AuthenticationRejectedException REJECTION = new AuthenticationRejectedException(
-			"redisConnectionFactory", "app", "WRONGPASS invalid username-password pair or user is disabled.");
+	private static final String REPLY = "WRONGPASS invalid username-password pair or user is disabled.";
 
 	@Test
 	void describesTheRejectionWithTheUserAndTheServerReply() {
-		FailureAnalysis analysis = analyze(environment(), REJECTION);
+		AuthenticationRejectedException rejection = rejection(AuthMode.PASSWORD);
+		FailureAnalysis analysis = analyze(rejection);
 		assertThat(analysis.getDescription()).isEqualTo("RedisConnectionFactory 'redisConnectionFactory': the server "
 				+ "rejected the credentials of user 'app': WRONGPASS invalid username-password pair or user is disabled..");
-		assertThat(analysis.getCause()).isSameAs(REJECTION);
+		assertThat(analysis.getCause()).isSameAs(rejection);
 	}
 
 	@Test
 	void theDefaultUserIsNamedSo() {
-		assertThat(analyze(environment(),
-				new AuthenticationRejectedException("redisConnectionFactory", null, "WRONGPASS invalid")).getDescription())
+		assertThat(analyze(new AuthenticationRejectedException("redisConnectionFactory", null, AuthMode.PASSWORD,
+				"WRONGPASS invalid")).getDescription())
 			.contains("the credentials of user 'default'");
 	}
 
 	@Test
-	void passwordModeIsTheDefaultAndPointsAtTheCredentials() {
-		assertThat(analyze(environment(), REJECTION).getAction())
+	void passwordModePointsAtTheCredentials() {
+		assertThat(analyze(rejection(AuthMode.PASSWORD)).getAction())
 			.startsWith("Check 'elasticache.secure.auth.username' and 'elasticache.secure.auth.password'")
 			.contains("For the ElastiCache AUTH token of the default user, leave the username unset.");
 	}
 
 	@Test
 	void iamModePointsAtTheUserTheCacheAndThePolicy() {
-		assertThat(analyze(mode("iam"), REJECTION).getAction())
+		assertThat(analyze(rejection(AuthMode.IAM)).getAction())
 			.contains("'elasticache.secure.auth.username' exists with authentication mode IAM")
-			.contains("'elasticache.secure.iam.cache-name' and 'elasticache.secure.iam.region'")
+			.contains("'elasticache.secure.cache-name' and 'elasticache.secure.iam.region'")
 			.contains("'elasticache:Connect' on both the cache ARN and the user ARN");
 	}
 
 	@Test
 	void noneModeAsksForAuthentication() {
-		assertThat(analyze(mode("none"), REJECTION).getAction())
+		assertThat(analyze(rejection(AuthMode.NONE)).getAction())
 			.isEqualTo("The server requires authentication: set 'elasticache.secure.auth.mode' to 'password' or "
 					+ "'iam' with its credentials.");
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "password", "iam", "none" })
-	void printsNothingOfTheFailureAroundIt(String mode) {
-		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(mode(mode))
-			.analyze(new BeanCreationException("redisConnectionFactory", "password S3cret-app-2f9d", REJECTION));
+	@EnumSource(AuthMode.class)
+	void printsNothingOfTheFailureAroundIt(AuthMode mode) {
+		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer()
+			.analyze(new BeanCreationException("redisConnectionFactory", "password S3cret-app-2f9d", rejection(mode)));
 		assertThat(analysis).isNotNull();
 		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret"))
 			.as("a secret in the analysis")
 			.isFalse();
 	}
 
-	private static MockEnvironment mode(String mode) {
-		return environment().withProperty("elasticache.secure.auth.mode", mode)
-			.withProperty("elasticache.secure.auth.password", "S3cret-app-2f9d");
+	private static AuthenticationRejectedException rejection(AuthMode mode) {
+		return new AuthenticationRejectedException("redisConnectionFactory", "app", mode, REPLY);
 	}
 
-	/**
-	 * An environment that converts values as a Spring Boot application's does (lower-case enum constants).
-	 */
-	private static MockEnvironment environment() {
-		MockEnvironment environment = new MockEnvironment();
-		environment.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance());
-		return environment;
-	}
-
-	private static FailureAnalysis analyze(MockEnvironment environment, AuthenticationRejectedException exception) {
-		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(environment).analyze(exception);
+	private static FailureAnalysis analyze(AuthenticationRejectedException exception) {
+		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer().analyze(exception);
 		assertThat(analysis).isNotNull();
 		return analysis;
 	}

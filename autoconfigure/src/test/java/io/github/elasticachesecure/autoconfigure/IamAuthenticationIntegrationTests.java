@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
@@ -38,9 +39,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * IAM authentication end to end against a real TLS server that accepts only the token the test computes on its own:
@@ -115,6 +118,22 @@ class IamAuthenticationIntegrationTests {
 		assertThat(tokens.stream().filter(everything::contains).count()).as("tokens in the log").isZero();
 		assertThat(everything.contains("X-Amz-Signature=")).as("a presigned URL in the log").isFalse();
 		assertThat(everything.contains(SECRET_KEY)).as("the secret key in the log").isFalse();
+	}
+
+	@Test
+	void aTokenTheServerRejectsAtStartupStopsTheStartWithTheIamAction() {
+		// The user exists but accepts no token of these credentials: the startup PING meets WRONGPASS.
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">not-a-token-of-these-credentials", "~*", "&*",
+				"+@all");
+		SpringApplicationBuilder application = new SpringApplicationBuilder(IamApplication.class)
+			.web(WebApplicationType.NONE);
+		Throwable failure = catchThrowable(() -> application.run(iamArguments()).close());
+		AuthenticationRejectedException rejection = (AuthenticationRejectedException) NestedExceptionUtils
+			.getMostSpecificCause(failure);
+		assertThat(rejection.getAuthMode()).isEqualTo(AuthMode.IAM);
+		assertThat(rejection).hasMessageContaining("rejected the credentials of user '" + USER_ID + "'");
+		assertThat(new AuthenticationRejectedFailureAnalyzer().analyze(rejection).getAction())
+			.contains("'elasticache:Connect' on both the cache ARN and the user ARN");
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -92,8 +92,8 @@ class SecureConnectionIntegrationTests {
 				assertThat(failure).hasMessageContaining("rejected the credentials of user 'app'")
 					.hasMessageContaining("WRONGPASS")
 					.hasMessageNotContaining("not-the-password");
-				FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(new StandardEnvironment())
-					.analyze(failure);
+				assertThat(failure.getAuthMode()).isEqualTo(AuthMode.PASSWORD);
+				FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer().analyze(failure);
 				assertThat(analysis.getAction()).contains("elasticache.secure.auth.password")
 					.contains("elasticache.secure.auth.username");
 			});
