@@ -1,0 +1,144 @@
+package io.github.elasticachesecure.architecture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shape of the main code: runtime packages point one way ({@code cache}, {@code tls}, {@code iam} and
+ * {@code logging} at the bottom; {@code guard}, {@code health} and {@code metrics} above them; {@code autoconfigure} on
+ * top), the bottom packages stay free of Spring Boot, beans are injected rather than looked up, the endpoint is
+ * parsed in one place, and no source file grows past what one responsibility needs.
+ */
+class ArchitectureTests {
+
+	private static final String ROOT = "io.github.elasticachesecure";
+
+	private static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages(ROOT);
+
+	private static final int MAX_SOURCE_LINES = 300;
+
+	@Test
+	void mainCodeIsImported() {
+		// Guards the rules below against passing on an empty import.
+		assertThat(MAIN.containPackage(ROOT + ".autoconfigure")).isTrue();
+		assertThat(MAIN.containPackage(ROOT + ".tls")).isTrue();
+	}
+
+	@Test
+	void packagesHaveNoCycles() {
+		slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(MAIN);
+	}
+
+	@Test
+	void bottomPackagesDependOnNoOtherPackageOfTheStarter() {
+		for (String bottom : List.of("cache", "tls", "iam", "logging")) {
+			noClasses().that()
+				.resideInAPackage(ROOT + "." + bottom + "..")
+				.should()
+				.dependOnClassesThat()
+				.resideInAnyPackage(otherStarterPackages(bottom))
+				.check(MAIN);
+		}
+	}
+
+	@Test
+	void middlePackagesDependOnlyOnThePackagesBelowThem() {
+		onlyDependsOn("guard", "cache", "tls");
+		onlyDependsOn("health", "cache", "iam", "tls");
+		onlyDependsOn("metrics", "cache", "guard", "iam", "tls");
+	}
+
+	@Test
+	void bottomPackagesAreFreeOfSpringBoot() {
+		noClasses().that()
+			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".guard..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework.boot..")
+			.check(MAIN);
+	}
+
+	@Test
+	void onlyTheGuardLooksBeansUp() {
+		// The guard must see every RedisConnectionFactory, the user's too; everything else is injected.
+		noClasses().that()
+			.doNotHaveSimpleName("RedisConnectionGuardPostProcessor")
+			.and()
+			.doNotHaveSimpleName("RedisConnectionGuardInitializer")
+			.should()
+			.dependOnClassesThat()
+			.areAssignableTo(ListableBeanFactory.class)
+			.check(MAIN);
+	}
+
+	@Test
+	void theEndpointIsParsedInOnePlace() {
+		noClasses().that()
+			.doNotHaveSimpleName("ElastiCacheDescription")
+			.and()
+			.doNotHaveSimpleName("ElastiCacheEndpoint")
+			.should()
+			.callMethod(ROOT + ".autoconfigure.ElastiCacheEndpoint", "parse", String.class.getName())
+			.check(MAIN);
+	}
+
+	@Test
+	void noMainSourceFileIsLongerThanOneResponsibilityNeeds() throws IOException {
+		Path sources = Path.of("src/main/java");
+		assertThat(sources).isDirectory();
+		try (Stream<Path> files = Files.walk(sources)) {
+			List<String> tooLong = files.filter((file) -> file.toString().endsWith(".java"))
+				// One documented field after another: long by nature, and simple.
+				.filter((file) -> !file.endsWith("ElastiCacheSecureProperties.java"))
+				.filter((file) -> lineCount(file) > MAX_SOURCE_LINES)
+				.map((file) -> sources.relativize(file) + " (" + lineCount(file) + " lines)")
+				.toList();
+			assertThat(tooLong).as("main source files over %d lines", MAX_SOURCE_LINES).isEmpty();
+		}
+	}
+
+	private static void onlyDependsOn(String layer, String... allowed) {
+		List<String> forbidden = Stream.of(otherStarterPackages(layer))
+			.filter((pattern) -> Stream.of(allowed).noneMatch((name) -> pattern.equals(ROOT + "." + name + "..")))
+			.toList();
+		noClasses().that()
+			.resideInAPackage(ROOT + "." + layer + "..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage(forbidden.toArray(String[]::new))
+			.check(MAIN);
+	}
+
+	private static String[] otherStarterPackages(String own) {
+		return Stream.of("autoconfigure", "cache", "guard", "health", "iam", "logging", "metrics", "tls")
+			.filter((name) -> !name.equals(own))
+			.map((name) -> ROOT + "." + name + "..")
+			.toArray(String[]::new);
+	}
+
+	private static long lineCount(Path file) {
+		try (Stream<String> lines = Files.lines(file)) {
+			return lines.count();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read " + file, ex);
+		}
+	}
+
+}
