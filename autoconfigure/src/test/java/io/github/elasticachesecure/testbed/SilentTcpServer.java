@@ -1,10 +1,5 @@
 package io.github.elasticachesecure.testbed;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,17 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class SilentTcpServer implements AutoCloseable {
 
-	private final ServerSocket serverSocket;
-
 	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
-	private final Thread acceptor;
+	private final LoopbackAcceptor acceptor;
 
-	private SilentTcpServer(ServerSocket serverSocket) {
-		this.serverSocket = serverSocket;
-		this.acceptor = new Thread(this::acceptLoop, "silent-tcp-server-" + serverSocket.getLocalPort());
-		this.acceptor.setDaemon(true);
-		this.acceptor.start();
+	private SilentTcpServer(int port) {
+		this.acceptor = LoopbackAcceptor.start(port, "silent-tcp-server", this.accepted::add);
 	}
 
 	/**
@@ -49,15 +39,7 @@ public final class SilentTcpServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static SilentTcpServer start(int port) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-			return new SilentTcpServer(socket);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start silent TCP server", ex);
-		}
+		return new SilentTcpServer(port);
 	}
 
 	/** @return {@code "localhost"} */
@@ -67,7 +49,7 @@ public final class SilentTcpServer implements AutoCloseable {
 
 	/** @return the port it listens on */
 	public int port() {
-		return this.serverSocket.getLocalPort();
+		return this.acceptor.port();
 	}
 
 	/** @return number of connections accepted so far */
@@ -75,40 +57,11 @@ public final class SilentTcpServer implements AutoCloseable {
 		return this.accepted.size();
 	}
 
-	private void acceptLoop() {
-		while (!this.serverSocket.isClosed()) {
-			try {
-				this.accepted.add(this.serverSocket.accept());
-			}
-			catch (IOException ex) {
-				// closed
-			}
-		}
-	}
-
 	/** Stops listening and closes every accepted connection. */
 	@Override
 	public void close() {
-		try {
-			this.serverSocket.close();
-		}
-		catch (IOException ex) {
-			// ignore
-		}
-		try {
-			this.acceptor.join(2000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		for (Socket socket : this.accepted) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// ignore
-			}
-		}
+		this.acceptor.close();
+		this.accepted.forEach(LoopbackAcceptor::closeQuietly);
 	}
 
 	@Override

@@ -3,9 +3,6 @@ package io.github.elasticachesecure.testbed;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -42,8 +39,6 @@ public final class TricklingTcpServer implements AutoCloseable {
 	/** A TLS 1.2 handshake record of 16 KiB: the client waits for all of it before parsing. */
 	private static final byte[] RECORD_HEADER = { 0x16, 0x03, 0x03, 0x40, 0x00 };
 
-	private final ServerSocket serverSocket;
-
 	private final Duration interval;
 
 	private final Duration limit;
@@ -52,17 +47,15 @@ public final class TricklingTcpServer implements AutoCloseable {
 
 	private final List<Thread> connectionThreads = new CopyOnWriteArrayList<>();
 
-	private final Thread acceptor;
-
 	private final SSLContext firstConnectionTls;
 
-	private TricklingTcpServer(ServerSocket serverSocket, Duration interval, Duration limit,
-			SSLContext firstConnectionTls) {
-		this.serverSocket = serverSocket;
+	private final LoopbackAcceptor acceptor;
+
+	private TricklingTcpServer(Duration interval, Duration limit, SSLContext firstConnectionTls) {
 		this.interval = interval;
 		this.limit = limit;
 		this.firstConnectionTls = firstConnectionTls;
-		this.acceptor = daemon(this::acceptLoop, "trickling-tcp-server-" + serverSocket.getLocalPort());
+		this.acceptor = LoopbackAcceptor.start(0, "trickling-tcp-server", this::accept);
 	}
 
 	/**
@@ -72,7 +65,7 @@ public final class TricklingTcpServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static TricklingTcpServer start(Duration interval, Duration limit) {
-		return start(interval, limit, null);
+		return new TricklingTcpServer(interval, limit, null);
 	}
 
 	/**
@@ -85,18 +78,7 @@ public final class TricklingTcpServer implements AutoCloseable {
 	 */
 	public static TricklingTcpServer startAfterTlsHandshake(ServerCertificate certificate, Duration interval,
 			Duration limit) {
-		return start(interval, limit, serverContext(certificate));
-	}
-
-	private static TricklingTcpServer start(Duration interval, Duration limit, SSLContext firstConnectionTls) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-			return new TricklingTcpServer(socket, interval, limit, firstConnectionTls);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start trickling TCP server", ex);
-		}
+		return new TricklingTcpServer(interval, limit, serverContext(certificate));
 	}
 
 	private static SSLContext serverContext(ServerCertificate certificate) {
@@ -131,7 +113,7 @@ public final class TricklingTcpServer implements AutoCloseable {
 
 	/** @return the port it listens on */
 	public int port() {
-		return this.serverSocket.getLocalPort();
+		return this.acceptor.port();
 	}
 
 	/** @return number of connections accepted so far */
@@ -139,19 +121,11 @@ public final class TricklingTcpServer implements AutoCloseable {
 		return this.accepted.size();
 	}
 
-	private void acceptLoop() {
-		while (!this.serverSocket.isClosed()) {
-			try {
-				Socket socket = this.serverSocket.accept();
-				boolean first = this.accepted.isEmpty();
-				this.accepted.add(socket);
-				this.connectionThreads
-					.add(daemon(() -> serve(socket, first), "trickling-tcp-connection-" + socket.getPort()));
-			}
-			catch (IOException ex) {
-				// closed
-			}
-		}
+	private void accept(Socket socket) {
+		boolean first = this.accepted.isEmpty();
+		this.accepted.add(socket);
+		this.connectionThreads.add(LoopbackAcceptor.startDaemon(() -> serve(socket, first),
+				"trickling-tcp-connection-" + socket.getPort()));
 	}
 
 	private void serve(Socket socket, boolean first) {
@@ -189,44 +163,15 @@ public final class TricklingTcpServer implements AutoCloseable {
 		}
 	}
 
-	private static Thread daemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
-	}
-
 	/** Stops listening, closes every connection and waits for its threads to end. */
 	@Override
 	public void close() {
-		try {
-			this.serverSocket.close();
-		}
-		catch (IOException ex) {
-			// ignore
-		}
-		join(this.acceptor);
+		this.acceptor.close();
 		// the acceptor has ended: no connection or thread is added any more
-		for (Socket socket : this.accepted) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// ignore
-			}
-		}
+		this.accepted.forEach(LoopbackAcceptor::closeQuietly);
 		for (Thread thread : this.connectionThreads) {
 			thread.interrupt();
-			join(thread);
-		}
-	}
-
-	private static void join(Thread thread) {
-		try {
-			thread.join(2000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			LoopbackAcceptor.join(thread);
 		}
 	}
 
