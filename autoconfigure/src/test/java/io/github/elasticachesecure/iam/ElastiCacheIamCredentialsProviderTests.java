@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.elasticachesecure.testbed.Threads;
 import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -308,12 +309,7 @@ class ElastiCacheIamCredentialsProviderTests {
 	 * The live threads whose name is the given one or starts with it followed by a hyphen.
 	 */
 	private static List<Thread> liveThreadsNamed(String name) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive()
-					&& (thread.getName().equals(name) || thread.getName().startsWith(name + "-")))
-			.toList();
+		return Threads.alive((thread) -> thread.getName().equals(name) || thread.getName().startsWith(name + "-"));
 	}
 
 	private static boolean sameSecret(RedisCredentials a, RedisCredentials b) {
