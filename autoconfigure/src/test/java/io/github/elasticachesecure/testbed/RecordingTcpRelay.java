@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.github.elasticachesecure.testbed.LoopbackAcceptor.closeQuietly;
-import static io.github.elasticachesecure.testbed.LoopbackAcceptor.join;
 
 /**
  * A loopback TCP relay that forwards every connection to a target port on {@code 127.0.0.1}, both ways, and records
@@ -32,17 +30,16 @@ import static io.github.elasticachesecure.testbed.LoopbackAcceptor.join;
  * stays readable after {@link #close()}, which stops listening, closes every connection and waits for the forwarding
  * threads, so that nothing sent before it is missing from the recording.
  */
-public final class RecordingTcpRelay implements AutoCloseable {
+public final class RecordingTcpRelay extends LoopbackTcpServer {
 
 	private final int targetPort;
 
 	private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
-	private final LoopbackAcceptor acceptor;
-
 	private RecordingTcpRelay(int targetPort) {
+		super(0, "recording-relay");
 		this.targetPort = targetPort;
-		this.acceptor = LoopbackAcceptor.start(0, "recording-relay", this::accept);
+		startAccepting();
 	}
 
 	/**
@@ -54,24 +51,9 @@ public final class RecordingTcpRelay implements AutoCloseable {
 		return new RecordingTcpRelay(targetPort);
 	}
 
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port clients connect to */
-	public int port() {
-		return this.acceptor.port();
-	}
-
 	/** @return the port of the server behind the relay */
 	public int targetPort() {
 		return this.targetPort;
-	}
-
-	/** @return number of client connections accepted so far */
-	public int acceptedConnections() {
-		return this.connections.size();
 	}
 
 	/**
@@ -101,7 +83,8 @@ public final class RecordingTcpRelay implements AutoCloseable {
 		return clientSent(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	private void accept(Socket client) {
+	@Override
+	void handle(Socket client) {
 		Socket server = new Socket();
 		try {
 			server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5000);
@@ -121,7 +104,7 @@ public final class RecordingTcpRelay implements AutoCloseable {
 	/** Stops listening, closes every connection and waits until their forwarding threads ended. Idempotent. */
 	@Override
 	public void close() {
-		this.acceptor.close();
+		super.close();
 		for (Connection connection : this.connections) {
 			connection.close();
 		}

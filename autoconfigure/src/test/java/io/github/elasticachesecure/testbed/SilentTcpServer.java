@@ -1,8 +1,6 @@
 package io.github.elasticachesecure.testbed;
 
 import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP server that accepts connections and never sends a byte (nor closes them), so
@@ -14,14 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }
  * }</pre>
  */
-public final class SilentTcpServer implements AutoCloseable {
-
-	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-	private final LoopbackAcceptor acceptor;
+public final class SilentTcpServer extends LoopbackTcpServer {
 
 	private SilentTcpServer(int port) {
-		this.acceptor = LoopbackAcceptor.start(port, "silent-tcp-server", this.accepted::add);
+		super(port, "silent-tcp-server");
+		startAccepting();
 	}
 
 	/**
@@ -42,31 +37,9 @@ public final class SilentTcpServer implements AutoCloseable {
 		return new SilentTcpServer(port);
 	}
 
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port it listens on */
-	public int port() {
-		return this.acceptor.port();
-	}
-
-	/** @return number of connections accepted so far */
-	public int acceptedConnections() {
-		return this.accepted.size();
-	}
-
-	/** Stops listening and closes every accepted connection. */
 	@Override
-	public void close() {
-		this.acceptor.close();
-		this.accepted.forEach(LoopbackAcceptor::closeQuietly);
-	}
-
-	@Override
-	public String toString() {
-		return "SilentTcpServer[localhost:" + port() + "]";
+	void handle(Socket socket) {
+		// silent: the connection stays open until close()
 	}
 
 }

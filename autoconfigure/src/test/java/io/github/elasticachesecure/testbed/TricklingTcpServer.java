@@ -34,7 +34,7 @@ import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
  * }
  * }</pre>
  */
-public final class TricklingTcpServer implements AutoCloseable {
+public final class TricklingTcpServer extends LoopbackTcpServer {
 
 	/** A TLS 1.2 handshake record of 16 KiB: the client waits for all of it before parsing. */
 	private static final byte[] RECORD_HEADER = { 0x16, 0x03, 0x03, 0x40, 0x00 };
@@ -43,19 +43,16 @@ public final class TricklingTcpServer implements AutoCloseable {
 
 	private final Duration limit;
 
-	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
 	private final List<Thread> connectionThreads = new CopyOnWriteArrayList<>();
 
 	private final SSLContext firstConnectionTls;
 
-	private final LoopbackAcceptor acceptor;
-
 	private TricklingTcpServer(Duration interval, Duration limit, SSLContext firstConnectionTls) {
+		super(0, "trickling-tcp-server");
 		this.interval = interval;
 		this.limit = limit;
 		this.firstConnectionTls = firstConnectionTls;
-		this.acceptor = LoopbackAcceptor.start(0, "trickling-tcp-server", this::accept);
+		startAccepting();
 	}
 
 	/**
@@ -106,26 +103,12 @@ public final class TricklingTcpServer implements AutoCloseable {
 		}
 	}
 
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port it listens on */
-	public int port() {
-		return this.acceptor.port();
-	}
-
-	/** @return number of connections accepted so far */
-	public int acceptedConnections() {
-		return this.accepted.size();
-	}
-
-	private void accept(Socket socket) {
-		boolean first = this.accepted.isEmpty();
-		this.accepted.add(socket);
-		this.connectionThreads.add(LoopbackAcceptor.startDaemon(() -> serve(socket, first),
-				"trickling-tcp-connection-" + socket.getPort()));
+	@Override
+	void handle(Socket socket) {
+		// this connection is already counted
+		boolean first = acceptedConnections() == 1;
+		this.connectionThreads
+			.add(startDaemon(() -> serve(socket, first), "trickling-tcp-connection-" + socket.getPort()));
 	}
 
 	private void serve(Socket socket, boolean first) {
@@ -166,18 +149,12 @@ public final class TricklingTcpServer implements AutoCloseable {
 	/** Stops listening, closes every connection and waits for its threads to end. */
 	@Override
 	public void close() {
-		this.acceptor.close();
-		// the acceptor has ended: no connection or thread is added any more
-		this.accepted.forEach(LoopbackAcceptor::closeQuietly);
+		super.close();
+		// no thread is added any more
 		for (Thread thread : this.connectionThreads) {
 			thread.interrupt();
-			LoopbackAcceptor.join(thread);
+			join(thread);
 		}
-	}
-
-	@Override
-	public String toString() {
-		return "TricklingTcpServer[localhost:" + port() + "]";
 	}
 
 }
