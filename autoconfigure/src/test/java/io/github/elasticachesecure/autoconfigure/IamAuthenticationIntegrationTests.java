@@ -159,14 +159,7 @@ class IamAuthenticationIntegrationTests {
 			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">" + expectedToken(clock.instant()));
 			redis.process().killClientsOf(USER_ID);
 			awaitUntil(() -> provider.status().refreshSuccessCount() > successfulRefreshes, "fresh token signed");
-			awaitUntil(() -> {
-				try {
-					return "before".equals(template.opsForValue().get("rejected"));
-				}
-				catch (RuntimeException ex) {
-					return false;
-				}
-			}, "reconnected with the fresh token");
+			awaitUntil(() -> reads(template, "rejected", "before"), "reconnected with the fresh token");
 		}
 	}
 
@@ -225,14 +218,7 @@ class IamAuthenticationIntegrationTests {
 				// After a forced refresh (with the source down) reconnects would fail for want of a token instead.
 				awaitUntil(() -> refusals.get() >= 2, "reconnects refused with NOPERM, not for want of a token");
 				redis.adminCommand("ACL", "SETUSER", USER_ID, "+select");
-				awaitUntil(() -> {
-					try {
-						return "yes".equals(template.opsForValue().get("kept"));
-					}
-					catch (RuntimeException ex) {
-						return false;
-					}
-				}, "reconnected with the kept token");
+				awaitUntil(() -> reads(template, "kept", "yes"), "reconnected with the kept token");
 			}
 			finally {
 				events.dispose();
@@ -279,6 +265,18 @@ class IamAuthenticationIntegrationTests {
 			.stream()
 			.map((entry) -> SigV4Reference.uriEncode(entry.getKey()) + "=" + SigV4Reference.uriEncode(entry.getValue()))
 			.collect(Collectors.joining("&"));
+	}
+
+	/**
+	 * Whether the key reads the value now; {@code false} while the application cannot reach the server.
+	 */
+	private static boolean reads(StringRedisTemplate template, String key, String value) {
+		try {
+			return value.equals(template.opsForValue().get(key));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
