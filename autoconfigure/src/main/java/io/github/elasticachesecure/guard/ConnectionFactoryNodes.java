@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration.WithAuthentication;
 import org.springframework.data.redis.connection.RedisNode;
-import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
@@ -69,16 +69,7 @@ final class ConnectionFactoryNodes {
 	 * @return the user name, or {@code null} for the default user
 	 */
 	static @Nullable String username(LettuceConnectionFactory factory) {
-		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
-		if (masterReplica != null) {
-			return masterReplica.getUsername();
-		}
-		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
-		if (cluster != null) {
-			return cluster.getUsername();
-		}
-		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
-		return (sentinel != null) ? sentinel.getDataNodeUsername() : factory.getStandaloneConfiguration().getUsername();
+		return dataNodeAuthentication(factory).getUsername();
 	}
 
 	/**
@@ -91,20 +82,25 @@ final class ConnectionFactoryNodes {
 		if (factory.getClientConfiguration().getRedisCredentialsProviderFactory().isPresent()) {
 			return AuthMode.IAM;
 		}
-		return password(factory).isPresent() ? AuthMode.PASSWORD : AuthMode.NONE;
+		return dataNodeAuthentication(factory).getPassword().isPresent() ? AuthMode.PASSWORD : AuthMode.NONE;
 	}
 
-	private static RedisPassword password(LettuceConnectionFactory factory) {
+	/**
+	 * The configuration that holds the user and password of the data nodes. A sentinel configuration's
+	 * {@code getUsername()} and {@code getPassword()} are those of the data nodes (what its
+	 * {@code getDataNodeUsername()} and {@code getDataNodePassword()} return), not the sentinels' own.
+	 */
+	private static WithAuthentication dataNodeAuthentication(LettuceConnectionFactory factory) {
 		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
 		if (masterReplica != null) {
-			return masterReplica.getPassword();
+			return masterReplica;
 		}
 		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
 		if (cluster != null) {
-			return cluster.getPassword();
+			return cluster;
 		}
 		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
-		return (sentinel != null) ? sentinel.getDataNodePassword() : factory.getStandaloneConfiguration().getPassword();
+		return (sentinel != null) ? sentinel : factory.getStandaloneConfiguration();
 	}
 
 	/**

@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testbed.Threads;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs every row of {@code docs/configuration-errors.md} as a real application against one TLS test server: the start
@@ -88,8 +89,9 @@ class ConfigurationErrorsTests {
 		for (String expected : row.expected()) {
 			assertThat(report).contains(local(expected));
 		}
-		awaitZero("Lettuce threads", ConfigurationErrorsTests::lettuceThreads);
-		awaitZero("client connections on the server", ConfigurationErrorsTests::applicationClients);
+		Threads.awaitNoneNamed(Threads.LETTUCE);
+		await().atMost(LEFTOVER_LIMIT)
+			.untilAsserted(() -> assertThat(applicationClients()).as("client connections on the server").isZero());
 		assertThat(childProcesses()).as("processes started by the row").isSubsetOf(processesBefore);
 	}
 
@@ -148,25 +150,8 @@ class ConfigurationErrorsTests {
 		return all;
 	}
 
-	private static void awaitZero(String what, LongSupplier count) throws InterruptedException {
-		long deadline = System.nanoTime() + LEFTOVER_LIMIT.toNanos();
-		while (count.getAsLong() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		assertThat(count.getAsLong()).as(what).isZero();
-	}
-
 	private static List<Long> childProcesses() {
 		return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
-	}
-
-	private static long lettuceThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.filter((thread) -> thread.getName().startsWith("lettuce-"))
-			.count();
 	}
 
 	/**

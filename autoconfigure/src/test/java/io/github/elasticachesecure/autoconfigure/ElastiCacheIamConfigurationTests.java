@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.IamProviderThreads;
+import io.github.elasticachesecure.testbed.Threads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
@@ -209,8 +210,7 @@ class ElastiCacheIamConfigurationTests {
 					.hasMessageContaining("Unable to load credentials");
 				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile").contains("AWS_ACCESS_KEY_ID");
 			});
-		assertThat(Thread.getAllStackTraces().keySet())
-			.noneMatch((thread) -> thread.isAlive() && IamProviderThreads.isProviderThread(thread));
+		assertThat(Threads.alive(IamProviderThreads::isProviderThread)).isEmpty();
 	}
 
 	@Test
@@ -243,8 +243,7 @@ class ElastiCacheIamConfigurationTests {
 				assertThat(failure.getAction()).contains("elasticache.secure.iam.credentials-timeout")
 					.contains("now 300ms");
 			});
-		assertThat(Thread.getAllStackTraces().keySet())
-			.noneMatch((thread) -> thread.isAlive() && IamProviderThreads.isProviderThread(thread));
+		assertThat(Threads.alive(IamProviderThreads::isProviderThread)).isEmpty();
 	}
 
 	@Test

@@ -22,13 +22,13 @@ import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 import org.springframework.boot.WebApplicationType;
@@ -71,6 +71,11 @@ class IamAuthenticationIntegrationTests {
 	@AfterEach
 	void resetLogLevel() {
 		RedisTestContexts.resetRootLogLevel();
+	}
+
+	@BeforeEach
+	void turnTheCredentialsSourceOn() {
+		IamApplication.credentialsFail = false;
 	}
 
 	@RegisterExtension
@@ -154,14 +159,7 @@ class IamAuthenticationIntegrationTests {
 			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">" + expectedToken(clock.instant()));
 			redis.process().killClientsOf(USER_ID);
 			awaitUntil(() -> provider.status().refreshSuccessCount() > successfulRefreshes, "fresh token signed");
-			awaitUntil(() -> {
-				try {
-					return "before".equals(template.opsForValue().get("rejected"));
-				}
-				catch (RuntimeException ex) {
-					return false;
-				}
-			}, "reconnected with the fresh token");
+			awaitUntil(() -> reads(template, "rejected", "before"), "reconnected with the fresh token");
 		}
 	}
 
@@ -169,14 +167,14 @@ class IamAuthenticationIntegrationTests {
 	void aFailingCredentialsSourceKeepsConnectionsWorkingAndRecovers() throws Exception {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
 				"+@all");
-		FailingSourceApplication.credentialsFail = false;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FailingSourceApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
+				FrequentlyRefreshingIamApplication.class)
 			.web(WebApplicationType.NONE)
 			.run(iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("source", "up");
-			FailingSourceApplication.credentialsFail = true;
+			IamApplication.credentialsFail = true;
 			long failuresBefore = provider.status().refreshFailureCount();
 			awaitUntil(() -> provider.status().refreshFailureCount() > failuresBefore, "scheduled refresh failed");
 			assertThat(provider.status().lastRefreshError()).contains("credentials endpoint unavailable")
@@ -185,7 +183,7 @@ class IamAuthenticationIntegrationTests {
 			assertThat(template.opsForValue().get("source")).isEqualTo("up");
 			redis.process().killClientsOf(USER_ID);
 			assertThat(template.opsForValue().get("source")).isEqualTo("up");
-			FailingSourceApplication.credentialsFail = false;
+			IamApplication.credentialsFail = false;
 			long successesBefore = provider.status().refreshSuccessCount();
 			awaitUntil(() -> provider.status().refreshSuccessCount() > successesBefore, "source recovered");
 			assertThat(provider.status().consecutiveFailures()).isZero();
@@ -197,8 +195,7 @@ class IamAuthenticationIntegrationTests {
 	void aPermissionErrorOnReconnectKeepsTheTokenInsteadOfSigningANewOne() throws Exception {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
 				"+@all");
-		SwitchableSourceApplication.credentialsFail = false;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SwitchableSourceApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
 			.web(WebApplicationType.NONE)
 			.run(iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
@@ -206,7 +203,7 @@ class IamAuthenticationIntegrationTests {
 			template.opsForValue().set("kept", "yes");
 			IamTokenStatus before = provider.status();
 			// From here on a forced refresh fails: the application recovers only if the token was kept.
-			SwitchableSourceApplication.credentialsFail = true;
+			IamApplication.credentialsFail = true;
 			AtomicInteger refusals = new AtomicInteger();
 			Disposable events = context.getBean(ClientResources.class).eventBus().get().subscribe((event) -> {
 				if (event instanceof ReconnectFailedEvent failed
@@ -221,14 +218,7 @@ class IamAuthenticationIntegrationTests {
 				// After a forced refresh (with the source down) reconnects would fail for want of a token instead.
 				awaitUntil(() -> refusals.get() >= 2, "reconnects refused with NOPERM, not for want of a token");
 				redis.adminCommand("ACL", "SETUSER", USER_ID, "+select");
-				awaitUntil(() -> {
-					try {
-						return "yes".equals(template.opsForValue().get("kept"));
-					}
-					catch (RuntimeException ex) {
-						return false;
-					}
-				}, "reconnected with the kept token");
+				awaitUntil(() -> reads(template, "kept", "yes"), "reconnected with the kept token");
 			}
 			finally {
 				events.dispose();
@@ -277,6 +267,18 @@ class IamAuthenticationIntegrationTests {
 			.collect(Collectors.joining("&"));
 	}
 
+	/**
+	 * Whether the key reads the value now; {@code false} while the application cannot reach the server.
+	 */
+	private static boolean reads(StringRedisTemplate template, String key, String value) {
+		try {
+			return value.equals(template.opsForValue().get(key));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (!condition.getAsBoolean()) {
@@ -286,12 +288,12 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	/**
-	 * Signs every 200 ms (with the fixed test clock, always the same token) from a credentials source that the test
-	 * turns off and on.
+	 * Signs with the fixed test clock and the default refresh interval, from a credentials source that the test turns
+	 * off and on.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	static class FailingSourceApplication {
+	static class IamApplication {
 
 		static volatile boolean credentialsFail;
 
@@ -306,61 +308,31 @@ class IamAuthenticationIntegrationTests {
 		}
 
 		@Bean(destroyMethod = "close")
-		ElastiCacheIamCredentialsProvider frequentlyRefreshingIamCredentialsProvider(AwsCredentialsProvider credentials) {
-			return ElastiCacheIamCredentialsProvider
+		ElastiCacheIamCredentialsProvider fixedClockIamCredentialsProvider(AwsCredentialsProvider credentials) {
+			return refreshSchedule(ElastiCacheIamCredentialsProvider
 				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
-				.clock(clock)
-				.refreshInterval(Duration.ofMillis(200))
-				.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200))
-				.build();
+				.clock(clock)).build();
+		}
+
+		/**
+		 * The refresh schedule: the provider's defaults.
+		 */
+		ElastiCacheIamCredentialsProvider.Builder refreshSchedule(ElastiCacheIamCredentialsProvider.Builder builder) {
+			return builder;
 		}
 
 	}
 
 	/**
-	 * Signs with the default refresh interval from a credentials source that the test turns off.
+	 * The same, signing every 200 ms (with the fixed test clock, always the same token).
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class SwitchableSourceApplication {
+	static class FrequentlyRefreshingIamApplication extends IamApplication {
 
-		static volatile boolean credentialsFail;
-
-		@Bean
-		AwsCredentialsProvider switchableCredentials() {
-			return () -> {
-				if (credentialsFail) {
-					throw SdkClientException.create("credentials endpoint unavailable");
-				}
-				return AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY);
-			};
-		}
-
-		@Bean(destroyMethod = "close")
-		ElastiCacheIamCredentialsProvider fixedClockIamCredentialsProvider(AwsCredentialsProvider credentials) {
-			return ElastiCacheIamCredentialsProvider
-				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
-				.clock(clock)
-				.build();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class IamApplication {
-
-		@Bean
-		AwsCredentialsProvider staticCredentials() {
-			return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY));
-		}
-
-		@Bean(destroyMethod = "close")
-		ElastiCacheIamCredentialsProvider fixedClockIamCredentialsProvider(AwsCredentialsProvider credentials) {
-			return ElastiCacheIamCredentialsProvider
-				.builder(new ElastiCacheIamTokenGenerator(CACHE_NAME, USER_ID, REGION, false, clock), credentials)
-				.clock(clock)
-				.build();
+		@Override
+		ElastiCacheIamCredentialsProvider.Builder refreshSchedule(ElastiCacheIamCredentialsProvider.Builder builder) {
+			return builder.refreshInterval(Duration.ofMillis(200))
+				.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(200));
 		}
 
 	}

@@ -6,6 +6,7 @@ import io.github.elasticachesecure.testbed.RecordingTcpRelay;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testbed.Threads;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
@@ -57,7 +58,7 @@ class SentinelGuardIntegrationTests {
 			});
 		}
 		// the guard's own Sentinel client is shut down with its threads
-		StartupGuardIntegrationTests.assertNoLettuceThreadsLeft();
+		Threads.awaitNoneNamed(Threads.LETTUCE);
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testbed.Threads;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
@@ -261,7 +262,7 @@ class StartupGuardIntegrationTests {
 					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port())))
 			.run((context) -> assertThat(context).hasFailed());
 		assertThat(trusted.adminCommand("CLIENT", "LIST")).doesNotContain("user=" + RedisTestContexts.USER);
-		assertNoLettuceThreadsLeft();
+		Threads.awaitNoneNamed(Threads.LETTUCE);
 	}
 
 	@Test
@@ -303,7 +304,7 @@ class StartupGuardIntegrationTests {
 				});
 			assertThat(relay.acceptedConnections()).as("connections to the refused factory's server").isZero();
 			assertNothingSentInClear(relay);
-			assertNoLettuceThreadsLeft();
+			Threads.awaitNoneNamed(Threads.LETTUCE);
 		}
 	}
 
@@ -339,7 +340,7 @@ class StartupGuardIntegrationTests {
 			.run((context) -> assertThat(
 					StartupFailures.find(context, AuthenticationRejectedException.class).getBeanName())
 				.isEqualTo("wrongPasswordFactory"));
-		assertNoLettuceThreadsLeft();
+		Threads.awaitNoneNamed(Threads.LETTUCE);
 	}
 
 	@Test
@@ -495,23 +496,6 @@ class StartupGuardIntegrationTests {
 	private static void assertNothingSentInClear(RecordingTcpRelay relay) {
 		relay.close();
 		assertThat(relay.clientSent(RedisTestContexts.PASSWORD)).as("the password was sent in clear").isFalse();
-	}
-
-	static void assertNoLettuceThreadsLeft() throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (lettuceThreads() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(50);
-		}
-		assertThat(lettuceThreads()).isZero();
-	}
-
-	private static long lettuceThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.filter((thread) -> thread.getName().startsWith("lettuce-"))
-			.count();
 	}
 
 	private static LettuceConnectionFactory unverifiedFactory(int port) {

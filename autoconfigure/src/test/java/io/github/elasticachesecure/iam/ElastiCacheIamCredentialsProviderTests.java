@@ -3,8 +3,6 @@ package io.github.elasticachesecure.iam;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.elasticachesecure.testbed.Threads;
 import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -308,12 +307,7 @@ class ElastiCacheIamCredentialsProviderTests {
 	 * The live threads whose name is the given one or starts with it followed by a hyphen.
 	 */
 	private static List<Thread> liveThreadsNamed(String name) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive()
-					&& (thread.getName().equals(name) || thread.getName().startsWith(name + "-")))
-			.toList();
+		return Threads.alive((thread) -> thread.getName().equals(name) || thread.getName().startsWith(name + "-"));
 	}
 
 	private static boolean sameSecret(RedisCredentials a, RedisCredentials b) {
@@ -323,9 +317,7 @@ class ElastiCacheIamCredentialsProviderTests {
 	/**
 	 * A hand-moved clock that stops each read on a provider thread until the test lets it go on, one read at a time.
 	 */
-	static final class SteppedClock extends Clock {
-
-		private final MutableClock time;
+	static final class SteppedClock extends MutableClock {
 
 		private final Semaphore steps = new Semaphore(0);
 
@@ -334,7 +326,7 @@ class ElastiCacheIamCredentialsProviderTests {
 		private volatile boolean stepping = true;
 
 		SteppedClock(Instant instant) {
-			this.time = new MutableClock(instant);
+			super(instant);
 		}
 
 		@Override
@@ -343,7 +335,7 @@ class ElastiCacheIamCredentialsProviderTests {
 				this.stops.incrementAndGet();
 				this.steps.acquireUninterruptibly();
 			}
-			return this.time.instant();
+			return super.instant();
 		}
 
 		int stops() {
@@ -357,20 +349,6 @@ class ElastiCacheIamCredentialsProviderTests {
 		void run() {
 			this.stepping = false;
 			this.steps.release(Integer.MAX_VALUE / 2);
-		}
-
-		void advance(Duration duration) {
-			this.time.advance(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
 		}
 
 	}

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A {@link Clock} that tests move by hand.
  */
-public final class MutableClock extends Clock {
+public class MutableClock extends Clock {
 
 	private final AtomicReference<Instant> instant;
 

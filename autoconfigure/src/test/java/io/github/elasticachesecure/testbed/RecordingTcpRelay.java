@@ -4,15 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
 
 /**
  * A loopback TCP relay that forwards every connection to a target port on {@code 127.0.0.1}, both ways, and records
@@ -31,22 +30,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * stays readable after {@link #close()}, which stops listening, closes every connection and waits for the forwarding
  * threads, so that nothing sent before it is missing from the recording.
  */
-public final class RecordingTcpRelay implements AutoCloseable {
-
-	private final ServerSocket serverSocket;
+public final class RecordingTcpRelay extends LoopbackTcpServer {
 
 	private final int targetPort;
 
 	private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
-	private final Thread acceptor;
-
-	private RecordingTcpRelay(ServerSocket serverSocket, int targetPort) {
-		this.serverSocket = serverSocket;
+	private RecordingTcpRelay(int targetPort) {
+		super(0, "recording-relay");
 		this.targetPort = targetPort;
-		this.acceptor = new Thread(this::acceptLoop, "recording-relay-" + serverSocket.getLocalPort());
-		this.acceptor.setDaemon(true);
-		this.acceptor.start();
+		startAccepting();
 	}
 
 	/**
@@ -55,34 +48,12 @@ public final class RecordingTcpRelay implements AutoCloseable {
 	 * @return the running relay; close it
 	 */
 	public static RecordingTcpRelay to(int targetPort) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-			return new RecordingTcpRelay(socket, targetPort);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start the recording relay", ex);
-		}
-	}
-
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port clients connect to */
-	public int port() {
-		return this.serverSocket.getLocalPort();
+		return new RecordingTcpRelay(targetPort);
 	}
 
 	/** @return the port of the server behind the relay */
 	public int targetPort() {
 		return this.targetPort;
-	}
-
-	/** @return number of client connections accepted so far */
-	public int acceptedConnections() {
-		return this.connections.size();
 	}
 
 	/**
@@ -112,36 +83,28 @@ public final class RecordingTcpRelay implements AutoCloseable {
 		return clientSent(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	private void acceptLoop() {
-		while (!this.serverSocket.isClosed()) {
-			try {
-				Socket client = this.serverSocket.accept();
-				Socket server = new Socket();
-				try {
-					server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5000);
-				}
-				catch (IOException ex) {
-					// the target is down: the client sees a closed connection, as it would without the relay
-					closeQuietly(client);
-					closeQuietly(server);
-					this.connections.add(new Connection(client, server));
-					continue;
-				}
-				Connection connection = new Connection(client, server);
-				this.connections.add(connection);
-				connection.start();
-			}
-			catch (IOException ex) {
-				// closed
-			}
+	@Override
+	void handle(Socket client) {
+		Socket server = new Socket();
+		try {
+			server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5000);
 		}
+		catch (IOException ex) {
+			// the target is down: the client sees a closed connection, as it would without the relay
+			closeQuietly(client);
+			closeQuietly(server);
+			this.connections.add(new Connection(client, server));
+			return;
+		}
+		Connection connection = new Connection(client, server);
+		this.connections.add(connection);
+		connection.start();
 	}
 
 	/** Stops listening, closes every connection and waits until their forwarding threads ended. Idempotent. */
 	@Override
 	public void close() {
-		closeQuietly(this.serverSocket);
-		join(this.acceptor);
+		super.close();
 		for (Connection connection : this.connections) {
 			connection.close();
 		}
@@ -162,24 +125,6 @@ public final class RecordingTcpRelay implements AutoCloseable {
 			}
 		}
 		return -1;
-	}
-
-	private static void closeQuietly(AutoCloseable closeable) {
-		try {
-			closeable.close();
-		}
-		catch (Exception ex) {
-			// closing anyway
-		}
-	}
-
-	private static void join(Thread thread) {
-		try {
-			thread.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	private static final class Connection {

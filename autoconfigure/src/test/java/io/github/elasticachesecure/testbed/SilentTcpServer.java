@@ -1,13 +1,6 @@
 package io.github.elasticachesecure.testbed;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP server that accepts connections and never sends a byte (nor closes them), so
@@ -19,19 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }
  * }</pre>
  */
-public final class SilentTcpServer implements AutoCloseable {
+public final class SilentTcpServer extends LoopbackTcpServer {
 
-	private final ServerSocket serverSocket;
-
-	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-	private final Thread acceptor;
-
-	private SilentTcpServer(ServerSocket serverSocket) {
-		this.serverSocket = serverSocket;
-		this.acceptor = new Thread(this::acceptLoop, "silent-tcp-server-" + serverSocket.getLocalPort());
-		this.acceptor.setDaemon(true);
-		this.acceptor.start();
+	private SilentTcpServer(int port) {
+		super(port, "silent-tcp-server");
+		startAccepting();
 	}
 
 	/**
@@ -49,71 +34,12 @@ public final class SilentTcpServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static SilentTcpServer start(int port) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-			return new SilentTcpServer(socket);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start silent TCP server", ex);
-		}
-	}
-
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port it listens on */
-	public int port() {
-		return this.serverSocket.getLocalPort();
-	}
-
-	/** @return number of connections accepted so far */
-	public int acceptedConnections() {
-		return this.accepted.size();
-	}
-
-	private void acceptLoop() {
-		while (!this.serverSocket.isClosed()) {
-			try {
-				this.accepted.add(this.serverSocket.accept());
-			}
-			catch (IOException ex) {
-				// closed
-			}
-		}
-	}
-
-	/** Stops listening and closes every accepted connection. */
-	@Override
-	public void close() {
-		try {
-			this.serverSocket.close();
-		}
-		catch (IOException ex) {
-			// ignore
-		}
-		try {
-			this.acceptor.join(2000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		for (Socket socket : this.accepted) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// ignore
-			}
-		}
+		return new SilentTcpServer(port);
 	}
 
 	@Override
-	public String toString() {
-		return "SilentTcpServer[localhost:" + port() + "]";
+	void handle(Socket socket) {
+		// silent: the connection stays open until close()
 	}
 
 }

@@ -3,9 +3,6 @@ package io.github.elasticachesecure.testbed;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -37,32 +34,25 @@ import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
  * }
  * }</pre>
  */
-public final class TricklingTcpServer implements AutoCloseable {
+public final class TricklingTcpServer extends LoopbackTcpServer {
 
 	/** A TLS 1.2 handshake record of 16 KiB: the client waits for all of it before parsing. */
 	private static final byte[] RECORD_HEADER = { 0x16, 0x03, 0x03, 0x40, 0x00 };
-
-	private final ServerSocket serverSocket;
 
 	private final Duration interval;
 
 	private final Duration limit;
 
-	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
 	private final List<Thread> connectionThreads = new CopyOnWriteArrayList<>();
-
-	private final Thread acceptor;
 
 	private final SSLContext firstConnectionTls;
 
-	private TricklingTcpServer(ServerSocket serverSocket, Duration interval, Duration limit,
-			SSLContext firstConnectionTls) {
-		this.serverSocket = serverSocket;
+	private TricklingTcpServer(Duration interval, Duration limit, SSLContext firstConnectionTls) {
+		super(0, "trickling-tcp-server");
 		this.interval = interval;
 		this.limit = limit;
 		this.firstConnectionTls = firstConnectionTls;
-		this.acceptor = daemon(this::acceptLoop, "trickling-tcp-server-" + serverSocket.getLocalPort());
+		startAccepting();
 	}
 
 	/**
@@ -72,7 +62,7 @@ public final class TricklingTcpServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static TricklingTcpServer start(Duration interval, Duration limit) {
-		return start(interval, limit, null);
+		return new TricklingTcpServer(interval, limit, null);
 	}
 
 	/**
@@ -85,18 +75,7 @@ public final class TricklingTcpServer implements AutoCloseable {
 	 */
 	public static TricklingTcpServer startAfterTlsHandshake(ServerCertificate certificate, Duration interval,
 			Duration limit) {
-		return start(interval, limit, serverContext(certificate));
-	}
-
-	private static TricklingTcpServer start(Duration interval, Duration limit, SSLContext firstConnectionTls) {
-		try {
-			ServerSocket socket = new ServerSocket();
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-			return new TricklingTcpServer(socket, interval, limit, firstConnectionTls);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start trickling TCP server", ex);
-		}
+		return new TricklingTcpServer(interval, limit, serverContext(certificate));
 	}
 
 	private static SSLContext serverContext(ServerCertificate certificate) {
@@ -124,34 +103,12 @@ public final class TricklingTcpServer implements AutoCloseable {
 		}
 	}
 
-	/** @return {@code "localhost"} */
-	public String host() {
-		return "localhost";
-	}
-
-	/** @return the port it listens on */
-	public int port() {
-		return this.serverSocket.getLocalPort();
-	}
-
-	/** @return number of connections accepted so far */
-	public int acceptedConnections() {
-		return this.accepted.size();
-	}
-
-	private void acceptLoop() {
-		while (!this.serverSocket.isClosed()) {
-			try {
-				Socket socket = this.serverSocket.accept();
-				boolean first = this.accepted.isEmpty();
-				this.accepted.add(socket);
-				this.connectionThreads
-					.add(daemon(() -> serve(socket, first), "trickling-tcp-connection-" + socket.getPort()));
-			}
-			catch (IOException ex) {
-				// closed
-			}
-		}
+	@Override
+	void handle(Socket socket) {
+		// this connection is already counted
+		boolean first = acceptedConnections() == 1;
+		this.connectionThreads
+			.add(startDaemon(() -> serve(socket, first), "trickling-tcp-connection-" + socket.getPort()));
 	}
 
 	private void serve(Socket socket, boolean first) {
@@ -189,50 +146,15 @@ public final class TricklingTcpServer implements AutoCloseable {
 		}
 	}
 
-	private static Thread daemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
-	}
-
 	/** Stops listening, closes every connection and waits for its threads to end. */
 	@Override
 	public void close() {
-		try {
-			this.serverSocket.close();
-		}
-		catch (IOException ex) {
-			// ignore
-		}
-		join(this.acceptor);
-		// the acceptor has ended: no connection or thread is added any more
-		for (Socket socket : this.accepted) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// ignore
-			}
-		}
+		super.close();
+		// no thread is added any more
 		for (Thread thread : this.connectionThreads) {
 			thread.interrupt();
 			join(thread);
 		}
-	}
-
-	private static void join(Thread thread) {
-		try {
-			thread.join(2000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	@Override
-	public String toString() {
-		return "TricklingTcpServer[localhost:" + port() + "]";
 	}
 
 }

@@ -6,7 +6,8 @@
  * the JUnit 5 {@link io.github.elasticachesecure.testbed.RedisServerExtension},
  * {@link io.github.elasticachesecure.testbed.SilentTcpServer},
  * {@link io.github.elasticachesecure.testbed.TricklingTcpServer},
- * {@link io.github.elasticachesecure.testbed.RecordingTcpRelay} (what a client sent on the wire) and
+ * {@link io.github.elasticachesecure.testbed.RecordingTcpRelay} (what a client sent on the wire),
+ * {@link io.github.elasticachesecure.testbed.Threads} (threads left behind) and
  * {@link io.github.elasticachesecure.testbed.FreePorts}.
  * <p>
  * Spring-free: plain JDK, BouncyCastle, JUnit 5 and Lettuce. Needs a TLS-enabled {@code redis-server} 7.0+

@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testbed.Threads;
 import io.github.elasticachesecure.testbed.TricklingTcpServer;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class TlsEndpointProbeTests {
 		assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
 		assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
 		assertThat(result.detail()).contains("did not answer the TLS handshake within PT1S");
-		awaitNoProbeThreads();
+		Threads.awaitNoneNamed("tls-endpoint-probe");
 	}
 
 	@Test
@@ -52,24 +53,7 @@ class TlsEndpointProbeTests {
 		assertThat(elapsed).isLessThan(Duration.ofSeconds(3));
 		assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
 		assertThat(result.certificate()).isNull();
-		awaitNoProbeThreads();
-	}
-
-	private static void awaitNoProbeThreads() throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (probeThreads() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(50);
-		}
-		assertThat(probeThreads()).as("threads left by the probe").isZero();
-	}
-
-	private static long probeThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.filter((thread) -> thread.getName().startsWith("tls-endpoint-probe"))
-			.count();
+		Threads.awaitNoneNamed("tls-endpoint-probe");
 	}
 
 }
