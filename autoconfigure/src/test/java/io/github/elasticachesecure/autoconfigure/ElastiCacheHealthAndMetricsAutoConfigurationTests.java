@@ -22,6 +22,9 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,6 +44,10 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 			DataRedisHealthContributorAutoConfiguration.class,
 			DataRedisReactiveHealthContributorAutoConfiguration.class);
+
+	/** Boot's own metrics: the registry, and the post-processor that binds every {@code MeterBinder} bean to it. */
+	private static final AutoConfigurations BOOT_METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("elasticache.secure.endpoint=localhost:" + FreePorts.unusedLoopbackPort(),
@@ -126,10 +133,9 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void metersAreBoundToTheRegistry() {
-		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
+	void metersAreBoundToBootsRegistryWithoutTheApplicationBindingThem() {
+		this.runner.withConfiguration(BOOT_METRICS).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(ElastiCacheMetrics.class).bindTo(registry);
 			assertThat(registry.get("elasticache.reauthentications").tag("result", "success").functionCounter()
 				.count()).isZero();
 			assertThat(registry.get("elasticache.guard.checks").tag("outcome", "unreachable").functionCounter()
@@ -157,11 +163,10 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			.withBean(AwsCredentialsProvider.class,
 					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))
 			.withBean(IamTokenListener.class, () -> listener)
-			.withBean(SimpleMeterRegistry.class)
+			.withConfiguration(BOOT_METRICS)
 			.run((context) -> {
 				assertThat(refreshed.await(5, TimeUnit.SECONDS)).isTrue();
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				context.getBean(ElastiCacheMetrics.class).bindTo(registry);
 				assertThat(registry.get("elasticache.iam.token.refreshes").tag("result", "success")
 					.functionCounter().count()).isEqualTo(1);
 				assertThat(registry.get("elasticache.iam.token.expiry").gauge().value()).isBetween(60.0, 900.0);

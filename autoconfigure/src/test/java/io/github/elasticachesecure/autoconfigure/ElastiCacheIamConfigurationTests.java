@@ -1,16 +1,20 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.IamProviderThreads;
+import io.github.elasticachesecure.iam.IamTokenUnavailableException;
 import io.github.elasticachesecure.testbed.Threads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -33,6 +37,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.validation.ObjectError;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Conditions and validation of the IAM configuration. The AWS credentials and region come from beans, so nothing here
@@ -250,6 +255,7 @@ class ElastiCacheIamConfigurationTests {
 	void withoutACredentialsBeanTheSdkDefaultChainSignsAndIsClosedWithTheContext() {
 		System.setProperty("aws.accessKeyId", "AKIDFROMSYSTEMPROPERTIES");
 		System.setProperty("aws.secretAccessKey", "secret-from-system-properties");
+		AtomicReference<ElastiCacheIamCredentialsProvider> provider = new AtomicReference<>();
 		try {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
@@ -261,7 +267,12 @@ class ElastiCacheIamConfigurationTests {
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					assertThat(context.getBean(AwsCredentialsProvider.class)).isInstanceOf(DefaultCredentialsProvider.class);
-					assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class).status().tokenUsable()).isTrue();
+					provider.set(context.getBean(ElastiCacheIamCredentialsProvider.class));
+					assertThat(provider.get().status().tokenUsable()).isTrue();
+					assertThat(Threads.alive(IamProviderThreads::isProviderThread)).as("refresh thread while running")
+						.isNotEmpty();
+					// The SDK chain shows no state once closed (system properties hold no resources): its bean
+					// definition is what can be checked.
 					assertThat(context.getSourceApplicationContext()
 						.getBeanFactory()
 						.getBeanDefinition("elastiCacheAwsCredentialsProvider")
@@ -272,6 +283,14 @@ class ElastiCacheIamConfigurationTests {
 			System.clearProperty("aws.accessKeyId");
 			System.clearProperty("aws.secretAccessKey");
 		}
+		// Closing the context closed the IAM provider: its threads end and it hands out no more credentials.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(Threads.alive(IamProviderThreads::isProviderThread)).isEmpty());
+		StepVerifier.create(provider.get().resolveCredentials())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IamTokenUnavailableException.class)
+				.hasMessageContaining("is closed"))
+			.verify(Duration.ofSeconds(10));
+		StepVerifier.create(provider.get().credentials()).expectComplete().verify(Duration.ofSeconds(10));
 	}
 
 	private void assertRefused(String property, String... settings) {

@@ -11,11 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.TestPki;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +25,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -70,7 +71,10 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 
 	private ApplicationContextRunner runner() {
 		return RedisTestContexts.runner()
-			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureMetricsAutoConfiguration.class))
+			// Boot's metrics bind the meters to its registry, as in an application
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureMetricsAutoConfiguration.class,
+					MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class))
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + redis.port(),
 					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
 					"elasticache.secure.auth.username=" + USER, "elasticache.secure.iam.cache-name=my-cache",
@@ -84,8 +88,7 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 					.build();
 				this.provider.set(created);
 				return created;
-			})
-			.withBean(SimpleMeterRegistry.class);
+			});
 	}
 
 	@Test
@@ -93,7 +96,6 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(ElastiCacheMetrics.class).bindTo(registry);
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			template.opsForValue().set("iam", "works");
 			double refreshes = count(registry, "elasticache.iam.token.refreshes", "result", "success");

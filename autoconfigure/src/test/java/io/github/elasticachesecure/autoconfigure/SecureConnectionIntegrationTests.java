@@ -1,10 +1,14 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
@@ -15,9 +19,11 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,7 +125,32 @@ class SecureConnectionIntegrationTests {
 	void withoutCommonsPoolTheSharedConnectionIsUsed() {
 		RedisTestContexts.securedBy(redis)
 			.withClassLoader(new FilteredClassLoader("org.apache.commons.pool2"))
-			.run((context) -> assertThat(context.getBean(StringRedisTemplate.class).hasKey("nothing")).isFalse());
+			.withPropertyValues("spring.data.redis.client-name=shared-connection-check")
+			.run((context) -> {
+				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				// Between operations, each connection the template gets asks the server for its id: one id, the
+				// shared connection's.
+				Set<Long> connectionIds = new HashSet<>();
+				for (int i = 0; i < 5; i++) {
+					assertThat(template.hasKey("nothing")).isFalse();
+					template.opsForValue().set("shared", Integer.toString(i));
+					connectionIds.add(template.execute((RedisCallback<Long>) (connection) -> nativeCommands(connection)
+						.clientId()
+						.toCompletableFuture()
+						.join()));
+				}
+				assertThat(connectionIds).as("server-side ids of the connections the operations used").hasSize(1);
+				assertThat(redis.process().clientList().lines().filter((client) -> client.contains(
+						"name=shared-connection-check")))
+					.as("the application's connections on the server")
+					.singleElement(InstanceOfAssertFactories.STRING)
+					.contains("id=" + connectionIds.iterator().next() + " ");
+			});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> nativeCommands(RedisConnection connection) {
+		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
 	}
 
 	@Configuration(proxyBeanMethods = false)

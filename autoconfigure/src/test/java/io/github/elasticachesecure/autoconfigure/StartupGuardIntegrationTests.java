@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
@@ -42,6 +43,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Each refusal of the startup guard, shown against real servers, with the failure report it produces.
@@ -256,12 +258,32 @@ class StartupGuardIntegrationTests {
 	}
 
 	@Test
-	void failedStartLeavesNoLettuceThreadsOrConnections() throws Exception {
+	void failedStartClosesTheFactoryThatHadConnectedAndLeavesNoLettuceThreadsOrConnections() throws Exception {
+		String clientName = "connected-before-the-refusal";
+		AtomicReference<String> clientsWhileStarting = new AtomicReference<>();
+		// Created in registration order: a secure factory (its startup PING connects), a bean that uses it, then the
+		// refused factory, whose failure must make the context close the first one.
+		LettuceConnectionFactory secureFactory = secureFactory(clientName);
 		RedisTestContexts.securedBy(trusted)
+			.withBean("secureFactory", LettuceConnectionFactory.class, () -> secureFactory)
+			.withBean("connectionUser", Object.class, () -> {
+				try (RedisConnection connection = secureFactory.getConnection()) {
+					connection.ping();
+				}
+				clientsWhileStarting.set(trusted.process().clientList());
+				return new Object();
+			}, (definition) -> definition.setDependsOn("secureFactory"))
 			.withBean("plainFactory", LettuceConnectionFactory.class,
 					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port())))
-			.run((context) -> assertThat(context).hasFailed());
-		assertThat(trusted.adminCommand("CLIENT", "LIST")).doesNotContain("user=" + RedisTestContexts.USER);
+			.run((context) -> assertThat(
+					StartupFailures.find(context, InsecureConnectionException.class).getBeanName())
+				.isEqualTo("plainFactory"));
+		assertThat(clientsWhileStarting.get()).as("the secure factory's connection while the context started")
+			.contains("name=" + clientName);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(trusted.process().clientList())
+				.as("connections left on the server after the failed start")
+				.doesNotContain("name=" + clientName));
 		Threads.awaitNoneNamed(Threads.LETTUCE);
 	}
 
@@ -496,6 +518,21 @@ class StartupGuardIntegrationTests {
 	private static void assertNothingSentInClear(RecordingTcpRelay relay) {
 		relay.close();
 		assertThat(relay.clientSent(RedisTestContexts.PASSWORD)).as("the password was sent in clear").isFalse();
+	}
+
+	/**
+	 * A factory that passes the guard, with its own client resources (so its own Lettuce threads) and a client name
+	 * that tells its connections apart on the server.
+	 */
+	private static LettuceConnectionFactory secureFactory(String clientName) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", trusted.port());
+		configuration.setUsername(RedisTestContexts.USER);
+		configuration.setPassword(RedisTestContexts.PASSWORD);
+		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
+			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+			.clientName(clientName)
+			.useSsl()
+			.build());
 	}
 
 	private static LettuceConnectionFactory unverifiedFactory(int port) {

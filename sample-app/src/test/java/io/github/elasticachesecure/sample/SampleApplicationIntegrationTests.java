@@ -6,10 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.json.BasicJsonTester;
+import org.springframework.boot.test.json.JsonContent;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -61,7 +64,20 @@ class SampleApplicationIntegrationTests {
 	void healthReportsTheSecuredConnectionWithoutSecrets() throws Exception {
 		HttpResponse<String> health = send("GET", "/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain(PASSWORD);
+		assertThat(health.body().contains(PASSWORD)).as("password in the health output").isFalse();
+		JsonContent<Object> json = new BasicJsonTester(getClass()).from(health.body());
+		assertThat(json).extractingJsonPathStringValue("$.status").isEqualTo("UP");
+		// The starter's indicator, with the TLS it saw, in place of Boot's own 'redis' indicator
+		assertThat(json).extractingJsonPathMapValue("$.components").containsKey("elasticache").doesNotContainKey("redis");
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.status").isEqualTo("UP");
+		assertThat(json).extractingJsonPathBooleanValue("$.components.elasticache.details.tls").isTrue();
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.protocol").startsWith("TLSv1.");
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.verifyMode").isEqualTo("FULL");
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.tlsProbe").isEqualTo("SECURE");
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.certificate.issuer")
+			.isEqualTo(TestPki.get().trustedCa().subject());
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.username")
+			.isEqualTo("sample-app");
 	}
 
 	private HttpResponse<String> send(String method, String path) throws Exception {
