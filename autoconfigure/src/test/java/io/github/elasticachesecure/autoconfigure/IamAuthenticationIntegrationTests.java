@@ -19,6 +19,7 @@ import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.SigV4Reference;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
@@ -160,6 +161,41 @@ class IamAuthenticationIntegrationTests {
 			redis.process().killClientsOf(USER_ID);
 			awaitUntil(() -> provider.status().refreshSuccessCount() > successfulRefreshes, "fresh token signed");
 			awaitUntil(() -> reads(template, "rejected", "before"), "reconnected with the fresh token");
+		}
+	}
+
+	@Test
+	void aReauthenticationRefusedWithWrongpassMakesTheProviderSignAFreshToken() throws Exception {
+		clock.advance(Duration.ofHours(2));
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
+				"+@all");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(iamArguments())) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("reauth", "live");
+			AtomicInteger refusedReauthentications = new AtomicInteger();
+			Disposable events = context.getBean(ClientResources.class).eventBus().get().subscribe((event) -> {
+				if (event instanceof ReauthenticationFailedEvent failed
+						&& AuthenticationRejectedException.findServerRejection(failed.getCause()) != null) {
+					refusedReauthentications.incrementAndGet();
+				}
+			});
+			try {
+				long refreshes = provider.status().refreshSuccessCount();
+				// A token the server does not accept: the live connection's re-AUTH with it meets WRONGPASS.
+				clock.advance(Duration.ofMinutes(1));
+				provider.refreshNow().get();
+				awaitUntil(() -> refusedReauthentications.get() > 0, "re-authentication refused with WRONGPASS");
+				awaitUntil(() -> provider.status().refreshSuccessCount() >= refreshes + 2,
+						"a fresh token signed after the refusal");
+				// The connection stays authenticated with the token it had.
+				assertThat(template.opsForValue().get("reauth")).isEqualTo("live");
+			}
+			finally {
+				events.dispose();
+			}
 		}
 	}
 
