@@ -1,12 +1,18 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.tls.TlsEndpointMonitor;
+import io.github.elasticachesecure.tls.TlsProbeOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,10 +25,14 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The {@code elasticache} health indicator against real TLS servers: UP with its details, DOWN once the server stops,
@@ -83,6 +93,24 @@ class ElastiCacheHealthIntegrationTests {
 	}
 
 	@Test
+	void certificateExpiryMeterIsTheTimeToTheServerCertificatesNotAfter() {
+		withHealth(redis)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+					ElastiCacheSecureMetricsAutoConfiguration.class))
+			.run((context) -> {
+				double seconds = context.getBean(MeterRegistry.class)
+					.get(ElastiCacheMetrics.CERTIFICATE_EXPIRY)
+					.gauge()
+					.value();
+				double expected = Duration.between(Instant.now(), TestPki.get().localhostValidFor(VALIDITY).notAfter())
+					.toSeconds();
+				// About 90 days: the margin covers the time since the certificate was made and the test's pace.
+				assertThat(seconds).isCloseTo(expected, within(120.0));
+			});
+	}
+
+	@Test
 	void replacesBootsRedisIndicator() {
 		withHealth(redis).run((context) -> {
 			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
@@ -100,6 +128,14 @@ class ElastiCacheHealthIntegrationTests {
 				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 					.containsOnlyKeys("redisHealthContributor");
 			});
+	}
+
+	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
+			Thread.sleep(50);
+		}
 	}
 
 	static HealthIndicator indicator(ApplicationContext context) {
@@ -164,6 +200,22 @@ class ElastiCacheHealthIntegrationTests {
 				assertThat(health.getDetails()).containsEntry("endpoint", "localhost:" + this.doomed.port());
 				assertThat(took).isLessThan(Duration.ofSeconds(3));
 			});
+		}
+
+		@Test
+		void theTlsDetailsAreProbedAgainEveryRecheckIntervalAndShowTheServerGone() throws Exception {
+			withHealth(this.doomed).withPropertyValues("elasticache.secure.health.tls-recheck-interval=1s")
+				.run((context) -> {
+					TlsEndpointMonitor monitor = context.getBean(TlsEndpointMonitor.class);
+					TlsEndpointMonitor.Observation atStartup = monitor.current();
+					assertThat(atStartup.result().outcome()).isEqualTo(TlsProbeOutcome.SECURE);
+					// Reading starts a probe once the last result is older than the interval (5 minutes by default).
+					awaitUntil(() -> monitor.current().probedAt().isAfter(atStartup.probedAt()), "probed again");
+					this.doomed.process().close();
+					awaitUntil(() -> monitor.current().result().outcome() == TlsProbeOutcome.UNREACHABLE,
+							"the stopped server seen by a later probe");
+					assertThat(indicator(context).health().getDetails()).containsEntry("tlsProbe", "UNREACHABLE");
+				});
 		}
 
 		@Test

@@ -1,19 +1,31 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.IamProviderThreads;
+import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.IamTokenUnavailableException;
+import io.github.elasticachesecure.iam.SigV4Reference;
 import io.github.elasticachesecure.testbed.Threads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -32,6 +44,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.validation.ObjectError;
@@ -291,6 +304,97 @@ class ElastiCacheIamConfigurationTests {
 				.hasMessageContaining("is closed"))
 			.verify(Duration.ofSeconds(10));
 		StepVerifier.create(provider.get().credentials()).expectComplete().verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void refreshIntervalIsTakenFromThePropertyAndDefaultsToFiveMinutes() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1")
+			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(5), Duration.ofSeconds(1)));
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.refresh-interval=7m")
+			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(7), Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void theProfileNamedByThePropertySignsAndTheRegionComesFromTheSdkChain(@TempDir Path awsDirectory,
+			CapturedOutput output) throws Exception {
+		Path credentialsFile = Files.writeString(awsDirectory.resolve("credentials"), """
+				[default]
+				aws_access_key_id = AKIDDEFAULTPROFILE
+				aws_secret_access_key = secret-of-the-default-profile
+
+				[elasticache-app]
+				aws_access_key_id = AKIDNAMEDPROFILE
+				aws_secret_access_key = secret-of-the-named-profile
+				""");
+		// An empty config file: the SDK never reads the machine's ~/.aws.
+		Path configFile = Files.writeString(awsDirectory.resolve("config"), "");
+		Map<String, String> systemProperties = Map.of("aws.sharedCredentialsFile", credentialsFile.toString(),
+				"aws.configFile", configFile.toString(), "aws.region", "eu-west-3");
+		Map<String, String> saved = new HashMap<>();
+		systemProperties.forEach((name, value) -> {
+			String previous = System.getProperty(name);
+			if (previous != null) {
+				saved.put(name, previous);
+			}
+			System.setProperty(name, value);
+		});
+		try {
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+						ElastiCacheSecureGuardAutoConfiguration.class, DataRedisAutoConfiguration.class,
+						SslAutoConfiguration.class))
+				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+						"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
+						"elasticache.secure.iam.profile=elasticache-app", "elasticache.secure.guard.probe-timeout=300ms")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(output).contains("elasticache.secure.iam.region taken from the AWS region provider "
+							+ "chain: eu-west-3");
+					RedisCredentials credentials = context.getBean(ElastiCacheIamCredentialsProvider.class)
+						.resolveCredentials()
+						.block(Duration.ofSeconds(30));
+					String token = new String(credentials.getPassword());
+					Map<String, String> parameters = queryParameters(token);
+					Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX")
+						.parse(parameters.get("X-Amz-Date"), Instant::from);
+					Map<String, String> expected = SigV4Reference.presignedParameters("c1",
+							Map.of("Action", "connect", "User", "app-user"), "eu-west-3", "elasticache", signedAt,
+							"AKIDNAMEDPROFILE", "secret-of-the-named-profile", null, 900);
+					assertThat(parameters.get("X-Amz-Credential")).startsWith("AKIDNAMEDPROFILE/")
+						.contains("/eu-west-3/elasticache/");
+					assertThat(expected.get("X-Amz-Signature").equals(parameters.get("X-Amz-Signature")))
+						.as("signed with the named profile's secret key for eu-west-3")
+						.isTrue();
+				});
+		}
+		finally {
+			systemProperties.keySet().forEach(System::clearProperty);
+			saved.forEach(System::setProperty);
+		}
+	}
+
+	/**
+	 * The time between the last successful refresh and the next scheduled one (each read from the system clock).
+	 */
+	private static Duration scheduledRefreshInterval(ApplicationContext context) {
+		IamTokenStatus status = context.getBean(ElastiCacheIamCredentialsProvider.class).status();
+		assertThat(status.lastRefreshSuccess()).isNotNull();
+		assertThat(status.nextRefreshAt()).isNotNull();
+		return Duration.between(status.lastRefreshSuccess(), status.nextRefreshAt());
+	}
+
+	private static Map<String, String> queryParameters(String token) {
+		Map<String, String> parameters = new HashMap<>();
+		for (String pair : URI.create("https://" + token).getRawQuery().split("&")) {
+			int equals = pair.indexOf('=');
+			parameters.put(pair.substring(0, equals),
+					URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+		}
+		return parameters;
 	}
 
 	private void assertRefused(String property, String... settings) {

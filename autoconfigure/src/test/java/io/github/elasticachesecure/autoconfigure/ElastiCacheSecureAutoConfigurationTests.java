@@ -9,6 +9,7 @@ import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -19,6 +20,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.validation.FieldError;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Conditions and back-off of {@link ElastiCacheSecureAutoConfiguration}. The endpoints here are closed loopback
  * ports: the guard's probe finds them unreachable, which is a warning by default.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheSecureAutoConfigurationTests {
 
 	private static final String CLOSED_ENDPOINT = "elasticache.secure.endpoint=localhost:1";
@@ -167,6 +171,16 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(ElastiCacheConnectionDetails.class).getPassword()).isNull();
 			});
+	}
+
+	@Test
+	void authModeNoneIsWarnedAboutAtEveryStart(CapturedOutput output) {
+		for (int start = 1; start <= 2; start++) {
+			this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none")
+				.run((context) -> assertThat(context).hasNotFailed());
+		}
+		assertThat(output.getAll().split("elasticache.secure.auth.mode=none: connecting to localhost:1 without AUTH",
+				-1)).as("warnings in two starts").hasSize(3);
 	}
 
 	@Test

@@ -1,8 +1,11 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +21,18 @@ import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.SigV4Reference;
+import io.github.elasticachesecure.testbed.IamFront;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.TestPki;
+import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -63,6 +71,8 @@ class IamAuthenticationIntegrationTests {
 	private static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
 
 	private static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
+
+	private static final String ACL_PASSWORD = "acl-password-behind-the-iam-front";
 
 	private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
@@ -164,6 +174,41 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	@Test
+	void aReauthenticationRefusedWithWrongpassMakesTheProviderSignAFreshToken() throws Exception {
+		clock.advance(Duration.ofHours(2));
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
+				"+@all");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(iamArguments())) {
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+			template.opsForValue().set("reauth", "live");
+			AtomicInteger refusedReauthentications = new AtomicInteger();
+			Disposable events = context.getBean(ClientResources.class).eventBus().get().subscribe((event) -> {
+				if (event instanceof ReauthenticationFailedEvent failed
+						&& AuthenticationRejectedException.findServerRejection(failed.getCause()) != null) {
+					refusedReauthentications.incrementAndGet();
+				}
+			});
+			try {
+				long refreshes = provider.status().refreshSuccessCount();
+				// A token the server does not accept: the live connection's re-AUTH with it meets WRONGPASS.
+				clock.advance(Duration.ofMinutes(1));
+				provider.refreshNow().get();
+				awaitUntil(() -> refusedReauthentications.get() > 0, "re-authentication refused with WRONGPASS");
+				awaitUntil(() -> provider.status().refreshSuccessCount() >= refreshes + 2,
+						"a fresh token signed after the refusal");
+				// The connection stays authenticated with the token it had.
+				assertThat(template.opsForValue().get("reauth")).isEqualTo("live");
+			}
+			finally {
+				events.dispose();
+			}
+		}
+	}
+
+	@Test
 	void aFailingCredentialsSourceKeepsConnectionsWorkingAndRecovers() throws Exception {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
 				"+@all");
@@ -230,6 +275,119 @@ class IamAuthenticationIntegrationTests {
 		}
 	}
 
+	@Test
+	void theProviderBuiltFromPropertiesAuthenticatesAndReauthenticatesThroughAnIamFront() throws Throwable {
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
+		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
+				ACL_PASSWORD)) {
+			withAwsSystemProperties(SECRET_KEY, () -> {
+				try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
+						PropertiesOnlyIamApplication.class)
+					.web(WebApplicationType.NONE)
+					.run(frontArguments(front))) {
+					ElastiCacheIamCredentialsProvider provider = context
+						.getBean(ElastiCacheIamCredentialsProvider.class);
+					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+					template.opsForValue().set("front", "signed");
+					assertThat(template.opsForValue().get("front")).isEqualTo("signed");
+					assertThat(front.acceptedTokens()).as("tokens accepted by the front").isPositive();
+					int accepted = front.acceptedTokens();
+					provider.refreshNow().get();
+					awaitUntil(() -> front.acceptedTokens() > accepted,
+							"live connection re-authenticated through the front");
+					assertThat(template.opsForValue().get("front")).isEqualTo("signed");
+					assertThat(front.refusedTokens()).as("tokens refused by the front").isZero();
+				}
+			});
+		}
+	}
+
+	@Test
+	void theIamFrontRefusesATokenSignedWithAnotherSecret() throws Throwable {
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
+		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
+				ACL_PASSWORD)) {
+			withAwsSystemProperties("another-secret-key", () -> {
+				Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PropertiesOnlyIamApplication.class)
+					.web(WebApplicationType.NONE)
+					.run(frontArguments(front))
+					.close());
+				assertThat(NestedExceptionUtils.getMostSpecificCause(failure))
+					.isInstanceOf(AuthenticationRejectedException.class)
+					.hasMessageContaining("WRONGPASS");
+			});
+			assertThat(front.refusedTokens()).isPositive();
+			assertThat(front.acceptedTokens()).isZero();
+		}
+	}
+
+	/**
+	 * The application's arguments: the endpoint is the front; nothing but properties and the AWS SDK's own
+	 * credentials chain (system properties) configures IAM.
+	 */
+	private static String[] frontArguments(IamFront front) {
+		return new String[] { "--elasticache.secure.endpoint=localhost:" + front.port(),
+				"--elasticache.secure.tls.bundle=test",
+				"--spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem(),
+				"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
+				"--elasticache.secure.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION };
+	}
+
+	/**
+	 * Runs with the AWS SDK's credentials system properties set to the test key, and restores them after.
+	 */
+	private static void withAwsSystemProperties(String secretKey, Executable action) throws Throwable {
+		String previousKey = System.getProperty("aws.accessKeyId");
+		String previousSecret = System.getProperty("aws.secretAccessKey");
+		System.setProperty("aws.accessKeyId", ACCESS_KEY_ID);
+		System.setProperty("aws.secretAccessKey", secretKey);
+		try {
+			action.execute();
+		}
+		finally {
+			restore("aws.accessKeyId", previousKey);
+			restore("aws.secretAccessKey", previousSecret);
+		}
+	}
+
+	private static void restore(String name, @Nullable String value) {
+		if (value != null) {
+			System.setProperty(name, value);
+		}
+		else {
+			System.clearProperty(name);
+		}
+	}
+
+	/**
+	 * The IAM front's check, independent of the starter: the token is a presigned {@code connect} for this cache and
+	 * user, signed with the test key for the region within the last 15 minutes, with the signature
+	 * {@link SigV4Reference} computes.
+	 */
+	private static boolean isValidToken(String user, String token) {
+		if (!token.startsWith(CACHE_NAME + "/?")) {
+			return false;
+		}
+		Map<String, String> parameters = new LinkedHashMap<>();
+		for (String pair : URI.create("https://" + token).getRawQuery().split("&")) {
+			int equals = pair.indexOf('=');
+			parameters.put(pair.substring(0, equals),
+					URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+		}
+		String date = parameters.get("X-Amz-Date");
+		if (date == null || !USER_ID.equals(user) || !user.equals(parameters.get("User"))) {
+			return false;
+		}
+		Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX").parse(date, Instant::from);
+		if (Duration.between(signedAt, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+			return false;
+		}
+		Map<String, String> expected = SigV4Reference.presignedParameters(CACHE_NAME,
+				Map.of("Action", "connect", "User", USER_ID), REGION, "elasticache", signedAt, ACCESS_KEY_ID,
+				SECRET_KEY, null, 900);
+		return expected.equals(parameters);
+	}
+
 	private static String[] iamArguments(String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.auth.mode=iam",
 				"--elasticache.secure.auth.username=" + USER_ID, "--elasticache.secure.iam.cache-name=" + CACHE_NAME,
@@ -285,6 +443,16 @@ class IamAuthenticationIntegrationTests {
 			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
 			Thread.sleep(20);
 		}
+	}
+
+	/**
+	 * An application that configures IAM through properties only: the auto-configured provider, the SDK's default
+	 * credentials chain, the system clock.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class PropertiesOnlyIamApplication {
+
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.Set;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testbed.RedisServerProcess;
+import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration;
@@ -27,6 +30,7 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The secured connection carries real traffic: templates and Spring Cache over TLS, authenticated as an ACL user.
@@ -151,6 +155,40 @@ class SecureConnectionIntegrationTests {
 	@SuppressWarnings("unchecked")
 	private static RedisClusterAsyncCommands<byte[], byte[]> nativeCommands(RedisConnection connection) {
 		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+	}
+
+	@Test
+	void aPeerThatNeverAnswersTheHandshakeFailsTheConnectionWithinTheHandshakeTimeout() throws Exception {
+		try (RedisServerProcess server = RedisServerProcess.tls()
+			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
+			.start()) {
+			int port = server.port();
+			RedisTestContexts.runner()
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + port, "elasticache.secure.tls.bundle=test",
+						"elasticache.secure.auth.username=" + RedisTestContexts.USER,
+						"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
+						"elasticache.secure.tls.handshake-timeout=1s", "spring.data.redis.connect-timeout=1m",
+						"spring.data.redis.timeout=1m")
+				.run((context) -> {
+					LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+					server.close();
+					// The endpoint now accepts TCP and never answers the TLS handshake.
+					try (SilentTcpServer silent = SilentTcpServer.start(port)) {
+						// A connection of its own, so that the handshake is that of a new connection.
+						factory.setShareNativeConnection(false);
+						long start = System.nanoTime();
+						assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(() -> {
+							try (RedisConnection connection = factory.getConnection()) {
+								connection.ping();
+							}
+						});
+						Duration took = Duration.ofNanos(System.nanoTime() - start);
+						assertThat(silent.acceptedConnections()).isPositive();
+						// 1 s, with a margin for a loaded machine below Lettuce's default (10 s) and the timeouts (1 min).
+						assertThat(took).isLessThan(Duration.ofSeconds(6));
+					}
+				});
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,9 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
@@ -11,6 +14,7 @@ import io.github.elasticachesecure.testbed.FreePorts;
 import io.github.elasticachesecure.testbed.RecordingTcpRelay;
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
+import io.github.elasticachesecure.testbed.ResettingTcpServer;
 import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.github.elasticachesecure.testbed.TestPki;
 import io.github.elasticachesecure.testbed.Threads;
@@ -18,6 +22,7 @@ import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.SslVerifyMode;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +40,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -130,6 +139,20 @@ class StartupGuardIntegrationTests {
 				assertThat(analysis.getDescription()).contains("does not speak TLS");
 				assertThat(analysis.getAction()).contains("elasticache.secure.endpoint");
 			});
+	}
+
+	@Test
+	void handshakeResetByThePeerIsReportedAsNotTls() {
+		try (ResettingTcpServer resetting = ResettingTcpServer.start()) {
+			probing(resetting.port()).run((context) -> {
+				EndpointVerificationException failure = StartupFailures.find(context,
+						EndpointVerificationException.class);
+				assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
+				assertThat(new EndpointVerificationFailureAnalyzer().analyze(failure).getDescription())
+					.contains("does not speak TLS");
+			});
+			assertThat(resetting.acceptedConnections()).as("probes that reached the resetting peer").isPositive();
+		}
 	}
 
 	@Test
@@ -230,6 +253,49 @@ class StartupGuardIntegrationTests {
 					.isEqualTo(TlsProbeOutcome.NOT_TLS));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 		}
+	}
+
+	@Test
+	void theProbeOfASilentEndpointEndsWithinTheConfiguredTimeoutNotTheDefault() throws Exception {
+		try (SilentTcpServer silent = SilentTcpServer.start()) {
+			CompletableFuture<TlsProbeOutcome> outcome = CompletableFuture.supplyAsync(() -> {
+				AtomicReference<TlsProbeOutcome> result = new AtomicReference<>();
+				probing(silent.port())
+					.withPropertyValues("elasticache.secure.guard.probe-timeout=300ms",
+							"spring.data.redis.connect-timeout=1m", "spring.data.redis.timeout=1m")
+					.run((context) -> result.set(StartupFailures.find(context, EndpointVerificationException.class)
+						.getResult()
+						.outcome()));
+				return result.get();
+			});
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (silent.acceptedConnections() == 0 && !outcome.isDone()) {
+				assertThat(System.nanoTime()).as("the probe connected").isLessThan(deadline);
+				Thread.sleep(5);
+			}
+			long probeConnected = System.nanoTime();
+			assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(TlsProbeOutcome.NOT_TLS);
+			// From the probe's connect to the failed start: 300 ms, plus a margin for a loaded machine that stays
+			// below the default probe timeout (3 s), which a probe ignoring the property would take.
+			assertThat(Duration.ofNanos(System.nanoTime() - probeConnected)).isLessThan(Duration.ofMillis(2500));
+		}
+	}
+
+	@Test
+	void aFactoryOfAnotherClientIsRefusedBeforeItIsUsed() {
+		OtherClientConnectionFactory otherClient = new OtherClientConnectionFactory();
+		RedisTestContexts.securedBy(trusted)
+			.withBean("otherClientFactory", RedisConnectionFactory.class, () -> otherClient)
+			.run((context) -> {
+				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
+				assertThat(failure.getBeanName()).isEqualTo("otherClientFactory");
+				assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.UNSUPPORTED_FACTORY);
+				assertThat(failure).hasMessageContaining(
+						"is a " + OtherClientConnectionFactory.class.getName() + ", whose TLS settings cannot be verified");
+				assertThat(new InsecureConnectionFailureAnalyzer().analyze(failure).getAction())
+					.contains("Use a LettuceConnectionFactory for 'otherClientFactory'");
+			});
+		assertThat(otherClient.connectionsRequested).as("connections asked of the refused factory").hasValue(0);
 	}
 
 	@Test
@@ -461,6 +527,44 @@ class StartupGuardIntegrationTests {
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration);
 			factory.setEagerInitialization(true);
 			return factory;
+		}
+
+	}
+
+	/**
+	 * A factory of another client than Lettuce (as Jedis's is, to the guard): a real implementation of the
+	 * interface, not a mock, that counts the connections asked of it and opens none.
+	 */
+	static final class OtherClientConnectionFactory implements RedisConnectionFactory {
+
+		final AtomicInteger connectionsRequested = new AtomicInteger();
+
+		@Override
+		public boolean getConvertPipelineAndTxResults() {
+			return true;
+		}
+
+		@Override
+		public RedisConnection getConnection() {
+			this.connectionsRequested.incrementAndGet();
+			throw new UnsupportedOperationException("opens no connection");
+		}
+
+		@Override
+		public RedisClusterConnection getClusterConnection() {
+			this.connectionsRequested.incrementAndGet();
+			throw new UnsupportedOperationException("opens no connection");
+		}
+
+		@Override
+		public RedisSentinelConnection getSentinelConnection() {
+			this.connectionsRequested.incrementAndGet();
+			throw new UnsupportedOperationException("opens no connection");
+		}
+
+		@Override
+		public @Nullable DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+			return null;
 		}
 
 	}
