@@ -34,8 +34,8 @@ class ElastiCacheHealthIntegrationTests {
 
 	/**
 	 * Added to a health timeout for the upper bound of one check: what a loaded 2-core machine may add, far below
-	 * Lettuce's 60 s command timeout that a check ignoring its own timeout would wait for. How long checks really take
-	 * is measured by the benchmark harness ({@code docs/benchmarks.md}), not here.
+	 * Lettuce's 60 s command timeout that a check ignoring its own timeout would wait for. Only the bound is promised;
+	 * how long checks take belongs in the benchmark harness ({@code benchmarks/}), not in a test.
 	 */
 	private static final Duration MARGIN = Duration.ofSeconds(2);
 
