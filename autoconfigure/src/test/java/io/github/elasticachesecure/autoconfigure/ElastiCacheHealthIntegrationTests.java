@@ -42,6 +42,13 @@ class ElastiCacheHealthIntegrationTests {
 
 	private static final Duration VALIDITY = Duration.ofDays(90);
 
+	/**
+	 * Added to a health timeout for the upper bound of one check: what a loaded 2-core machine may add, far below
+	 * Lettuce's 60 s command timeout that a check ignoring its own timeout would wait for. Only the bound is promised;
+	 * how long checks take belongs in the benchmark harness ({@code benchmarks/}), not in a test.
+	 */
+	private static final Duration MARGIN = Duration.ofSeconds(2);
+
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.tls()
 		.serverCertificate(TestPki.get().localhostValidFor(VALIDITY))
@@ -198,7 +205,8 @@ class ElastiCacheHealthIntegrationTests {
 					.contains("localhost:" + this.doomed.port())
 					.containsAnyOf("no reply to PING", "PING to");
 				assertThat(health.getDetails()).containsEntry("endpoint", "localhost:" + this.doomed.port());
-				assertThat(took).isLessThan(Duration.ofSeconds(3));
+				// The default health timeout (2 s) bounds the check.
+				assertThat(took).isLessThan(Duration.ofSeconds(2).plus(MARGIN));
 			});
 		}
 
@@ -220,7 +228,8 @@ class ElastiCacheHealthIntegrationTests {
 
 		@Test
 		void downWithinTheBoundWhenTheEndpointGoesSilent() {
-			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the bound must hold anyway.
+			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the bound must hold anyway. Only
+			// the upper bound is the product's promise; the reason names the timeout that was waited for.
 			withHealth(this.doomed)
 				.withPropertyValues("elasticache.secure.health.timeout=1s", "spring.data.redis.timeout=60s")
 				.run((context) -> {
@@ -238,7 +247,7 @@ class ElastiCacheHealthIntegrationTests {
 							assertThat(health.getDetails().get("reason")).asString()
 								.isEqualTo("no reply to PING from localhost:" + port
 										+ " within 1s (server stopped, unreachable or not answering)");
-							assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(1800));
+							assertThat(took).isLessThan(Duration.ofSeconds(1).plus(MARGIN));
 						}
 						assertThat(silent.acceptedConnections()).isPositive();
 					}

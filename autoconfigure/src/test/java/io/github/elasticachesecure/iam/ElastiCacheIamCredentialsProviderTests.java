@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +40,11 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link ElastiCacheIamCredentialsProvider}. Tokens and secrets are compared, never printed.
  */
 class ElastiCacheIamCredentialsProviderTests {
+
+	/**
+	 * The longest wait for something that happens at once on an idle machine: generous for a loaded one.
+	 */
+	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	private final TestCredentials credentials = new TestCredentials();
 
@@ -73,20 +80,21 @@ class ElastiCacheIamCredentialsProviderTests {
 				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials));
 		ExecutorService callers = Executors.newFixedThreadPool(16);
 		try {
-			CountDownLatch ready = new CountDownLatch(16);
+			// Counted once a caller has joined the refresh: resolveCredentials() subscribes to it before onSubscribe.
+			CountDownLatch joined = new CountDownLatch(16);
 			List<Future<RedisCredentials>> results = new ArrayList<>();
 			for (int i = 0; i < 16; i++) {
-				results.add(callers.submit(() -> {
-					ready.countDown();
-					return provider.resolveCredentials().block(Duration.ofSeconds(2));
-				}));
+				results.add(callers.submit(() -> provider.resolveCredentials()
+					.doOnSubscribe((subscription) -> joined.countDown())
+					.block(WAIT)));
 			}
-			ready.await(1, TimeUnit.SECONDS);
-			Thread.sleep(100);
+			assertThat(joined.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			// Every caller came while the first signing was still held at the gate.
+			assertThat(provider.status().refreshSuccessCount()).isZero();
 			release.countDown();
 			Set<String> secrets = ConcurrentHashMap.newKeySet();
 			for (Future<RedisCredentials> result : results) {
-				secrets.add(new String(result.get(2, TimeUnit.SECONDS).getPassword()));
+				secrets.add(new String(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).getPassword()));
 			}
 			assertThat(secrets).hasSize(1);
 			assertThat(this.credentials.calls.get()).isOne();
@@ -114,10 +122,21 @@ class ElastiCacheIamCredentialsProviderTests {
 				assertNoSecrets(ex.getMessage(), good);
 			});
 		assertNoSecrets(provider.toString(), good);
-		// The stale token is not replayed to new subscribers either.
-		assertThat(provider.credentials().take(Duration.ofMillis(100)).collectList().block()).isEmpty();
-		this.credentials.failing.set(false);
-		assertThat(sameSecret(resolve(provider), good)).isFalse();
+		// The stale token is not replayed to new subscribers either: a replay would come during subscribe(), before the
+		// next token.
+		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
+		Disposable subscription = provider.credentials().subscribe(received::add);
+		try {
+			assertThat(received).isEmpty();
+			this.credentials.failing.set(false);
+			RedisCredentials fresh = resolve(provider);
+			assertThat(sameSecret(fresh, good)).isFalse();
+			await().atMost(WAIT).until(() -> !received.isEmpty());
+			assertThat(sameSecret(received.get(0), fresh)).isTrue();
+		}
+		finally {
+			subscription.dispose();
+		}
 	}
 
 	/**
@@ -168,11 +187,42 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	@Test
+	void retryDelaysAreJitteredAndDoubleUpToTheMaximum() {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		this.credentials.failing.set(true);
+		// Delays far longer than the test: no retry runs by itself, every failure comes from refreshNow() and its
+		// delay is read from nextRefreshAt on the clock that does not move.
+		Duration initial = Duration.ofMinutes(10);
+		Duration max = initial.multipliedBy(8);
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials).retryBackoff(initial, max));
+		Set<Duration> delaysAtTheMaximum = new HashSet<>();
+		for (int i = 0; i < 40; i++) {
+			assertThat(provider.refreshNow()).failsWithin(WAIT);
+			IamTokenStatus status = provider.status();
+			int failures = status.consecutiveFailures();
+			assertThat(status.nextRefreshAt()).isNotNull();
+			Duration delay = Duration.between(clock.instant(), status.nextRefreshAt());
+			// Doubling from the initial delay up to the maximum, half of each delay fixed and half random.
+			Duration ceiling = initial.multipliedBy(1L << Math.min(failures - 1, 10));
+			ceiling = (ceiling.compareTo(max) < 0) ? ceiling : max;
+			assertThat(delay).as("delay after %d failures in a row", failures)
+				.isBetween(ceiling.dividedBy(2), ceiling);
+			if (ceiling.equals(max)) {
+				delaysAtTheMaximum.add(delay);
+			}
+		}
+		assertThat(provider.status().consecutiveFailures()).isGreaterThanOrEqualTo(40);
+		// Jittered: 36 or more delays drawn from 40 minutes of milliseconds are not all the same.
+		assertThat(delaysAtTheMaximum).hasSizeGreaterThan(1);
+	}
+
+	@Test
 	void refreshNowSignsAFreshToken() throws Exception {
 		ElastiCacheIamCredentialsProvider provider = build(Clock.systemUTC(),
 				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials));
 		RedisCredentials first = resolve(provider);
-		IamAuthToken fresh = provider.refreshNow().get(2, TimeUnit.SECONDS);
+		IamAuthToken fresh = provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		RedisCredentials next = resolve(provider);
 		assertThat(new String(next.getPassword()).equals(fresh.value())).isTrue();
 		assertThat(sameSecret(first, next)).isFalse();
@@ -185,15 +235,16 @@ class ElastiCacheIamCredentialsProviderTests {
 				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials));
 		assertThat(provider.supportsStreaming()).isTrue();
 		RedisCredentials first = resolve(provider);
-		List<RedisCredentials> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = provider.credentials().subscribe(received::add);
 		try {
-			// The current token is not replayed: a new connection just authenticated with it.
-			Thread.sleep(100);
+			// The current token is not replayed: a new connection just authenticated with it. A replay would come
+			// during subscribe().
 			assertThat(received).isEmpty();
-			provider.refreshNow().get(2, TimeUnit.SECONDS);
-			provider.refreshNow().get(2, TimeUnit.SECONDS);
-			await().atMost(Duration.ofSeconds(1)).until(() -> received.size() == 2);
+			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			await().atMost(WAIT).until(() -> received.size() >= 2);
+			assertThat(received).hasSize(2);
 			assertThat(received.stream().map((c) -> new String(c.getPassword())).distinct()).hasSize(2);
 			assertThat(received).noneMatch((c) -> sameSecret(c, first));
 			assertThat(sameSecret(received.get(1), resolve(provider))).isTrue();
@@ -217,8 +268,7 @@ class ElastiCacheIamCredentialsProviderTests {
 		}, (ex) -> {
 		}, () -> completed.set(true));
 		provider.close();
-		thread.join(1000);
-		assertThat(thread.isAlive()).isFalse();
+		await().atMost(WAIT).until(() -> !thread.isAlive());
 		assertThat(completed).isTrue();
 		assertThatExceptionOfType(IamTokenUnavailableException.class).isThrownBy(() -> resolve(provider))
 			.withMessageContaining("closed");
@@ -298,7 +348,7 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	private static RedisCredentials resolve(ElastiCacheIamCredentialsProvider provider) {
-		RedisCredentials credentials = provider.resolveCredentials().block(Duration.ofSeconds(2));
+		RedisCredentials credentials = provider.resolveCredentials().block(WAIT);
 		assertThat(credentials).isNotNull();
 		return credentials;
 	}

@@ -40,7 +40,8 @@ final class TestCredentials implements AwsCredentialsProvider {
 		CountDownLatch latch = this.gate.get();
 		if (latch != null) {
 			try {
-				latch.await(2, TimeUnit.SECONDS);
+				// A safety net only: tests open the gate themselves.
+				latch.await(30, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

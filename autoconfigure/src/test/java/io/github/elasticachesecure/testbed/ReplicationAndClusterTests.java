@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests of the replica and cluster set-ups of the test bed, against real servers.
@@ -24,11 +25,8 @@ class ReplicationAndClusterTests {
 				RedisServerProcess replica = RedisServerProcess.tls().aclUser("app", "app-secret").replicaOf(master).start()) {
 			assertThat(replica.adminCommand("INFO", "replication")).contains("role:slave", "master_link_status:up");
 			master.adminCommand("SET", "greeting", "hello");
-			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (!"hello".equals(replica.adminCommand("GET", "greeting")) && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
-			assertThat(replica.adminCommand("GET", "greeting")).isEqualTo("hello");
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(replica.adminCommand("GET", "greeting")).isEqualTo("hello"));
 			RedisClient client = RedisClient.create(replica.redisUri("app", "app-secret"));
 			try {
 				client.setOptions(ClientOptions.builder().sslOptions(replica.sslOptions()).build());
