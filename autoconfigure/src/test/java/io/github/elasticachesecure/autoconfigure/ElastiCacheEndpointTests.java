@@ -110,4 +110,39 @@ class ElastiCacheEndpointTests {
 		assertThat(ElastiCacheEndpoint.parse("redis.internal.example.com").cacheName()).isNull();
 	}
 
+	@Test
+	void refusesUserInfoPathsQueriesAndFragmentsAtTheStartOfTheValueForWhatTheyAre() {
+		assertRefused("@cache.example", "contains user information");
+		for (String value : new String[] { "/cache.example", "?cache.example", "#cache.example" }) {
+			assertRefused(value, "contains a path, a query or a fragment");
+		}
+	}
+
+	@Test
+	void repeatsAMalformedValueInTheReportOnlyWhenItCannotCarryASecret() {
+		assertRefused("cache.example:0", "('cache.example:0') has an invalid port '0'");
+		assertRefused("[::1]junk", "('[::1]junk') has text after ']'");
+	}
+
+	@Test
+	void acceptsEveryRfc4291FormOfAnIpv6AddressAndNoLongerOne() {
+		assertThat(ElastiCacheEndpoint.parse("[2001:db8::]").host()).isEqualTo("2001:db8::");
+		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:7::]").host()).isEqualTo("1:2:3:4:5:6:7::");
+		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:192.0.2.1]").host()).isEqualTo("1:2:3:4:5:6:192.0.2.1");
+		assertThat(ElastiCacheEndpoint.parse("[64:ff9b::192.0.2.1]:6380").port()).isEqualTo(6380);
+		// Nine groups in all, however they are split around "::", or after an embedded IPv4 address.
+		assertRefused("[1::2:3:4:5:6:7:8]", "no valid IPv6 address");
+		assertRefused("[1:2:3:4:5:6:7:8::]", "no valid IPv6 address");
+		assertRefused("[1:2:3:4:5:6:7:192.0.2.1]", "no valid IPv6 address");
+		assertRefused("[1:2:3:4:5:6:999.0.2.1]", "no valid IPv6 address");
+	}
+
+	@Test
+	void derivesACacheNameOnlyFromAnElastiCacheHostName() {
+		// A serverless host name without the '-<id>' suffix names no cache.
+		assertThat(ElastiCacheEndpoint.parse("sessions.serverless.use1.cache.amazonaws.com").cacheName()).isNull();
+		assertThat(ElastiCacheEndpoint.parse("master.orders.amazonaws.com").cacheName()).isEqualTo("orders");
+		assertThat(ElastiCacheEndpoint.parse("master.amazonaws.com").cacheName()).isNull();
+	}
+
 }
