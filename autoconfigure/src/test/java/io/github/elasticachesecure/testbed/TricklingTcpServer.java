@@ -78,7 +78,7 @@ public final class TricklingTcpServer extends LoopbackTcpServer {
 		return new TricklingTcpServer(interval, limit, serverContext(certificate));
 	}
 
-	private static SSLContext serverContext(ServerCertificate certificate) {
+	static SSLContext serverContext(ServerCertificate certificate) {
 		try {
 			String pem = Files.readString(certificate.privateKeyPem());
 			byte[] pkcs8 = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));

@@ -4,14 +4,20 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
 
+import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testbed.ResettingTcpServer;
 import io.github.elasticachesecure.testbed.SilentTcpServer;
 import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
 import io.github.elasticachesecure.testbed.Threads;
+import io.github.elasticachesecure.testbed.TlsHandshakeServer;
 import io.github.elasticachesecure.testbed.TricklingTcpServer;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Tests of {@link TlsEndpointProbe} against loopback peers.
@@ -83,6 +89,111 @@ class TlsEndpointProbeTests {
 		assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
 		assertThat(result.certificate()).isNull();
 		Threads.awaitNoneNamed("tls-endpoint-probe");
+	}
+
+	@Test
+	void trustedServerIsSecureWithItsSessionAndCertificate() {
+		ServerCertificate localhost = TestPki.get().localhost();
+		try (TlsHandshakeServer server = TlsHandshakeServer.start(localhost)) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.FULL);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.SECURE);
+			assertThat(result.isSecure()).isTrue();
+			assertThat(result.detail()).isEqualTo("TLS handshake completed");
+			assertThat(result.host()).isEqualTo("localhost");
+			assertThat(result.port()).isEqualTo(server.port());
+			assertThat(result.protocol()).startsWith("TLSv1.");
+			assertThat(result.cipherSuite()).startsWith("TLS_");
+			assertRecorded(result.certificate(), localhost);
+			assertThat(result.certificate().subjectAlternativeNames()).containsExactly("localhost", "127.0.0.1");
+		}
+	}
+
+	@Test
+	void certificateForAnotherHostIsAHostNameMismatchThatNamesTheCertificate() {
+		ServerCertificate wrongHost = TestPki.get().wrongHost();
+		try (TlsHandshakeServer server = TlsHandshakeServer.start(wrongHost)) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.FULL);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.HOST_NAME_MISMATCH);
+			assertThat(result.isSecure()).isFalse();
+			assertThat(result.detail()).containsIgnoringCase("localhost");
+			assertThat(result.protocol()).isNull();
+			assertThat(result.cipherSuite()).isNull();
+			assertRecorded(result.certificate(), wrongHost);
+			assertThat(result.certificate().subjectAlternativeNames()).containsExactly(TestPki.WRONG_HOST_NAME);
+			// The first handshake and the one that reads the certificate for the report.
+			assertThat(server.acceptedConnections()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void certificateFromAnUnknownAuthorityIsUntrustedAndNamed() {
+		ServerCertificate untrusted = TestPki.get().untrustedLocalhost();
+		try (TlsHandshakeServer server = TlsHandshakeServer.start(untrusted)) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.FULL);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
+			assertThat(result.detail()).contains("PKIX");
+			assertRecorded(result.certificate(), untrusted);
+		}
+	}
+
+	@Test
+	void noVerificationAcceptsAnUntrustedCertificateAndStillRecordsIt() {
+		ServerCertificate untrusted = TestPki.get().untrustedLocalhost();
+		try (TlsHandshakeServer server = TlsHandshakeServer.start(untrusted)) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.NONE);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.SECURE);
+			assertRecorded(result.certificate(), untrusted);
+			assertThat(server.acceptedConnections()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void caVerificationSkipsTheHostNameCheck() {
+		try (TlsHandshakeServer server = TlsHandshakeServer.start(TestPki.get().wrongHost())) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.CA);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.SECURE);
+		}
+	}
+
+	@Test
+	void closedPortIsUnreachable() {
+		int port = FreePorts.unusedLoopbackPort();
+		TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe("localhost", port,
+				TestPki.get().trustedCa().sslContext(), SslVerifyMode.FULL);
+		assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.UNREACHABLE);
+		assertThat(result.detail()).containsIgnoringCase("refused");
+		assertThat(result.endpoint()).isEqualTo("localhost:" + port);
+		assertThat(result.certificate()).isNull();
+	}
+
+	@Test
+	void handshakeResetIsNotTls() {
+		try (ResettingTcpServer server = ResettingTcpServer.start()) {
+			TlsProbeResult result = new TlsEndpointProbe(TIMEOUT).probe(server.host(), server.port(),
+					TestPki.get().trustedCa().sslContext(), SslVerifyMode.FULL);
+			assertThat(result.outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
+			assertThat(result.detail()).isNotBlank().doesNotContain("did not answer");
+		}
+	}
+
+	@Test
+	void timeoutMustBePositive() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new TlsEndpointProbe(Duration.ZERO))
+			.withMessage("The probe timeout must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> new TlsEndpointProbe(Duration.ofMillis(-1)));
+		assertThatNoException().isThrownBy(() -> new TlsEndpointProbe(Duration.ofNanos(1)));
+	}
+
+	private static void assertRecorded(PeerCertificate recorded, ServerCertificate expected) {
+		assertThat(recorded).isNotNull();
+		assertThat(recorded.subject()).isEqualTo(expected.subject());
+		assertThat(recorded.issuer()).isEqualTo(expected.issuerName());
+		assertThat(recorded.notAfter()).isEqualTo(expected.notAfter());
 	}
 
 }
