@@ -76,8 +76,9 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 		String url = resolve(URL_PROPERTY);
 		if (url != null) {
 			addUrlPassword(values, url);
-			collectFeeders(URL_PROPERTY, feeders);
 		}
+		// Even when the URL does not resolve, as for the other secret properties: its feeders may hold the password.
+		collectFeeders(URL_PROPERTY, feeders);
 		for (String feeder : feeders) {
 			addSecret(values, resolve(feeder));
 		}

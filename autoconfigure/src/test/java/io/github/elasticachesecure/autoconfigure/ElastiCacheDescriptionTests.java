@@ -130,11 +130,21 @@ class ElastiCacheDescriptionTests {
 	@Test
 	void aliasThatContradictsItsReplacementStopsTheStartNamingBoth() {
 		assertContradiction("elasticache.secure.cluster-mode", "elasticache.secure.topology",
-				"elasticache.secure.topology=serverless", "elasticache.secure.cluster-mode=false");
+				"elasticache.secure.topology", "elasticache.secure.topology=serverless",
+				"elasticache.secure.cluster-mode=false");
 		assertContradiction("elasticache.secure.iam.serverless", "elasticache.secure.topology",
-				"elasticache.secure.topology=replication-group", "elasticache.secure.iam.serverless=true");
+				"elasticache.secure.topology", "elasticache.secure.topology=replication-group",
+				"elasticache.secure.iam.serverless=true");
 		assertContradiction("elasticache.secure.iam.cache-name", "elasticache.secure.cache-name",
-				"elasticache.secure.cache-name=orders", "elasticache.secure.iam.cache-name=payments");
+				"elasticache.secure.cache-name", "elasticache.secure.cache-name=orders",
+				"elasticache.secure.iam.cache-name=payments");
+	}
+
+	@Test
+	void twoDeprecatedAliasesThatContradictEachOtherNameTheReplacementOfBoth() {
+		assertContradiction("elasticache.secure.iam.serverless", "elasticache.secure.cluster-mode",
+				"elasticache.secure.topology", "elasticache.secure.iam.serverless=true",
+				"elasticache.secure.cluster-mode=false");
 	}
 
 	@Test
@@ -163,14 +173,16 @@ class ElastiCacheDescriptionTests {
 		});
 	}
 
-	private void assertContradiction(String alias, String replacement, String... settings) {
+	private void assertContradiction(String alias, String contradicted, String replacement, String... settings) {
 		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=localhost:6379")
 			.withPropertyValues(settings)
 			.run((context) -> {
 				InvalidConfigurationPropertyValueException failure = StartupFailures.find(context,
 						InvalidConfigurationPropertyValueException.class);
 				assertThat(failure.getName()).isEqualTo(alias);
-				assertThat(failure.getReason()).contains("'" + alias + "=").contains("'" + replacement + "=");
+				assertThat(failure.getReason()).contains("'" + alias + "=")
+					.contains("contradicts '" + contradicted + "=")
+					.contains("Remove the deprecated '" + alias + "' and set '" + replacement + "' to what the cache is");
 			});
 	}
 

@@ -27,6 +27,81 @@ class SecretValuesSanitizingFunctionTests {
 	}
 
 	@Test
+	void masksThePasswordOfAUrlWithoutUserName() {
+		// The usual form for Redis AUTH with the default user.
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", "rediss://:S3cret@cache.example:6379"));
+		assertThat(isMasked(function, "copy", "S3cret")).isTrue();
+		assertThat(isMasked(function, "other", "cache.example")).isFalse();
+	}
+
+	@Test
+	void masksAUrlThatCannotBeParsedAsAWhole() {
+		// The space makes it an invalid URI: its password cannot be found, so the whole value is the secret.
+		String url = "rediss://user:S3cret word@cache.example:6379";
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", url));
+		assertThat(isMasked(function, "copy", "value: " + url)).isTrue();
+		assertThat(isMasked(function, "other", "cache.example")).isFalse();
+	}
+
+	@Test
+	void aUrlWithoutUserInfoMasksNothingElse() {
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", "rediss://cache.example:6379"));
+		assertThat(isMasked(function, "spring.data.redis.url", "rediss://cache.example:6379")).isFalse();
+		assertThat(isMasked(function, "other", "cache.example")).isFalse();
+	}
+
+	@Test
+	void masksTheFeedersOfAUrlThatDoesNotResolve() {
+		// The URL cannot be resolved (its host is missing), but the property that feeds its password is still secret.
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url",
+				"rediss://:${REDIS_PASSWORD}@${MISSING_HOST}:6379", "REDIS_PASSWORD", "S3cret"));
+		assertThat(isMasked(function, "REDIS_PASSWORD", "S3cret")).isTrue();
+		assertThat(isMasked(function, "copy", "S3cret")).isTrue();
+	}
+
+	@Test
+	void masksEveryPropertyThatFeedsAUrlAndCopiesOfItsParts() {
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url",
+				"rediss://:${REDIS_PASSWORD}@${REDIS_HOST}:6379", "REDIS_PASSWORD", "S3cret", "REDIS_HOST",
+				"cache.example"));
+		// Fed into the URL, so masked by name, whatever its value.
+		assertThat(isMasked(function, "REDIS_HOST", "cache.example")).isTrue();
+		assertThat(isMasked(function, "copy", "S3cret")).isTrue();
+		assertThat(isMasked(function, "unrelated", "value")).isFalse();
+	}
+
+	@Test
+	void masksCopiesOfAPlainPassword() {
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.password", "S3cret"));
+		assertThat(isMasked(function, "copy", "prefix-S3cret-suffix")).isTrue();
+		assertThat(isMasked(function, "unrelated", "value")).isFalse();
+	}
+
+	@Test
+	void masksCopiesOfThePartsOfAComposedSecret() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("elasticache.secure.auth.password", "${PART_ONE}-${PART_TWO}");
+		properties.put("PART_ONE", "S3cret1");
+		properties.put("PART_TWO", "S3cret2");
+		SecretValuesSanitizingFunction function = function(properties);
+		// A part alone does not contain the whole secret, but it is half of it.
+		assertThat(isMasked(function, "copy.of.part", "S3cret1")).isTrue();
+		assertThat(isMasked(function, "copy.of.other.part", "S3cret2")).isTrue();
+	}
+
+	@Test
+	void followsPlaceholdersNestedSeveralLevelsDeep() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.password", "${LEVEL_ONE}");
+		properties.put("LEVEL_ONE", "${LEVEL_TWO}-x");
+		properties.put("LEVEL_TWO", "${LEVEL_THREE}-y");
+		properties.put("LEVEL_THREE", "S3cret");
+		SecretValuesSanitizingFunction function = function(properties);
+		assertThat(isMasked(function, "LEVEL_TWO", "${LEVEL_THREE}-y")).isTrue();
+		assertThat(isMasked(function, "LEVEL_THREE", "other")).isTrue();
+	}
+
+	@Test
 	void masksEveryPropertyThatFeedsASecretThroughPlaceholdersUnderAnyKey() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("elasticache.secure.auth.password", "${PART_ONE}-${nested.part:fallback}");

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -50,6 +52,19 @@ class SpringDataRedisConflictsTests {
 		assertNoSecret(failure, report);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "spring.data.redis.sentinel.master", "spring.data.redis.sentinel.nodes",
+			"spring.data.redis.masterreplica.nodes", "spring.data.redis.cluster.nodes" })
+	void everyOtherTopologyIsMutuallyExclusiveWithTheEndpoint(String property) {
+		Map<String, Object> settings = settings(property, "other.example:26379");
+		Throwable failure = check(settings);
+		assertThat(failure).isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class);
+		assertThat(((MutuallyExclusiveConfigurationPropertiesException) failure).getConfiguredNames())
+			.containsExactly(property, ENDPOINT);
+		assertThat(report(failure, settings).getDescription()).contains("\t" + property + "\n")
+			.contains("\t" + ENDPOINT + "\n");
+	}
+
 	@Test
 	void anIndexedListIsReportedWithTheNamesItIsSetUnder() {
 		// As YAML writes a list.
@@ -71,6 +86,25 @@ class SpringDataRedisConflictsTests {
 		assertThat(report(failure, settings, new SystemEnvironmentPropertySource("systemEnvironment",
 				Map.of("SPRING_DATA_REDIS_HOST", "other.example")))
 			.getDescription()).contains("\tspring.data.redis.host\n").contains("\t" + ENDPOINT + "\n");
+	}
+
+	@Test
+	void aContradictingPortIsMutuallyExclusiveWithTheEndpoint() {
+		Map<String, Object> settings = settings("spring.data.redis.port", "6380");
+		Throwable failure = check(settings);
+		assertThat(failure).isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class);
+		assertThat(((MutuallyExclusiveConfigurationPropertiesException) failure).getConfiguredNames())
+			.containsExactly("spring.data.redis.port", ENDPOINT);
+	}
+
+	@Test
+	void aSecondSslBundleIsMutuallyExclusiveWithTheStarters() {
+		Map<String, Object> settings = settings("spring.data.redis.ssl.bundle", "other");
+		settings.put("elasticache.secure.tls.bundle", "elasticache");
+		Throwable failure = check(settings);
+		assertThat(failure).isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class);
+		assertThat(((MutuallyExclusiveConfigurationPropertiesException) failure).getConfiguredNames())
+			.containsExactly("spring.data.redis.ssl.bundle", "elasticache.secure.tls.bundle");
 	}
 
 	@Test
@@ -124,6 +158,8 @@ class SpringDataRedisConflictsTests {
 		settings.put("spring.data.redis.password", "S3cret-app");
 		settings.put("spring.data.redis.ssl.enabled", "true");
 		settings.put("spring.data.redis.client-type", "lettuce");
+		settings.put("elasticache.secure.tls.bundle", "elasticache");
+		settings.put("spring.data.redis.ssl.bundle", "elasticache");
 		assertThat(check(settings)).isNull();
 	}
 
