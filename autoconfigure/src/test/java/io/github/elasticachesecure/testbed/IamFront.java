@@ -101,7 +101,7 @@ public final class IamFront extends LoopbackTcpServer {
 			server.startHandshake();
 			SSLSocket from = server;
 			SSLSocket to = client;
-			startDaemon(() -> relay(from, to), "iam-front-downstream");
+			startDaemon(() -> pump(from, to, null), "iam-front-downstream");
 			InputStream in = new BufferedInputStream(client.getInputStream());
 			OutputStream out = server.getOutputStream();
 			while (true) {
@@ -148,24 +148,6 @@ public final class IamFront extends LoopbackTcpServer {
 		(valid ? this.accepted : this.refused).incrementAndGet();
 		replaced.set(user + 1, (valid ? this.password : "refused-by-the-iam-front").getBytes(StandardCharsets.UTF_8));
 		return replaced;
-	}
-
-	private static void relay(Socket from, Socket to) {
-		byte[] buffer = new byte[8192];
-		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-			int read;
-			while ((read = in.read(buffer)) >= 0) {
-				out.write(buffer, 0, read);
-				out.flush();
-			}
-		}
-		catch (IOException ex) {
-			// one side closed
-		}
-		finally {
-			closeQuietly(from);
-			closeQuietly(to);
-		}
 	}
 
 	/** Reads one RESP array of bulk strings, as clients send commands. */

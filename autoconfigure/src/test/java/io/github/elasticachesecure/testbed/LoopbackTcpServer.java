@@ -1,6 +1,9 @@
 package io.github.elasticachesecure.testbed;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the test bed's TCP servers share: a server socket on {@code 127.0.0.1} and a daemon thread that accepts
@@ -109,6 +114,33 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Copy everything {@code from} sends to {@code to} until either side closes, then close both; with a
+	 * {@code recording}, keep a copy of the bytes first.
+	 */
+	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording) {
+		byte[] buffer = new byte[8192];
+		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				if (recording != null) {
+					synchronized (recording) {
+						recording.write(buffer, 0, read);
+					}
+				}
+				out.write(buffer, 0, read);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// one side closed or reset
+		}
+		finally {
+			closeQuietly(from);
+			closeQuietly(to);
 		}
 	}
 

@@ -2,8 +2,6 @@ package io.github.elasticachesecure.testbed;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -157,29 +155,6 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 		byte[] clientBytes() {
 			synchronized (this.fromClient) {
 				return this.fromClient.toByteArray();
-			}
-		}
-
-		private void pump(Socket from, Socket to, ByteArrayOutputStream recording) {
-			byte[] buffer = new byte[8192];
-			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-				int read;
-				while ((read = in.read(buffer)) >= 0) {
-					if (recording != null) {
-						synchronized (recording) {
-							recording.write(buffer, 0, read);
-						}
-					}
-					out.write(buffer, 0, read);
-					out.flush();
-				}
-			}
-			catch (IOException ex) {
-				// one side closed or reset
-			}
-			finally {
-				closeQuietly(from);
-				closeQuietly(to);
 			}
 		}
 
