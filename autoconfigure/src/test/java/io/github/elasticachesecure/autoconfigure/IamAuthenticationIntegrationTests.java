@@ -96,11 +96,9 @@ class IamAuthenticationIntegrationTests {
 	void connectsWithTheIndependentlyComputedTokenAndStaysConnectedAcrossRotations(CapturedOutput output)
 			throws Exception {
 		String firstToken = expectedToken(clock.instant());
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + firstToken, "~*", "&*", "+@all");
+		resetUserAccepting(firstToken);
 		List<String> tokens = new ArrayList<>(List.of(firstToken));
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(iamArguments("--logging.level.root=TRACE"))) {
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments("--logging.level.root=TRACE"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("iam", "first");
@@ -140,11 +138,8 @@ class IamAuthenticationIntegrationTests {
 	@Test
 	void aTokenTheServerRejectsAtStartupStopsTheStartWithTheIamAction() {
 		// The user exists but accepts no token of these credentials: the startup PING meets WRONGPASS.
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">not-a-token-of-these-credentials", "~*", "&*",
-				"+@all");
-		SpringApplicationBuilder application = new SpringApplicationBuilder(IamApplication.class)
-			.web(WebApplicationType.NONE);
-		Throwable failure = catchThrowable(() -> application.run(iamArguments()).close());
+		resetUserAccepting("not-a-token-of-these-credentials");
+		Throwable failure = catchThrowable(() -> runIamApplication(IamApplication.class, iamArguments()).close());
 		AuthenticationRejectedException rejection = (AuthenticationRejectedException) NestedExceptionUtils
 			.getMostSpecificCause(failure);
 		assertThat(rejection.getAuthMode()).isEqualTo(AuthMode.IAM);
@@ -156,11 +151,8 @@ class IamAuthenticationIntegrationTests {
 	@Test
 	void aRejectedTokenIsReplacedByAFreshlySignedOne() throws Exception {
 		clock.advance(Duration.ofHours(1));
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
-				"+@all");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(iamArguments())) {
+		resetUserAccepting(expectedToken(clock.instant()));
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("rejected", "before");
@@ -178,11 +170,8 @@ class IamAuthenticationIntegrationTests {
 	@Test
 	void aReauthenticationRefusedWithWrongpassMakesTheProviderSignAFreshToken() throws Exception {
 		clock.advance(Duration.ofHours(2));
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
-				"+@all");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(iamArguments())) {
+		resetUserAccepting(expectedToken(clock.instant()));
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("reauth", "live");
@@ -212,12 +201,8 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void aFailingCredentialsSourceKeepsConnectionsWorkingAndRecovers() throws Exception {
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
-				"+@all");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
-				FrequentlyRefreshingIamApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(iamArguments())) {
+		resetUserAccepting(expectedToken(clock.instant()));
+		try (ConfigurableApplicationContext context = runIamApplication(FrequentlyRefreshingIamApplication.class, iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("source", "up");
@@ -240,11 +225,8 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void aPermissionErrorOnReconnectKeepsTheTokenInsteadOfSigningANewOne() throws Exception {
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + expectedToken(clock.instant()), "~*", "&*",
-				"+@all");
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(IamApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
+		resetUserAccepting(expectedToken(clock.instant()));
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("kept", "yes");
@@ -279,14 +261,12 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void theProviderBuiltFromPropertiesAuthenticatesAndReauthenticatesThroughAnIamFront() throws Throwable {
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
+		resetUserAccepting(ACL_PASSWORD);
 		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
 				ACL_PASSWORD)) {
 			withAwsSystemProperties(SECRET_KEY, () -> {
-				try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
-						PropertiesOnlyIamApplication.class)
-					.web(WebApplicationType.NONE)
-					.run(frontArguments(front))) {
+				try (ConfigurableApplicationContext context = runIamApplication(PropertiesOnlyIamApplication.class,
+						frontArguments(front))) {
 					ElastiCacheIamCredentialsProvider provider = context
 						.getBean(ElastiCacheIamCredentialsProvider.class);
 					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
@@ -306,14 +286,12 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void theIamFrontRefusesATokenSignedWithAnotherSecret() throws Throwable {
-		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
+		resetUserAccepting(ACL_PASSWORD);
 		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
 				ACL_PASSWORD)) {
 			withAwsSystemProperties("another-secret-key", () -> {
-				Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(PropertiesOnlyIamApplication.class)
-					.web(WebApplicationType.NONE)
-					.run(frontArguments(front))
-					.close());
+				Throwable failure = catchThrowable(
+						() -> runIamApplication(PropertiesOnlyIamApplication.class, frontArguments(front)).close());
 				assertThat(NestedExceptionUtils.getMostSpecificCause(failure))
 					.isInstanceOf(AuthenticationRejectedException.class)
 					.hasMessageContaining("WRONGPASS");
@@ -388,6 +366,15 @@ class IamAuthenticationIntegrationTests {
 				Map.of("Action", "connect", "User", USER_ID), REGION, "elasticache", signedAt, ACCESS_KEY_ID,
 				SECRET_KEY, null, 900);
 		return expected.equals(parameters);
+	}
+
+	/** The IAM user exists, enabled, with all permissions, and accepts only the given password (or token). */
+	private static void resetUserAccepting(String password) {
+		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + password, "~*", "&*", "+@all");
+	}
+
+	private static ConfigurableApplicationContext runIamApplication(Class<?> application, String... arguments) {
+		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE).run(arguments);
 	}
 
 	private static String[] iamArguments(String... more) {
