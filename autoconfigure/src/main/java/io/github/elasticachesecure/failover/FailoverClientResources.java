@@ -35,13 +35,17 @@ public final class FailoverClientResources {
 	/** Upper bound of any reconnect delay ("a few seconds", as AWS advises for ElastiCache clients). */
 	public static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(5);
 
+	static final DefaultDnsCache ADDRESS_CACHE = new DefaultDnsCache(0, (int) DNS_CACHE_TTL.toSeconds(), 0);
+
+	static final DefaultDnsCnameCache CNAME_CACHE = new DefaultDnsCnameCache(0, (int) DNS_CACHE_TTL.toSeconds());
+
 	// One group for all client resources, as Lettuce's own default: it keeps one resolver per event loop and closes it
 	// when that event loop terminates.
 	private static final AddressResolverGroup<?> ADDRESS_RESOLVER_GROUP = new DnsAddressResolverGroup(
 			new DnsNameResolverBuilder().datagramChannelType(Transports.datagramChannelClass())
 				.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))
-				.resolveCache(new DefaultDnsCache(0, (int) DNS_CACHE_TTL.toSeconds(), 0))
-				.cnameCache(new DefaultDnsCnameCache(0, (int) DNS_CACHE_TTL.toSeconds())));
+				.resolveCache(ADDRESS_CACHE)
+				.cnameCache(CNAME_CACHE));
 
 	private FailoverClientResources() {
 	}
@@ -49,8 +53,8 @@ public final class FailoverClientResources {
 	/**
 	 * The reconnect delay: attempt n waits a random time between half and all of
 	 * min({@link #FIRST_RECONNECT_DELAY_MAX} × 2<sup>n-1</sup>, {@link #RECONNECT_DELAY_MAX}) (Lettuce's
-	 * "full jitter", which keeps half of the bound), so that the connections of many applications dropped by one failover do not reconnect in step.
-	 * Stateless, as Lettuce requires.
+	 * "full jitter", which keeps half of the bound), so that the connections of many applications dropped by one
+	 * failover do not reconnect in step. Stateless, as Lettuce requires.
 	 * @return the delay
 	 */
 	public static Delay reconnectDelay() {
