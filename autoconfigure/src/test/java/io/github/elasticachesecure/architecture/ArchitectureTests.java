@@ -18,8 +18,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shape of the main code: runtime packages point one way ({@code cache}, {@code tls}, {@code iam} and
- * {@code logging} at the bottom; {@code guard}, {@code health} and {@code metrics} above them; {@code autoconfigure} on
+ * The shape of the main code: runtime packages point one way ({@code cache}, {@code tls}, {@code iam},
+ * {@code failover} and {@code logging} at the bottom; {@code guard}, {@code health} and {@code metrics} above them; {@code autoconfigure} on
  * top), the bottom packages stay free of Spring Boot, beans are injected rather than looked up, the endpoint is
  * parsed in one place, and no source file grows past what one responsibility needs.
  */
@@ -47,7 +47,7 @@ class ArchitectureTests {
 
 	@Test
 	void bottomPackagesDependOnNoOtherPackageOfTheStarter() {
-		for (String bottom : List.of("cache", "tls", "iam", "logging")) {
+		for (String bottom : List.of("cache", "tls", "iam", "failover", "logging")) {
 			noClasses().that()
 				.resideInAPackage(ROOT + "." + bottom + "..")
 				.should()
@@ -67,7 +67,8 @@ class ArchitectureTests {
 	@Test
 	void bottomPackagesAreFreeOfSpringBoot() {
 		noClasses().that()
-			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".guard..")
+			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".failover..",
+					ROOT + ".guard..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..")
@@ -126,7 +127,7 @@ class ArchitectureTests {
 	}
 
 	private static String[] otherStarterPackages(String own) {
-		return Stream.of("autoconfigure", "cache", "guard", "health", "iam", "logging", "metrics", "tls")
+		return Stream.of("autoconfigure", "cache", "failover", "guard", "health", "iam", "logging", "metrics", "tls")
 			.filter((name) -> !name.equals(own))
 			.map((name) -> ROOT + "." + name + "..")
 			.toArray(String[]::new);

@@ -1,0 +1,47 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.failover.FailoverClientResources;
+import io.github.elasticachesecure.failover.ReadOnlyReplicaReconnector;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Failover without a restart, through the client resources Boot builds: short-lived DNS answers, jittered reconnects
+ * and, outside cluster mode, a reconnect when the primary endpoint's node answers {@code READONLY}. An application
+ * that defines its own {@code ClientResources} bean gets none of this.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty("elasticache.secure.endpoint")
+class ElastiCacheFailoverConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReadOnlyReplicaReconnector readOnlyReplicaReconnector() {
+		return new ReadOnlyReplicaReconnector();
+	}
+
+	/**
+	 * First among the client resources customizers, so that an application's own (for example another address
+	 * resolver group, reconnect delay or Netty customizer) wins.
+	 */
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	ClientResourcesBuilderCustomizer elastiCacheFailoverClientResourcesCustomizer(ElastiCacheDescription cache,
+			ReadOnlyReplicaReconnector readOnlyReplicaReconnector) {
+		return (builder) -> {
+			builder.addressResolverGroup(FailoverClientResources.addressResolverGroup())
+				.reconnectDelay(FailoverClientResources.reconnectDelay());
+			// In cluster mode a demoted node answers writes with MOVED, which Lettuce follows itself.
+			if (!cache.isClusterProtocol()) {
+				builder.nettyCustomizer(readOnlyReplicaReconnector);
+			}
+		};
+	}
+
+}
