@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
+import io.github.elasticachesecure.testbed.FreePorts;
 import io.github.elasticachesecure.testbed.RecordingTcpRelay;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.TestPki;
@@ -211,8 +212,14 @@ class ReplicationGroupIntegrationTests {
 		return ((Map<String, Map<String, Object>>) health.getDetails().get("nodes")).get(name);
 	}
 
+	/**
+	 * A replica that announces itself to its primary at a port nothing listens on, as ElastiCache replicas announce
+	 * VPC-internal addresses: a client that discovered replicas from the primary's {@code INFO replication} instead of
+	 * using the reader endpoint could not read from it.
+	 */
 	private static RedisServerProcess replicaOf(RedisServerProcess master, ServerCertificate certificate) {
 		return RedisServerProcess.tls()
+			.extraArgs("--replica-announce-port", String.valueOf(FreePorts.unusedLoopbackPort()))
 			.serverCertificate(certificate)
 			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
 			.replicaOf(master)
