@@ -1,11 +1,14 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testbed.IamFront;
 import io.github.elasticachesecure.testbed.RecordingTcpRelay;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.TestPki;
@@ -15,6 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -148,6 +154,45 @@ class ReplicationGroupIntegrationTests {
 					.contains("the reader endpoint localhost:" + ownReplica.port() + " cannot be reached")
 					.contains("read-from replica reads only from replicas, so reads fail");
 			});
+		}
+	}
+
+	@Test
+	void iamTokensAreCheckedAndRefreshedOnBothEndpoints() throws Exception {
+		String password = "iam-acl-Secret-5d2e";
+		for (RedisServerProcess node : List.of(primary, replica)) {
+			node.setAclUser(IamAuthenticationIntegrationTests.USER_ID, password);
+		}
+		try (IamFront primaryFront = IamFront.start(primary, IamAuthenticationIntegrationTests::isValidToken, password);
+				IamFront readerFront = IamFront.start(replica, IamAuthenticationIntegrationTests::isValidToken,
+						password)) {
+			RedisTestContexts.runner()
+				.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider.create(AwsBasicCredentials
+					.create(IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY)))
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + primaryFront.port(),
+						"elasticache.secure.reader-endpoint=localhost:" + readerFront.port(),
+						"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
+						"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
+						"elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
+						"elasticache.secure.iam.region=" + IamAuthenticationIntegrationTests.REGION)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+					writeAndReplicate(template, "iam");
+					assertThat(template.opsForValue().get("iam-0")).isEqualTo("value-0");
+					assertThat(replica.commandCalls("get")).as("reads on the replica").isEqualTo(1);
+					int primaryAccepted = primaryFront.acceptedTokens();
+					int readerAccepted = readerFront.acceptedTokens();
+					assertThat(primaryAccepted).as("tokens accepted for the primary").isPositive();
+					assertThat(readerAccepted).as("tokens accepted for the reader").isPositive();
+					context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().get();
+					await().atMost(AWAIT_LIMIT).until(() -> primaryFront.acceptedTokens() > primaryAccepted
+							&& readerFront.acceptedTokens() > readerAccepted);
+					assertThat(template.opsForValue().get("iam-1")).isEqualTo("value-1");
+					assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+					assertThat(primaryFront.refusedTokens() + readerFront.refusedTokens()).as("tokens refused")
+						.isZero();
+				});
 		}
 	}
 
