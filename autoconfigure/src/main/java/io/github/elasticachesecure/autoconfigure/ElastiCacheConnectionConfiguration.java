@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -34,7 +35,7 @@ import org.springframework.util.ClassUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("elasticache.secure.endpoint")
-@Import(ElastiCacheIamConfiguration.class)
+@Import({ ElastiCacheIamConfiguration.class, ElastiCacheReadConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
 	private static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
@@ -60,9 +61,19 @@ class ElastiCacheConnectionConfiguration {
 		int database = (redis != null) ? redis.getDatabase() : 0;
 		if (cache.isClusterProtocol() && database != 0) {
 			throw new ElastiCacheConfigurationException("spring.data.redis.database",
-					"'spring.data.redis.database=" + database + "' selects a database, but cluster mode has only 0.",
+					"'spring.data.redis.database=" + database + "' selects a database, but cluster mode has only 0"
+							+ ((cache.topology() == CacheTopology.SERVERLESS)
+									? " (a serverless cache speaks the cluster protocol and refuses SELECT)." : "."),
 					"Remove 'spring.data.redis.database' or set 'elasticache.secure.topology' to 'standalone' or "
 							+ "'replication-group'.");
+		}
+		if (cache.reader() != null && database != 0) {
+			// Boot's master/replica connection details carry no database, so it would be silently ignored.
+			throw new ElastiCacheConfigurationException("spring.data.redis.database", "'spring.data.redis.database="
+					+ database + "' selects a database, but with '" + ElastiCacheDescription.READER_ENDPOINT
+					+ "' Spring Boot builds a master/replica connection, which always uses database 0.",
+					"Remove 'spring.data.redis.database', or remove '" + ElastiCacheDescription.READER_ENDPOINT
+							+ "' to read and write through the primary endpoint only.");
 		}
 		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
 		SslBundle sslBundle = sslBundle(properties, sslBundles);

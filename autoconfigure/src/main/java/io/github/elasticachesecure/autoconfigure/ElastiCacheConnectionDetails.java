@@ -9,7 +9,9 @@ import org.springframework.boot.ssl.SslBundle;
 
 /**
  * {@link DataRedisConnectionDetails} for the secured ElastiCache connection: Boot's own Lettuce configuration builds
- * the connection factory from them, and always with TLS, because an {@link SslBundle} is always returned.
+ * the connection factory from them, and always with TLS, because an {@link SslBundle} is always returned. With a reader
+ * endpoint they are master/replica details: Boot then builds a static master/replica factory of the primary endpoint
+ * and the reader endpoint, and Lettuce tells them apart by their {@code ROLE}.
  */
 final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
@@ -49,7 +51,19 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
 	@Override
 	public @Nullable Standalone getStandalone() {
-		return this.cache.isClusterProtocol() ? null : Standalone.of(this.cache.host(), this.cache.port(), this.database);
+		return (this.cache.isClusterProtocol() || this.cache.reader() != null) ? null
+				: Standalone.of(this.cache.host(), this.cache.port(), this.database);
+	}
+
+	@Override
+	public @Nullable MasterReplica getMasterReplica() {
+		ElastiCacheDescription.Reader reader = this.cache.reader();
+		if (reader == null) {
+			return null;
+		}
+		// The primary first: Boot builds the configuration from the first node and adds the others.
+		List<Node> nodes = List.of(new Node(this.cache.host(), this.cache.port()), new Node(reader.host(), reader.port()));
+		return () -> nodes;
 	}
 
 	@Override
@@ -63,8 +77,10 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
 	@Override
 	public String toString() {
-		return "ElastiCacheConnectionDetails{endpoint=" + this.cache.endpoint() + ", topology=" + this.cache.topology().value()
-				+ ", username=" + this.username + ", password=" + ((this.password != null) ? "******" : "none") + "}";
+		ElastiCacheDescription.Reader reader = this.cache.reader();
+		return "ElastiCacheConnectionDetails{endpoint=" + this.cache.endpoint()
+				+ ((reader != null) ? ", readerEndpoint=" + reader.endpoint() : "") + ", topology="
+				+ this.cache.topology().value() + ", username=" + this.username + ", password=" + ((this.password != null) ? "******" : "none") + "}";
 	}
 
 }

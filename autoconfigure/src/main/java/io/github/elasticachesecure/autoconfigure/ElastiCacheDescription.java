@@ -22,8 +22,13 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * @param topology how the cache is laid out
  * @param cacheName the replication group id or serverless cache name, or {@code null} when it is neither configured
  * nor part of the host name
+ * @param reader the reader endpoint of a replication group, or {@code null} when reads go through the endpoint (or,
+ * for the cluster protocol, to the replicas the topology names)
  */
-public record ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName) {
+public record ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName,
+		@Nullable Reader reader) {
+
+	static final String READER_ENDPOINT = "elasticache.secure.reader-endpoint";
 
 	static final String TOPOLOGY = "elasticache.secure.topology";
 
@@ -36,6 +41,17 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	private static final String IAM_CACHE_NAME = "elasticache.secure.iam.cache-name";
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheDescription.class);
+
+	/**
+	 * Describe a cache read through its endpoint only.
+	 * @param host the endpoint's host name (or address)
+	 * @param port the endpoint's port
+	 * @param topology how the cache is laid out
+	 * @param cacheName the replication group id or serverless cache name, or {@code null}
+	 */
+	public ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName) {
+		this(host, port, topology, cacheName, null);
+	}
 
 	/**
 	 * Return the endpoint as {@code host:port} ({@code [address]:port} for an IPv6 address).
@@ -64,8 +80,32 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 */
 	static ElastiCacheDescription resolve(ElastiCacheSecureProperties properties) {
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
-		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology(properties, endpoint),
-				cacheName(properties, endpoint));
+		CacheTopology topology = topology(properties, endpoint);
+		Reader reader = reader(properties, topology);
+		if (reader != null && topology == CacheTopology.STANDALONE) {
+			// A node with a reader endpoint is the primary of a replication group, whatever its host name says.
+			topology = CacheTopology.REPLICATION_GROUP;
+		}
+		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName(properties, endpoint),
+				reader);
+	}
+
+	private static @Nullable Reader reader(ElastiCacheSecureProperties properties, CacheTopology topology) {
+		if (properties.getReaderEndpoint() == null) {
+			return null;
+		}
+		ElastiCacheEndpoint reader = ElastiCacheEndpoint.parse(READER_ENDPOINT, properties.getReaderEndpoint());
+		if (topology.isClusterProtocol()) {
+			String replicas = (topology == CacheTopology.SERVERLESS)
+					? "a serverless cache serves reads from replicas on port 6380 of its own endpoint"
+					: "a cluster-mode cache names its replicas in its cluster topology";
+			throw new ElastiCacheConfigurationException(READER_ENDPOINT, "'" + READER_ENDPOINT + "' is set, but the "
+					+ "cache is a " + topology.value() + " topology: " + replicas + ", so it has no reader endpoint.",
+					"Remove '" + READER_ENDPOINT + "' and set 'elasticache.secure.read-from=replica-preferred' to read "
+							+ "from replicas, or set '" + TOPOLOGY + "=replication-group' if the endpoint is the "
+							+ "primary endpoint of a replication group with cluster mode disabled.");
+		}
+		return new Reader(reader.host(), reader.port());
 	}
 
 	@SuppressWarnings("deprecation")
@@ -150,6 +190,24 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		return new InvalidConfigurationPropertyValueException(alias, aliasValue, "'" + alias + "=" + aliasValue
 				+ "' contradicts '" + other + "=" + otherValue + "'. Remove the deprecated '" + alias + "' and set '"
 				+ replacement + "' to what the cache is");
+	}
+
+	/**
+	 * The reader endpoint of a replication group with cluster mode disabled.
+	 *
+	 * @param host the host name (or address)
+	 * @param port the port
+	 */
+	public record Reader(String host, int port) {
+
+		/**
+		 * Return the reader endpoint as {@code host:port} ({@code [address]:port} for an IPv6 address).
+		 * @return the reader endpoint
+		 */
+		public String endpoint() {
+			return new ElastiCacheEndpoint(this.host, this.port).toString();
+		}
+
 	}
 
 }

@@ -34,74 +34,86 @@ record ElastiCacheEndpoint(String host, int port) {
 	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
 	/**
-	 * Parse an endpoint. A value that carries user-info, a path, a query or a fragment is refused without being
-	 * repeated in the message, as it may carry a password.
+	 * Parse {@code elasticache.secure.endpoint}. A value that carries user-info, a path, a query or a fragment is
+	 * refused without being repeated in the message, as it may carry a password.
 	 * @param value the property value
 	 * @return the endpoint
 	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
 	 */
 	static ElastiCacheEndpoint parse(@Nullable String value) {
+		return parse(PROPERTY, value);
+	}
+
+	/**
+	 * Parse an endpoint property, as {@link #parse(String)} does.
+	 * @param property the name of the property, for reports
+	 * @param value the property value
+	 * @return the endpoint
+	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
+	 */
+	static ElastiCacheEndpoint parse(String property, @Nullable String value) {
 		if (value == null || value.isBlank()) {
-			throw invalid("is not set",
-					"Set " + PROPERTY + " to the host:port of your cache, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379.");
+			throw invalid(property, "is not set", "Set " + property
+					+ " to the host:port of your cache, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379.");
 		}
 		String text = value.trim();
 		if (text.contains("://")) {
-			throw invalid("has a URL scheme",
+			throw invalid(property, "has a URL scheme",
 					"Write only host:port; the connection always uses TLS, so no scheme (redis:// or rediss://) is needed, "
 							+ "and credentials go in elasticache.secure.auth.*.");
 		}
 		if (text.indexOf('@') >= 0) {
-			throw invalid("contains user information (an '@')",
+			throw invalid(property, "contains user information (an '@')",
 					"Write only host:port and set the credentials with elasticache.secure.auth.username and "
 							+ "elasticache.secure.auth.password.");
 		}
 		if (text.indexOf('/') >= 0 || text.indexOf('?') >= 0 || text.indexOf('#') >= 0) {
-			throw invalid("contains a path, a query or a fragment ('/', '?' or '#')", FORM);
+			throw invalid(property, "contains a path, a query or a fragment ('/', '?' or '#')", FORM);
 		}
 		if (text.startsWith("[")) {
-			return parseBracketed(text);
+			return parseBracketed(property, text);
 		}
 		int colon = text.indexOf(':');
 		if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
-			throw invalid(text, "has more than one ':'; an IPv6 address must be written in brackets", FORM);
+			throw invalid(property, text, "has more than one ':'; an IPv6 address must be written in brackets", FORM);
 		}
 		String host = (colon >= 0) ? text.substring(0, colon) : text;
-		int port = (colon >= 0) ? parsePort(text, text.substring(colon + 1)) : DEFAULT_PORT;
+		int port = (colon >= 0) ? parsePort(property, text, text.substring(colon + 1)) : DEFAULT_PORT;
 		boolean numeric = host.chars().allMatch((c) -> c == '.' || Character.isDigit(c));
 		if (numeric ? !IPV4.matcher(host).matches() : !HOST_NAME.matcher(host).matches()) {
-			throw invalid(text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')", FORM);
+			throw invalid(property, text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')", FORM);
 		}
 		return new ElastiCacheEndpoint(host, port);
 	}
 
-	private static ElastiCacheEndpoint parseBracketed(String text) {
+	private static ElastiCacheEndpoint parseBracketed(String property, String text) {
 		int close = text.indexOf(']');
 		if (close < 0) {
-			throw invalid(text, "has an unclosed '['", FORM);
+			throw invalid(property, text, "has an unclosed '['", FORM);
 		}
 		String host = text.substring(1, close);
 		if (!isIpv6Address(host)) {
-			throw invalid(text, "has no valid IPv6 address between '[' and ']'", FORM);
+			throw invalid(property, text, "has no valid IPv6 address between '[' and ']'", FORM);
 		}
 		String rest = text.substring(close + 1);
 		if (rest.isEmpty()) {
 			return new ElastiCacheEndpoint(host, DEFAULT_PORT);
 		}
 		if (rest.charAt(0) != ':') {
-			throw invalid(text, "has text after ']' that is not ':port'", FORM);
+			throw invalid(property, text, "has text after ']' that is not ':port'", FORM);
 		}
-		return new ElastiCacheEndpoint(host, parsePort(text, rest.substring(1)));
+		return new ElastiCacheEndpoint(host, parsePort(property, text, rest.substring(1)));
 	}
 
-	private static int parsePort(String text, String port) {
+	private static int parsePort(String property, String text, String port) {
 		if (PORT.matcher(port).matches()) {
 			int value = Integer.parseInt(port);
 			if (value >= 1 && value <= 65535) {
 				return value;
 			}
 		}
-		throw invalid(text, "has an invalid port" + (PRINTABLE.matcher(port).matches() ? " '" + port + "'" : ""),
+		throw invalid(property, text,
+				"has an invalid port" + (PRINTABLE.matcher(port).matches() ? " '" + port + "'" : ""),
 				"Use a port between 1 and 65535, usually 6379.");
 	}
 
@@ -149,15 +161,16 @@ record ElastiCacheEndpoint(String host, int port) {
 
 	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value of this property from every
 	// property source that sets it, and another source may hold an endpoint with a password in its user-info.
-	private static ElastiCacheConfigurationException invalid(String problem, String action) {
-		return new ElastiCacheConfigurationException(PROPERTY, "The property '" + PROPERTY + "' " + problem + ".",
+	private static ElastiCacheConfigurationException invalid(String property, String problem, String action) {
+		return new ElastiCacheConfigurationException(property, "The property '" + property + "' " + problem + ".",
 				action);
 	}
 
-	private static ElastiCacheConfigurationException invalid(String text, String problem, String action) {
+	private static ElastiCacheConfigurationException invalid(String property, String text, String problem,
+			String action) {
 		String shown = PRINTABLE.matcher(text).matches() ? "('" + text + "') " : "";
-		return new ElastiCacheConfigurationException(PROPERTY,
-				"The property '" + PROPERTY + "' " + shown + problem + ".", action);
+		return new ElastiCacheConfigurationException(property,
+				"The property '" + property + "' " + shown + problem + ".", action);
 	}
 
 	/**

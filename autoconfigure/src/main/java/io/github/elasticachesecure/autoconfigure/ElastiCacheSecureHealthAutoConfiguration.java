@@ -3,11 +3,17 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 import java.util.Map;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.health.ConnectionSummary;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.health.ElastiCacheReactiveHealthIndicator;
+import io.github.elasticachesecure.health.ReplicationGroupHealth;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
+import io.lettuce.core.RedisURI;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +29,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Auto-configuration of the {@code elasticache} health indicator: a bounded PING over the application's own
@@ -60,14 +68,46 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		@ConditionalOnMissingBean
 		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
 				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
-				ObjectProvider<IamTokenStatusSource> iamTokenStatus) {
+				ObjectProvider<IamTokenStatusSource> iamTokenStatus,
+				ObjectProvider<RedisCredentialsProvider> iamCredentials, Environment environment) {
 			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
 			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
 					properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
 			ElastiCacheSecureProperties.Health health = properties.getHealth();
-			return new ElastiCacheHealthCheck(connectionFactory(connectionFactories), summary, health.getTimeout(),
+			RedisConnectionFactory factory = connectionFactory(connectionFactories);
+			ElastiCacheDescription.Reader reader = cache.reader();
+			ReplicationGroupHealth replicationGroup = (reader != null && factory instanceof LettuceConnectionFactory lettuce)
+					? new ReplicationGroupHealth(() -> (RedisClient) lettuce.getRequiredNativeClient(),
+							nodeUri(cache.host(), cache.port(), properties, iamCredentials),
+							nodeUri(reader.host(), reader.port(), properties, iamCredentials),
+							ElastiCacheReadConfiguration.readPreference(properties, cache, environment))
+					: null;
+			return new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
-					Clock.systemUTC());
+					Clock.systemUTC(), replicationGroup);
+		}
+
+		/**
+		 * A node of the replication group with the application's TLS verification and credentials (the IAM provider's
+		 * tokens, or the password), for the health check's own connection to it.
+		 */
+		private static RedisURI nodeUri(String host, int port, ElastiCacheSecureProperties properties,
+				ObjectProvider<RedisCredentialsProvider> iamCredentials) {
+			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+			RedisURI.Builder builder = RedisURI.builder()
+				.withHost(host)
+				.withPort(port)
+				.withSsl(true)
+				.withVerifyPeer(properties.getTls().getVerifyMode())
+				.withTimeout(properties.getHealth().getTimeout());
+			if (auth.getMode() == AuthMode.IAM) {
+				builder.withAuthentication(iamCredentials.getObject());
+			}
+			else if (auth.getMode() == AuthMode.PASSWORD && auth.getPassword() != null) {
+				builder.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials
+					.just(auth.getUsername(), auth.getPassword())));
+			}
+			return builder.build();
 		}
 
 		/**

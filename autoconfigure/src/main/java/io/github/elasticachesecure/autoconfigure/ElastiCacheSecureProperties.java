@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ReadPreference;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,18 @@ public class ElastiCacheSecureProperties implements Validator {
 	 * replication group, or the endpoint of a serverless cache.
 	 */
 	private @Nullable String endpoint;
+
+	/**
+	 * Reader endpoint of a replication group with cluster mode disabled as host:port (port defaults to 6379); reads
+	 * then go to it as 'read-from' says, writes to the endpoint.
+	 */
+	private @Nullable String readerEndpoint;
+
+	/**
+	 * Which nodes serve reads: upstream, upstream-preferred, replica-preferred, replica, lowest-latency, any or
+	 * any-replica. When unset: replica-preferred with a reader endpoint, otherwise the primary only.
+	 */
+	private @Nullable ReadPreference readFrom;
 
 	/**
 	 * Layout of the cache: standalone, replication-group, cluster or serverless. When unset, derived from the host
@@ -70,6 +83,22 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	public void setEndpoint(@Nullable String endpoint) {
 		this.endpoint = endpoint;
+	}
+
+	public @Nullable String getReaderEndpoint() {
+		return this.readerEndpoint;
+	}
+
+	public void setReaderEndpoint(@Nullable String readerEndpoint) {
+		this.readerEndpoint = readerEndpoint;
+	}
+
+	public @Nullable ReadPreference getReadFrom() {
+		return this.readFrom;
+	}
+
+	public void setReadFrom(@Nullable ReadPreference readFrom) {
+		this.readFrom = readFrom;
 	}
 
 	public @Nullable CacheTopology getTopology() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.elasticachesecure.cache.ReadPreference;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -50,6 +51,7 @@ final class SpringDataRedisConflicts {
 		refuseIfDifferent("spring.data.redis.password", properties.getAuth().getPassword(),
 				"elasticache.secure.auth.password");
 		refuseIfDifferent("spring.data.redis.ssl.bundle", properties.getTls().getBundle(), "elasticache.secure.tls.bundle");
+		refuseContradictingReadFrom(properties.getReadFrom());
 		String sslEnabled = value("spring.data.redis.ssl.enabled");
 		if ("false".equalsIgnoreCase(sslEnabled)) {
 			throw new InvalidConfigurationPropertyValueException("spring.data.redis.ssl.enabled", sslEnabled,
@@ -61,6 +63,17 @@ final class SpringDataRedisConflicts {
 			throw new InvalidConfigurationPropertyValueException("spring.data.redis.client-type", clientType,
 					"The ElastiCache secure starter configures only the Lettuce client. "
 							+ "Remove 'spring.data.redis.client-type' or set it to 'lettuce'.");
+		}
+	}
+
+	/**
+	 * Refuses Spring Boot's read-from when the starter's is set too and says something else; Lettuce's aliases (such
+	 * as {@code slavePreferred} for {@code replica-preferred}) say the same.
+	 */
+	private void refuseContradictingReadFrom(@Nullable ReadPreference own) {
+		String springValue = value(ElastiCacheReadConfiguration.BOOT_READ_FROM);
+		if (own != null && springValue != null && ReadPreference.fromLettuceName(springValue) != own) {
+			throw mutuallyExclusive(ElastiCacheReadConfiguration.BOOT_READ_FROM, ElastiCacheReadConfiguration.READ_FROM);
 		}
 	}
 

@@ -61,6 +61,8 @@ public final class ElastiCacheHealthCheck {
 
 	private final Clock clock;
 
+	private final @Nullable ReplicationGroupHealth replicationGroup;
+
 	/**
 	 * Create a health check.
 	 * @param connectionFactory the application's connection factory
@@ -74,6 +76,23 @@ public final class ElastiCacheHealthCheck {
 	public ElastiCacheHealthCheck(RedisConnectionFactory connectionFactory, ConnectionSummary connection,
 			Duration timeout, Duration certificateExpiryWarning, @Nullable TlsEndpointMonitor tls,
 			@Nullable Supplier<IamTokenStatus> iam, Clock clock) {
+		this(connectionFactory, connection, timeout, certificateExpiryWarning, tls, iam, clock, null);
+	}
+
+	/**
+	 * Create a health check that also reports the endpoints of a replication group.
+	 * @param connectionFactory the application's connection factory
+	 * @param connection what to report about the connection
+	 * @param timeout the upper bound of one check
+	 * @param certificateExpiryWarning how long before the certificate expires a warning is added
+	 * @param tls the TLS details of the endpoint, or {@code null} to report none
+	 * @param iam the IAM token status, or {@code null} without IAM authentication
+	 * @param clock the clock
+	 * @param replicationGroup the primary and reader endpoints to report, or {@code null} without a reader endpoint
+	 */
+	public ElastiCacheHealthCheck(RedisConnectionFactory connectionFactory, ConnectionSummary connection,
+			Duration timeout, Duration certificateExpiryWarning, @Nullable TlsEndpointMonitor tls,
+			@Nullable Supplier<IamTokenStatus> iam, Clock clock, @Nullable ReplicationGroupHealth replicationGroup) {
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("The health check timeout must be positive");
 		}
@@ -84,6 +103,7 @@ public final class ElastiCacheHealthCheck {
 		this.tls = tls;
 		this.iam = iam;
 		this.clock = clock;
+		this.replicationGroup = replicationGroup;
 	}
 
 	/**
@@ -100,12 +120,13 @@ public final class ElastiCacheHealthCheck {
 	 * @return the health
 	 */
 	public Mono<Health> check() {
-		return Mono.defer(() -> {
+		Mono<Health> connection = Mono.defer(() -> {
 			long start = System.nanoTime();
 			return ping().timeout(this.timeout)
 				.map((reply) -> healthy(System.nanoTime() - start))
 				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
 		});
+		return (this.replicationGroup != null) ? this.replicationGroup.addTo(connection, this.timeout) : connection;
 	}
 
 	private Mono<String> ping() {

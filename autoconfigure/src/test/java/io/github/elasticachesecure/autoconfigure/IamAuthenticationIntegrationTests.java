@@ -63,15 +63,15 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class IamAuthenticationIntegrationTests {
 
-	private static final String USER_ID = "iam-app-user";
+	static final String USER_ID = "iam-app-user";
 
-	private static final String CACHE_NAME = "my-cache";
+	static final String CACHE_NAME = "my-cache";
 
-	private static final String REGION = "us-east-1";
+	static final String REGION = "us-east-1";
 
-	private static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
+	static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
 
-	private static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
+	static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
 
 	private static final String ACL_PASSWORD = "acl-password-behind-the-iam-front";
 
@@ -344,7 +344,7 @@ class IamAuthenticationIntegrationTests {
 	 * user, signed with the test key for the region within the last 15 minutes, with the signature
 	 * {@link SigV4Reference} computes.
 	 */
-	private static boolean isValidToken(String user, String token) {
+	static boolean isValidToken(String user, String token) {
 		if (!token.startsWith(CACHE_NAME + "/?")) {
 			return false;
 		}
