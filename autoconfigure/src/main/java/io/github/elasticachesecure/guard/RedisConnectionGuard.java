@@ -207,11 +207,12 @@ public final class RedisConnectionGuard {
 
 	/**
 	 * Use a started factory once (a PING), so that rejected credentials stop the start with a clear report instead
-	 * of failing the first request. A missing permission ({@code NOPERM}) is a warning; other failures are left to
-	 * the application's own error handling. Call it only once {@link #checkTls} passed: it sends the credentials.
+	 * of failing the first request. A missing permission ({@code NOPERM}) for the PING is a warning; one for a command
+	 * the client sends to connect fails the check; other failures are left to the application's own error handling. Call it only once {@link #checkTls} passed: it sends the credentials.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory, started
 	 * @throws AuthenticationRejectedException when the server rejected the credentials
+	 * @throws MissingPermissionException when the user may not run a command the client needs to connect
 	 */
 	public void checkAuthentication(String beanName, RedisConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
@@ -224,8 +225,13 @@ public final class RedisConnectionGuard {
 			}
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			if (refusal != null) {
-				// Not a credentials problem, and the application may not need the command: say what is missing.
+				String command = MissingPermissionException.refusedCommand(refusal);
 				String user = username(factory);
+				if (command != null && !command.equals("ping")) {
+					// The check itself sends only PING: any other command was the client's own, to connect.
+					throw new MissingPermissionException(beanName, user, command, refusal);
+				}
+				// Not a credentials problem, and the application may not need PING: say what is missing.
 				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
 						+ "' may not run a command of the startup check (" + refusal + "); the credentials were "
 						+ "not rejected. Grant the user that command in its ACL if the application needs it; "

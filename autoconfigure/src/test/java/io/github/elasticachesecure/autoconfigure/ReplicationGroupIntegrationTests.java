@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
+import io.github.elasticachesecure.guard.MissingPermissionException;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.testbed.FreePorts;
@@ -225,6 +226,23 @@ class ReplicationGroupIntegrationTests {
 			relay.close();
 			assertThat(relay.clientSent(RedisTestContexts.PASSWORD)).as("the password was sent in clear").isFalse();
 		}
+	}
+
+	@Test
+	void aUserWhoMayNotRunRoleStopsTheStartNamingTheCommandToGrant() {
+		// Lettuce asks each endpoint for its ROLE to tell the primary from the replica: without it nothing connects.
+		for (RedisServerProcess node : List.of(primary, replica)) {
+			node.adminCommand("ACL", "SETUSER", "no-role", "reset", "on", ">" + RedisTestContexts.PASSWORD, "~*", "&*",
+					"+@all", "-role");
+		}
+		withReader(replica, "elasticache.secure.auth.username=no-role").run((context) -> {
+			MissingPermissionException failure = StartupFailures.find(context, MissingPermissionException.class);
+			assertThat(failure.getCommand()).isEqualTo("role");
+			assertThat(failure.getUsername()).isEqualTo("no-role");
+			assertThat(failure).hasMessageContaining("may not run 'role'")
+				.hasMessageContaining("NOPERM")
+				.hasMessageNotContaining(RedisTestContexts.PASSWORD);
+		});
 	}
 
 	private static void assertRefused(int readerPort, TlsProbeOutcome outcome) {

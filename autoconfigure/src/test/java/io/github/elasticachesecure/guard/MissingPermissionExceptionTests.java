@@ -1,0 +1,30 @@
+package io.github.elasticachesecure.guard;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MissingPermissionException}.
+ */
+class MissingPermissionExceptionTests {
+
+	@ParameterizedTest
+	@CsvSource(delimiterString = " => ", value = {
+			"NOPERM this user has no permissions to run the 'role' command => role",
+			"NOPERM User app has no permissions to run the 'ROLE' command => role",
+			"NOPERM this user has no permissions to run the 'client|setname' command => client|setname" })
+	void theRefusedCommandIsReadFromTheReply(String reply, String command) {
+		assertThat(MissingPermissionException.refusedCommand(reply)).isEqualTo(command);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "NOPERM this user has no permissions to access one of the keys used as arguments",
+			"NOPERM this user has no permissions to access one of the channels used as arguments" })
+	void aRefusalOfKeysOrChannelsNamesNoCommand(String reply) {
+		assertThat(MissingPermissionException.refusedCommand(reply)).isNull();
+	}
+
+}
