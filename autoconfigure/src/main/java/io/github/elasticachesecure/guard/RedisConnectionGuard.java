@@ -25,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.NamedNode;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -40,7 +41,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
  * starter's, and it probes with the factory's own trust material. A sentinel factory's master and replicas are
- * probed too, at the addresses its sentinels report.
+ * probed too, at the addresses its sentinels report, and so is every node of a cluster factory's topology, at the
+ * address its seed announces.
  */
 public final class RedisConnectionGuard {
 
@@ -146,6 +148,10 @@ public final class RedisConnectionGuard {
 				results.add(probe(beanName, node, sslContext, verifyMode));
 			}
 		}
+		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
+		if (cluster != null) {
+			results.addAll(probeClusterNodes(beanName, cluster, configuration, results, sslContext, verifyMode));
+		}
 		return results;
 	}
 
@@ -154,6 +160,45 @@ public final class RedisConnectionGuard {
 				verifyMode);
 		report(beanName, result);
 		return result;
+	}
+
+	/**
+	 * Probe every node of the cluster topology that a seed which passed its probe announces, at the address the client
+	 * will use. A seed that cannot be asked is a warning, or a failure when unreachable endpoints are.
+	 */
+	private List<TlsProbeResult> probeClusterNodes(String beanName, RedisClusterConfiguration cluster,
+			LettuceClientConfiguration configuration, List<TlsProbeResult> seedResults, SSLContext sslContext,
+			SslVerifyMode verifyMode) {
+		ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(cluster, configuration,
+				(seed) -> seedResults.stream().anyMatch((result) -> result.isSecure() && matches(result, seed)));
+		RedisNode asked = answer.asked();
+		if (answer.failure() != null || asked == null) {
+			if (asked != null && this.failOnUnreachable) {
+				throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getRequiredHost(),
+						asked.getRequiredPort(), TlsProbeOutcome.UNREACHABLE, answer.failure(), null, null, null));
+			}
+			logger.warn("RedisConnectionFactory '" + beanName + "': the cluster seeds " + answer.failure()
+					+ ", so the TLS of the other cluster nodes could not be checked");
+			return List.of();
+		}
+		String announcedBy = "the cluster topology (CLUSTER NODES) of " + asked.asString();
+		List<TlsProbeResult> results = new ArrayList<>();
+		for (RedisNode node : answer.nodes()) {
+			if (seedResults.stream().noneMatch((result) -> matches(result, node))) {
+				TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
+						verifyMode);
+				if (!result.isSecure() && result.outcome() != TlsProbeOutcome.UNREACHABLE) {
+					throw new EndpointVerificationException(beanName, result, announcedBy);
+				}
+				report(beanName, result);
+				results.add(result);
+			}
+		}
+		return results;
+	}
+
+	private static boolean matches(TlsProbeResult result, RedisNode node) {
+		return result.host().equals(node.getHost()) && result.port() == node.getPort();
 	}
 
 	/**

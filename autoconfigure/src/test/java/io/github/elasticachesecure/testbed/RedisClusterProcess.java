@@ -303,15 +303,13 @@ public final class RedisClusterProcess implements AutoCloseable {
 			List<RedisServerProcess> nodes = new ArrayList<>();
 			try {
 				int total = this.masters * (1 + this.replicasPerMaster);
+				ServerCertificate common = (this.defaultCertificate != null) ? this.defaultCertificate
+						: TestPki.get().localhost();
 				for (int i = 0; i < total; i++) {
-					ServerCertificate certificate = this.nodeCertificates.getOrDefault(i, this.defaultCertificate);
-					if (certificate != null) {
-						this.nodeBuilder.serverCertificate(certificate);
+					if (!this.nodeCertificates.isEmpty()) {
+						this.nodeBuilder.serverCertificate(this.nodeCertificates.getOrDefault(i, common));
 					}
 					nodes.add(this.nodeBuilder.start());
-				}
-				if (this.defaultCertificate != null) {
-					this.nodeBuilder.serverCertificate(this.defaultCertificate);
 				}
 				for (int i = 0; i < this.masters; i++) {
 					int first = i * SLOTS / this.masters;
