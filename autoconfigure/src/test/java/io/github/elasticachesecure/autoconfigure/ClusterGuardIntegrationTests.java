@@ -1,12 +1,18 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.elasticachesecure.guard.EndpointVerificationException;
+import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.testbed.RedisClusterProcess;
 import io.github.elasticachesecure.testbed.TestPki;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The startup guard checks every node of a cluster's topology, at the address the client will use, not only the
  * configured endpoint. Each test starts its own small cluster whose seed passes the check, so that only the nodes it
- * announces can fail.
+ * announces can fail. The health of a cluster is checked here too, on a cluster of its own that loses a master.
  */
 class ClusterGuardIntegrationTests {
 
@@ -72,20 +78,47 @@ class ClusterGuardIntegrationTests {
 	}
 
 	@Test
-	void clusterWhoseNodesAllPassStartsAndEveryNodeIsReported() {
+	void clusterWhoseNodesAllPassStartsAndItsHealthNamesALostMaster() {
 		try (RedisClusterProcess cluster = RedisClusterProcess.tls()
 			.masters(2)
+			.nodeTimeout(Duration.ofSeconds(2))
 			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
 			.start()) {
 			securedBy(cluster).run((context) -> {
 				assertThat(context).hasNotFailed();
-				io.github.elasticachesecure.guard.StartupGuardReport report = context
-					.getBean(io.github.elasticachesecure.guard.StartupGuardReport.class);
+				StartupGuardReport report = context.getBean(StartupGuardReport.class);
 				for (int port : cluster.ports()) {
 					assertThat(report.resultFor("localhost", port)).isNotNull()
 						.satisfies((result) -> assertThat(result.isSecure()).isTrue());
 				}
+				HealthIndicator health = context.getBean("elasticacheHealthIndicator", HealthIndicator.class);
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+				int lost = cluster.ports().get(1);
+				cluster.nodes().get(1).kill();
+				// at once the lost master does not answer; after the node timeout the cluster reports its slots failing
+				awaitReason(health, "masters not answering PING within 1000 ms: [localhost:" + lost + "]");
+				awaitReason(health, "cluster_state:fail (slots assigned 16384 of 16384, ok 8192");
 			});
+		}
+	}
+
+	private static void awaitReason(HealthIndicator indicator, String expected) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (true) {
+			Health health = indicator.health();
+			Object reason = health.getDetails().get("reason");
+			if (health.getStatus().equals(Status.DOWN) && String.valueOf(reason).contains(expected)) {
+				return;
+			}
+			assertThat(System.nanoTime() - deadline).as("health DOWN with '%s', last %s", expected, reason)
+				.isNegative();
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 	}
 
