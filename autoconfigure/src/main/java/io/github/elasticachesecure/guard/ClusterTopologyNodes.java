@@ -2,8 +2,8 @@ package io.github.elasticachesecure.guard;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 
+import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -35,21 +35,24 @@ final class ClusterTopologyNodes {
 	 * Ask the seeds in turn, skipping those not verified, until one answers.
 	 * @param cluster the factory's cluster configuration
 	 * @param configuration the factory's client configuration
-	 * @param verified whether a seed passed its TLS probe: only those are asked, so the credentials travel over
-	 * verified TLS only
+	 * @param seedResults the probe results of the seeds: only those that passed are asked, so the credentials travel
+	 * over verified TLS only, and the seeds are not among the nodes returned
 	 * @return the nodes, or the failure of the last seed asked
 	 */
 	static Answer lookUp(RedisClusterConfiguration cluster, LettuceClientConfiguration configuration,
-			Predicate<RedisNode> verified) {
+			List<TlsProbeResult> seedResults) {
 		RedisNode asked = null;
 		String failure = "no seed node passed its TLS check";
 		for (RedisNode seed : cluster.getClusterNodes()) {
-			if (!verified.test(seed)) {
+			if (seedResults.stream().noneMatch((result) -> result.isSecure() && matches(result, seed))) {
 				continue;
 			}
 			asked = seed;
 			try {
-				return new Answer(ask(uri(seed, cluster, configuration), configuration), asked, null);
+				List<RedisNode> nodes = ask(uri(seed, cluster, configuration), configuration).stream()
+					.filter((node) -> seedResults.stream().noneMatch((result) -> matches(result, node)))
+					.toList();
+				return new Answer(nodes, asked, null);
 			}
 			catch (RuntimeException ex) {
 				failure = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
@@ -100,6 +103,10 @@ final class ClusterTopologyNodes {
 		}
 	}
 
+	private static boolean matches(TlsProbeResult result, RedisNode node) {
+		return result.host().equals(node.getHost()) && result.port() == node.getPort();
+	}
+
 	private static boolean isUsable(RedisClusterNode node) {
 		return node.getUri() != null && !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL)
 				|| node.is(NodeFlag.NOADDR) || node.is(NodeFlag.HANDSHAKE));
@@ -112,6 +119,13 @@ final class ClusterTopologyNodes {
 	 * @param failure why no seed answered, {@code null} when one did
 	 */
 	record Answer(List<RedisNode> nodes, @Nullable RedisNode asked, @Nullable String failure) {
+
+		/**
+		 * @return what announced the nodes, for reports
+		 */
+		String announcedBy() {
+			return "the cluster topology (CLUSTER NODES) of " + ((this.asked != null) ? this.asked.asString() : "?");
+		}
 
 	}
 

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
@@ -140,65 +139,45 @@ public final class RedisConnectionGuard {
 		}
 		List<TlsProbeResult> results = new ArrayList<>();
 		for (RedisNode node : ConnectionFactoryNodes.of(lettuce)) {
-			results.add(probe(beanName, node, sslContext, verifyMode));
+			results.add(probe(beanName, node, sslContext, verifyMode, null));
 		}
 		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
 		if (sentinel != null) {
 			for (RedisNode node : sentinelDataNodes(beanName, sentinel, configuration, results)) {
-				results.add(probe(beanName, node, sslContext, verifyMode));
+				results.add(probe(beanName, node, sslContext, verifyMode, null));
 			}
 		}
 		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
 		if (cluster != null) {
-			results.addAll(probeClusterNodes(beanName, cluster, configuration, results, sslContext, verifyMode));
+			ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(cluster, configuration, results);
+			if (answer.failure() != null) {
+				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(), "the other cluster nodes");
+			}
+			for (RedisNode node : answer.nodes()) {
+				results.add(probe(beanName, node, sslContext, verifyMode, answer.announcedBy()));
+			}
 		}
 		return results;
 	}
 
-	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode) {
+	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode,
+			@Nullable String announcedBy) {
 		TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
 				verifyMode);
-		report(beanName, result);
+		report(beanName, result, announcedBy);
 		return result;
 	}
 
 	/**
-	 * Probe every node of the cluster topology that a seed which passed its probe announces, at the address the client
-	 * will use. A seed that cannot be asked is a warning, or a failure when unreachable endpoints are.
+	 * Nodes that could not be asked for the nodes they name: a warning, or a failure when unreachable endpoints are.
 	 */
-	private List<TlsProbeResult> probeClusterNodes(String beanName, RedisClusterConfiguration cluster,
-			LettuceClientConfiguration configuration, List<TlsProbeResult> seedResults, SSLContext sslContext,
-			SslVerifyMode verifyMode) {
-		ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(cluster, configuration,
-				(seed) -> seedResults.stream().anyMatch((result) -> result.isSecure() && matches(result, seed)));
-		RedisNode asked = answer.asked();
-		if (answer.failure() != null || asked == null) {
-			if (asked != null && this.failOnUnreachable) {
-				throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getRequiredHost(),
-						asked.getRequiredPort(), TlsProbeOutcome.UNREACHABLE, answer.failure(), null, null, null));
-			}
-			logger.warn("RedisConnectionFactory '" + beanName + "': the cluster seeds " + answer.failure()
-					+ ", so the TLS of the other cluster nodes could not be checked");
-			return List.of();
+	private void unanswered(String beanName, @Nullable RedisNode asked, String failure, String unchecked) {
+		if (asked != null && this.failOnUnreachable) {
+			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getRequiredHost(),
+					asked.getRequiredPort(), TlsProbeOutcome.UNREACHABLE, failure, null, null, null));
 		}
-		String announcedBy = "the cluster topology (CLUSTER NODES) of " + asked.asString();
-		List<TlsProbeResult> results = new ArrayList<>();
-		for (RedisNode node : answer.nodes()) {
-			if (seedResults.stream().noneMatch((result) -> matches(result, node))) {
-				TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
-						verifyMode);
-				if (!result.isSecure() && result.outcome() != TlsProbeOutcome.UNREACHABLE) {
-					throw new EndpointVerificationException(beanName, result, announcedBy);
-				}
-				report(beanName, result);
-				results.add(result);
-			}
-		}
-		return results;
-	}
-
-	private static boolean matches(TlsProbeResult result, RedisNode node) {
-		return result.host().equals(node.getHost()) && result.port() == node.getPort();
+		logger.warn("RedisConnectionFactory '" + beanName + "': " + failure + ", so the TLS of " + unchecked
+				+ " could not be checked");
 	}
 
 	/**
@@ -221,12 +200,8 @@ public final class RedisConnectionGuard {
 			return answer.nodes();
 		}
 		RedisURI asked = answer.asked();
-		if (asked != null && this.failOnUnreachable) {
-			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getHost(), asked.getPort(),
-					TlsProbeOutcome.UNREACHABLE, failure, null, null, null));
-		}
-		logger.warn("RedisConnectionFactory '" + beanName + "': the sentinels " + failure
-				+ ", so the TLS of the master and replicas could not be checked");
+		unanswered(beanName, (asked != null) ? new RedisNode(asked.getHost(), asked.getPort()) : null,
+				"the sentinels " + failure, "the master and replicas");
 		return List.of();
 	}
 
@@ -265,12 +240,12 @@ public final class RedisConnectionGuard {
 		catch (RuntimeException ex) {
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
-				throw new AuthenticationRejectedException(beanName, username(factory), authMode(factory), reply);
+				throw new AuthenticationRejectedException(beanName, ConnectionFactoryNodes.username(factory), ConnectionFactoryNodes.authMode(factory), reply);
 			}
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			if (refusal != null) {
 				// Not a credentials problem, and the application may not need the command: say what is missing.
-				String user = username(factory);
+				String user = ConnectionFactoryNodes.username(factory);
 				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
 						+ "' may not run a command of the startup check (" + refusal + "); the credentials were "
 						+ "not rejected. Grant the user that command in its ACL if the application needs it; "
@@ -281,16 +256,7 @@ public final class RedisConnectionGuard {
 		}
 	}
 
-	private static @Nullable String username(RedisConnectionFactory factory) {
-		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.username(lettuce) : null;
-	}
-
-	private static AuthMode authMode(RedisConnectionFactory factory) {
-		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.authMode(lettuce)
-				: AuthMode.PASSWORD;
-	}
-
-	private void report(String beanName, TlsProbeResult result) {
+	private void report(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
 		if (result.isSecure()) {
 			if (logger.isInfoEnabled()) {
 				logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint() + " speaks "
@@ -305,7 +271,7 @@ public final class RedisConnectionGuard {
 					+ " could not be reached at startup, so its TLS could not be checked: " + result.detail());
 			return;
 		}
-		throw new EndpointVerificationException(beanName, result);
+		throw new EndpointVerificationException(beanName, result, announcedBy);
 	}
 
 	private static SSLContext sslContext(String beanName, LettuceClientConfiguration configuration) {
