@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
@@ -42,8 +43,14 @@ class ElastiCacheConnectionConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheConnectionConfiguration.class);
 
-	// ElastiCache moves slots on scaling and fails over nodes: follow the topology.
-	private static final Duration CLUSTER_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(60);
+	private static final String CLUSTER_REFRESH_PROPERTIES = "spring.data.redis.lettuce.cluster.refresh";
+
+	// ElastiCache moves slots on scaling and fails over nodes: follow the topology (Lettuce #2211's settings).
+	private static final Duration CLUSTER_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
+
+	// Lettuce's default of 30 s lets the refresh a dying master triggers at once (still showing it, before its replica
+	// is promoted) silence the triggers for 30 s: writes to its slots then failed for half a minute after a promotion.
+	private static final Duration CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT = Duration.ofSeconds(1);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -100,7 +107,7 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheTlsClientConfigurationCustomizer(
-			ElastiCacheSecureProperties properties, ElastiCacheDescription cache) {
+			ElastiCacheSecureProperties properties, ElastiCacheDescription cache, Environment environment) {
 		return (builder) -> {
 			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
 			if (cache.isClusterProtocol()) {
@@ -109,7 +116,7 @@ class ElastiCacheConnectionConfiguration {
 				// getter. So the options Boot and the option customizers assembled are read from a built
 				// configuration (building has no side effect) and set again as cluster options, all kept.
 				ClientOptions options = builder.build().getClientOptions().orElseGet(ClientOptions::create);
-				builder.clientOptions(clusterOptions(options));
+				builder.clientOptions(clusterOptions(options, Binder.get(environment)));
 			}
 		};
 	}
@@ -148,18 +155,26 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * A cluster-mode endpoint needs topology refresh after failovers and scaling.
+	 * A cluster-mode endpoint needs topology refresh after failovers and scaling: periodic, on every adaptive trigger,
+	 * from every node, closing connections to nodes that left. Boot applies its
+	 * {@code spring.data.redis.lettuce.cluster.refresh.*} properties only with {@code spring.data.redis.cluster.*},
+	 * which the starter refuses, so those a user sets are applied here; unset ones keep the tuned values.
 	 */
-	private static ClientOptions clusterOptions(ClientOptions options) {
+	private static ClientOptions clusterOptions(ClientOptions options, Binder binder) {
 		if (options instanceof ClusterClientOptions) {
 			return options;
 		}
-		return ClusterClientOptions.builder(options)
-			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-				.enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH_PERIOD)
-				.enableAllAdaptiveRefreshTriggers()
-				.build())
-			.build();
+		ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
+			.enablePeriodicRefresh(binder.bind(CLUSTER_REFRESH_PROPERTIES + ".period", Duration.class)
+				.orElse(CLUSTER_TOPOLOGY_REFRESH_PERIOD))
+			.dynamicRefreshSources(
+					binder.bind(CLUSTER_REFRESH_PROPERTIES + ".dynamic-refresh-sources", Boolean.class).orElse(true))
+			.closeStaleConnections(true)
+			.adaptiveRefreshTriggersTimeout(CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT);
+		if (binder.bind(CLUSTER_REFRESH_PROPERTIES + ".adaptive", Boolean.class).orElse(true)) {
+			refresh.enableAllAdaptiveRefreshTriggers();
+		}
+		return ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build()).build();
 	}
 
 	private static String requirePassword(ElastiCacheSecureProperties.Auth auth) {

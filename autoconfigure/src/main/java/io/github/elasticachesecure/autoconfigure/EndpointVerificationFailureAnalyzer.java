@@ -2,7 +2,9 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.tls.PeerCertificate;
+import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.netty.util.NetUtil;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,8 +19,13 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, EndpointVerificationException cause) {
 		TlsProbeResult result = cause.getResult();
-		String subject = "RedisConnectionFactory '" + cause.getBeanName() + "': the endpoint " + result.endpoint();
+		String announcedBy = cause.getAnnouncedBy();
+		String subject = "RedisConnectionFactory '" + cause.getBeanName() + "': the endpoint " + result.endpoint()
+				+ ((announcedBy != null) ? ", announced by " + announcedBy + "," : "");
 		PeerCertificate certificate = result.certificate();
+		if (announcedBy != null && result.outcome() == TlsProbeOutcome.HOST_NAME_MISMATCH) {
+			return announcedHostNameMismatch(subject, result, certificate, cause);
+		}
 		return switch (result.outcome()) {
 			case NOT_TLS -> new FailureAnalysis(subject + " does not speak TLS: " + result.detail() + ".",
 					"Point 'elasticache.secure.endpoint' at the TLS endpoint of a cache with in-transit encryption "
@@ -50,6 +57,29 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 					cause);
 			case SECURE -> throw new IllegalStateException("A secure endpoint is not a failure");
 		};
+	}
+
+	/**
+	 * A node the cluster announces must present a certificate for the address announced: the client connects there.
+	 */
+	private static FailureAnalysis announcedHostNameMismatch(String subject, TlsProbeResult result,
+			@Nullable PeerCertificate certificate, EndpointVerificationException cause) {
+		if (NetUtil.isValidIpV4Address(result.host()) || NetUtil.isValidIpV6Address(result.host())) {
+			return new FailureAnalysis(subject + " is an IP address, and its certificate is not issued for it"
+					+ describe(certificate) + ". Certificates name hosts, not IP addresses, so with full verification "
+					+ "the client would fail the TLS handshake with every node of a cluster that announces IP "
+					+ "addresses, on the first redirection (MOVED) to it.",
+					"A TLS-enabled ElastiCache cluster announces host names: point 'elasticache.secure.endpoint' at "
+							+ "its configuration endpoint. For a self-managed cluster, set 'cluster-announce-hostname' on "
+							+ "every node to a name its certificate lists, and 'cluster-preferred-endpoint-type hostname'. "
+							+ "Do not lower 'elasticache.secure.tls.verify-mode': it would accept any node's certificate.",
+					cause);
+		}
+		return new FailureAnalysis(subject + " presented a certificate that is not issued for '" + result.host() + "'"
+				+ describe(certificate) + ".",
+				"Give every node a certificate issued for the host name it announces ('cluster-announce-hostname'); "
+						+ "the client connects to the announced names.",
+				cause);
 	}
 
 	private static String describe(@Nullable PeerCertificate certificate) {

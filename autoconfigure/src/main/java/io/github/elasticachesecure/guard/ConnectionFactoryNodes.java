@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConfiguration.WithAuthentication;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
@@ -83,6 +84,24 @@ final class ConnectionFactoryNodes {
 			return AuthMode.IAM;
 		}
 		return dataNodeAuthentication(factory).getPassword().isPresent() ? AuthMode.PASSWORD : AuthMode.NONE;
+	}
+
+	/**
+	 * The user any factory authenticates as, for reports.
+	 * @param factory the factory
+	 * @return the user name of a Lettuce factory, {@code null} for the default user or another factory
+	 */
+	static @Nullable String username(RedisConnectionFactory factory) {
+		return (factory instanceof LettuceConnectionFactory lettuce) ? username(lettuce) : null;
+	}
+
+	/**
+	 * How any factory authenticates, for reports.
+	 * @param factory the factory
+	 * @return the authentication mode of a Lettuce factory, {@code PASSWORD} for another factory
+	 */
+	static AuthMode authMode(RedisConnectionFactory factory) {
+		return (factory instanceof LettuceConnectionFactory lettuce) ? authMode(lettuce) : AuthMode.PASSWORD;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.guard;
 
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by the {@link RedisConnectionGuard} when probing an endpoint at startup shows that it cannot be reached
@@ -13,16 +14,31 @@ public class EndpointVerificationException extends RuntimeException {
 
 	private final TlsProbeResult result;
 
+	private final @Nullable String announcedBy;
+
 	/**
 	 * Create an exception.
 	 * @param beanName the name of the connection factory bean whose endpoint failed
 	 * @param result the probe result
 	 */
 	public EndpointVerificationException(String beanName, TlsProbeResult result) {
-		super("RedisConnectionFactory '" + beanName + "': endpoint " + result.endpoint() + " failed the TLS check ("
+		this(beanName, result, null);
+	}
+
+	/**
+	 * Create an exception for an endpoint the client learns from the server rather than from its configuration.
+	 * @param beanName the name of the connection factory bean whose endpoint failed
+	 * @param result the probe result
+	 * @param announcedBy what announced the endpoint, such as a cluster's topology, or {@code null} for an endpoint
+	 * of the factory's configuration
+	 */
+	public EndpointVerificationException(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
+		super("RedisConnectionFactory '" + beanName + "': endpoint " + result.endpoint()
+				+ ((announcedBy != null) ? " (announced by " + announcedBy + ")" : "") + " failed the TLS check ("
 				+ result.outcome() + "): " + result.detail());
 		this.beanName = beanName;
 		this.result = result;
+		this.announcedBy = announcedBy;
 	}
 
 	/**
@@ -31,6 +47,15 @@ public class EndpointVerificationException extends RuntimeException {
 	 */
 	public String getBeanName() {
 		return this.beanName;
+	}
+
+	/**
+	 * Return what announced the endpoint.
+	 * @return a description such as a cluster's topology, or {@code null} for an endpoint of the factory's
+	 * configuration
+	 */
+	public @Nullable String getAnnouncedBy() {
+		return this.announcedBy;
 	}
 
 	/**

@@ -42,9 +42,25 @@ public class MissingPermissionException extends RuntimeException {
 	}
 
 	/**
-	 * The command a {@code NOPERM} reply says was refused.
+	 * The exception for a {@code NOPERM} reply to the startup check, when the refused command is one the client sent
+	 * to connect: the check itself sends only {@code PING}.
+	 * @param beanName the name of the connection factory bean
+	 * @param username the user the factory authenticates as ({@code null} for the default user)
 	 * @param permissionRefusal the server's reply, as {@link AuthenticationRejectedException#findPermissionRefusal}
 	 * found it
+	 * @return the exception, or {@code null} when the refused command is the PING, or the reply is about keys or
+	 * channels rather than a command
+	 */
+	static @Nullable MissingPermissionException ofConnectCommand(String beanName, @Nullable String username,
+			String permissionRefusal) {
+		String command = refusedCommand(permissionRefusal);
+		return (command != null && !command.equals("ping"))
+				? new MissingPermissionException(beanName, username, command, permissionRefusal) : null;
+	}
+
+	/**
+	 * The command a {@code NOPERM} reply says was refused.
+	 * @param permissionRefusal the server's reply
 	 * @return the command in lower case (a subcommand as {@code client|setname}), or {@code null} when the reply is
 	 * about keys or channels rather than a command
 	 */

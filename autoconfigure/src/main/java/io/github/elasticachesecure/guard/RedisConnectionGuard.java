@@ -1,30 +1,24 @@
 package io.github.elasticachesecure.guard;
 
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.NamedNode;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -40,7 +34,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
  * starter's, and it probes with the factory's own trust material. A sentinel factory's master and replicas are
- * probed too, at the addresses its sentinels report.
+ * probed too, at the addresses its sentinels report, and so is every node of a cluster factory's topology, at the
+ * address its seed announces.
  */
 public final class RedisConnectionGuard {
 
@@ -132,28 +127,51 @@ public final class RedisConnectionGuard {
 							? "any certificate is accepted, so the connection is open to interception"
 							: "host names are not checked"));
 		}
-		SSLContext sslContext = sslContext(beanName, configuration);
+		SSLContext sslContext = FactoryTrust.sslContext(beanName, configuration);
 		if (verifyMode != SslVerifyMode.NONE) {
 			refuseTrustingAnyCertificate(beanName, lettuce, sslContext, verifyMode);
 		}
 		List<TlsProbeResult> results = new ArrayList<>();
 		for (RedisNode node : ConnectionFactoryNodes.of(lettuce)) {
-			results.add(probe(beanName, node, sslContext, verifyMode));
+			results.add(probe(beanName, node, sslContext, verifyMode, null));
 		}
 		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
 		if (sentinel != null) {
 			for (RedisNode node : sentinelDataNodes(beanName, sentinel, configuration, results)) {
-				results.add(probe(beanName, node, sslContext, verifyMode));
+				results.add(probe(beanName, node, sslContext, verifyMode, null));
+			}
+		}
+		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
+		if (cluster != null) {
+			ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(cluster, configuration, results);
+			if (answer.failure() != null) {
+				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(), "the other cluster nodes");
+			}
+			for (RedisNode node : answer.nodes()) {
+				results.add(probe(beanName, node, sslContext, verifyMode, answer.announcedBy()));
 			}
 		}
 		return results;
 	}
 
-	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode) {
+	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode,
+			@Nullable String announcedBy) {
 		TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
 				verifyMode);
-		report(beanName, result);
+		report(beanName, result, announcedBy);
 		return result;
+	}
+
+	/**
+	 * Nodes that could not be asked for the nodes they name: a warning, or a failure when unreachable endpoints are.
+	 */
+	private void unanswered(String beanName, @Nullable RedisNode asked, String failure, String unchecked) {
+		if (asked != null && this.failOnUnreachable) {
+			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getRequiredHost(),
+					asked.getRequiredPort(), TlsProbeOutcome.UNREACHABLE, failure, null, null, null));
+		}
+		logger.warn("RedisConnectionFactory '" + beanName + "': " + failure + ", so the TLS of " + unchecked
+				+ " could not be checked");
 	}
 
 	/**
@@ -176,12 +194,8 @@ public final class RedisConnectionGuard {
 			return answer.nodes();
 		}
 		RedisURI asked = answer.asked();
-		if (asked != null && this.failOnUnreachable) {
-			throw new EndpointVerificationException(beanName, new TlsProbeResult(asked.getHost(), asked.getPort(),
-					TlsProbeOutcome.UNREACHABLE, failure, null, null, null));
-		}
-		logger.warn("RedisConnectionFactory '" + beanName + "': the sentinels " + failure
-				+ ", so the TLS of the master and replicas could not be checked");
+		unanswered(beanName, (asked != null) ? new RedisNode(asked.getHost(), asked.getPort()) : null,
+				"the sentinels " + failure, "the master and replicas");
 		return List.of();
 	}
 
@@ -207,8 +221,9 @@ public final class RedisConnectionGuard {
 
 	/**
 	 * Use a started factory once (a PING), so that rejected credentials stop the start with a clear report instead
-	 * of failing the first request. A missing permission ({@code NOPERM}) for the PING is a warning; one for a command
-	 * the client sends to connect fails the check; other failures are left to the application's own error handling. Call it only once {@link #checkTls} passed: it sends the credentials.
+	 * of failing the first request. A missing permission ({@code NOPERM}) for the PING is a warning, one for a
+	 * command the client sends to connect fails the check; other failures are left to the application's own error
+	 * handling. Call it only once {@link #checkTls} passed: it sends the credentials.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory, started
 	 * @throws AuthenticationRejectedException when the server rejected the credentials
@@ -219,17 +234,18 @@ public final class RedisConnectionGuard {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {
+			String user = ConnectionFactoryNodes.username(factory);
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
-				throw new AuthenticationRejectedException(beanName, username(factory), authMode(factory), reply);
+				throw new AuthenticationRejectedException(beanName, user, ConnectionFactoryNodes.authMode(factory),
+						reply);
 			}
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			if (refusal != null) {
-				String command = MissingPermissionException.refusedCommand(refusal);
-				String user = username(factory);
-				if (command != null && !command.equals("ping")) {
-					// The check itself sends only PING: any other command was the client's own, to connect.
-					throw new MissingPermissionException(beanName, user, command, refusal);
+				MissingPermissionException connectCommandRefused = MissingPermissionException.ofConnectCommand(beanName,
+						user, refusal);
+				if (connectCommandRefused != null) {
+					throw connectCommandRefused;
 				}
 				// Not a credentials problem, and the application may not need PING: say what is missing.
 				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
@@ -242,16 +258,7 @@ public final class RedisConnectionGuard {
 		}
 	}
 
-	private static @Nullable String username(RedisConnectionFactory factory) {
-		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.username(lettuce) : null;
-	}
-
-	private static AuthMode authMode(RedisConnectionFactory factory) {
-		return (factory instanceof LettuceConnectionFactory lettuce) ? ConnectionFactoryNodes.authMode(lettuce)
-				: AuthMode.PASSWORD;
-	}
-
-	private void report(String beanName, TlsProbeResult result) {
+	private void report(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
 		if (result.isSecure()) {
 			if (logger.isInfoEnabled()) {
 				logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint() + " speaks "
@@ -266,22 +273,7 @@ public final class RedisConnectionGuard {
 					+ " could not be reached at startup, so its TLS could not be checked: " + result.detail());
 			return;
 		}
-		throw new EndpointVerificationException(beanName, result);
-	}
-
-	private static SSLContext sslContext(String beanName, LettuceClientConfiguration configuration) {
-		SslOptions sslOptions = configuration.getClientOptions()
-			.map(ClientOptions::getSslOptions)
-			.orElseGet(SslOptions::create);
-		try {
-			// The JDK provider yields a javax SSLContext with the factory's own trust material.
-			SslContext context = sslOptions.mutate().jdkSslProvider().build().createSslContextBuilder().build();
-			return ((JdkSslContext) context).context();
-		}
-		catch (IOException | GeneralSecurityException ex) {
-			throw new IllegalStateException(
-					"RedisConnectionFactory '" + beanName + "': its TLS trust material cannot be loaded", ex);
-		}
+		throw new EndpointVerificationException(beanName, result, announcedBy);
 	}
 
 	private static int strength(SslVerifyMode mode) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -16,6 +17,7 @@ import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +39,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * connection, so no connection is opened per check. The whole check, including obtaining the connection, is bounded by
  * the timeout, independently of Lettuce's command timeout; a command still queued then is cancelled.
  * <p>
- * The status is {@code DOWN} when the PING fails or does not answer in time, when IAM authentication has no usable token
- * left, and when the last TLS probe found the endpoint's TLS no longer verifying (for instance an expired or replaced
- * certificate). A certificate close to expiry keeps the status {@code UP} and adds a warning to the details.
+ * For a cluster, every master that serves slots is pinged and {@code CLUSTER INFO} must report the slots covered
+ * ({@link ClusterHealth}), within the same bound.
+ * <p>
+ * The status is {@code DOWN} when the PING fails or does not answer in time, when a cluster misses a master or slots,
+ * when IAM authentication has no usable token left, and when the last TLS probe found the endpoint's TLS no longer
+ * verifying (for instance an expired or replaced certificate). A certificate close to expiry keeps the status
+ * {@code UP} and adds a warning to the details.
  */
 public final class ElastiCacheHealthCheck {
 
@@ -65,22 +71,6 @@ public final class ElastiCacheHealthCheck {
 
 	/**
 	 * Create a health check.
-	 * @param connectionFactory the application's connection factory
-	 * @param connection what to report about the connection
-	 * @param timeout the upper bound of one check
-	 * @param certificateExpiryWarning how long before the certificate expires a warning is added
-	 * @param tls the TLS details of the endpoint, or {@code null} to report none
-	 * @param iam the IAM token status, or {@code null} without IAM authentication
-	 * @param clock the clock
-	 */
-	public ElastiCacheHealthCheck(RedisConnectionFactory connectionFactory, ConnectionSummary connection,
-			Duration timeout, Duration certificateExpiryWarning, @Nullable TlsEndpointMonitor tls,
-			@Nullable Supplier<IamTokenStatus> iam, Clock clock) {
-		this(connectionFactory, connection, timeout, certificateExpiryWarning, tls, iam, clock, null);
-	}
-
-	/**
-	 * Create a health check that also reports the endpoints of a replication group.
 	 * @param connectionFactory the application's connection factory
 	 * @param connection what to report about the connection
 	 * @param timeout the upper bound of one check
@@ -123,36 +113,46 @@ public final class ElastiCacheHealthCheck {
 		Mono<Health> connection = Mono.defer(() -> {
 			long start = System.nanoTime();
 			return ping().timeout(this.timeout)
-				.map((reply) -> healthy(System.nanoTime() - start))
+				.map((clusterProblem) -> healthy(System.nanoTime() - start, clusterProblem.orElse(null)))
 				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
 		});
 		return (this.replicationGroup != null) ? this.replicationGroup.addTo(connection, this.timeout) : connection;
 	}
 
-	private Mono<String> ping() {
+	private Mono<Optional<String>> ping() {
 		return Mono.usingWhen(
 				Mono.fromCallable(this.connectionFactory::getConnection).subscribeOn(Schedulers.boundedElastic()),
-				ElastiCacheHealthCheck::ping,
+				(connection) -> ping(connection, this.timeout.dividedBy(2)),
 				(connection) -> Mono.fromRunnable(connection::close).subscribeOn(Schedulers.boundedElastic()));
 	}
 
-	private static Mono<String> ping(RedisConnection connection) {
+	/**
+	 * A PING, or for a cluster the {@link ClusterHealth} check; either yields what is missing in a cluster, if anything.
+	 */
+	private static Mono<Optional<String>> ping(RedisConnection connection, Duration clusterNodeTimeout) {
+		if (connection.getNativeConnection() instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
+			CompletableFuture<Optional<String>> problem = ClusterHealth.check(cluster, clusterNodeTimeout);
+			return Mono.fromCompletionStage(problem).doOnCancel(() -> problem.cancel(false));
+		}
 		if (connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands) {
 			CompletableFuture<String> reply = commands.ping().toCompletableFuture();
 			// On timeout the PING is cancelled, so that it does not wait in Lettuce's queue for the command timeout.
-			return Mono.fromCompletionStage(reply).doOnCancel(() -> reply.cancel(false));
+			return Mono.fromCompletionStage(reply).map((ignored) -> Optional.<String>empty())
+				.doOnCancel(() -> reply.cancel(false));
 		}
-		return Mono.fromCallable(connection::ping).subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromCallable(connection::ping)
+			.map((ignored) -> Optional.<String>empty())
+			.subscribeOn(Schedulers.boundedElastic());
 	}
 
-	private Health healthy(long latencyNanos) {
+	private Health healthy(long latencyNanos, @Nullable String clusterProblem) {
 		Instant now = this.clock.instant();
 		Health.Builder builder = Health.up();
 		List<String> warnings = new ArrayList<>();
 		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
 		TlsEndpointMonitor.Observation observation = (this.tls != null) ? this.tls.current() : null;
-		String problem = null;
-		if (iamStatus != null && !iamStatus.tokenUsable()) {
+		String problem = clusterProblem;
+		if (problem == null && iamStatus != null && !iamStatus.tokenUsable()) {
 			problem = "no usable IAM token: "
 					+ ((iamStatus.lastRefreshError() != null) ? "the last refresh failed (" + iamStatus.lastRefreshError()
 							+ ")" : "none was signed yet")

@@ -8,6 +8,7 @@ import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -119,9 +120,36 @@ class ElastiCacheSecureAutoConfigurationTests {
 				ClusterClientOptions options = (ClusterClientOptions) factory.getClientConfiguration()
 					.getClientOptions()
 					.orElseThrow();
-				assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+				ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
+				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(refresh.getAdaptiveRefreshTriggers())
+					.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
+				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(refresh.useDynamicRefreshSources()).isTrue();
+				assertThat(refresh.isCloseStaleConnections()).isTrue();
 				assertThat(options.getSslOptions().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+			});
+	}
+
+	@Test
+	void clusterRefreshPropertiesOfSpringDataRedisAreHonoured() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.cluster-mode=true",
+					"elasticache.secure.auth.password=secret", "spring.data.redis.lettuce.cluster.refresh.period=7s",
+					"spring.data.redis.lettuce.cluster.refresh.adaptive=false",
+					"spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false")
+			.run((context) -> {
+				ClusterTopologyRefreshOptions refresh = ((ClusterClientOptions) context
+					.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow()).getTopologyRefreshOptions();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(refresh.getAdaptiveRefreshTriggers()).isEmpty();
+				assertThat(refresh.useDynamicRefreshSources()).isFalse();
+				assertThat(refresh.isCloseStaleConnections()).isTrue();
 			});
 	}
 

@@ -2,7 +2,9 @@ package io.github.elasticachesecure.testbed;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.lettuce.core.RedisURI;
@@ -11,12 +13,14 @@ import io.lettuce.core.SslOptions;
 import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
 
 /**
- * A Redis Cluster of master-only {@link RedisServerProcess} nodes on {@code 127.0.0.1} (three by
- * default) that behaves like an ElastiCache cluster-mode TLS cache: clients and the cluster bus use
- * TLS ({@code tls-cluster yes}), and nodes announce the host name {@code localhost}
- * ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type hostname}) so that
- * clients can verify host names on every node. The 16384 slots are split evenly; {@link #start()}
- * returns once every node reports {@code cluster_state:ok}.
+ * A Redis Cluster of {@link RedisServerProcess} nodes on {@code 127.0.0.1} (three masters by
+ * default, optionally with replicas) that behaves like an ElastiCache cluster-mode TLS cache: clients
+ * and the cluster bus use TLS ({@code tls-cluster yes}), and nodes announce the host name
+ * {@code localhost} ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type
+ * hostname}) so that clients can verify host names on every node. The 16384 slots are split evenly
+ * over the masters; {@link #start()} returns once every node reports {@code cluster_state:ok} and
+ * every replica's link to its master is up. All nodes share one admin password, so that replicas
+ * follow whichever node is master after a failover.
  * <pre>{@code
  * try (RedisClusterProcess cluster = RedisClusterProcess.tls().aclUser("app", "app-secret").start()) {
  *     RedisClusterClient client = RedisClusterClient.create(cluster.redisUri("app", "app-secret"));
@@ -45,9 +49,75 @@ public final class RedisClusterProcess implements AutoCloseable {
 		return new Builder(RedisServerProcess.plaintext());
 	}
 
-	/** @return the nodes, in slot order (node 0 serves slots from 0) */
+	/** @return the nodes: the masters in slot order (node 0 served slots from 0 at start), then their replicas */
 	public List<RedisServerProcess> nodes() {
 		return this.nodes;
+	}
+
+	/** @return the nodes that have not been {@linkplain #kill killed} */
+	public List<RedisServerProcess> liveNodes() {
+		return this.nodes.stream().filter(RedisServerProcess::isRunning).toList();
+	}
+
+	/**
+	 * @param slot a hash slot
+	 * @return the live master that serves it now, as the first live node sees the cluster
+	 */
+	public RedisServerProcess masterOf(int slot) {
+		for (ClusterNode node : clusterNodes()) {
+			if (node.isMaster() && node.serves(slot)) {
+				return node(node.port());
+			}
+		}
+		throw new IllegalStateException("No live master serves slot " + slot + ": " + clusterNodes());
+	}
+
+	/**
+	 * @param master a master
+	 * @return its live replicas, as the first live node sees the cluster
+	 */
+	public List<RedisServerProcess> replicasOf(RedisServerProcess master) {
+		String id = master.adminCommand("CLUSTER", "MYID");
+		return clusterNodes().stream()
+			.filter((node) -> id.equals(node.masterId()))
+			.map((node) -> node(node.port()))
+			.filter(RedisServerProcess::isRunning)
+			.toList();
+	}
+
+	/**
+	 * @param node a live node
+	 * @return whether it is a master now ({@code ROLE})
+	 */
+	public static boolean isMaster(RedisServerProcess node) {
+		return node.adminCommand("ROLE").startsWith("master");
+	}
+
+	/**
+	 * @param key a key
+	 * @return its hash slot
+	 */
+	public int slotOf(String key) {
+		return Integer.parseInt(liveNodes().get(0).adminCommand("CLUSTER", "KEYSLOT", key));
+	}
+
+	/**
+	 * Waits until every live node reports {@code cluster_state:ok}.
+	 * @param timeout how long to wait
+	 */
+	public void awaitClusterOk(Duration timeout) {
+		awaitOk(liveNodes(), this.nodes.size(), timeout);
+	}
+
+	private RedisServerProcess node(int port) {
+		return this.nodes.stream()
+			.filter((node) -> node.port() == port)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No node on port " + port));
+	}
+
+	private List<ClusterNode> clusterNodes() {
+		return ClusterNode.parse(liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
 	}
 
 	/** @return {@code "localhost"} */
@@ -119,10 +189,59 @@ public final class RedisClusterProcess implements AutoCloseable {
 
 		private int masters = 3;
 
+		private int replicasPerMaster;
+
+		private final Map<Integer, ServerCertificate> nodeCertificates = new HashMap<>();
+
 		private Duration formationTimeout = Duration.ofSeconds(20);
 
+		private ServerCertificate defaultCertificate;
+
 		private Builder(RedisServerProcess.Builder nodeBuilder) {
-			this.nodeBuilder = nodeBuilder.clusterEnabled();
+			this.nodeBuilder = nodeBuilder.clusterEnabled(RedisServerProcess.randomPassword());
+		}
+
+		/**
+		 * @param count replicas of every master (0 to 5), default 0
+		 * @return this builder
+		 */
+		public Builder replicasPerMaster(int count) {
+			if (count < 0 || count > 5) {
+				throw new IllegalArgumentException("0 to 5 replicas per master");
+			}
+			this.replicasPerMaster = count;
+			return this;
+		}
+
+		/**
+		 * @param timeout {@code cluster-node-timeout}: how long a master is unreachable before its replica is
+		 * promoted, default 5 s
+		 * @return this builder
+		 */
+		public Builder nodeTimeout(Duration timeout) {
+			this.nodeBuilder.clusterNodeTimeout(timeout);
+			return this;
+		}
+
+		/**
+		 * Makes the nodes announce only their IP address ({@code 127.0.0.1}), as a self-managed cluster does by
+		 * default, instead of the host name {@code localhost}.
+		 * @return this builder
+		 */
+		public Builder announceIpAddresses() {
+			this.nodeBuilder.clusterAnnouncesHostname(false);
+			return this;
+		}
+
+		/**
+		 * @param index a node, in {@link RedisClusterProcess#nodes()} order
+		 * @param certificate the certificate that node presents instead of the others' (the cluster bus then trusts
+		 * its issuer too, see {@link #extraArgs})
+		 * @return this builder
+		 */
+		public Builder nodeCertificate(int index, ServerCertificate certificate) {
+			this.nodeCertificates.put(index, Objects.requireNonNull(certificate));
+			return this;
 		}
 
 		/**
@@ -153,6 +272,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 		 */
 		public Builder serverCertificate(ServerCertificate certificate) {
 			this.nodeBuilder.serverCertificate(certificate);
+			this.defaultCertificate = certificate;
 			return this;
 		}
 
@@ -175,13 +295,20 @@ public final class RedisClusterProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Starts the nodes, assigns slots, joins them and waits for {@code cluster_state:ok}.
+		 * Starts the nodes, assigns slots, joins them, makes the replicas replicate their masters and waits for
+		 * {@code cluster_state:ok}.
 		 * @return the running cluster; close it
 		 */
 		public RedisClusterProcess start() {
 			List<RedisServerProcess> nodes = new ArrayList<>();
 			try {
-				for (int i = 0; i < this.masters; i++) {
+				int total = this.masters * (1 + this.replicasPerMaster);
+				ServerCertificate common = (this.defaultCertificate != null) ? this.defaultCertificate
+						: TestPki.get().localhost();
+				for (int i = 0; i < total; i++) {
+					if (!this.nodeCertificates.isEmpty()) {
+						this.nodeBuilder.serverCertificate(this.nodeCertificates.getOrDefault(i, common));
+					}
 					nodes.add(this.nodeBuilder.start());
 				}
 				for (int i = 0; i < this.masters; i++) {
@@ -194,7 +321,13 @@ public final class RedisClusterProcess implements AutoCloseable {
 					seed.adminCommand("CLUSTER", "MEET", "127.0.0.1", String.valueOf(node.port()),
 							String.valueOf(node.clusterBusPort()));
 				}
-				awaitClusterOk(nodes);
+				awaitOk(nodes, nodes.size(), this.formationTimeout);
+				for (int i = this.masters; i < total; i++) {
+					RedisServerProcess master = nodes.get((i - this.masters) % this.masters);
+					nodes.get(i).adminCommand("CLUSTER", "REPLICATE", master.adminCommand("CLUSTER", "MYID"));
+				}
+				awaitReplicationLinks(nodes.subList(this.masters, total));
+				awaitOk(nodes, nodes.size(), this.formationTimeout);
 				return new RedisClusterProcess(nodes);
 			}
 			catch (RuntimeException ex) {
@@ -203,32 +336,86 @@ public final class RedisClusterProcess implements AutoCloseable {
 			}
 		}
 
-		private void awaitClusterOk(List<RedisServerProcess> nodes) {
+		private void awaitReplicationLinks(List<RedisServerProcess> replicas) {
 			long deadline = System.nanoTime() + this.formationTimeout.toNanos();
-			String expectedNodes = "cluster_known_nodes:" + nodes.size();
-			while (true) {
-				List<String> infos = nodes.stream().map((node) -> node.adminCommand("CLUSTER", "INFO")).toList();
-				if (infos.stream().allMatch((info) -> info.contains("cluster_state:ok") && info.contains(expectedNodes))) {
-					return;
-				}
+			while (!replicas.stream().allMatch((replica) -> replica.adminCommand("INFO", "replication")
+				.contains("master_link_status:up"))) {
 				if (System.nanoTime() - deadline > 0) {
-					StringBuilder message = new StringBuilder("Cluster did not reach cluster_state:ok within "
-							+ this.formationTimeout.toMillis() + " ms:");
-					for (int i = 0; i < nodes.size(); i++) {
-						message.append("\n").append(nodes.get(i).url()).append(": ")
-							.append(infos.get(i).lines().filter((line) -> line.startsWith("cluster_state") || line.startsWith("cluster_known_nodes") || line.startsWith("cluster_slots_assigned")).toList())
-							.append("\n--- log tail ---\n").append(nodes.get(i).logTail(10));
-					}
-					throw new IllegalStateException(message.toString());
+					throw new IllegalStateException("Replicas did not sync within " + this.formationTimeout.toMillis()
+							+ " ms: " + replicas.stream().map((replica) -> replica.logTail(10)).toList());
 				}
-				try {
-					Thread.sleep(50);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new IllegalStateException("Interrupted", ex);
-				}
+				sleep(50);
 			}
+		}
+
+	}
+
+	private static void awaitOk(List<RedisServerProcess> nodes, int knownNodes, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String expectedNodes = "cluster_known_nodes:" + knownNodes;
+		while (true) {
+			List<String> infos = nodes.stream().map((node) -> node.adminCommand("CLUSTER", "INFO")).toList();
+			if (infos.stream().allMatch((info) -> info.contains("cluster_state:ok") && info.contains(expectedNodes))) {
+				return;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				StringBuilder message = new StringBuilder("Cluster did not reach cluster_state:ok within "
+						+ timeout.toMillis() + " ms:");
+				for (int i = 0; i < nodes.size(); i++) {
+					message.append("\n").append(nodes.get(i).url()).append(": ")
+						.append(infos.get(i).lines().filter((line) -> line.startsWith("cluster_state") || line.startsWith("cluster_known_nodes") || line.startsWith("cluster_slots_assigned")).toList())
+						.append("\n--- log tail ---\n").append(nodes.get(i).logTail(10));
+				}
+				throw new IllegalStateException(message.toString());
+			}
+			sleep(50);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * One line of {@code CLUSTER NODES}: id, client port, flags, master id ({@code null} for a master) and slot ranges.
+	 */
+	private record ClusterNode(String id, int port, List<String> flags, String masterId, List<int[]> slotRanges) {
+
+		static List<ClusterNode> parse(String clusterNodes) {
+			List<ClusterNode> nodes = new ArrayList<>();
+			for (String line : clusterNodes.split("\n")) {
+				String[] fields = line.trim().split(" ");
+				if (fields.length < 8) {
+					continue;
+				}
+				String address = fields[1].substring(0, fields[1].indexOf('@'));
+				int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+				List<int[]> ranges = new ArrayList<>();
+				for (int i = 8; i < fields.length; i++) {
+					if (fields[i].startsWith("[")) {
+						continue; // a slot being migrated or imported
+					}
+					String[] bounds = fields[i].split("-");
+					ranges.add(new int[] { Integer.parseInt(bounds[0]), Integer.parseInt(bounds[bounds.length - 1]) });
+				}
+				nodes.add(new ClusterNode(fields[0], port, List.of(fields[2].split(",")),
+						"-".equals(fields[3]) ? null : fields[3], ranges));
+			}
+			return nodes;
+		}
+
+		boolean isMaster() {
+			return this.flags.contains("master") && !this.flags.contains("fail");
+		}
+
+		boolean serves(int slot) {
+			return this.slotRanges.stream().anyMatch((range) -> range[0] <= slot && slot <= range[1]);
 		}
 
 	}

@@ -327,6 +327,20 @@ public final class RedisServerProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/**
+	 * Kills the server with {@code SIGKILL} ({@link ProcessHandle#destroyForcibly()} on Linux), as a crashed or lost
+	 * node: no shutdown, connections dropped by the kernel. {@link #close()} still removes its directory.
+	 */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	/** @return the temporary working directory (config, log), deleted on close */
 	public Path directory() {
 		return this.directory;
@@ -341,7 +355,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		return logTail(this.logFile, lines);
 	}
 
-	int clusterBusPort() {
+	/** @return the cluster bus port of a cluster node */
+	public int clusterBusPort() {
 		return this.clusterBusPort;
 	}
 
@@ -434,7 +449,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		return reply.toString();
 	}
 
-	private static String randomPassword() {
+	static String randomPassword() {
 		String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 		SecureRandom random = new SecureRandom();
 		StringBuilder password = new StringBuilder(32);
@@ -462,6 +477,12 @@ public final class RedisServerProcess implements AutoCloseable {
 		private RedisServerProcess replicaOf;
 
 		private boolean clusterEnabled;
+
+		private String clusterAdminPassword;
+
+		private boolean clusterAnnouncesHostname = true;
+
+		private Duration clusterNodeTimeout = Duration.ofSeconds(5);
 
 		private RedisServerProcess sentinelOf;
 
@@ -566,8 +587,25 @@ public final class RedisServerProcess implements AutoCloseable {
 			return this;
 		}
 
-		Builder clusterEnabled() {
+		/**
+		 * Makes the server a cluster node whose admin password is shared by every node (a replica authenticates to its
+		 * master, and after a failover to whichever node is master, as the admin).
+		 */
+		Builder clusterEnabled(String adminPassword) {
 			this.clusterEnabled = true;
+			this.clusterAdminPassword = adminPassword;
+			return this;
+		}
+
+		/** Whether a cluster node announces {@value #HOST} (default) or only its IP address. */
+		Builder clusterAnnouncesHostname(boolean announcesHostname) {
+			this.clusterAnnouncesHostname = announcesHostname;
+			return this;
+		}
+
+		/** The {@code cluster-node-timeout} of a cluster node, default 5 s. */
+		Builder clusterNodeTimeout(Duration timeout) {
+			this.clusterNodeTimeout = Objects.requireNonNull(timeout);
 			return this;
 		}
 
@@ -603,7 +641,8 @@ public final class RedisServerProcess implements AutoCloseable {
 			}
 			// a replica shares its master's admin password, as the nodes of a replication group share their users
 			// (a Sentinel authenticates to the master and its replicas with one password)
-			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword() : randomPassword();
+			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword()
+					: (this.clusterEnabled) ? this.clusterAdminPassword : randomPassword();
 			int port = FreePorts.unusedLoopbackPort();
 			int busPort = this.clusterEnabled ? FreePorts.unusedLoopbackPort() : 0;
 			Path config = directory.resolve("redis.conf");
@@ -764,9 +803,14 @@ public final class RedisServerProcess implements AutoCloseable {
 				conf.append("cluster-enabled yes\n");
 				conf.append("cluster-config-file nodes.conf\n");
 				conf.append("cluster-port ").append(busPort).append('\n');
-				conf.append("cluster-announce-hostname localhost\n");
-				conf.append("cluster-preferred-endpoint-type hostname\n");
-				conf.append("cluster-node-timeout 5000\n");
+				if (this.clusterAnnouncesHostname) {
+					conf.append("cluster-announce-hostname localhost\n");
+					conf.append("cluster-preferred-endpoint-type hostname\n");
+				}
+				conf.append("cluster-node-timeout ").append(this.clusterNodeTimeout.toMillis()).append('\n');
+				// a node replicating its master (or the master after a failover) authenticates as the shared admin
+				conf.append("masteruser ").append(ADMIN_USER).append('\n');
+				conf.append("masterauth ").append(adminPassword).append('\n');
 				if (this.tls) {
 					conf.append("tls-cluster yes\n");
 				}

@@ -90,6 +90,8 @@ public final class TestPki {
 
 	private final Map<Duration, ServerCertificate> byValidity = new ConcurrentHashMap<>();
 
+	private ServerCertificate localhostByNameOnly;
+
 	private TestPki() throws IOException, GeneralSecurityException {
 		this.directory = TempFiles.createTempDirectory("testbed-pki-");
 		this.trustedCa = Authority.create(this.directory, "trusted-ca", "CN=ElastiCache Secure Test CA,O=testbed", DEFAULT_VALIDITY);
@@ -171,6 +173,42 @@ public final class TestPki {
 				throw new IllegalStateException("Could not issue certificate", ex);
 			}
 		});
+	}
+
+	/**
+	 * Returns a certificate issued by the trusted CA for the host name {@code localhost} only, without an IP address,
+	 * as ElastiCache's certificates name hosts (created on first request, then reused).
+	 * @return the certificate
+	 */
+	public synchronized ServerCertificate localhostByNameOnly() {
+		if (this.localhostByNameOnly == null) {
+			try {
+				this.localhostByNameOnly = this.trustedCa.issue("localhost-name-only", "CN=localhost,O=testbed,OU=name only",
+						DEFAULT_VALIDITY, List.of("localhost"), List.of());
+			}
+			catch (IOException | GeneralSecurityException ex) {
+				throw new IllegalStateException("Could not issue certificate", ex);
+			}
+		}
+		return this.localhostByNameOnly;
+	}
+
+	/**
+	 * Writes one PEM file holding the certificates of both CAs, for servers that must trust peers of either.
+	 * @return the file
+	 */
+	public synchronized Path bothCaCertificatesPem() {
+		Path bundle = this.directory.resolve("both-cas.pem");
+		try {
+			if (!Files.exists(bundle)) {
+				TempFiles.write(bundle, Files.readString(this.trustedCa.certificatePem())
+						+ Files.readString(this.untrustedCa.certificatePem()));
+			}
+			return bundle;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

@@ -1,0 +1,254 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import io.github.elasticachesecure.testbed.RedisClusterProcess;
+import io.github.elasticachesecure.testbed.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cluster mode through failovers and slot migrations, against one real TLS cluster of three masters with a replica
+ * each, announcing host names, with a 2 s {@code cluster-node-timeout}; FULL verification throughout. Every test
+ * picks the shard it disturbs from the cluster's state, so the tests share the cluster in any order.
+ */
+class ClusterFailoverIntegrationTests {
+
+	/**
+	 * The documented bound from a replica's promotion to the first successful write to its slots, with the starter's
+	 * default refresh settings (topology refreshes at most once a second on adaptive triggers, triggered by the
+	 * reconnect attempts to the lost master), and Lettuce's default reconnect delays; wide margin for a loaded
+	 * machine. Lettuce's defaults as configured before (60 s period, 30 s rate limit) took about 30 s.
+	 */
+	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
+
+	private static final Duration PROMOTION_TIMEOUT = Duration.ofSeconds(30);
+
+	private static RedisClusterProcess cluster;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = RedisClusterProcess.tls()
+			.replicasPerMaster(1)
+			.nodeTimeout(Duration.ofSeconds(2))
+			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
+			.start();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@Test
+	void manualFailoverOnReplicaUnderWriteLoadIsFollowed() {
+		withApplication((template) -> {
+			String tag = tagOfShardWithReplica();
+			RedisServerProcess master = cluster.masterOf(cluster.slotOf(tag));
+			RedisServerProcess replica = cluster.replicasOf(master).get(0);
+			try (WriteLoad load = new WriteLoad(template, tag)) {
+				load.awaitSuccessAfter(System.nanoTime(), Duration.ofSeconds(10));
+				replica.adminCommand("CLUSTER", "FAILOVER");
+				long promoted = awaitPromotion(replica);
+				long recovered = load.awaitSuccessAfter(promoted, RECOVERY_BOUND);
+				report("CLUSTER FAILOVER", promoted, recovered, load);
+			}
+			assertThat(RedisClusterProcess.isMaster(replica)).isTrue();
+			assertThat(cluster.masterOf(cluster.slotOf(tag)).port()).isEqualTo(replica.port());
+			assertThat(template.opsForValue().get(tag + ":after")).isNull();
+			template.opsForValue().set(tag + ":after", "written");
+			assertThat(replica.adminCommand("GET", tag + ":after")).isEqualTo("written");
+		});
+	}
+
+	@Test
+	void masterKilledUnderWriteLoadIsReplacedByItsPromotedReplicaWithinTheBound() {
+		withApplication((template) -> {
+			String tag = tagOfShardWithReplica();
+			RedisServerProcess master = cluster.masterOf(cluster.slotOf(tag));
+			RedisServerProcess replica = cluster.replicasOf(master).get(0);
+			try (WriteLoad load = new WriteLoad(template, tag)) {
+				load.awaitSuccessAfter(System.nanoTime(), Duration.ofSeconds(10));
+				long killed = System.nanoTime();
+				master.kill();
+				long promoted = awaitPromotion(replica);
+				System.out.printf("SIGKILL: replica promoted %d ms after the kill%n",
+						Duration.ofNanos(promoted - killed).toMillis());
+				long recovered = load.awaitSuccessAfter(promoted, RECOVERY_BOUND);
+				report("SIGKILL", promoted, recovered, load);
+			}
+			template.opsForValue().set(tag + ":after-kill", "written");
+			assertThat(replica.adminCommand("GET", tag + ":after-kill")).isEqualTo("written");
+		});
+	}
+
+	@Test
+	void slotMigrationIsFollowedThroughAskAndMoved() {
+		withApplication((template) -> {
+			String tag = "{migrating}";
+			int slot = cluster.slotOf(tag);
+			RedisServerProcess source = cluster.masterOf(slot);
+			RedisServerProcess target = cluster.liveNodes()
+				.stream()
+				.filter(RedisClusterProcess::isMaster)
+				.filter((node) -> node != source)
+				.findFirst()
+				.orElseThrow();
+			for (int i = 0; i < 10; i++) {
+				template.opsForValue().set(tag + ":old-" + i, "old-" + i);
+			}
+			String sourceId = source.adminCommand("CLUSTER", "MYID");
+			String targetId = target.adminCommand("CLUSTER", "MYID");
+			target.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", sourceId);
+			source.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", targetId);
+			// While the slot migrates, a key the source does not hold is answered with ASK: the new key can only have
+			// reached the target through it.
+			template.opsForValue().set(tag + ":new", "new");
+			assertThat(target.adminCommand("CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("1");
+			assertThat(template.opsForValue().get(tag + ":new")).isEqualTo("new");
+			assertThat(template.opsForValue().get(tag + ":old-0")).isEqualTo("old-0");
+			List<String> migrate = new java.util.ArrayList<>(List.of("MIGRATE", "127.0.0.1",
+					String.valueOf(target.port()), "", "0", "5000", "AUTH2", target.adminUser(),
+					target.adminPassword(), "KEYS"));
+			for (int i = 0; i < 10; i++) {
+				migrate.add(tag + ":old-" + i);
+			}
+			source.adminCommand(migrate.toArray(String[]::new));
+			for (RedisServerProcess node : cluster.liveNodes().stream().filter(RedisClusterProcess::isMaster).toList()) {
+				node.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", targetId);
+			}
+			// The source now answers MOVED for the slot: every key is read from the target.
+			for (int i = 0; i < 10; i++) {
+				assertThat(template.opsForValue().get(tag + ":old-" + i)).isEqualTo("old-" + i);
+			}
+			template.opsForValue().set(tag + ":after", "after");
+			assertThat(target.adminCommand("CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("12");
+			assertThat(cluster.masterOf(slot).port()).isEqualTo(target.port());
+		});
+	}
+
+	private static void withApplication(Consumer<StringRedisTemplate> test) {
+		RedisTestContexts.runner()
+			// the configuration endpoint of ElastiCache resolves to live nodes
+			.withPropertyValues("elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.liveNodes().get(0).port(),
+					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
+					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
+					// a write queued for a lost node fails after this instead of holding the load for 60 s
+					"spring.data.redis.timeout=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				test.accept(context.getBean(StringRedisTemplate.class));
+			});
+	}
+
+	/**
+	 * A hash tag whose slot belongs to a master that still has a live replica.
+	 */
+	private static String tagOfShardWithReplica() {
+		for (int i = 0; i < 1000; i++) {
+			String tag = "{shard-" + i + "}";
+			RedisServerProcess master = cluster.masterOf(cluster.slotOf(tag));
+			if (!cluster.replicasOf(master).isEmpty()) {
+				return tag;
+			}
+		}
+		throw new IllegalStateException("No master with a live replica left");
+	}
+
+	private static long awaitPromotion(RedisServerProcess replica) {
+		long deadline = System.nanoTime() + PROMOTION_TIMEOUT.toNanos();
+		while (!RedisClusterProcess.isMaster(replica)) {
+			assertThat(System.nanoTime() - deadline).as("replica promoted within %s", PROMOTION_TIMEOUT).isNegative();
+			sleep(10);
+		}
+		return System.nanoTime();
+	}
+
+	private static void report(String event, long promoted, long recovered, WriteLoad load) {
+		System.out.printf("%s: first successful write %d ms after the promotion; %d writes, %d failed%n", event,
+				Duration.ofNanos(recovered - promoted).toMillis(), load.attempts.get(), load.failures.get());
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * One thread writing keys of one hash tag (so one slot) in a loop through the application's template, recording
+	 * when each write succeeded.
+	 */
+	private static final class WriteLoad implements AutoCloseable {
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final AtomicLong attempts = new AtomicLong();
+
+		private final AtomicLong failures = new AtomicLong();
+
+		private final ConcurrentLinkedQueue<Long> successes = new ConcurrentLinkedQueue<>();
+
+		private final Thread thread;
+
+		WriteLoad(StringRedisTemplate template, String tag) {
+			this.thread = new Thread(() -> {
+				while (this.running.get()) {
+					long n = this.attempts.incrementAndGet();
+					try {
+						template.opsForValue().set(tag + ":" + n, String.valueOf(n));
+						this.successes.add(System.nanoTime());
+					}
+					catch (RuntimeException ex) {
+						this.failures.incrementAndGet();
+					}
+				}
+			}, "cluster-write-load");
+			this.thread.start();
+		}
+
+		/**
+		 * @return when the first write that completed after {@code after} did, waiting at most {@code timeout}
+		 */
+		long awaitSuccessAfter(long after, Duration timeout) {
+			long deadline = after + timeout.toNanos();
+			LongSupplier first = () -> this.successes.stream().mapToLong(Long::longValue).filter((t) -> t > after)
+				.min().orElse(Long.MAX_VALUE);
+			while (first.getAsLong() == Long.MAX_VALUE) {
+				assertThat(System.nanoTime() - deadline).as("a write succeeded within %s (%d failed)", timeout,
+						this.failures.get()).isNegative();
+				sleep(20);
+			}
+			return first.getAsLong();
+		}
+
+		@Override
+		public void close() {
+			this.running.set(false);
+			try {
+				this.thread.join(10_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}
