@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a server certificate says about itself, for reports: never trust material on its own.
@@ -30,6 +31,26 @@ public record PeerCertificate(String subject, String issuer, List<String> subjec
 		return new PeerCertificate(certificate.getSubjectX500Principal().getName(),
 				certificate.getIssuerX500Principal().getName(), subjectAlternativeNames(certificate),
 				certificate.getNotAfter().toInstant());
+	}
+
+	/**
+	 * Return whether one of the subject alternative names is the host, as a host-name check compares them (RFC 6125):
+	 * ignoring case, and with a wildcard standing for the host's first label only ({@code *.example.com} names
+	 * {@code a.example.com}, neither {@code example.com} nor {@code a.b.example.com}).
+	 * @param host the host name or address the client connects to
+	 * @return whether the certificate names the host
+	 */
+	boolean namesHost(String host) {
+		String name = host.toLowerCase(Locale.ROOT);
+		int firstDot = name.indexOf('.');
+		for (String san : this.subjectAlternativeNames) {
+			String candidate = san.toLowerCase(Locale.ROOT);
+			if (candidate.equals(name) || (candidate.startsWith("*.") && firstDot > 0
+					&& name.substring(firstDot).equals(candidate.substring(1)))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static List<String> subjectAlternativeNames(X509Certificate certificate) {

@@ -87,15 +87,26 @@ final class ThrowawayCertificate {
 	 * @throws GeneralSecurityException if the JDK cannot generate, sign or parse it
 	 */
 	static ThrowawayCertificate issuedFor(String host) throws GeneralSecurityException {
+		return issuedFor(host, Instant.now());
+	}
+
+	/**
+	 * Create a certificate with a fresh key pair, valid from an hour before the given time until a day after it.
+	 * @param host the host name or IP address literal the certificate is issued for (common name and subjectAltName)
+	 * @param now the time its validity is counted from
+	 * @return the certificate and its key pair
+	 * @throws GeneralSecurityException if the JDK cannot generate, sign or parse it
+	 */
+	static ThrowawayCertificate issuedFor(String host, Instant now) throws GeneralSecurityException {
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 		generator.initialize(new ECGenParameterSpec("secp256r1"), random);
 		KeyPair keyPair = generator.generateKeyPair();
 		byte[] name = der(SEQUENCE,
 				der(SET, der(SEQUENCE, COMMON_NAME, der(UTF8_STRING, host.getBytes(StandardCharsets.UTF_8)))));
-		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+		Instant start = now.truncatedTo(ChronoUnit.SECONDS);
 		byte[] toBeSigned = der(SEQUENCE, der(EXPLICIT_0, der(INTEGER, 2)),
 				der(INTEGER, new BigInteger(64, random).setBit(62).toByteArray()), ECDSA_WITH_SHA256, name,
-				der(SEQUENCE, time(now.minus(Duration.ofHours(1))), time(now.plus(Duration.ofDays(1)))), name,
+				der(SEQUENCE, time(start.minus(Duration.ofHours(1))), time(start.plus(Duration.ofDays(1)))), name,
 				keyPair.getPublic().getEncoded(), der(EXPLICIT_3, der(SEQUENCE,
 						der(SEQUENCE, SUBJECT_ALT_NAME, der(OCTET_STRING, der(SEQUENCE, generalName(host)))))));
 		Signature signer = Signature.getInstance("SHA256withECDSA");

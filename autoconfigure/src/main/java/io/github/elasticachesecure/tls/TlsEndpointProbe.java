@@ -14,7 +14,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +118,7 @@ public final class TlsEndpointProbe {
 		}
 		PeerCertificate certificate = fetchCertificate(host, port, deadline);
 		boolean chainProblem = hasCause(ex, CertPathBuilderException.class, CertPathValidatorException.class);
-		TlsProbeOutcome outcome = (!chainProblem && certificate != null && !matches(certificate, host))
+		TlsProbeOutcome outcome = (!chainProblem && certificate != null && !certificate.namesHost(host))
 				? TlsProbeOutcome.HOST_NAME_MISMATCH : TlsProbeOutcome.UNTRUSTED_CERTIFICATE;
 		return failure(host, port, outcome, describe(ex), certificate);
 	}
@@ -181,18 +180,6 @@ public final class TlsEndpointProbe {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("The JDK provides no TLS context", ex);
 		}
-	}
-
-	private static boolean matches(PeerCertificate certificate, String host) {
-		String name = host.toLowerCase(Locale.ROOT);
-		for (String san : certificate.subjectAlternativeNames()) {
-			String candidate = san.toLowerCase(Locale.ROOT);
-			if (candidate.equals(name) || (candidate.startsWith("*.") && name.indexOf('.') > 0
-					&& name.substring(name.indexOf('.')).equals(candidate.substring(1)))) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static @Nullable PeerCertificate leafOf(Certificate[] chain) {

@@ -229,6 +229,71 @@ class ElastiCacheIamCredentialsProviderTests {
 		assertThat(this.credentials.calls.get()).isEqualTo(2);
 	}
 
+	/**
+	 * After the server rejected the token ({@code WRONGPASS}), nothing hands it out again: neither a new connection
+	 * nor the credentials stream to a subscriber that comes while the fresh token is being signed.
+	 */
+	@Test
+	void refreshNowDropsTheRejectedTokenAtOnce() throws Exception {
+		ElastiCacheIamCredentialsProvider provider = build(Clock.systemUTC(),
+				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials));
+		RedisCredentials rejected = resolve(provider);
+		CountDownLatch signing = new CountDownLatch(1);
+		this.credentials.gate.set(signing);
+		CompletableFuture<IamAuthToken> fresh = provider.refreshNow();
+		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
+		Disposable subscription = provider.credentials().subscribe(received::add);
+		try {
+			// Held at the gate: a connection opened now waits for the fresh token rather than take the rejected one.
+			CompletableFuture<RedisCredentials> next = provider.resolveCredentials().toFuture();
+			assertThat(next).isNotDone();
+			assertThat(provider.status().tokenUsable()).isFalse();
+			assertThat(received).isEmpty();
+			signing.countDown();
+			IamAuthToken token = fresh.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			RedisCredentials connected = next.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(new String(connected.getPassword()).equals(token.value())).isTrue();
+			assertThat(sameSecret(connected, rejected)).isFalse();
+			await().atMost(WAIT).until(() -> !received.isEmpty());
+			assertThat(received).hasSize(1).allMatch((credentials) -> sameSecret(credentials, connected));
+		}
+		finally {
+			signing.countDown();
+			subscription.dispose();
+		}
+	}
+
+	@Test
+	void descriptionNamesTheCacheUserAndSchedule() {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		ElastiCacheIamCredentialsProvider provider = build(clock, ElastiCacheIamCredentialsProvider
+			.builder(generator(clock), this.credentials)
+			.refreshInterval(Duration.ofMinutes(3)));
+		RedisCredentials token = resolve(provider);
+		assertThat(provider.toString()).startsWith("ElastiCacheIamCredentialsProvider[ElastiCacheIamTokenGenerator[")
+			.contains("cacheName=my-cache")
+			.contains("userId=app-user")
+			.contains("refreshInterval=PT3M")
+			.contains("nextRefreshAt=2024-05-17T10:03:00Z");
+		assertNoSecrets(provider.toString(), token);
+	}
+
+	@Test
+	void retryBackoffIsValidated() {
+		ElastiCacheIamCredentialsProvider.Builder builder = ElastiCacheIamCredentialsProvider
+			.builder(generator(Clock.systemUTC()), this.credentials);
+		// The same initial and longest delay: a constant delay, still jittered.
+		builder.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(2));
+		builder.retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> builder.retryBackoff(Duration.ofSeconds(2), Duration.ofMillis(1999)))
+			.withMessage("Backoff must be positive and 'max' at least 'initial'");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> builder.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> builder.retryBackoff(Duration.ofSeconds(-1), Duration.ofSeconds(1)));
+	}
+
 	@Test
 	void credentialsStreamEmitsOnlyTokensSignedAfterSubscription() throws Exception {
 		ElastiCacheIamCredentialsProvider provider = build(Clock.systemUTC(),

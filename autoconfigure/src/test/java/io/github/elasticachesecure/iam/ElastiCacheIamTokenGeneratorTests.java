@@ -134,6 +134,16 @@ class ElastiCacheIamTokenGeneratorTests {
 	}
 
 	@Test
+	void descriptionNamesWhatTheTokensAreSignedFor() {
+		ElastiCacheIamTokenGenerator serverless = new ElastiCacheIamTokenGenerator("My-Cache", "app-user", "eu-west-1",
+				true);
+		assertThat(serverless.serverless()).isTrue();
+		assertThat(serverless).hasToString(
+				"ElastiCacheIamTokenGenerator[cacheName=my-cache, userId=app-user, region=eu-west-1, serverless=true]");
+		assertThat(new ElastiCacheIamTokenGenerator("my-cache", "app-user", "eu-west-1", false).serverless()).isFalse();
+	}
+
+	@Test
 	void cacheNameIsValidated() {
 		assertInvalid(IamSetting.CACHE_NAME, null, "app-user", "us-east-1");
 		assertInvalid(IamSetting.CACHE_NAME, " ", "app-user", "us-east-1");
@@ -157,6 +167,8 @@ class ElastiCacheIamTokenGeneratorTests {
 		assertInvalid(IamSetting.USER_ID, "my-cache", "app user", "us-east-1");
 		assertInvalid(IamSetting.USER_ID, "my-cache", "app_user", "us-east-1");
 		assertInvalid(IamSetting.USER_ID, "my-cache", "u".repeat(41), "us-east-1");
+		assertThat(new ElastiCacheIamTokenGenerator("my-cache", "u".repeat(40), "us-east-1", false).userId())
+			.hasSize(40);
 		assertThat(new ElastiCacheIamTokenGenerator("my-cache", "App-User-2", "us-east-1", false).userId())
 			.isEqualTo("App-User-2");
 	}
@@ -183,7 +195,10 @@ class ElastiCacheIamTokenGeneratorTests {
 			.isThrownBy(() -> new ElastiCacheIamTokenGenerator(cacheName, userId, region, false, CLOCK))
 			.satisfies((ex) -> {
 				assertThat(ex.getSetting()).isEqualTo(setting);
-				assertThat(ex.getMessage()).contains(setting.name()).contains(ex.getReason());
+				// The reason and what a valid value is, which the failure analysis shows with the property.
+				assertThat(ex.getReason()).isNotBlank();
+				assertThat(ex.getMessage()).contains(setting.name()).endsWith(": " + ex.getReason());
+				assertThat(setting.validValue()).isNotBlank();
 			});
 	}
 

@@ -3,19 +3,26 @@ package io.github.elasticachesecure.iam;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static io.github.elasticachesecure.iam.TestCredentials.OUTAGE;
 import static io.github.elasticachesecure.iam.TestCredentials.SECRET_KEY;
@@ -26,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link IamTokenRefresher}: schedule, backoff, status and retries. Tokens and secrets are compared, never
  * printed.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class IamTokenRefresherTests {
 
 	private static final BackoffStrategy DEFAULT_BACKOFF = BackoffStrategy
@@ -175,6 +183,179 @@ class IamTokenRefresherTests {
 		assertThat(refresher.status().consecutiveFailures()).isZero();
 		assertThat(refresher.status().refreshFailureCount()).isGreaterThanOrEqualTo(2);
 		assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void listenerIsToldOfEverySuccessWithTheStatusAfterIt() throws Exception {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		List<IamTokenStatus> successes = new CopyOnWriteArrayList<>();
+		IamTokenRefresher refresher = start(this.credentials, TIMEOUT, clock, Duration.ofMinutes(5), DEFAULT_BACKOFF,
+				new IamTokenListener() {
+
+					@Override
+					public void onRefreshSuccess(IamTokenStatus status) {
+						successes.add(status);
+					}
+
+				});
+		token(refresher);
+		// Told after the token was handed over: wait for it before the next refresh drops that token.
+		await().atMost(Duration.ofSeconds(10)).until(() -> successes.size() == 1);
+		refresher.refreshNow().get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> successes.size() == 2);
+		assertThat(successes).extracting(IamTokenStatus::refreshSuccessCount).containsExactly(1L, 2L);
+		assertThat(successes).allSatisfy((status) -> assertThat(status.tokenUsable()).isTrue());
+	}
+
+	@Test
+	void failureIsLoggedWithWhatStillServes(CapturedOutput output) throws Exception {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		this.credentials.failing.set(true);
+		IamTokenRefresher refresher = start(clock);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> output.getOut().contains("refresh failed (1 in a row, no usable token, retrying in "));
+		this.credentials.failing.set(false);
+		refresher.refreshNow().get(10, TimeUnit.SECONDS);
+		this.credentials.failing.set(true);
+		// A refresh that fails while the last good token still serves.
+		assertThat(refresher.refresh()).failsWithin(Duration.ofSeconds(10));
+		// Logged after the callers were told.
+		await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut()
+			.contains("refresh failed (1 in a row, current token usable until 2024-05-17T10:14:00Z, retrying in "));
+	}
+
+	/**
+	 * A refresh error is kept for the status and the listener up to 500 characters.
+	 */
+	@Test
+	void longErrorsAreCutAt500Characters() {
+		String prefix = "IllegalStateException: ";
+		AtomicReference<String> message = new AtomicReference<>("e".repeat(500 - prefix.length()));
+		AwsCredentialsProvider failing = () -> {
+			throw new IllegalStateException(message.get());
+		};
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		IamTokenRefresher refresher = start(failing, TIMEOUT, clock, Duration.ofMinutes(5), DEFAULT_BACKOFF,
+				new IamTokenListener() {
+				});
+		await().atMost(Duration.ofSeconds(10)).until(() -> refresher.status().consecutiveFailures() == 1);
+		assertThat(refresher.status().lastRefreshError()).isEqualTo(prefix + message.get());
+		message.set("e".repeat(501 - prefix.length()));
+		assertThat(refresher.refreshNow()).failsWithin(Duration.ofSeconds(10));
+		assertThat(refresher.status().lastRefreshError()).isEqualTo(prefix + "e".repeat(500 - prefix.length()) + "...");
+	}
+
+	/**
+	 * close() waits for a refresh that is still running, and that refresh calls the AWS credentials source no more.
+	 */
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void closeWaitsForTheRefreshThreadAndNoCallFollows() throws Exception {
+		// The refresh thread takes 100 ms to react to its interrupt: well within the second close() waits.
+		HoldingClock clock = new HoldingClock(Instant.parse("2024-05-17T10:00:00Z"), Duration.ofMillis(100));
+		IamTokenRefresher refresher = start(clock);
+		assertThat(clock.held.await(20, TimeUnit.SECONDS)).isTrue();
+		int calls = this.credentials.calls.get();
+		refresher.close();
+		assertThat(clock.released).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !clock.holder.isAlive());
+		assertThat(this.credentials.calls.get()).isEqualTo(calls);
+		assertThat(refresher.status().refreshSuccessCount()).isZero();
+	}
+
+	/**
+	 * close() also waits for a call to the AWS credentials source that it interrupted.
+	 */
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void closeWaitsForTheInterruptedCallToTheCredentialsSource() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		AtomicBoolean returned = new AtomicBoolean();
+		AwsCredentialsProvider blocking = () -> {
+			entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				// 100 ms to return after the interrupt: well within the second close() waits.
+				long end = System.nanoTime() + Duration.ofMillis(100).toNanos();
+				while (end - System.nanoTime() > 0) {
+					LockSupport.parkNanos(end - System.nanoTime());
+				}
+			}
+			returned.set(true);
+			throw new IllegalStateException("interrupted");
+		};
+		IamTokenRefresher refresher = start(blocking, Duration.ofMinutes(5),
+				new MutableClock(Instant.parse("2024-05-17T10:00:00Z")), Duration.ofMinutes(5), DEFAULT_BACKOFF,
+				new IamTokenListener() {
+				});
+		assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+		refresher.close();
+		assertThat(returned).isTrue();
+	}
+
+	@Test
+	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void closeOnAnInterruptedThreadReturnsWithTheInterruptKept() throws Exception {
+		// The refresh thread is still busy when close() starts to wait for it.
+		HoldingClock clock = new HoldingClock(Instant.parse("2024-05-17T10:00:00Z"), Duration.ofSeconds(5));
+		IamTokenRefresher refresher = start(clock);
+		assertThat(clock.held.await(20, TimeUnit.SECONDS)).isTrue();
+		Thread.currentThread().interrupt();
+		try {
+			refresher.close();
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> !clock.holder.isAlive());
+	}
+
+	/**
+	 * A clock that holds the first read on the refresh thread until that thread is interrupted, and then keeps it a
+	 * while longer before it goes on.
+	 */
+	static final class HoldingClock extends MutableClock {
+
+		final CountDownLatch held = new CountDownLatch(1);
+
+		final AtomicBoolean released = new AtomicBoolean();
+
+		private final Duration afterInterrupt;
+
+		private final AtomicBoolean holding = new AtomicBoolean(true);
+
+		volatile Thread holder = new Thread(() -> {
+		});
+
+		HoldingClock(Instant instant, Duration afterInterrupt) {
+			super(instant);
+			this.afterInterrupt = afterInterrupt;
+		}
+
+		@Override
+		public Instant instant() {
+			if (Thread.currentThread().getName().startsWith(RefreshScheduler.THREAD_NAME_PREFIX)
+					&& this.holding.compareAndSet(true, false)) {
+				this.holder = Thread.currentThread();
+				this.held.countDown();
+				try {
+					// A safety net only: close() interrupts the wait.
+					new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					long end = System.nanoTime() + this.afterInterrupt.toNanos();
+					while (end - System.nanoTime() > 0) {
+						LockSupport.parkNanos(end - System.nanoTime());
+					}
+				}
+				this.released.set(true);
+			}
+			return super.instant();
+		}
+
 	}
 
 	private IamTokenRefresher start(Clock clock) {

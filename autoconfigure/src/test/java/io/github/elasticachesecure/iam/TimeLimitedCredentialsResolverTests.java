@@ -127,9 +127,58 @@ class TimeLimitedCredentialsResolverTests {
 		assertThat(calls).hasValue(3);
 	}
 
+	@Test
+	void interruptedCallerGetsTheInterruptBackAndTheCallIsCancelled() {
+		CountDownLatch entered = new CountDownLatch(1);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		// A call that cannot answer before the caller is interrupted.
+		use(() -> {
+			entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(true);
+			}
+			throw new IllegalStateException("interrupted");
+		});
+		Thread.currentThread().interrupt();
+		try {
+			assertThatExceptionOfType(InterruptedException.class).isThrownBy(this.resolver::resolve);
+			// The caller's interrupt is kept for its own code to see.
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		// A call that had started is interrupted too (one that had not is never started).
+		if (entered.getCount() == 0) {
+			await().atMost(Duration.ofSeconds(10)).untilTrue(interrupted);
+		}
+	}
+
+	@Test
+	void timeoutOfWholeSecondsIsReportedInSeconds() {
+		use(() -> {
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				// Abandoned at the timeout.
+			}
+			throw new IllegalStateException("interrupted");
+		}, Duration.ofSeconds(1));
+		assertThatExceptionOfType(TimeoutException.class).isThrownBy(this.resolver::resolve)
+			.withMessage("The AWS credentials source did not answer within 1 s");
+	}
+
 	private void use(AwsCredentialsProvider source) {
+		use(source, Duration.ofMillis(200));
+	}
+
+	private void use(AwsCredentialsProvider source, Duration timeout) {
 		this.resolver.shutdownNow();
-		this.resolver = resolver(source);
+		this.resolver = new TimeLimitedCredentialsResolver(source, timeout, this.scheduler.credentialsThreads());
 	}
 
 	private TimeLimitedCredentialsResolver resolver(AwsCredentialsProvider source) {

@@ -44,6 +44,10 @@ public final class BenchmarkMain {
 				new ThroughputBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("cluster")) {
+				new ClusterThroughputBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("ceiling")) {
 				new CeilingBenchmark(fixtures, settings, report).run();
 				report.write();

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
+import io.github.elasticachesecure.testbed.RedisClusterProcess;
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -19,6 +20,8 @@ import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import reactor.core.publisher.Mono;
@@ -147,6 +150,26 @@ final class Fixtures implements AutoCloseable {
 			}
 			default -> throw new IllegalArgumentException(app.name());
 		}
+		return run(sources, properties);
+	}
+
+	/**
+	 * Start the starter in password mode against a cluster-mode cache, reached through one node as ElastiCache's
+	 * configuration endpoint.
+	 */
+	ConfigurableApplicationContext startCluster(RedisClusterProcess cluster) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("logging.level.root", "WARN");
+		properties.put("spring.ssl.bundle.pem.bench.truststore.certificate", "file:" + this.caPem);
+		properties.put("elasticache.secure.endpoint", cluster.host() + ":" + cluster.ports().get(0));
+		properties.put("elasticache.secure.topology", "cluster");
+		properties.put("elasticache.secure.tls.bundle", "bench");
+		properties.put("elasticache.secure.auth.username", USER);
+		properties.put("elasticache.secure.auth.password", PASSWORD);
+		return run(new Class<?>[] { StarterApp.class }, properties);
+	}
+
+	private static ConfigurableApplicationContext run(Class<?>[] sources, Map<String, Object> properties) {
 		return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
@@ -171,6 +194,23 @@ final class Fixtures implements AutoCloseable {
 		return handBuilt(uri().withAuthentication(USER, PASSWORD.toCharArray()).build());
 	}
 
+	/**
+	 * A Lettuce cluster client built by hand with the same TLS (JDK provider, the test CA, FULL verification) and AUTH,
+	 * seeded with the same node as the starter, default cluster options otherwise.
+	 */
+	RedisClusterClient handBuiltClusterClient(RedisClusterProcess cluster) {
+		RedisURI uri = RedisURI.builder()
+			.withHost(cluster.host())
+			.withPort(cluster.ports().get(0))
+			.withSsl(true)
+			.withVerifyPeer(SslVerifyMode.FULL)
+			.withAuthentication(USER, PASSWORD.toCharArray())
+			.build();
+		RedisClusterClient client = RedisClusterClient.create(this.handBuiltResources, uri);
+		client.setOptions(ClusterClientOptions.builder().sslOptions(sslOptions()).build());
+		return client;
+	}
+
 	RedisClient handBuiltNaiveIamClient() {
 		return handBuilt(uri().withAuthentication(signingOnEveryConnection()).build());
 	}
@@ -185,10 +225,12 @@ final class Fixtures implements AutoCloseable {
 
 	private RedisClient handBuilt(RedisURI uri) {
 		RedisClient client = RedisClient.create(this.handBuiltResources, uri);
-		client.setOptions(ClientOptions.builder()
-			.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(this.caPem.toFile()).build())
-			.build());
+		client.setOptions(ClientOptions.builder().sslOptions(sslOptions()).build());
 		return client;
+	}
+
+	private SslOptions sslOptions() {
+		return SslOptions.builder().jdkSslProvider().trustManager(this.caPem.toFile()).build();
 	}
 
 	@Override

@@ -11,11 +11,12 @@ import java.util.Set;
  */
 final class Settings {
 
-	static final List<String> SECTIONS = List.of("throughput", "ceiling", "tokens", "storm", "startup", "memory");
+	static final List<String> SECTIONS = List.of("throughput", "cluster", "ceiling", "tokens", "storm", "startup",
+			"memory");
 
 	final boolean longRun;
 
-	/** A/B rounds for throughput and latency. */
+	/** A/B rounds for throughput and latency (standalone and cluster). */
 	final int throughputRounds;
 
 	/** Seconds each side runs in one throughput round. */
@@ -82,7 +83,8 @@ final class Settings {
 				System.out.println("""
 						Usage: java -jar benchmarks/target/benchmarks.jar [options]
 						  --long            more rounds and longer segments (about 3x the default run time)
-						  --only=a,b        run only these sections: throughput,ceiling,tokens,storm,startup,memory
+						  --only=a,b        run only these sections:
+						                    throughput,cluster,ceiling,tokens,storm,startup,memory
 						  --rounds=N        throughput A/B rounds (default 9, --long 15)
 						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
 						  --output=FILE     where to write the Markdown table

@@ -11,8 +11,8 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
+import io.lettuce.core.api.sync.RedisStringCommands;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -28,7 +28,7 @@ final class ThroughputBenchmark {
 
 	private static final int KEYS = 1024;
 
-	private static final int BATCH = 64;
+	static final int BATCH = 64;
 
 	private static final String VALUE = "v".repeat(1024);
 
@@ -73,19 +73,18 @@ final class ThroughputBenchmark {
 			try (StatefulRedisConnection<String, String> starter = starterClient.connect();
 					StatefulRedisConnection<String, String> handBuilt = handBuiltClient.connect();
 					StatefulRedisConnection<String, String> plain = bootClient.connect()) {
-				for (String key : KEY_NAMES) {
-					starter.sync().set(key, VALUE);
-				}
+				fill(starter.sync());
 				StringRedisTemplate starterTemplate = context.getBean(StringRedisTemplate.class);
 				StringRedisTemplate bootTemplate = boot.getBean(StringRedisTemplate.class);
 				List<List<String>> rows = new ArrayList<>();
-				rows.add(compare("sync, 1 thread", sync(starter, 1), sync(handBuilt, 1), sync(plain, 1), true));
-				rows.add(compare("sync, 16 threads (shared connection)", sync(starter, 16), sync(handBuilt, 16),
-						sync(plain, 16), true));
-				rows.add(compare("async, " + BATCH + " in flight (1 thread)", async(starter), async(handBuilt),
-						async(plain), true));
+				rows.add(compare("sync, 1 thread", sync(starter.sync(), 1), sync(handBuilt.sync(), 1),
+						sync(plain.sync(), 1), true));
+				rows.add(compare("sync, 16 threads (shared connection)", sync(starter.sync(), 16),
+						sync(handBuilt.sync(), 16), sync(plain.sync(), 16), true));
+				rows.add(compare("async, " + BATCH + " in flight (1 thread)", async(starter.async()),
+						async(handBuilt.async()), async(plain.async()), true));
 				rows.add(compare("`StringRedisTemplate`, 1 thread (B: raw Lettuce sync) (info)",
-						template(starterTemplate), sync(handBuilt, 1), template(bootTemplate), false));
+						template(starterTemplate), sync(handBuilt.sync(), 1), template(bootTemplate), false));
 				this.report.section("1. Command throughput and latency (GET/SET alternating, 1 KiB values, TLS)");
 				this.report.line("A = the connection Boot's Lettuce factory builds from the starter's configuration "
 						+ "(`LettuceConnectionFactory.getRequiredNativeClient().connect()`); B = a Lettuce `RedisClient` "
@@ -119,6 +118,13 @@ final class ThroughputBenchmark {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Fill the keys the benchmark reads, so that every GET finds a value. */
+	static void fill(RedisStringCommands<String, String> commands) {
+		for (String key : KEY_NAMES) {
+			commands.set(key, VALUE);
 		}
 	}
 
@@ -169,7 +175,7 @@ final class ThroughputBenchmark {
 				Stats.spread(p99AB, "%.3f"), Stats.spread(p99AC, "%.3f"), verdict);
 	}
 
-	private static List<Double> ratios(List<Double> a, List<Double> b) {
+	static List<Double> ratios(List<Double> a, List<Double> b) {
 		List<Double> ratios = new ArrayList<>();
 		for (int i = 0; i < a.size(); i++) {
 			ratios.add(a.get(i) / b.get(i));
@@ -177,7 +183,10 @@ final class ThroughputBenchmark {
 		return ratios;
 	}
 
-	private static Side sync(StatefulRedisConnection<String, String> connection, int threads) {
+	/**
+	 * GET/SET alternating from the given number of threads sharing one connection's commands.
+	 */
+	static Side sync(RedisStringCommands<String, String> commands, int threads) {
 		return (nanos) -> {
 			CountDownLatch start = new CountDownLatch(1);
 			List<Thread> workers = new ArrayList<>();
@@ -189,7 +198,6 @@ final class ThroughputBenchmark {
 				int index = t;
 				samples[t] = new Stats.Samples();
 				Thread worker = new Thread(() -> {
-					RedisCommands<String, String> commands = connection.sync();
 					try {
 						start.await();
 						long end = window[0] + nanos;
@@ -236,9 +244,11 @@ final class ThroughputBenchmark {
 		};
 	}
 
-	private static Side async(StatefulRedisConnection<String, String> connection) {
+	/**
+	 * GET/SET alternating in batches of {@value #BATCH} commands in flight from one thread.
+	 */
+	static Side async(RedisStringAsyncCommands<String, String> commands) {
 		return (nanos) -> {
-			RedisAsyncCommands<String, String> commands = connection.async();
 			Stats.Samples samples = new Stats.Samples();
 			List<RedisFuture<String>> futures = new ArrayList<>(BATCH);
 			long start = System.nanoTime();
