@@ -105,6 +105,48 @@ class EndpointVerificationFailureAnalyzerTests {
 			.isFalse();
 	}
 
+	@Test
+	void aClusterNodeAnnouncedByIpAddressExplainsWhyAndHowToAnnounceHostNames() {
+		FailureAnalysis analysis = analyzeAnnounced("10.0.1.12", TlsProbeOutcome.HOST_NAME_MISMATCH);
+		assertThat(analysis.getDescription()).startsWith("RedisConnectionFactory 'redisConnectionFactory': the endpoint "
+				+ "10.0.1.12:6379, announced by the cluster topology (CLUSTER NODES) of cache.example:6379, is an IP address")
+			.contains("Certificates name hosts, not IP addresses");
+		assertThat(analysis.getAction()).contains("configuration endpoint")
+			.contains("'cluster-preferred-endpoint-type hostname'");
+	}
+
+	@Test
+	void aClusterNodeAnnouncedByIpv6AddressIsAnIpAddressToo() {
+		assertThat(analyzeAnnounced("fd00::12", TlsProbeOutcome.HOST_NAME_MISMATCH).getDescription())
+			.contains("is an IP address");
+	}
+
+	@Test
+	void aClusterNodeAnnouncedByAnotherHostNameAsksForItsCertificate() {
+		FailureAnalysis analysis = analyzeAnnounced("node-2.example", TlsProbeOutcome.HOST_NAME_MISMATCH);
+		assertThat(analysis.getDescription()).contains("announced by the cluster topology")
+			.contains("presented a certificate that is not issued for 'node-2.example'")
+			.doesNotContain("is an IP address");
+		assertThat(analysis.getAction()).startsWith("Give every node a certificate issued for the host name it announces");
+	}
+
+	@Test
+	void anAnnouncedNodeFailingOtherwiseGetsTheUsualReport() {
+		FailureAnalysis analysis = analyzeAnnounced("10.0.1.12", TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
+		assertThat(analysis.getDescription()).contains("announced by the cluster topology")
+			.contains("presented a certificate that is not trusted")
+			.doesNotContain("is an IP address");
+	}
+
+	private static FailureAnalysis analyzeAnnounced(String host, TlsProbeOutcome outcome) {
+		EndpointVerificationException exception = new EndpointVerificationException("redisConnectionFactory",
+				new TlsProbeResult(host, 6379, outcome, "detail", null, null, CERTIFICATE),
+				"the cluster topology (CLUSTER NODES) of cache.example:6379");
+		FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(exception);
+		assertThat(analysis).isNotNull();
+		return analysis;
+	}
+
 	private static FailureAnalysis analyze(TlsProbeOutcome outcome, String detail,
 			@Nullable PeerCertificate certificate) {
 		EndpointVerificationException exception = new EndpointVerificationException("redisConnectionFactory",

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.guard;
 
+import io.github.elasticachesecure.cache.AuthMode;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,15 @@ class AuthenticationRejectedExceptionTests {
 		return new RedisConnectionFailureException("Unable to connect to Redis",
 				new RedisConnectionException("Unable to connect to localhost/<unresolved>:6379",
 						new RedisCommandExecutionException(reply)));
+	}
+
+	@Test
+	void namesTheFactoryTheUserAndHowItAuthenticates() {
+		AuthenticationRejectedException rejection = new AuthenticationRejectedException("redisConnectionFactory", "app",
+				AuthMode.IAM, "WRONGPASS invalid username-password pair or user is disabled.");
+		assertThat(rejection.getBeanName()).isEqualTo("redisConnectionFactory");
+		assertThat(rejection.getUsername()).isEqualTo("app");
+		assertThat(rejection.getAuthMode()).isEqualTo(AuthMode.IAM);
 	}
 
 }
