@@ -142,6 +142,8 @@ class EndpointVerificationFailureAnalyzerTests {
 		EndpointVerificationException exception = new EndpointVerificationException("redisConnectionFactory",
 				new TlsProbeResult(host, 6379, outcome, "detail", null, null, CERTIFICATE),
 				"the cluster topology (CLUSTER NODES) of cache.example:6379");
+		assertThat(exception).hasMessageContaining(
+				"endpoint " + host + ":6379 (announced by the cluster topology (CLUSTER NODES) of cache.example:6379)");
 		FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(exception);
 		assertThat(analysis).isNotNull();
 		return analysis;
@@ -151,6 +153,7 @@ class EndpointVerificationFailureAnalyzerTests {
 			@Nullable PeerCertificate certificate) {
 		EndpointVerificationException exception = new EndpointVerificationException("redisConnectionFactory",
 				result(outcome, detail, certificate));
+		assertThat(exception).hasMessageNotContaining("announced");
 		FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(exception);
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getCause()).isSameAs(exception);
