@@ -79,20 +79,22 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	private final String adminPassword;
 
-	private final Process process;
+	private volatile Process process;
 
 	private final int port;
 
 	private final int clusterBusPort;
 
-	private final Thread shutdownHook;
+	private volatile Thread shutdownHook;
+
+	private final List<String> commandLine;
 
 	private final AdminConnection admin;
 
 	private volatile boolean closed;
 
 	private RedisServerProcess(Builder settings, Path directory, String adminPassword, Process process, int port,
-			int clusterBusPort, Thread shutdownHook) {
+			int clusterBusPort, Thread shutdownHook, List<String> commandLine) {
 		this.settings = settings;
 		this.directory = directory;
 		this.logFile = directory.resolve("redis.log");
@@ -101,6 +103,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.port = port;
 		this.clusterBusPort = clusterBusPort;
 		this.shutdownHook = shutdownHook;
+		this.commandLine = List.copyOf(commandLine);
 		// the admin trusts whichever CA issued the server certificate, and checks the host name where the
 		// certificate is meant to match it, so that deliberately broken certificates stay administrable
 		this.admin = new AdminConnection(HOST, port, settings.tls ? settings.serverCertificate.issuer().sslContext() : null,
@@ -341,6 +344,38 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Starts the server again after {@link #kill()}, as a node that comes back: the same port, certificate, admin
+	 * password and working directory (so with {@code --appendonly yes} in {@link Builder#extraArgs(String...)} it
+	 * loads its data from the append-only file). The ACL users given to the builder are set again before this returns;
+	 * ACL changes made later are lost, as they are not persisted.
+	 * @throws IllegalStateException if the server is still running, or with the log tail when it does not come up
+	 */
+	public void restart() {
+		checkOpen();
+		if (this.process.isAlive()) {
+			throw new IllegalStateException(this + " is still running: kill() it first");
+		}
+		removeShutdownHook(this.shutdownHook);
+		Path log = this.logFile;
+		try {
+			Process restarted = new ProcessBuilder(this.commandLine).directory(this.directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.start();
+			this.process = restarted;
+			this.shutdownHook = new Thread(() -> stop(restarted), "testbed-redis-stop-" + this.port);
+			Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not restart " + this, ex);
+		}
+		// the log is appended to: wait for one more "ready" line than before
+		this.settings.awaitReady(this.process, this.port, log, this.commandLine,
+				Builder.readQuietly(log).split(Builder.READY, -1).length);
+		this.settings.aclUsers.forEach(this::setAclUser);
+	}
+
 	/** @return the temporary working directory (config, log), deleted on close */
 	public Path directory() {
 		return this.directory;
@@ -378,13 +413,17 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.closed = true;
 		this.admin.close();
 		stop(this.process);
+		removeShutdownHook(this.shutdownHook);
+		TempFiles.deleteRecursively(this.directory);
+	}
+
+	private static void removeShutdownHook(Thread hook) {
 		try {
-			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+			Runtime.getRuntime().removeShutdownHook(hook);
 		}
 		catch (IllegalStateException ex) {
 			// JVM is shutting down already
 		}
-		TempFiles.deleteRecursively(this.directory);
 	}
 
 	@Override
@@ -487,6 +526,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		private RedisServerProcess sentinelOf;
 
 		private int monitoredPort;
+
+		private static final String READY = "Ready to accept connections";
 
 		private Builder(boolean tls) {
 			this.tls = tls;
@@ -666,8 +707,9 @@ public final class RedisServerProcess implements AutoCloseable {
 				Process started = process;
 				hook = new Thread(() -> stop(started), "testbed-redis-stop-" + port);
 				Runtime.getRuntime().addShutdownHook(hook);
-				awaitReady(process, port, log, commandLine);
-				RedisServerProcess server = new RedisServerProcess(this, directory, adminPassword, process, port, busPort, hook);
+				awaitReady(process, port, log, commandLine, 1);
+				RedisServerProcess server = new RedisServerProcess(this, directory, adminPassword, process, port, busPort, hook,
+						commandLine);
 				try {
 					this.aclUsers.forEach(server::setAclUser);
 					if (this.replicaOf != null) {
@@ -709,7 +751,9 @@ public final class RedisServerProcess implements AutoCloseable {
 			return System.nanoTime() + this.startupTimeout.toNanos();
 		}
 
-		private void awaitReady(Process process, int port, Path log, List<String> commandLine) {
+		/** Waits until the log says {@code readyLines} times that the server is ready (a restarted server appends to it). */
+		private void awaitReady(Process process, int port, Path log, List<String> commandLine, int readyLines) {
+			String ready = (this.sentinelOf != null) ? "Sentinel ID is" : READY;
 			long deadline = deadline();
 			while (true) {
 				String logText = readQuietly(log);
@@ -724,7 +768,7 @@ public final class RedisServerProcess implements AutoCloseable {
 				}
 				// logged after the listening sockets are bound (a TCP probe would only add TLS errors to the log);
 				// a Sentinel logs its id instead
-				if (logText.contains((this.sentinelOf != null) ? "Sentinel ID is" : "Ready to accept connections")) {
+				if (logText.split(ready, -1).length > readyLines) {
 					return;
 				}
 				if (System.nanoTime() - deadline > 0) {

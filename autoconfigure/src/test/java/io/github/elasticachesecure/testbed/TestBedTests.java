@@ -173,6 +173,34 @@ class TestBedTests {
 	}
 
 	@Test
+	void killedServerRestartsOnItsPortWithItsAppendOnlyData() {
+		try (RedisServerProcess redis = RedisServerProcess.tls()
+			.aclUser(USER, PASSWORD)
+			.extraArgs("--appendonly", "yes", "--appendfsync", "always")
+			.start()) {
+			redis.adminCommand("SET", "kept", "across-restart");
+			long pid = redis.pid();
+			assertThatThrownBy(redis::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("kill()");
+			redis.kill();
+			assertThat(redis.isRunning()).isFalse();
+			redis.restart();
+			assertThat(redis.isRunning()).isTrue();
+			assertThat(redis.pid()).isNotEqualTo(pid);
+			assertThat(redis.adminCommand("GET", "kept")).isEqualTo("across-restart");
+			assertThat(redis.adminCommand("ACL", "WHOAMI")).isEqualTo(RedisServerProcess.ADMIN_USER);
+			assertThat(redis.adminCommand("ACL", "USERS")).contains(USER);
+			RedisClient client = RedisClient.create(resources, redis.redisUri(USER, PASSWORD));
+			client.setOptions(ClientOptions.builder().sslOptions(redis.sslOptions()).build());
+			try (StatefulRedisConnection<String, String> connection = client.connect()) {
+				assertThat(connection.sync().get("kept")).isEqualTo("across-restart");
+			}
+			finally {
+				client.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	@Test
 	void silentServerTimesOutClientsAndUnusedPortRefusesThem() {
 		try (SilentTcpServer silent = SilentTcpServer.start()) {
 			RedisURI uri = RedisURI.builder().withHost(silent.host()).withPort(silent.port()).withSsl(true)
