@@ -191,7 +191,7 @@ public final class ElastiCacheHealthCheck {
 			// A failed connection may be a server certificate that no longer verifies: probe again, and name it.
 			observation = this.tls.current();
 			this.tls.recheck();
-			if (observation != null && isBroken(observation.result())) {
+			if (observation != null && isCertificateRefused(observation.result())) {
 				reason = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
 						+ observation.result().detail() + "); reconnections are refused; " + reason;
 			}
@@ -259,6 +259,11 @@ public final class ElastiCacheHealthCheck {
 	private static boolean isBroken(TlsProbeResult result) {
 		// An unreachable endpoint says nothing about its TLS; the PING decides.
 		return !result.isSecure() && result.outcome() != TlsProbeOutcome.UNREACHABLE;
+	}
+
+	private static boolean isCertificateRefused(TlsProbeResult result) {
+		return result.outcome() == TlsProbeOutcome.UNTRUSTED_CERTIFICATE
+				|| result.outcome() == TlsProbeOutcome.HOST_NAME_MISMATCH;
 	}
 
 	private static void putIfNotNull(Map<String, Object> details, String key, @Nullable Object value) {
