@@ -12,8 +12,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * Auto-configuration for TLS-only connections to AWS ElastiCache through Spring Boot's own Redis support: from
  * {@code elasticache.secure.*} it resolves the {@link ElastiCacheDescription} and contributes
- * {@code DataRedisConnectionDetails}, Lettuce customizers (TLS, failover) and, for IAM authentication, the AWS
- * credentials and the token provider. The startup guard, health and metrics have auto-configurations of their own, after Boot's.
+ * {@code DataRedisConnectionDetails}, Lettuce customizers (TLS, failover, dead-peer detection) and, for IAM
+ * authentication, the AWS credentials and the token provider. The startup guard, health and metrics have
+ * auto-configurations of their own, after Boot's.
  */
 // After Spring Cloud AWS's credentials and region (by name: no dependency on it), so that its AwsCredentialsProvider
 // bean, not the starter's default chain, signs IAM tokens whatever order the names alone would give.
@@ -23,7 +24,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheFailoverConfiguration.class,
-		ElastiCacheTlsMonitorConfiguration.class, ElastiCacheActuatorConfiguration.class })
+		ElastiCacheSocketConfiguration.class, ElastiCacheTlsMonitorConfiguration.class,
+		ElastiCacheActuatorConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

@@ -77,6 +77,8 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	private final Health health = new Health();
 
+	private final Socket socket = new Socket();
+
 	public @Nullable String getEndpoint() {
 		return this.endpoint;
 	}
@@ -149,6 +151,10 @@ public class ElastiCacheSecureProperties implements Validator {
 		return this.health;
 	}
 
+	public Socket getSocket() {
+		return this.socket;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return ElastiCacheSecureProperties.class.isAssignableFrom(type);
@@ -172,6 +178,14 @@ public class ElastiCacheSecureProperties implements Validator {
 		checkDuration(errors, "iam.refresh-interval", properties.getIam().getRefreshInterval(),
 				MAX_IAM_REFRESH_INTERVAL, "5m");
 		checkDuration(errors, "iam.credentials-timeout", properties.getIam().getCredentialsTimeout(), MAX_WAIT, "10s");
+		Socket socket = properties.getSocket();
+		checkWholeSeconds(errors, "socket.keep-alive-idle", socket.getKeepAliveIdle(), "10s");
+		checkWholeSeconds(errors, "socket.keep-alive-interval", socket.getKeepAliveInterval(), "5s");
+		checkWholeSeconds(errors, "socket.tcp-user-timeout", socket.getTcpUserTimeout(), "25s");
+		if (socket.getKeepAliveCount() < 1) {
+			errors.rejectValue("socket.keep-alive-count", "notPositive", "'elasticache.secure.socket.keep-alive-count' "
+					+ "must be at least 1; set it to a count such as 3 (the default), or remove it");
+		}
 		Auth auth = properties.getAuth();
 		// Empty counts as unset, as for password mode: shared files often hold password=${ELASTICACHE_PASSWORD:}.
 		boolean passwordSet = StringUtils.hasLength(auth.getPassword());
@@ -198,6 +212,14 @@ public class ElastiCacheSecureProperties implements Validator {
 		else if (max != null && value.compareTo(max) > 0) {
 			errors.rejectValue(field, "tooLong", "'" + property + "' must be at most " + format(max) + "; set it to a "
 					+ "duration such as " + defaultValue + " (the default), or remove it");
+		}
+	}
+
+	// The kernel takes keep-alive times in whole seconds (Lettuce drops the rest): 500ms would become 0, refused.
+	private static void checkWholeSeconds(Errors errors, String field, Duration value, String defaultValue) {
+		if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.toMillis() % 1000 != 0) {
+			errors.rejectValue(field, "notWholeSeconds", "'elasticache.secure." + field + "' must be a whole number of "
+					+ "seconds, at least 1s; set it to a duration such as " + defaultValue + " (the default), or remove it");
 		}
 	}
 
@@ -478,6 +500,71 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setReplaceRedisIndicator(boolean replaceRedisIndicator) {
 			this.replaceRedisIndicator = replaceRedisIndicator;
+		}
+
+	}
+
+	/**
+	 * Dead-peer detection on every connection, so that a connection whose peer vanished without closing it (a failed
+	 * node, a network partition, a security-group change) is closed and reconnected instead of hanging until the
+	 * operating system gives up, after hours. An idle connection is found dead after at most
+	 * {@code keep-alive-idle + keep-alive-interval * keep-alive-count} (25 s by default); one waiting for replies, with
+	 * Netty's epoll or io_uring transport on the classpath, after {@code tcp-user-timeout}. A
+	 * {@code LettuceClientOptionsBuilderCustomizer} of the application that sets socket options wins over these.
+	 */
+	public static class Socket {
+
+		/**
+		 * How long a connection stays idle before the first TCP keep-alive probe (whole seconds).
+		 */
+		private Duration keepAliveIdle = Duration.ofSeconds(10);
+
+		/**
+		 * Time between TCP keep-alive probes that get no answer (whole seconds).
+		 */
+		private Duration keepAliveInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How many unanswered TCP keep-alive probes close the connection.
+		 */
+		private int keepAliveCount = 3;
+
+		/**
+		 * How long sent data may stay unacknowledged before the connection is closed (TCP_USER_TIMEOUT); applied only
+		 * with Netty's epoll or io_uring transport, which the Java socket API lacks.
+		 */
+		private Duration tcpUserTimeout = Duration.ofSeconds(25);
+
+		public Duration getKeepAliveIdle() {
+			return this.keepAliveIdle;
+		}
+
+		public void setKeepAliveIdle(Duration keepAliveIdle) {
+			this.keepAliveIdle = keepAliveIdle;
+		}
+
+		public Duration getKeepAliveInterval() {
+			return this.keepAliveInterval;
+		}
+
+		public void setKeepAliveInterval(Duration keepAliveInterval) {
+			this.keepAliveInterval = keepAliveInterval;
+		}
+
+		public int getKeepAliveCount() {
+			return this.keepAliveCount;
+		}
+
+		public void setKeepAliveCount(int keepAliveCount) {
+			this.keepAliveCount = keepAliveCount;
+		}
+
+		public Duration getTcpUserTimeout() {
+			return this.tcpUserTimeout;
+		}
+
+		public void setTcpUserTimeout(Duration tcpUserTimeout) {
+			this.tcpUserTimeout = tcpUserTimeout;
 		}
 
 	}

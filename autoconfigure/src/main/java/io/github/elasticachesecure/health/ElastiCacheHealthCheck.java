@@ -159,6 +159,8 @@ public final class ElastiCacheHealthCheck {
 					+ "; connected clients keep working, new connections and re-authentications fail";
 		}
 		if (problem == null && observation != null && isBroken(observation.result())) {
+			// The connection answers: the certificate may verify again (live connections outlast a replaced one).
+			this.tls.recheck();
 			problem = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
 					+ observation.result().detail() + "); new connections fail";
 		}
@@ -184,12 +186,21 @@ public final class ElastiCacheHealthCheck {
 				? "no reply to PING from " + this.connection.endpoint() + " within " + format(this.timeout)
 						+ " (server stopped, unreachable or not answering)"
 				: "PING to " + this.connection.endpoint() + " failed: " + describe(ex);
+		TlsEndpointMonitor.Observation observation = null;
+		if (this.tls != null) {
+			// A failed connection may be a server certificate that no longer verifies: probe again, and name it.
+			observation = this.tls.current();
+			this.tls.recheck();
+			if (observation != null && isCertificateRefused(observation.result())) {
+				reason = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
+						+ observation.result().detail() + "); reconnections are refused; " + reason;
+			}
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("ElastiCache health check DOWN: " + reason);
 		}
 		Instant now = this.clock.instant();
 		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
-		TlsEndpointMonitor.Observation observation = (this.tls != null) ? this.tls.current() : null;
 		return Health.down()
 			.withDetail("reason", truncate(reason))
 			.withDetails(details(now, latencyNanos, observation, iamStatus, List.of()))
@@ -248,6 +259,11 @@ public final class ElastiCacheHealthCheck {
 	private static boolean isBroken(TlsProbeResult result) {
 		// An unreachable endpoint says nothing about its TLS; the PING decides.
 		return !result.isSecure() && result.outcome() != TlsProbeOutcome.UNREACHABLE;
+	}
+
+	private static boolean isCertificateRefused(TlsProbeResult result) {
+		return result.outcome() == TlsProbeOutcome.UNTRUSTED_CERTIFICATE
+				|| result.outcome() == TlsProbeOutcome.HOST_NAME_MISMATCH;
 	}
 
 	private static void putIfNotNull(Map<String, Object> details, String key, @Nullable Object value) {

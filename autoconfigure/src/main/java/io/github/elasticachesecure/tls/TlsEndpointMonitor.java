@@ -91,6 +91,14 @@ public final class TlsEndpointMonitor {
 	}
 
 	/**
+	 * Start a background probe now, whatever the age of the last result: for example when the connection has just
+	 * failed, which a changed certificate may explain.
+	 */
+	public void recheck() {
+		probeInBackground();
+	}
+
+	/**
 	 * Probe now, on the calling thread, and keep the result.
 	 * @return the new observation
 	 */

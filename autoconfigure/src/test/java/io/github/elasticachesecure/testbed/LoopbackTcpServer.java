@@ -122,6 +122,15 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * {@code recording}, keep a copy of the bytes first.
 	 */
 	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording) {
+		pump(from, to, recording, () -> {
+		});
+	}
+
+	/**
+	 * Like {@link #pump(Socket, Socket, ByteArrayOutputStream)}, calling {@code beforeForwarding} after each read and
+	 * before its bytes are written, which may hold them back.
+	 */
+	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording, Runnable beforeForwarding) {
 		byte[] buffer = new byte[8192];
 		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 			int read;
@@ -131,6 +140,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 						recording.write(buffer, 0, read);
 					}
 				}
+				beforeForwarding.run();
 				out.write(buffer, 0, read);
 				out.flush();
 			}

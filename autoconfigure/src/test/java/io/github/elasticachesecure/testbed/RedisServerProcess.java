@@ -529,6 +529,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		private static final String READY = "Ready to accept connections";
 
+		private int port;
+
 		private Builder(boolean tls) {
 			this.tls = tls;
 		}
@@ -570,6 +572,17 @@ public final class RedisServerProcess implements AutoCloseable {
 		 */
 		public Builder extraArgs(String... args) {
 			this.extraArgs.addAll(List.of(args));
+			return this;
+		}
+
+		/**
+		 * Listens on the given port instead of a free one: for example the port of a server just closed, to restart it
+		 * where its clients reconnect.
+		 * @param port the port on {@code 127.0.0.1}
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			this.port = port;
 			return this;
 		}
 
@@ -684,7 +697,7 @@ public final class RedisServerProcess implements AutoCloseable {
 			// (a Sentinel authenticates to the master and its replicas with one password)
 			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword()
 					: (this.clusterEnabled) ? this.clusterAdminPassword : randomPassword();
-			int port = FreePorts.unusedLoopbackPort();
+			int port = (this.port != 0) ? this.port : FreePorts.unusedLoopbackPort();
 			int busPort = this.clusterEnabled ? FreePorts.unusedLoopbackPort() : 0;
 			Path config = directory.resolve("redis.conf");
 			Path log = directory.resolve("redis.log");

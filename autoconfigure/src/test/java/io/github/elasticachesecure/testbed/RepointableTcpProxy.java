@@ -12,6 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * failover: each new connection is forwarded, both ways, to whichever port on {@code 127.0.0.1} the proxy points at
  * when it is accepted; {@link #pointTo(int)} changes that for new connections only, and existing ones stay where they
  * are. Bytes pass through unchanged, so TLS clients verify the server's {@code localhost} certificate end to end.
+ * <p>
+ * {@link #blackhole()} plays a network partition: nothing is forwarded any more, in either direction, and nothing is
+ * closed; bytes sent meanwhile wait (as TCP retransmits them) and pass, in order, after {@link #heal()}. The proxy's
+ * own kernel still accepts connections and acknowledges bytes and keep-alive probes, which a partition would not: a
+ * client's TCP stack cannot see this blackhole, only its commands' missing replies.
  * <pre>{@code
  * try (RepointableTcpProxy endpoint = RepointableTcpProxy.to(primary.port())) {
  *     // connect to localhost:endpoint.port()
@@ -26,6 +31,10 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 	private final List<Integer> targets = new CopyOnWriteArrayList<>();
+
+	private final Object forwarding = new Object();
+
+	private boolean blackholed; // guarded by forwarding
 
 	private RepointableTcpProxy(int targetPort) {
 		super(0, "repointable-proxy");
@@ -48,6 +57,35 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	 */
 	public void pointTo(int port) {
 		this.targetPort = port;
+	}
+
+	/** Stops forwarding, both ways, on every connection, new ones included, without closing any. */
+	public void blackhole() {
+		synchronized (this.forwarding) {
+			this.blackholed = true;
+		}
+	}
+
+	/** Forwards again, starting with what was held back. */
+	public void heal() {
+		synchronized (this.forwarding) {
+			this.blackholed = false;
+			this.forwarding.notifyAll();
+		}
+	}
+
+	private void awaitForwarding() {
+		synchronized (this.forwarding) {
+			while (this.blackholed) {
+				try {
+					this.forwarding.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
 	}
 
 	/**
@@ -76,8 +114,8 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 			return;
 		}
 		String name = "repointable-proxy-" + client.getPort() + "-" + target;
-		startDaemon(() -> pump(client, server, null), name + "-up");
-		startDaemon(() -> pump(server, client, null), name + "-down");
+		startDaemon(() -> pump(client, server, null, this::awaitForwarding), name + "-up");
+		startDaemon(() -> pump(server, client, null, this::awaitForwarding), name + "-down");
 	}
 
 	/** Stops listening and closes every connection. */
@@ -85,6 +123,7 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	public void close() {
 		super.close();
 		this.sockets.forEach(LoopbackTcpServer::closeQuietly);
+		heal(); // the held-back pumps end on the closed sockets
 	}
 
 	@Override
