@@ -115,7 +115,7 @@ class IamReliabilityIntegrationTests {
 			HealthIndicator health = context.getBean("elasticacheHealthIndicator", HealthIndicator.class);
 			template.opsForValue().set("outage", "before");
 			assertThat(transaction(template, "outage-tx")).isEqualTo(1L);
-			long liveConnection = clientId(template);
+			String liveConnection = clientId(template);
 
 			// The source fails for 20 minutes of simulated time, refresh after refresh.
 			ReliabilityApplication.credentialsFail = true;
@@ -130,7 +130,7 @@ class IamReliabilityIntegrationTests {
 			assertThat(template.opsForValue().get("outage")).isEqualTo("before");
 			assertThat(clientId(template)).isEqualTo(liveConnection);
 			// A new connection fails with a clear, secret-free error.
-			Throwable refused = catchThrowable(() -> transaction(template, "outage-tx"));
+			Throwable refused = catchThrowable(() -> newConnection(context).close());
 			String chain = messages(refused);
 			assertThat(chain).contains("No usable ElastiCache IAM token for user '" + USER_ID + "'")
 				.contains("credentials endpoint unavailable");
@@ -146,10 +146,19 @@ class IamReliabilityIntegrationTests {
 			// The source comes back: no restart needed.
 			int acceptedBefore = this.front.acceptedTokens();
 			ReliabilityApplication.credentialsFail = false;
+			long recoveryStart = System.nanoTime();
 			awaitUntil(() -> provider.status().tokenUsable(), "a usable token again");
+			long tokenBack = System.nanoTime();
 			awaitUntil(() -> this.front.acceptedTokens() > acceptedBefore, "the live connection re-authenticated");
+			System.out.printf("IAM credentials outage: %d failed refreshes over 20 simulated minutes; after the source "
+					+ "returned: usable token in %d ms, live connection re-authenticated in %d ms%n",
+					provider.status().refreshFailureCount(), (tokenBack - recoveryStart) / 1_000_000,
+					(System.nanoTime() - recoveryStart) / 1_000_000);
 			assertThat(clientId(template)).isEqualTo(liveConnection);
 			assertThat(template.opsForValue().get("outage")).isEqualTo("before");
+			try (StatefulRedisConnection<String, String> connection = newConnection(context)) {
+				assertThat(connection.sync().ping()).isEqualTo("PONG");
+			}
 			assertThat(transaction(template, "outage-tx")).isEqualTo(2L);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			assertThat(this.front.refusedTokens()).as("tokens refused by the front").isZero();
@@ -180,23 +189,28 @@ class IamReliabilityIntegrationTests {
 			for (int i = 0; i < clients; i++) {
 				String key = "rotation-" + i;
 				Thread thread = new Thread(() -> {
-					long expected = 0;
-					while (running.get()) {
+					long transactions = 0;
+					for (long n = 0; running.get(); n++) {
 						long start = System.nanoTime();
 						try {
-							// A transaction takes a pooled connection of its own; GET and SET share one.
-							if (expected % 2 == 0) {
-								assertThat(transaction(template, key)).isEqualTo(++expected);
+							// A transaction takes a pooled connection of its own; SET and GET share one.
+							if (n % 2 == 0) {
+								if (transaction(template, key) != ++transactions) {
+									throw new IllegalStateException("lost increment");
+								}
 							}
 							else {
-								template.opsForValue().set(key + "-value", Long.toString(++expected));
-								assertThat(template.opsForValue().get(key)).isEqualTo(Long.toString(expected - 1));
+								template.opsForValue().set(key + "-value", Long.toString(n));
+								if (!Long.toString(n).equals(template.opsForValue().get(key + "-value"))) {
+									throw new IllegalStateException("lost write");
+								}
 							}
 							operations.incrementAndGet();
 							latencies.recordValue(System.nanoTime() - start);
 						}
-						catch (Throwable ex) {
-							failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new AtomicLong())
+						catch (RuntimeException ex) {
+							failures.computeIfAbsent(ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+									(name) -> new AtomicLong())
 								.incrementAndGet();
 							return;
 						}
@@ -245,7 +259,6 @@ class IamReliabilityIntegrationTests {
 		try (ConfigurableApplicationContext context = run()) {
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			ClientResources resources = context.getBean(ClientResources.class);
-			RedisClient client = (RedisClient) context.getBean(LettuceConnectionFactory.class).getNativeClient();
 			context.getBean(StringRedisTemplate.class).opsForValue().set("race", "shared connection open");
 			List<Throwable> failedReauthentications = new CopyOnWriteArrayList<>();
 			Disposable events = resources.eventBus().get().subscribe((event) -> {
@@ -253,14 +266,7 @@ class IamReliabilityIntegrationTests {
 					failedReauthentications.add(failed.getCause());
 				}
 			});
-			// A connection of the application's client, authenticated by the application's provider.
-			StatefulRedisConnection<String, String> closing = client.connect(RedisURI.builder()
-				.withHost("localhost")
-				.withPort(this.front.port())
-				.withSsl(true)
-				.withVerifyPeer(SslVerifyMode.FULL)
-				.withAuthentication(provider)
-				.build());
+			StatefulRedisConnection<String, String> closing = newConnection(context);
 			assertThat(closing.sync().ping()).isEqualTo("PONG");
 			// The race made certain: the connection is closing (its close is still queued on its I/O thread)
 			// when the new token reaches it.
@@ -301,6 +307,21 @@ class IamReliabilityIntegrationTests {
 		String log = output.getAll();
 		assertThat(log).contains("Re-authentication failed").contains("WRONGPASS");
 		assertThat(isSecretFree(log)).as("the log is free of secrets").isTrue();
+	}
+
+	/**
+	 * A new connection of the application's client (its TLS and client options), authenticated by the application's
+	 * IAM provider.
+	 */
+	private StatefulRedisConnection<String, String> newConnection(ConfigurableApplicationContext context) {
+		RedisClient client = (RedisClient) context.getBean(LettuceConnectionFactory.class).getNativeClient();
+		return client.connect(RedisURI.builder()
+			.withHost("localhost")
+			.withPort(this.front.port())
+			.withSsl(true)
+			.withVerifyPeer(SslVerifyMode.FULL)
+			.withAuthentication(context.getBean(ElastiCacheIamCredentialsProvider.class))
+			.build());
 	}
 
 	/**
@@ -347,9 +368,12 @@ class IamReliabilityIntegrationTests {
 		return (Long) results.get(0);
 	}
 
-	private static long clientId(StringRedisTemplate template) {
-		return template.execute((RedisCallback<Long>) (connection) -> (Long) connection.execute("CLIENT",
-				"ID".getBytes(StandardCharsets.US_ASCII)));
+	/** The server's id of the application's shared connection, from {@code CLIENT INFO} ("id=7 addr=…"). */
+	private static String clientId(StringRedisTemplate template) {
+		Object info = template.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				"INFO".getBytes(StandardCharsets.US_ASCII)));
+		String text = (info instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(info);
+		return text.substring(0, text.indexOf(' '));
 	}
 
 	private static int connectionsOf(String user) {
