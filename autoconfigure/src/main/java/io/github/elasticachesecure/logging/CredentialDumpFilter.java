@@ -28,7 +28,14 @@ import org.slf4j.Marker;
  * that would miss every client built with its own {@code ClientResources}, would copy Lettuce's encoder, and could
  * not reach the SDK. This filter covers every Lettuce client and every signer in the JVM that log through Logback,
  * whoever built them. Every logging call passes through turbo filters, so the check is a level identity comparison
- * first and a name comparison only for DEBUG and TRACE.
+ * first and a name comparison only for DEBUG, TRACE and ERROR.
+ * <p>
+ * It also drops Lettuce's {@code ERROR Re-authentication failed … Connection is closed}: a new token pushed into a
+ * connection that is being closed at that moment (a pool evicting it, the application closing it) is a normal race
+ * (see {@link ReauthenticationRace}), and operators page on ERROR lines. Every other failed re-authentication (a
+ * refused token on a live connection) keeps its ERROR line. Lettuce logs through Netty's logger adapter, not through
+ * a message the starter could reword, and publishes the same failure as a {@code ReauthenticationFailedEvent}, which
+ * the starter's meter counts (races excluded).
  * <p>
  * {@link #install(LoggerContext)} puts it first in the chain (an earlier filter answering ACCEPT could otherwise
  * switch the dump back on) and registers a reset-resistant listener that puts it back after each
@@ -45,9 +52,17 @@ public final class CredentialDumpFilter extends TurboFilter {
 	/** The logger of the AWS SDK's SigV4 signer, which logs the canonical request at DEBUG. */
 	public static final String SIGV4_SIGNER_LOGGER = "software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner";
 
+	/** The logger of Lettuce's re-authentication, which logs every failed re-authentication at ERROR. */
+	public static final String REAUTHENTICATION_LOGGER = "io.lettuce.core.RedisAuthenticationHandler";
+
 	@Override
 	public FilterReply decide(@Nullable Marker marker, Logger logger, Level level, @Nullable String format,
 			@Nullable Object @Nullable [] params, @Nullable Throwable t) {
+		if (level == Level.ERROR) {
+			return (REAUTHENTICATION_LOGGER.equals(logger.getName())
+					&& ReauthenticationRace.isClosingConnection(throwable(params, t))) ? FilterReply.DENY
+							: FilterReply.NEUTRAL;
+		}
 		if (level == Level.TRACE) {
 			String name = logger.getName();
 			return (COMMAND_ENCODER_LOGGER.equals(name) || SIGV4_SIGNER_LOGGER.equals(name)) ? FilterReply.DENY
@@ -57,6 +72,17 @@ public final class CredentialDumpFilter extends TurboFilter {
 			return SIGV4_SIGNER_LOGGER.equals(logger.getName()) ? FilterReply.DENY : FilterReply.NEUTRAL;
 		}
 		return FilterReply.NEUTRAL;
+	}
+
+	/**
+	 * The throwable of a logging call: passed as such, or as the last argument of a parameterised message (SLF4J's
+	 * convention, which Netty's logger adapter uses).
+	 */
+	private static @Nullable Throwable throwable(@Nullable Object @Nullable [] params, @Nullable Throwable t) {
+		if (t != null || params == null || params.length == 0) {
+			return t;
+		}
+		return (params[params.length - 1] instanceof Throwable last) ? last : null;
 	}
 
 	/**

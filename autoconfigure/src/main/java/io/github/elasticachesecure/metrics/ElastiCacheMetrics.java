@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.iam.IamTokenStatus;
+import io.github.elasticachesecure.logging.ReauthenticationRace;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
@@ -33,7 +34,7 @@ import reactor.core.Disposable;
  * <tr><td>{@value #TOKEN_EXPIRY}</td><td>gauge, seconds</td><td></td><td>time until the current IAM token's usable
  * period ends (NaN without a token)</td></tr>
  * <tr><td>{@value #REAUTHENTICATIONS}</td><td>counter</td><td>result=success|failure</td><td>re-authentications of
- * live connections (Lettuce events)</td></tr>
+ * live connections (Lettuce events; a connection that was closing when its new token came counts as neither)</td></tr>
  * <tr><td>{@value #GUARD_CHECKS}</td><td>counter</td><td>outcome=secure|not_tls|...|unreachable</td><td>endpoints the
  * startup guard probed, by outcome</td></tr>
  * <tr><td>{@value #CERTIFICATE_EXPIRY}</td><td>gauge, seconds</td><td></td><td>time until the server certificate
@@ -99,7 +100,9 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 			if (event instanceof ReauthenticationEvent) {
 				this.reauthentications.incrementAndGet();
 			}
-			else if (event instanceof ReauthenticationFailedEvent) {
+			else if (event instanceof ReauthenticationFailedEvent failed
+					&& !ReauthenticationRace.isClosingConnection(failed.getCause())) {
+				// A connection that was closing when its new token came is no failure: it is going away.
 				this.reauthenticationFailures.incrementAndGet();
 			}
 		}) : null;

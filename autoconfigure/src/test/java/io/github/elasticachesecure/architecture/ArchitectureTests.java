@@ -61,7 +61,7 @@ class ArchitectureTests {
 	void middlePackagesDependOnlyOnThePackagesBelowThem() {
 		onlyDependsOn("guard", "cache", "tls");
 		onlyDependsOn("health", "cache", "iam", "tls");
-		onlyDependsOn("metrics", "cache", "guard", "iam", "tls");
+		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "tls");
 	}
 
 	@Test

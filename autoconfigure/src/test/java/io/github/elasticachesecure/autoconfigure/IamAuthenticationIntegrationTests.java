@@ -345,6 +345,14 @@ class IamAuthenticationIntegrationTests {
 	 * {@link SigV4Reference} computes.
 	 */
 	static boolean isValidToken(String user, String token) {
+		return isValidToken(user, token, Instant.now());
+	}
+
+	/**
+	 * The IAM front's check at the given time: as ElastiCache, a token signed more than 15 minutes before (or after)
+	 * {@code now} is refused.
+	 */
+	static boolean isValidToken(String user, String token, Instant now) {
 		if (!token.startsWith(CACHE_NAME + "/?")) {
 			return false;
 		}
@@ -359,7 +367,7 @@ class IamAuthenticationIntegrationTests {
 			return false;
 		}
 		Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX").parse(date, Instant::from);
-		if (Duration.between(signedAt, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+		if (Duration.between(signedAt, now).abs().compareTo(Duration.ofMinutes(15)) > 0) {
 			return false;
 		}
 		Map<String, String> expected = SigV4Reference.presignedParameters(CACHE_NAME,

@@ -3,8 +3,13 @@ package io.github.elasticachesecure.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
 
@@ -12,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and DEBUG for the SigV4 signer
- * whatever their levels, across resets, and ahead of a filter that accepts everything; nothing else changes.
+ * whatever their levels, across resets, and ahead of a filter that accepts everything; Lettuce's ERROR for a
+ * re-authentication that met a closing connection is dropped; nothing else changes.
  */
 class CredentialDumpFilterTests {
 
@@ -82,6 +88,24 @@ class CredentialDumpFilterTests {
 		assertThat(this.encoder.isTraceEnabled()).isTrue();
 		CredentialDumpFilter.install(this.context);
 		assertThat(this.encoder.isTraceEnabled()).isFalse();
+	}
+
+	@Test
+	void lettucesErrorForAReauthenticationThatMetAClosingConnectionIsDroppedAndEveryOtherErrorKept() {
+		CredentialDumpFilter.install(this.context);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		this.context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+		Logger reauthentication = this.context.getLogger(CredentialDumpFilter.REAUTHENTICATION_LOGGER);
+		// As Netty's adapter passes it on: the throwable as the last argument, or as the throwable itself.
+		reauthentication.error("Re-authentication failed {}.", "0x1", new RedisException("Connection is closed"));
+		reauthentication.error("Re-authentication failed 0x2.", new RedisException("Connection closed"));
+		reauthentication.error("Re-authentication failed {}.", "0x3",
+				new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
+		reauthentication.error("Re-authentication failed {}.", "0x4", new RedisCommandTimeoutException("timeout"));
+		this.context.getLogger("other").error("Failed", new RedisException("Connection is closed"));
+		assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+			.containsExactly("Re-authentication failed 0x3.", "Re-authentication failed 0x4.", "Failed");
 	}
 
 	static final class AcceptAll extends TurboFilter {
