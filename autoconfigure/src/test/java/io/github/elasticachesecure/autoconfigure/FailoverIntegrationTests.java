@@ -43,8 +43,11 @@ class FailoverIntegrationTests {
 		.plus(FailoverClientResources.FIRST_RECONNECT_DELAY_MAX)
 		.plusSeconds(1);
 
-	/** The documented bound, generously: the machine is loaded. */
-	private static final Duration ASSERTED_BOUND = DOCUMENTED_BOUND.multipliedBy(4);
+	/**
+	 * The documented bound, with a margin for a loaded machine: 17 swaps measured recovered 0.10 to 0.87 s after the
+	 * name moved (median 0.39 s).
+	 */
+	private static final Duration ASSERTED_BOUND = DOCUMENTED_BOUND.multipliedBy(3).dividedBy(2);
 
 	/** The old primary has been demoted, but the endpoint's name still points at it, for that long. */
 	private static final Duration DNS_LAG = Duration.ofSeconds(1);
