@@ -52,6 +52,11 @@ class ElastiCacheConnectionConfiguration {
 	// is promoted) silence the triggers for 30 s: writes to its slots then failed for half a minute after a promotion.
 	private static final Duration CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT = Duration.ofSeconds(1);
 
+	// A lost master's replica is promoted seconds after the loss. Lettuce's default (a refresh from the fifth reconnect
+	// attempt on) left writes to its slots failing 5.5 to 9 s after the promotion with the jittered reconnect delay;
+	// from the first attempt on, the first attempt after the promotion (at most RECONNECT_DELAY_MAX later) refreshes.
+	private static final int CLUSTER_REFRESH_RECONNECT_ATTEMPTS = 1;
+
 	@Bean
 	@ConditionalOnMissingBean
 	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties) {
@@ -170,7 +175,8 @@ class ElastiCacheConnectionConfiguration {
 			.dynamicRefreshSources(
 					binder.bind(CLUSTER_REFRESH_PROPERTIES + ".dynamic-refresh-sources", Boolean.class).orElse(true))
 			.closeStaleConnections(true)
-			.adaptiveRefreshTriggersTimeout(CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT);
+			.adaptiveRefreshTriggersTimeout(CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT)
+			.refreshTriggersReconnectAttempts(CLUSTER_REFRESH_RECONNECT_ATTEMPTS);
 		if (binder.bind(CLUSTER_REFRESH_PROPERTIES + ".adaptive", Boolean.class).orElse(true)) {
 			refresh.enableAllAdaptiveRefreshTriggers();
 		}

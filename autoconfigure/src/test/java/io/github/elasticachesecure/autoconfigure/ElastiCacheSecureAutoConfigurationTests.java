@@ -126,6 +126,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(refresh.getAdaptiveRefreshTriggers())
 					.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
 				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(refresh.getRefreshTriggersReconnectAttempts()).as("a lost node's first reconnect attempt refreshes")
+					.isEqualTo(1);
 				assertThat(refresh.useDynamicRefreshSources()).isTrue();
 				assertThat(refresh.isCloseStaleConnections()).isTrue();
 				assertThat(options.getSslOptions().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));

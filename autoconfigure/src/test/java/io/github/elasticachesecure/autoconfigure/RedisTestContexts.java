@@ -5,6 +5,9 @@ import java.util.List;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
 import io.github.elasticachesecure.testbed.TestPki;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
@@ -56,6 +59,20 @@ final class RedisTestContexts {
 					SslAutoConfiguration.class, CacheAutoConfiguration.class))
 			.withPropertyValues("spring.ssl.bundle.pem.test.truststore.certificate=file:"
 					+ TestPki.get().trustedCa().certificatePem(), "elasticache.secure.guard.probe-timeout=1s");
+	}
+
+	/**
+	 * A runner authenticating with IAM as {@link IamAuthenticationIntegrationTests}' user, with the test AWS key (for an
+	 * {@link io.github.elasticachesecure.testbed.IamFront} to check); the endpoint is left to the caller.
+	 */
+	static ApplicationContextRunner iamRunner() {
+		return runner()
+			.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider.create(AwsBasicCredentials
+				.create(IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY)))
+			.withPropertyValues("elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
+					"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
+					"elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
+					"elasticache.secure.iam.region=" + IamAuthenticationIntegrationTests.REGION);
 	}
 
 	static ApplicationContextRunner securedBy(RedisServerExtension redis) {

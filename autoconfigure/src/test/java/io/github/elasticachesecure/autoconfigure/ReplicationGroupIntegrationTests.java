@@ -19,9 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -167,15 +164,9 @@ class ReplicationGroupIntegrationTests {
 		try (IamFront primaryFront = IamFront.start(primary, IamAuthenticationIntegrationTests::isValidToken, password);
 				IamFront readerFront = IamFront.start(replica, IamAuthenticationIntegrationTests::isValidToken,
 						password)) {
-			RedisTestContexts.runner()
-				.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider.create(AwsBasicCredentials
-					.create(IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY)))
+			RedisTestContexts.iamRunner()
 				.withPropertyValues("elasticache.secure.endpoint=localhost:" + primaryFront.port(),
-						"elasticache.secure.reader-endpoint=localhost:" + readerFront.port(),
-						"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
-						"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
-						"elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
-						"elasticache.secure.iam.region=" + IamAuthenticationIntegrationTests.REGION)
+						"elasticache.secure.reader-endpoint=localhost:" + readerFront.port())
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);

@@ -26,6 +26,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A stand-in for ElastiCache's IAM check in front of a TLS {@code redis-server}, which cannot verify SigV4: a loopback
  * TLS proxy (the test bed's {@code localhost} certificate, issued by the trusted test CA) that opens its own TLS
@@ -33,7 +35,8 @@ import javax.net.ssl.SSLSocket;
  * <token>} the client sends, the first one and every re-authentication, is checked with the given token check; an
  * accepted token is replaced by the user's real password, a refused one by a password the server refuses, so that
  * the server itself answers {@code WRONGPASS} in order with the other replies. Everything else is relayed unchanged.
- * Tokens are never printed or kept.
+ * Tokens are never printed or kept. A front before a cluster node ({@link #startForClusterNode}) also relays the
+ * replication links of the node's replicas, which reach it through the port the cluster announces.
  */
 public final class IamFront extends LoopbackTcpServer {
 
@@ -43,6 +46,9 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final String password;
 
+	/** A user whose {@code AUTH} is relayed unchecked and uncounted, or {@code null}. */
+	private final @Nullable String uncheckedUser;
+
 	private final SSLContext serverContext;
 
 	private final AtomicInteger accepted = new AtomicInteger();
@@ -51,11 +57,13 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final List<SSLSocket> sockets = new CopyOnWriteArrayList<>();
 
-	private IamFront(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password) {
+	private IamFront(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password,
+			@Nullable String uncheckedUser) {
 		super(0, "iam-front");
 		this.targetPort = target.port();
 		this.tokenCheck = tokenCheck;
 		this.password = password;
+		this.uncheckedUser = uncheckedUser;
 		this.serverContext = serverContext(TestPki.get().localhost());
 		startAccepting();
 	}
@@ -68,7 +76,21 @@ public final class IamFront extends LoopbackTcpServer {
 	 * @return the running front
 	 */
 	public static IamFront start(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password) {
-		return new IamFront(target, tokenCheck, password);
+		return new IamFront(target, tokenCheck, password, null);
+	}
+
+	/**
+	 * Starts a front for a node of a {@link RedisClusterProcess} that announces the front's port: its replicas then
+	 * replicate through the front too, so their {@code AUTH} as the nodes' shared admin user is relayed unchecked and
+	 * not counted, as ElastiCache's nodes replicate among themselves without IAM.
+	 * @param node the cluster node, whose ACL user has {@code password}
+	 * @param tokenCheck whether a (user, token) pair is valid
+	 * @param password the ACL user's real password, sent in place of each valid token
+	 * @return the running front
+	 */
+	public static IamFront startForClusterNode(RedisServerProcess node, BiPredicate<String, String> tokenCheck,
+			String password) {
+		return new IamFront(node, tokenCheck, password, RedisServerProcess.ADMIN_USER);
 	}
 
 	/** @return number of tokens accepted so far (first authentications and re-authentications) */
@@ -140,7 +162,7 @@ public final class IamFront extends LoopbackTcpServer {
 				}
 			}
 		}
-		if (user < 0) {
+		if (user < 0 || text(command.get(user)).equals(this.uncheckedUser)) {
 			return command;
 		}
 		List<byte[]> replaced = new ArrayList<>(command);

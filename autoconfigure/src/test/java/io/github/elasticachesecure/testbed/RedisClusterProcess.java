@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
@@ -34,6 +35,9 @@ public final class RedisClusterProcess implements AutoCloseable {
 	private static final int SLOTS = 16384;
 
 	private final List<RedisServerProcess> nodes;
+
+	/** Port a node announces instead of its own ({@link #announcePorts}) → the node. */
+	private final Map<Integer, RedisServerProcess> announcedPorts = new ConcurrentHashMap<>();
 
 	private RedisClusterProcess(List<RedisServerProcess> nodes) {
 		this.nodes = List.copyOf(nodes);
@@ -109,7 +113,48 @@ public final class RedisClusterProcess implements AutoCloseable {
 		awaitOk(liveNodes(), this.nodes.size(), timeout);
 	}
 
+	/**
+	 * Makes each node announce another client port than its own, as a node reached through a proxy does
+	 * ({@code cluster-announce-tls-port}, or {@code cluster-announce-port} in plaintext), and waits until every node
+	 * knows every announced port and every replica's link to its master, which follows the announced port, is up
+	 * again. Clients that discover the topology then reach every node only through what listens on those ports.
+	 * @param ports the port each node announces, in {@link #nodes()} order; something must relay it to the node
+	 * @param timeout how long to wait
+	 */
+	public void announcePorts(List<Integer> ports, Duration timeout) {
+		for (int i = 0; i < this.nodes.size(); i++) {
+			RedisServerProcess node = this.nodes.get(i);
+			node.adminCommand("CONFIG", "SET", node.isTls() ? "cluster-announce-tls-port" : "cluster-announce-port",
+					String.valueOf(ports.get(i)));
+			this.announcedPorts.put(ports.get(i), node);
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!liveNodes().stream().allMatch(this::knowsAnnouncedPorts)) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Announced ports not known to every node or replicas not linked "
+						+ "through them within " + timeout.toMillis() + " ms: "
+						+ liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
+			}
+			sleep(50);
+		}
+	}
+
+	/** Whether the node lists only announced ports and, for a replica, replicates through its master's. */
+	private boolean knowsAnnouncedPorts(RedisServerProcess node) {
+		boolean listsAnnounced = ClusterNode.parse(node.adminCommand("CLUSTER", "NODES"))
+			.stream()
+			.allMatch((known) -> this.announcedPorts.containsKey(known.port()));
+		String replication = node.adminCommand("INFO", "replication");
+		return listsAnnounced && (replication.contains("role:master") || (replication.contains("master_link_status:up")
+				&& replication.lines().anyMatch((line) -> line.startsWith("master_port:")
+						&& this.announcedPorts.containsKey(Integer.parseInt(line.substring(12).strip())))));
+	}
+
 	private RedisServerProcess node(int port) {
+		RedisServerProcess announcing = this.announcedPorts.get(port);
+		if (announcing != null) {
+			return announcing;
+		}
 		return this.nodes.stream()
 			.filter((node) -> node.port() == port)
 			.findFirst()
@@ -326,7 +371,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 					RedisServerProcess master = nodes.get((i - this.masters) % this.masters);
 					nodes.get(i).adminCommand("CLUSTER", "REPLICATE", master.adminCommand("CLUSTER", "MYID"));
 				}
-				awaitReplicationLinks(nodes.subList(this.masters, total));
+				awaitReplicationLinks(nodes.subList(this.masters, total), this.formationTimeout);
 				awaitOk(nodes, nodes.size(), this.formationTimeout);
 				return new RedisClusterProcess(nodes);
 			}
@@ -336,18 +381,18 @@ public final class RedisClusterProcess implements AutoCloseable {
 			}
 		}
 
-		private void awaitReplicationLinks(List<RedisServerProcess> replicas) {
-			long deadline = System.nanoTime() + this.formationTimeout.toNanos();
-			while (!replicas.stream().allMatch((replica) -> replica.adminCommand("INFO", "replication")
-				.contains("master_link_status:up"))) {
-				if (System.nanoTime() - deadline > 0) {
-					throw new IllegalStateException("Replicas did not sync within " + this.formationTimeout.toMillis()
-							+ " ms: " + replicas.stream().map((replica) -> replica.logTail(10)).toList());
-				}
-				sleep(50);
-			}
-		}
+	}
 
+	private static void awaitReplicationLinks(List<RedisServerProcess> replicas, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!replicas.stream().allMatch((replica) -> replica.adminCommand("INFO", "replication")
+			.contains("master_link_status:up"))) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Replicas did not sync within " + timeout.toMillis() + " ms: "
+						+ replicas.stream().map((replica) -> replica.logTail(10)).toList());
+			}
+			sleep(50);
+		}
 	}
 
 	private static void awaitOk(List<RedisServerProcess> nodes, int knownNodes, Duration timeout) {
