@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 
 import io.github.elasticachesecure.cache.CacheTopology;
@@ -9,6 +10,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,6 +31,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own Lettuce configuration from the
@@ -165,6 +168,11 @@ class ElastiCacheConnectionConfiguration {
 	 * {@code spring.data.redis.lettuce.cluster.refresh.*} properties only with {@code spring.data.redis.cluster.*},
 	 * which the starter refuses, so those a user sets are applied here; unset ones keep the tuned values.
 	 */
+	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them off; Lettuce 6 (this build's
+	// baseline) starts with none and has no such method. Called reflectively so that one jar serves both.
+	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils
+		.findMethod(ClusterTopologyRefreshOptions.Builder.class, "disableAllAdaptiveRefreshTriggers");
+
 	private static ClientOptions clusterOptions(ClientOptions options, Binder binder) {
 		if (options instanceof ClusterClientOptions) {
 			return options;
@@ -179,6 +187,9 @@ class ElastiCacheConnectionConfiguration {
 			.refreshTriggersReconnectAttempts(CLUSTER_REFRESH_RECONNECT_ATTEMPTS);
 		if (binder.bind(CLUSTER_REFRESH_PROPERTIES + ".adaptive", Boolean.class).orElse(true)) {
 			refresh.enableAllAdaptiveRefreshTriggers();
+		}
+		else if (DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS != null) {
+			ReflectionUtils.invokeMethod(DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS, refresh);
 		}
 		return ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build()).build();
 	}
