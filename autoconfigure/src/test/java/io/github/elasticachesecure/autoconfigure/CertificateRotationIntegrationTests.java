@@ -1,7 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import io.github.elasticachesecure.testbed.TestPki;
@@ -12,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
+import static io.github.elasticachesecure.autoconfigure.TestConditions.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -115,24 +115,6 @@ class CertificateRotationIntegrationTests {
 
 	private static Duration since(long nanoTime) {
 		return Duration.ofNanos(System.nanoTime() - nanoTime);
-	}
-
-	private static boolean succeeds(Runnable command) {
-		try {
-			command.run();
-			return true;
-		}
-		catch (DataAccessException ex) {
-			return false;
-		}
-	}
-
-	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
-			Thread.sleep(50);
-		}
 	}
 
 }

@@ -3,7 +3,6 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
@@ -31,6 +30,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -135,14 +135,6 @@ class ElastiCacheHealthIntegrationTests {
 				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 					.containsOnlyKeys("redisHealthContributor");
 			});
-	}
-
-	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
-			Thread.sleep(50);
-		}
 	}
 
 	static HealthIndicator indicator(ApplicationContext context) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.cache.AuthMode;
@@ -50,6 +49,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -432,10 +432,6 @@ class IamAuthenticationIntegrationTests {
 		catch (RuntimeException ex) {
 			return false;
 		}
-	}
-
-	private static void awaitUntil(BooleanSupplier condition, String description) {
-		await(description).atMost(Duration.ofSeconds(10)).until(condition::getAsBoolean);
 	}
 
 	/**

@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import io.github.elasticachesecure.iam.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
@@ -67,6 +66,7 @@ import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -418,10 +418,6 @@ class IamReliabilityIntegrationTests {
 		arguments.addAll(List.of(more));
 		return new SpringApplicationBuilder(ReliabilityApplication.class).web(WebApplicationType.NONE)
 			.run(arguments.toArray(String[]::new));
-	}
-
-	private static void awaitUntil(BooleanSupplier condition, String description) {
-		await(description).atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import io.github.elasticachesecure.testbed.RedisServerExtension;
@@ -23,6 +22,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
+import static io.github.elasticachesecure.autoconfigure.TestConditions.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -137,24 +138,6 @@ class NetworkPartitionIntegrationTests {
 					.as("ticks to the next keep-alive probe (idle 1 s)")
 					.isLessThanOrEqualTo(CLOCK_TICKS_PER_SECOND));
 			});
-	}
-
-	private static boolean succeeds(Runnable command) {
-		try {
-			command.run();
-			return true;
-		}
-		catch (DataAccessException ex) {
-			return false;
-		}
-	}
-
-	private static void awaitUntil(BooleanSupplier condition, String description) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as(description).isLessThan(deadline);
-			Thread.sleep(50);
-		}
 	}
 
 	/** Established client sockets whose peer is the given loopback port, from the kernel's socket tables. */
