@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.elasticachesecure.testbed.RedisServerProcess;
+
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -26,7 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * All keys start with the given prefix: a hash tag such as {@code "{shard-1}"} keeps them in one cluster slot.
  */
-final class AcknowledgedWriteLoad implements AutoCloseable {
+public final class AcknowledgedWriteLoad implements AutoCloseable {
 
 	private static final int VERIFY_BATCH = 500;
 
@@ -52,6 +54,9 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	/** Kind of failure (the most specific cause's class) → how many. */
 	private final Map<String, LongAdder> failureKinds = new ConcurrentHashMap<>();
 
+	/** Failures whose cause carries a Redis authentication error ({@code WRONGPASS}, {@code NOAUTH}). */
+	private final LongAdder authenticationErrors = new LongAdder();
+
 	private final LongAccumulator longestCallNanos = new LongAccumulator(Math::max, 0);
 
 	private final AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
@@ -66,7 +71,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	AcknowledgedWriteLoad(StringRedisTemplate template, String prefix, int threads) {
+	public AcknowledgedWriteLoad(StringRedisTemplate template, String prefix, int threads) {
 		this.template = template;
 		this.prefix = prefix;
 		for (int i = 0; i < threads; i++) {
@@ -79,7 +84,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	 * From now on, remember when the first call completes successfully after {@code sinceNanos}.
 	 * @param sinceNanos a {@link System#nanoTime()}
 	 */
-	void watchFrom(long sinceNanos) {
+	public void watchFrom(long sinceNanos) {
 		this.watching = false;
 		this.firstSuccessAfterWatch.set(Long.MIN_VALUE);
 		this.watchedSince = sinceNanos;
@@ -92,7 +97,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	 * @return when it completed ({@link System#nanoTime()})
 	 * @throws AssertionError when no call succeeded within the limit
 	 */
-	long awaitSuccessAfterWatch(Duration limit) throws InterruptedException {
+	public long awaitSuccessAfterWatch(Duration limit) throws InterruptedException {
 		long deadline = System.nanoTime() + limit.toNanos();
 		while (this.firstSuccessAfterWatch.get() == Long.MIN_VALUE) {
 			if (System.nanoTime() - deadline > 0) {
@@ -104,7 +109,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	}
 
 	/** Waits until every thread has completed at least {@code count} more successful loops. */
-	void awaitProgress(int count, Duration limit) throws InterruptedException {
+	public void awaitProgress(int count, Duration limit) throws InterruptedException {
 		List<Long> targets = this.writers.stream().map((writer) -> writer.loops.get() + count).toList();
 		long deadline = System.nanoTime() + limit.toNanos();
 		for (int i = 0; i < this.writers.size(); i++) {
@@ -121,7 +126,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	 * Stops the threads and waits for them.
 	 * @return whether every thread ended (every call it made came back, with a result or an exception)
 	 */
-	boolean stop() throws InterruptedException {
+	public boolean stop() throws InterruptedException {
 		this.running = false;
 		for (Writer writer : this.writers) {
 			writer.thread.join(Duration.ofSeconds(90).toMillis());
@@ -139,7 +144,7 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	 * @param mget reads the values of keys, in order ({@code MGET} as an administrator), {@code null} for a missing key
 	 * @return the figures
 	 */
-	Figures verify(Function<List<String>, List<String>> mget) {
+	public Figures verify(Function<List<String>, List<String>> mget) {
 		List<String> keys = new ArrayList<>(this.acknowledgedSets);
 		long missingSets = 0;
 		for (int from = 0; from < keys.size(); from += VERIFY_BATCH) {
@@ -172,10 +177,42 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 				Duration.ofNanos(this.longestGapNanos.get()));
 	}
 
-	Map<String, Long> failureKinds() {
+	public Map<String, Long> failureKinds() {
 		Map<String, Long> kinds = new TreeMap<>();
 		this.failureKinds.forEach((kind, count) -> kinds.put(kind, count.sum()));
 		return kinds;
+	}
+
+	/** @return failures so far that were Redis authentication errors ({@code WRONGPASS} or {@code NOAUTH}) */
+	public long authenticationErrors() {
+		return this.authenticationErrors.sum();
+	}
+
+	/**
+	 * Reads keys from a server as its administrator, {@code null} for a missing one: what {@link #verify} compares
+	 * the ledger with.
+	 * @param server the server that holds the data
+	 * @return {@code MGET} of the given keys
+	 */
+	public static Function<List<String>, List<String>> mget(RedisServerProcess server) {
+		return (keys) -> {
+			List<String> command = new ArrayList<>(keys.size() + 1);
+			command.add("MGET");
+			command.addAll(keys);
+			return ((List<?>) server.command(command.toArray(String[]::new))).stream()
+				.map((value) -> (value != null) ? value.toString() : null)
+				.toList();
+		};
+	}
+
+	private static boolean isAuthenticationError(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null && (message.contains("WRONGPASS") || message.contains("NOAUTH"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private String valueOf(String key) {
@@ -198,6 +235,9 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 			failures.increment();
 			String kind = NestedExceptionUtils.getMostSpecificCause(ex).getClass().getSimpleName();
 			this.failureKinds.computeIfAbsent(kind, (name) -> new LongAdder()).increment();
+			if (isAuthenticationError(ex)) {
+				this.authenticationErrors.increment();
+			}
 			throw ex;
 		}
 		finally {
@@ -225,18 +265,18 @@ final class AcknowledgedWriteLoad implements AutoCloseable {
 	 * @param longestCall the longest any call took, successful or not
 	 * @param longestGap the longest time without any successful call
 	 */
-	record Figures(long calls, long acknowledgedSets, long missingSets, long failedSets, long acknowledgedIncrs,
+	public record Figures(long calls, long acknowledgedSets, long missingSets, long failedSets, long acknowledgedIncrs,
 			long appliedIncrs, long lostIncrs, long failedIncrs, long appliedMoreThanCalled, long duplicateIncrReplies,
 			long failedReads, long staleReads, Map<String, Long> failureKinds, Duration longestCall,
 			Duration longestGap) {
 
 		/** @return acknowledged writes missing afterwards */
-		long lost() {
+		public long lost() {
 			return this.missingSets + this.lostIncrs;
 		}
 
 		/** @return failures surfaced to the callers as exceptions */
-		long failures() {
+		public long failures() {
 			return this.failedSets + this.failedIncrs + this.failedReads;
 		}
 

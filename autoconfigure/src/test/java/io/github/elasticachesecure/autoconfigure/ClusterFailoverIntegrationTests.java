@@ -83,7 +83,7 @@ class ClusterFailoverIntegrationTests {
 			finally {
 				assertThat(ledger.stop()).as("every call came back").isTrue();
 			}
-			AcknowledgedWriteLoad.Figures figures = ledger.verify(ServerRestartIntegrationTests.mget(replica));
+			AcknowledgedWriteLoad.Figures figures = ledger.verify(AcknowledgedWriteLoad.mget(replica));
 			System.out.println("CLUSTER FAILOVER under load: " + figures);
 			assertThat(figures.lost()).as("acknowledged writes missing on the promoted replica").isZero();
 			assertThat(figures.acknowledgedIncrs()).isLessThanOrEqualTo(figures.appliedIncrs());
@@ -119,7 +119,7 @@ class ClusterFailoverIntegrationTests {
 			}
 			// asynchronous replication: writes the master acknowledged but had not sent are lost; measured only
 			System.out.println("SIGKILL under load (loss measured, not asserted): "
-					+ ledger.verify(ServerRestartIntegrationTests.mget(replica)));
+					+ ledger.verify(AcknowledgedWriteLoad.mget(replica)));
 			template.opsForValue().set(tag + ":after-kill", "written");
 			assertThat(replica.adminCommand("GET", tag + ":after-kill")).isEqualTo("written");
 		});

@@ -126,7 +126,7 @@ class FailoverIntegrationTests {
 			finally {
 				assertThat(load.stop()).as("every call came back").isTrue();
 			}
-			AcknowledgedWriteLoad.Figures figures = load.verify(ServerRestartIntegrationTests.mget(primary));
+			AcknowledgedWriteLoad.Figures figures = load.verify(AcknowledgedWriteLoad.mget(primary));
 			System.out.println("Controlled failover under load: " + figures);
 			assertThat(figures.lost()).as("acknowledged writes missing on the new primary").isZero();
 			assertThat(figures.acknowledgedIncrs()).isLessThanOrEqualTo(figures.appliedIncrs());
@@ -165,7 +165,7 @@ class FailoverIntegrationTests {
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> killed.adminCommand("INFO", "replication").contains("master_link_status:up"));
 			}
-			AcknowledgedWriteLoad.Figures figures = load.verify(ServerRestartIntegrationTests.mget(promoted));
+			AcknowledgedWriteLoad.Figures figures = load.verify(AcknowledgedWriteLoad.mget(promoted));
 			System.out.println("Primary killed under load (asynchronous replication, loss measured, not asserted): "
 					+ figures);
 			assertThat(figures.calls()).isPositive();

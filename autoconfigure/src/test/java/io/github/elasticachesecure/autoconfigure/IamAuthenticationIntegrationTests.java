@@ -1,11 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +14,7 @@ import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
+import io.github.elasticachesecure.iam.IamTokenCheck;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.iam.SigV4Reference;
@@ -72,6 +70,9 @@ class IamAuthenticationIntegrationTests {
 	static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
 
 	static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
+
+	private static final IamTokenCheck TOKEN_CHECK = new IamTokenCheck(CACHE_NAME, USER_ID, REGION, ACCESS_KEY_ID,
+			SECRET_KEY);
 
 	private static final String ACL_PASSWORD = "acl-password-behind-the-iam-front";
 
@@ -353,27 +354,7 @@ class IamAuthenticationIntegrationTests {
 	 * {@code now} is refused.
 	 */
 	static boolean isValidToken(String user, String token, Instant now) {
-		if (!token.startsWith(CACHE_NAME + "/?")) {
-			return false;
-		}
-		Map<String, String> parameters = new LinkedHashMap<>();
-		for (String pair : URI.create("https://" + token).getRawQuery().split("&")) {
-			int equals = pair.indexOf('=');
-			parameters.put(pair.substring(0, equals),
-					URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-		}
-		String date = parameters.get("X-Amz-Date");
-		if (date == null || !USER_ID.equals(user) || !user.equals(parameters.get("User"))) {
-			return false;
-		}
-		Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX").parse(date, Instant::from);
-		if (Duration.between(signedAt, now).abs().compareTo(Duration.ofMinutes(15)) > 0) {
-			return false;
-		}
-		Map<String, String> expected = SigV4Reference.presignedParameters(CACHE_NAME,
-				Map.of("Action", "connect", "User", USER_ID), REGION, "elasticache", signedAt, ACCESS_KEY_ID,
-				SECRET_KEY, null, 900);
-		return expected.equals(parameters);
+		return TOKEN_CHECK.isValid(user, token, now);
 	}
 
 	/** The IAM user exists, enabled, with all permissions, and accepts only the given password (or token). */

@@ -3,7 +3,6 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import io.github.elasticachesecure.testbed.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +85,7 @@ class ServerRestartIntegrationTests {
 				finally {
 					assertThat(load.stop()).as("every call came back").isTrue();
 				}
-				AcknowledgedWriteLoad.Figures figures = load.verify(mget(redis));
+				AcknowledgedWriteLoad.Figures figures = load.verify(AcknowledgedWriteLoad.mget(redis));
 				report.add(figures.toString());
 				report.forEach((line) -> System.out.println("Server restart under load: " + line));
 				assertThat(figures.lost()).as("acknowledged writes lost").isZero();
@@ -100,18 +99,6 @@ class ServerRestartIntegrationTests {
 
 	private static long millis(long nanos) {
 		return Duration.ofNanos(nanos).toMillis();
-	}
-
-	/** Reads keys from the server as its administrator, {@code null} for a missing one. */
-	static Function<List<String>, List<String>> mget(RedisServerProcess server) {
-		return (keys) -> {
-			List<String> command = new ArrayList<>(keys.size() + 1);
-			command.add("MGET");
-			command.addAll(keys);
-			return ((List<?>) server.command(command.toArray(String[]::new))).stream()
-				.map((value) -> (value != null) ? value.toString() : null)
-				.toList();
-		};
 	}
 
 }

@@ -106,7 +106,7 @@ class ShutdownUnderLoadIntegrationTests {
 					checking.set(false);
 					assertThat(load.stop()).as("every call came back").isTrue();
 				}
-				AcknowledgedWriteLoad.Figures figures = load.verify(ServerRestartIntegrationTests.mget(redis));
+				AcknowledgedWriteLoad.Figures figures = load.verify(AcknowledgedWriteLoad.mget(redis));
 				System.out.println("Shutdown under load: " + figures);
 				assertThat(figures.lost()).as("acknowledged writes lost").isZero();
 				await("no IAM refresh thread").atMost(Duration.ofSeconds(10))

@@ -26,6 +26,7 @@ public final class BenchmarkMain {
 		Settings settings = Settings.parse(args);
 		Report report = new Report(settings.output);
 		long start = System.nanoTime();
+		boolean passed = true;
 		try (Fixtures fixtures = new Fixtures()) {
 			report.line("## Benchmark results");
 			report.line("");
@@ -68,6 +69,10 @@ public final class BenchmarkMain {
 				new MemoryBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("soak")) {
+				passed = new SoakBenchmark(settings, report).run();
+				report.write();
+			}
 			report.section("Summary");
 			report.line("Targets missed in this run: "
 					+ (report.missed().isEmpty() ? "none" : String.join("; ", report.missed())) + ".");
@@ -77,8 +82,11 @@ public final class BenchmarkMain {
 		}
 		System.out.println();
 		System.out.println("Written to " + settings.output.toAbsolutePath());
+		if (!passed) {
+			System.out.println("FAILED: the soak lost acknowledged writes, met authentication errors or did not recover");
+		}
 		// Lettuce and Reactor leave non-daemon threads behind in a few corner cases; the run is over.
-		System.exit(0);
+		System.exit(passed ? 0 : 1);
 	}
 
 	private static String serverVersion(RedisServerProcess server) {

@@ -169,7 +169,7 @@ final class Fixtures implements AutoCloseable {
 		return run(new Class<?>[] { StarterApp.class }, properties);
 	}
 
-	private static ConfigurableApplicationContext run(Class<?>[] sources, Map<String, Object> properties) {
+	static ConfigurableApplicationContext run(Class<?>[] sources, Map<String, Object> properties) {
 		return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)

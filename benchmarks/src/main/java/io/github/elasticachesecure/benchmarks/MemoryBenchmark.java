@@ -103,7 +103,7 @@ final class MemoryBenchmark {
 		}
 	}
 
-	private static long usedHeapAfterGc() throws InterruptedException {
+	static long usedHeapAfterGc() throws InterruptedException {
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		for (int i = 0; i < 5; i++) {
 			System.gc();

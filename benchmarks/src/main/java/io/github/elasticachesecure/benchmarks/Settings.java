@@ -11,8 +11,12 @@ import java.util.Set;
  */
 final class Settings {
 
+	/** The sections of a default run. */
 	static final List<String> SECTIONS = List.of("throughput", "cluster", "ceiling", "tokens", "storm", "startup",
 			"memory");
+
+	/** Sections that run only when {@code --only} names them: they take too long for a default run. */
+	static final List<String> ON_REQUEST = List.of("soak");
 
 	final boolean longRun;
 
@@ -37,11 +41,15 @@ final class Settings {
 	/** Connect / re-authenticate cycles of the memory check (measured after 100 and after this many). */
 	final int memoryCycles;
 
+	/** Minutes the soak runs. */
+	final int soakMinutes;
+
 	final Set<String> sections;
 
 	final Path output;
 
-	private Settings(boolean longRun, Set<String> sections, Path output, Integer rounds, Double seconds) {
+	private Settings(boolean longRun, Set<String> sections, Path output, Integer rounds, Double seconds,
+			int soakMinutes) {
 		this.longRun = longRun;
 		this.throughputRounds = (rounds != null) ? rounds : (longRun ? 15 : 9);
 		this.segmentSeconds = (seconds != null) ? seconds : (longRun ? 2.0 : 1.0);
@@ -50,6 +58,7 @@ final class Settings {
 		this.stormConnections = 200;
 		this.startupRuns = longRun ? 30 : 15;
 		this.memoryCycles = longRun ? 50_000 : 10_000;
+		this.soakMinutes = soakMinutes;
 		this.sections = sections;
 		this.output = output;
 	}
@@ -60,14 +69,16 @@ final class Settings {
 		Path output = null;
 		Integer rounds = null;
 		Double seconds = null;
+		int soakMinutes = 10;
 		for (String arg : args) {
 			if (arg.equals("--long")) {
 				longRun = true;
 			}
 			else if (arg.startsWith("--only=")) {
 				sections = new LinkedHashSet<>(List.of(arg.substring("--only=".length()).split(",")));
-				if (!SECTIONS.containsAll(sections)) {
-					throw new IllegalArgumentException("--only takes a comma-separated subset of " + SECTIONS);
+				if (sections.stream().anyMatch((section) -> !SECTIONS.contains(section) && !ON_REQUEST.contains(section))) {
+					throw new IllegalArgumentException("--only takes a comma-separated subset of " + SECTIONS + " and "
+							+ ON_REQUEST);
 				}
 			}
 			else if (arg.startsWith("--output=")) {
@@ -79,14 +90,22 @@ final class Settings {
 			else if (arg.startsWith("--seconds=")) {
 				seconds = Double.parseDouble(arg.substring("--seconds=".length()));
 			}
+			else if (arg.startsWith("--soak-minutes=")) {
+				soakMinutes = Integer.parseInt(arg.substring("--soak-minutes=".length()));
+				if (soakMinutes < 1) {
+					throw new IllegalArgumentException("--soak-minutes takes a whole number of minutes, at least 1");
+				}
+			}
 			else if (arg.equals("--help") || arg.equals("-h")) {
 				System.out.println("""
 						Usage: java -jar benchmarks/target/benchmarks.jar [options]
 						  --long            more rounds and longer segments (about 3x the default run time)
 						  --only=a,b        run only these sections:
 						                    throughput,cluster,ceiling,tokens,storm,startup,memory
+						                    (the default), and soak (only when named)
 						  --rounds=N        throughput A/B rounds (default 9, --long 15)
 						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
+						  --soak-minutes=N  how long the soak runs (default 10)
 						  --output=FILE     where to write the Markdown table
 						                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
 						""");
@@ -101,7 +120,7 @@ final class Settings {
 			output = Files.isDirectory(target) ? target.resolve("benchmark-results.md")
 					: Path.of("benchmark-results.md");
 		}
-		return new Settings(longRun, sections, output, rounds, seconds);
+		return new Settings(longRun, sections, output, rounds, seconds, soakMinutes);
 	}
 
 	boolean runs(String section) {
@@ -113,7 +132,8 @@ final class Settings {
 		return (this.longRun ? "--long" : "default") + ": throughput " + this.throughputRounds + " rounds x "
 				+ this.segmentSeconds + " s per side; tokens " + this.tokenRounds + " rounds; storm "
 				+ this.stormRounds + " rounds x " + this.stormConnections + " connections; startup "
-				+ this.startupRuns + " runs per variant; memory " + this.memoryCycles + " cycles";
+				+ this.startupRuns + " runs per variant; memory " + this.memoryCycles + " cycles"
+				+ (runs("soak") ? "; soak " + this.soakMinutes + " minutes" : "");
 	}
 
 }
