@@ -1,10 +1,8 @@
 package io.github.elasticachesecure.guard;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.github.elasticachesecure.tls.TlsProbeResult;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
@@ -25,8 +23,6 @@ import org.springframework.util.StringUtils;
  * client routes nothing to them.
  */
 final class ClusterTopologyNodes {
-
-	private static final Duration CLIENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
 	private ClusterTopologyNodes() {
 	}
@@ -85,22 +81,18 @@ final class ClusterTopologyNodes {
 	}
 
 	/**
-	 * One connection with the factory's client options (its {@code SslOptions}) and, when it shares them, its client
-	 * resources; otherwise the client owns its resources and its shutdown stops their threads.
+	 * One connection through a client configured as the factory's.
 	 */
 	private static List<RedisNode> ask(RedisURI seed, LettuceClientConfiguration configuration) {
-		RedisClient client = configuration.getClientResources().map(RedisClient::create).orElseGet(RedisClient::create);
-		configuration.getClientOptions().ifPresent(client::setOptions);
-		try (StatefulRedisConnection<String, String> connection = client.connect(seed)) {
-			return ClusterPartitionParser.parse(connection.sync().clusterNodes())
-				.stream()
-				.filter(ClusterTopologyNodes::isUsable)
-				.map((node) -> new RedisNode(node.getUri().getHost(), node.getUri().getPort()))
-				.toList();
-		}
-		finally {
-			client.shutdown(Duration.ZERO, CLIENT_SHUTDOWN_TIMEOUT);
-		}
+		return FactoryClient.use(configuration, (client) -> {
+			try (StatefulRedisConnection<String, String> connection = client.connect(seed)) {
+				return ClusterPartitionParser.parse(connection.sync().clusterNodes())
+					.stream()
+					.filter(ClusterTopologyNodes::isUsable)
+					.map((node) -> new RedisNode(node.getUri().getHost(), node.getUri().getPort()))
+					.toList();
+			}
+		});
 	}
 
 	private static boolean matches(TlsProbeResult result, RedisNode node) {

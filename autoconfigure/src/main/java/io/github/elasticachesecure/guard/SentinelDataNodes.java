@@ -1,13 +1,11 @@
 package io.github.elasticachesecure.guard;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
@@ -26,8 +24,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConverters;
  * host-name check against them is the one the application will meet.
  */
 final class SentinelDataNodes {
-
-	private static final Duration SENTINEL_CLIENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
 	private SentinelDataNodes() {
 	}
@@ -80,33 +76,28 @@ final class SentinelDataNodes {
 	}
 
 	/**
-	 * One Sentinel connection with the factory's client options (its {@code SslOptions}) and, when it shares them,
-	 * its client resources; otherwise the client owns its resources and its shutdown stops their threads.
+	 * One Sentinel connection through a client configured as the factory's.
 	 */
 	private static List<RedisNode> ask(RedisURI sentinelUri, String master, LettuceClientConfiguration configuration) {
-		RedisClient client = configuration.getClientResources()
-			.map(RedisClient::create)
-			.orElseGet(RedisClient::create);
-		configuration.getClientOptions().ifPresent(client::setOptions);
-		try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinelUri)) {
-			RedisSentinelCommands<String, String> commands = connection.sync();
-			if (!(commands.getMasterAddrByName(master) instanceof InetSocketAddress address)) {
-				throw new IllegalStateException("sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort()
-						+ " does not monitor it");
+		return FactoryClient.use(configuration, (client) -> {
+			try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinelUri)) {
+				RedisSentinelCommands<String, String> commands = connection.sync();
+				if (!(commands.getMasterAddrByName(master) instanceof InetSocketAddress address)) {
+					throw new IllegalStateException("sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort()
+							+ " does not monitor it");
+				}
+				List<RedisNode> nodes = new ArrayList<>();
+				nodes.add(new RedisNode(address.getHostString(), address.getPort()));
+				if (configuration.getReadFrom().isPresent()) {
+					commands.replicas(master)
+						.stream()
+						.filter(SentinelDataNodes::isAvailable)
+						.forEach((replica) -> nodes
+							.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port")))));
+				}
+				return nodes;
 			}
-			List<RedisNode> nodes = new ArrayList<>();
-			nodes.add(new RedisNode(address.getHostString(), address.getPort()));
-			if (configuration.getReadFrom().isPresent()) {
-				commands.replicas(master)
-					.stream()
-					.filter(SentinelDataNodes::isAvailable)
-					.forEach((replica) -> nodes.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port")))));
-			}
-			return nodes;
-		}
-		finally {
-			client.shutdown(Duration.ZERO, SENTINEL_CLIENT_SHUTDOWN_TIMEOUT);
-		}
+		});
 	}
 
 	/**
