@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -2,9 +2,9 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.elasticachesecure.testbed.RedisServerProcess;
-import io.github.elasticachesecure.testbed.TestPki;
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.testbed.RedisClusterProcess;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.RedisClusterProcess;
+import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import org.junit.jupiter.api.Test;
 

@@ -9,10 +9,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
-import io.github.elasticachesecure.testbed.IamFront;
-import io.github.elasticachesecure.testbed.LoopbackTcpServer;
-import io.github.elasticachesecure.testbed.RedisClusterProcess;
-import io.github.elasticachesecure.testbed.RedisServerProcess;
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
+import io.github.elasticachesecure.testkit.RedisClusterProcess;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

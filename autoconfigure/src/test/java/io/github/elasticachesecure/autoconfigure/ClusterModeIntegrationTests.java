@@ -1,6 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
-import io.github.elasticachesecure.testbed.RedisClusterProcess;
+import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

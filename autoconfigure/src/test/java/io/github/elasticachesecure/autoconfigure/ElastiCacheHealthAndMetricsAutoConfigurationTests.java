@@ -8,7 +8,7 @@ import io.github.elasticachesecure.health.ElastiCacheReactiveHealthIndicator;
 import io.github.elasticachesecure.iam.IamTokenListener;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
-import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testkit.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

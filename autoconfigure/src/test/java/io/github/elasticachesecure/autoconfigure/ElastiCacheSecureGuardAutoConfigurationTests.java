@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testkit.FreePorts;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SslVerifyMode;

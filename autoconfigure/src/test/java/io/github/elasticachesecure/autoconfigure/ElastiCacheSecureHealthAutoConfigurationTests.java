@@ -2,7 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
-import io.github.elasticachesecure.testbed.FreePorts;
+import io.github.elasticachesecure.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

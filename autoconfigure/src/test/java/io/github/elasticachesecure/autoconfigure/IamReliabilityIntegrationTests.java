@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.elasticachesecure.iam.AcceleratedClock;
+import io.github.elasticachesecure.testkit.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.MutableClock;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
-import io.github.elasticachesecure.testbed.IamFront;
-import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.TestPki;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;

@@ -3,8 +3,8 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.TestPki;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -63,7 +63,7 @@ final class RedisTestContexts {
 
 	/**
 	 * A runner authenticating with IAM as {@link IamAuthenticationIntegrationTests}' user, with the test AWS key (for an
-	 * {@link io.github.elasticachesecure.testbed.IamFront} to check); the endpoint is left to the caller.
+	 * {@link io.github.elasticachesecure.testkit.IamFront} to check); the endpoint is left to the caller.
 	 */
 	static ApplicationContextRunner iamRunner() {
 		return runner()

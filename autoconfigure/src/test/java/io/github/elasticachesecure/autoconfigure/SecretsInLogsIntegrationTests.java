@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.MutableClock;
-import io.github.elasticachesecure.testbed.RedisServerExtension;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

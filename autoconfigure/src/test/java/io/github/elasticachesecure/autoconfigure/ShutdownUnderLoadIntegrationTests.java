@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.iam.IamProviderThreads;
-import io.github.elasticachesecure.testbed.IamFront;
-import io.github.elasticachesecure.testbed.RedisServerProcess;
-import io.github.elasticachesecure.testbed.Threads;
+import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testkit.Threads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

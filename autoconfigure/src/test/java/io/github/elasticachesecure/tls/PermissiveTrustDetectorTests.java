@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.TestPki;
 import io.lettuce.core.SslVerifyMode;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.bouncycastle.asn1.ASN1Encoding;

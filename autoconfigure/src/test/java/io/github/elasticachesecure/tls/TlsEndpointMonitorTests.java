@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.iam.MutableClock;
-import io.github.elasticachesecure.testbed.TestPki;
-import io.github.elasticachesecure.testbed.Threads;
-import io.github.elasticachesecure.testbed.TlsHandshakeServer;
+import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testkit.TlsHandshakeServer;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor.Observation;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;

@@ -4,14 +4,14 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.elasticachesecure.testbed.FreePorts;
-import io.github.elasticachesecure.testbed.ResettingTcpServer;
-import io.github.elasticachesecure.testbed.SilentTcpServer;
-import io.github.elasticachesecure.testbed.TestPki;
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
-import io.github.elasticachesecure.testbed.Threads;
-import io.github.elasticachesecure.testbed.TlsHandshakeServer;
-import io.github.elasticachesecure.testbed.TricklingTcpServer;
+import io.github.elasticachesecure.testkit.FreePorts;
+import io.github.elasticachesecure.testkit.ResettingTcpServer;
+import io.github.elasticachesecure.testkit.SilentTcpServer;
+import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testkit.TlsHandshakeServer;
+import io.github.elasticachesecure.testkit.TricklingTcpServer;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
 

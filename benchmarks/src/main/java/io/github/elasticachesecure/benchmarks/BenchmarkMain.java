@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
-import io.github.elasticachesecure.testbed.RedisServerProcess;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
 
 /**
  * Runs the benchmarks against a local TLS {@code redis-server} it starts itself (loopback only), prints a Markdown

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.github.elasticachesecure.benchmarks.ThroughputBenchmark.Segment;
 import io.github.elasticachesecure.benchmarks.ThroughputBenchmark.Side;
-import io.github.elasticachesecure.testbed.RedisClusterProcess;
+import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;

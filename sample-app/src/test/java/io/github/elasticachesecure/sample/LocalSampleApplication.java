@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 
-import io.github.elasticachesecure.testbed.RedisServerProcess;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testkit.TestPki;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -5,8 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.github.elasticachesecure.testbed.RedisServerExtension;
-import io.github.elasticachesecure.testbed.TestPki;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

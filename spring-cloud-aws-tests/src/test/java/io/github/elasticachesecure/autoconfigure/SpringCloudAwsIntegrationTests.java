@@ -10,7 +10,7 @@ import java.util.Map;
 
 import io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration;
 import io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration;
-import io.github.elasticachesecure.iam.SigV4Reference;
+import io.github.elasticachesecure.testkit.SigV4Reference;
 import io.lettuce.core.RedisCredentials;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testbed;
+package io.github.elasticachesecure.testkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
  * JUnit 5 extension that runs a {@link RedisServerProcess} for a test class:

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.iam;
+package io.github.elasticachesecure.testkit;
 
 import java.net.URI;
 import java.net.URLDecoder;

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testbed;
+package io.github.elasticachesecure.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
  * A real {@code redis-server} (or {@code valkey-server}) child process on a free {@code 127.0.0.1}

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testbed;
+package io.github.elasticachesecure.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
  * A loopback TLS server that completes a handshake on every connection with a given certificate, then reads until the

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testbed;
+package io.github.elasticachesecure.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 
-import io.github.elasticachesecure.testbed.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
  * A Redis Cluster of {@link RedisServerProcess} nodes on {@code 127.0.0.1} (three masters by

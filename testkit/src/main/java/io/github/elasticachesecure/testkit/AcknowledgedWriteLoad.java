@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.github.elasticachesecure.testbed.RedisServerProcess;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testbed;
+package io.github.elasticachesecure.testkit;
 
 /**
  * Thrown when a test server answers an admin command with an error reply (for example
