@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ReadPreference;
+import io.github.elasticachesecure.tls.TlsProvider;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
@@ -296,6 +297,12 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * TLS engine of the connections: jdk, openssl (Netty's BoringSSL engine, needs
+		 * io.netty:netty-tcnative-boringssl-static) or auto (openssl when that engine is on the classpath and loads).
+		 */
+		private TlsProvider provider = TlsProvider.AUTO;
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -318,6 +325,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setHandshakeTimeout(Duration handshakeTimeout) {
 			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public TlsProvider getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(TlsProvider provider) {
+			this.provider = provider;
 		}
 
 	}
