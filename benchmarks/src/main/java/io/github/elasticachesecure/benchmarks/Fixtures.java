@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
@@ -267,8 +268,8 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock (the only bean replaced; the
-	 * starter's IAM customizers, re-authentication options and rejection handling stay as they are).
+	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock with the starter's
+	 * re-authentication spread (the only bean replaced; the starter's IAM customizers, re-authentication options and rejection handling stay as they are).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class IamBeans {
@@ -279,8 +280,12 @@ final class Fixtures implements AutoCloseable {
 		}
 
 		@Bean
-		ElastiCacheIamCredentialsProvider benchIamCredentialsProvider(AwsCredentialsProvider credentials) {
-			return iamProvider(credentials);
+		ElastiCacheIamCredentialsProvider benchIamCredentialsProvider(AwsCredentialsProvider credentials,
+				ElastiCacheSecureProperties properties) {
+			return ElastiCacheIamCredentialsProvider.builder(generator(), credentials)
+				.clock(FIXED_CLOCK)
+				.reauthenticationSpread(properties.getIam().getReauthenticationSpread())
+				.build();
 		}
 
 	}
