@@ -8,6 +8,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.netty.handler.ssl.SslProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -138,17 +139,20 @@ class ElastiCacheConnectionConfiguration {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ResourceLoader resourceLoader) {
+		// Resolved here, so that 'openssl' without the engine stops the start before any connection is built.
+		SslProvider engine = TlsEngine.resolve(properties.getTls().getProvider(), resourceLoader.getClassLoader());
 		return (builder) -> {
 			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
 			builder.sslOptions(sslOptions((bundle != null) ? bundle : SslBundle.systemDefault(),
-					properties.getTls().getHandshakeTimeout()));
+					properties.getTls().getHandshakeTimeout(), engine));
 		};
 	}
 
-	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout) {
-		SslOptions.Builder builder = SslOptions.builder()
+	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout, SslProvider engine) {
+		SslOptions.Builder builder = ((engine == SslProvider.OPENSSL) ? SslOptions.builder().openSslProvider()
+				: SslOptions.builder().jdkSslProvider())
 			.keyManager(bundle.getManagers().getKeyManagerFactory())
 			.trustManager(bundle.getManagers().getTrustManagerFactory())
 			.handshakeTimeout(handshakeTimeout);

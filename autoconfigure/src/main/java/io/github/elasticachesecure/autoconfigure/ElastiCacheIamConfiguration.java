@@ -90,6 +90,7 @@ class ElastiCacheIamConfiguration {
 				.builder(generator, credentialsProvider)
 				.refreshInterval(iam.getRefreshInterval())
 				.credentialsTimeout(iam.getCredentialsTimeout())
+				.reauthenticationSpread(iam.getReauthenticationSpread())
 				.listener(CompositeIamTokenListener.of(listeners))
 				.build();
 			awaitFirstToken(provider, iam.getCredentialsTimeout());

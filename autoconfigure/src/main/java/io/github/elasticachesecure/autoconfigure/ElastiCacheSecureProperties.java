@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ReadPreference;
+import io.github.elasticachesecure.tls.TlsProvider;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
@@ -178,6 +179,10 @@ public class ElastiCacheSecureProperties implements Validator {
 		checkDuration(errors, "iam.refresh-interval", properties.getIam().getRefreshInterval(),
 				MAX_IAM_REFRESH_INTERVAL, "5m");
 		checkDuration(errors, "iam.credentials-timeout", properties.getIam().getCredentialsTimeout(), MAX_WAIT, "10s");
+		if (!properties.getIam().getReauthenticationSpread().isZero()) {
+			checkDuration(errors, "iam.reauthentication-spread", properties.getIam().getReauthenticationSpread(),
+					MAX_WAIT, "5s");
+		}
 		Socket socket = properties.getSocket();
 		checkWholeSeconds(errors, "socket.keep-alive-idle", socket.getKeepAliveIdle(), "10s");
 		checkWholeSeconds(errors, "socket.keep-alive-interval", socket.getKeepAliveInterval(), "5s");
@@ -296,6 +301,12 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * TLS engine of the connections: jdk, openssl (Netty's BoringSSL engine, needs
+		 * io.netty:netty-tcnative-boringssl-static) or auto (openssl when that engine is on the classpath and loads).
+		 */
+		private TlsProvider provider = TlsProvider.AUTO;
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -318,6 +329,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setHandshakeTimeout(Duration handshakeTimeout) {
 			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public TlsProvider getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(TlsProvider provider) {
+			this.provider = provider;
 		}
 
 	}
@@ -388,6 +407,13 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private Duration credentialsTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Window over which each live connection takes up a new token at a random moment of its own, so that a
+		 * rotation is no burst of AUTHs; 0s re-authenticates all at once. At most a quarter of the refresh interval is
+		 * used.
+		 */
+		private Duration reauthenticationSpread = Duration.ofSeconds(5);
+
 		@Deprecated
 		@DeprecatedConfigurationProperty(replacement = "elasticache.secure.cache-name",
 				reason = "The cache name is not only for IAM: it names the cache for everything that needs it.")
@@ -434,6 +460,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+		public Duration getReauthenticationSpread() {
+			return this.reauthenticationSpread;
+		}
+
+		public void setReauthenticationSpread(Duration reauthenticationSpread) {
+			this.reauthenticationSpread = reauthenticationSpread;
 		}
 
 		public Duration getCredentialsTimeout() {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
@@ -42,6 +43,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 
 	private final Duration refreshInterval;
 
+	private final Duration reauthenticationSpread;
+
 	private final Sinks.Many<IamAuthToken> tokens = Sinks.many().replay().latest();
 
 	private final IamTokenRefresher refresher;
@@ -49,6 +52,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	private ElastiCacheIamCredentialsProvider(Builder builder) {
 		this.generator = builder.generator;
 		this.refreshInterval = builder.refreshInterval;
+		// Capped: a connection must take up a token well before the next one replaces it.
+		this.reauthenticationSpread = min(builder.reauthenticationSpread, builder.refreshInterval.dividedBy(4));
 		this.refresher = new IamTokenRefresher(builder.generator, builder.credentialsProvider,
 				builder.credentialsTimeout, builder.clock, builder.refreshInterval, builder.retryBackoff,
 				builder.listener,
@@ -83,16 +88,18 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Return the stream of new credentials: every token signed after subscription. The token that is current at
-	 * subscription is not replayed: Lettuce subscribes right after a connection authenticated with
-	 * {@link #resolveCredentials()}, and a replay would make every new connection send the same AUTH twice.
+	 * Return the stream of new credentials: every token signed after subscription, each after a random delay within
+	 * the {@link Builder#reauthenticationSpread(Duration) re-authentication spread} of its own per subscriber. The
+	 * token that is current at subscription is not replayed: Lettuce subscribes right after a connection
+	 * authenticated with {@link #resolveCredentials()}, and a replay would make every new connection send the same
+	 * AUTH twice.
 	 * @return the credentials stream, completed on {@link #close()}
 	 */
 	@Override
 	public Flux<RedisCredentials> credentials() {
 		return Flux.defer(() -> {
 			IamAuthToken atSubscription = this.refresher.currentToken();
-			return this.tokens.asFlux().filter((token) -> token != atSubscription);
+			return spread(this.tokens.asFlux().filter((token) -> token != atSubscription));
 		}).filter((token) -> token == this.refresher.usableToken()).map(this::toCredentials).onBackpressureLatest();
 	}
 
@@ -124,6 +131,25 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		this.tokens.emitComplete(Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
 	}
 
+	/**
+	 * Lettuce subscribes once per connection: a delay of its own for each makes a rotation reach the connections
+	 * spread over the window instead of as one burst of AUTHs (each of which makes ElastiCache verify a signature). A
+	 * newer token replaces one still waiting. The connections stay authenticated meanwhile: the old token is valid
+	 * for minutes more, and ElastiCache's 12-hour deadline is hours away.
+	 */
+	private Flux<IamAuthToken> spread(Flux<IamAuthToken> tokens) {
+		if (this.reauthenticationSpread.isZero()) {
+			return tokens;
+		}
+		return tokens.switchMap((token) -> Mono
+			.delay(Duration.ofNanos(ThreadLocalRandom.current().nextLong(this.reauthenticationSpread.toNanos())))
+			.thenReturn(token));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
 	private RedisCredentials toCredentials(IamAuthToken token) {
 		return RedisCredentials.just(this.generator.userId(), token.value());
 	}
@@ -146,6 +172,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		private Clock clock = Clock.systemUTC();
 
 		private Duration refreshInterval = Duration.ofMinutes(5);
+
+		private Duration reauthenticationSpread = Duration.ZERO;
 
 		private BackoffStrategy retryBackoff = equalJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
@@ -176,6 +204,23 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 						+ MAX_REFRESH_INTERVAL + " as a token is valid 15 minutes, was " + refreshInterval);
 			}
 			this.refreshInterval = refreshInterval;
+			return this;
+		}
+
+		/**
+		 * Set the window over which a new token reaches the live connections: each subscriber of
+		 * {@link ElastiCacheIamCredentialsProvider#credentials()} (each Lettuce connection) gets it after a random
+		 * delay within the window, so that a rotation is no burst of AUTHs. Default zero (every connection at once); at
+		 * most a quarter of the refresh interval is used.
+		 * @param reauthenticationSpread the window, zero for none
+		 * @return this builder
+		 */
+		public Builder reauthenticationSpread(Duration reauthenticationSpread) {
+			Objects.requireNonNull(reauthenticationSpread, "'reauthenticationSpread' must not be null");
+			if (reauthenticationSpread.isNegative()) {
+				throw new IllegalArgumentException("'reauthenticationSpread' must not be negative");
+			}
+			this.reauthenticationSpread = reauthenticationSpread;
 			return this;
 		}
 

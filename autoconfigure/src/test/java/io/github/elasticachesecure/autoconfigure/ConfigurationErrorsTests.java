@@ -32,10 +32,12 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -77,6 +79,8 @@ class ConfigurationErrorsTests {
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		application.setRegisterShutdownHook(false);
+		// The rows describe an application without Netty's OpenSSL engine, which the test classpath carries.
+		application.setResourceLoader(new DefaultResourceLoader(new FilteredClassLoader("io.netty.internal.tcnative")));
 		application.setDefaultProperties(new LinkedHashMap<>(row.properties(baseProperties(), this::local)));
 		Throwable failure = catchThrowable(() -> application.run().close());
 		assertThat(failure).as("start of row %s", row.number()).isNotNull();

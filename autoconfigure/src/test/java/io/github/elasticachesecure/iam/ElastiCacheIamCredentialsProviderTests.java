@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +35,7 @@ import static io.github.elasticachesecure.iam.TestCredentials.OUTAGE;
 import static io.github.elasticachesecure.iam.TestCredentials.SECRET_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -317,6 +319,43 @@ class ElastiCacheIamCredentialsProviderTests {
 		finally {
 			subscription.dispose();
 		}
+	}
+
+	@Test
+	void aNewTokenReachesEachSubscriberAtAMomentOfItsOwnWithinTheSpread() throws Exception {
+		ElastiCacheIamCredentialsProvider provider = build(Clock.systemUTC(),
+				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials)
+					.reauthenticationSpread(Duration.ofSeconds(2)));
+		resolve(provider);
+		int subscribers = 20;
+		long[] arrivals = new long[subscribers];
+		CountDownLatch all = new CountDownLatch(subscribers);
+		List<Disposable> subscriptions = new ArrayList<>();
+		for (int i = 0; i < subscribers; i++) {
+			int index = i;
+			subscriptions.add(provider.credentials().subscribe((c) -> {
+				arrivals[index] = System.nanoTime();
+				all.countDown();
+			}));
+		}
+		try {
+			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(all.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every subscriber got the new token").isTrue();
+			long first = Arrays.stream(arrivals).min().orElseThrow();
+			long last = Arrays.stream(arrivals).max().orElseThrow();
+			// 20 uniform delays within 2 s all inside 200 ms of each other: odds below 1e-15.
+			assertThat(Duration.ofNanos(last - first)).as("spread of the arrivals").isGreaterThan(Duration.ofMillis(200));
+		}
+		finally {
+			subscriptions.forEach(Disposable::dispose);
+		}
+	}
+
+	@Test
+	void reauthenticationSpreadIsValidated() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ElastiCacheIamCredentialsProvider
+			.builder(generator(Clock.systemUTC()), this.credentials)
+			.reauthenticationSpread(Duration.ofSeconds(-1)));
 	}
 
 	@Test

@@ -69,6 +69,14 @@ public final class BenchmarkMain {
 				new MemoryBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("engines")) {
+				new TlsEngineBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
+			if (settings.runs("reauth")) {
+				new ReauthBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("soak")) {
 				passed = new SoakBenchmark(settings, report).run();
 				report.write();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
@@ -69,6 +70,12 @@ final class Fixtures implements AutoCloseable {
 	 */
 	static final Clock FIXED_CLOCK = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
 
+	/**
+	 * The engine the starter's contexts use unless a section says otherwise: the JDK's, as the hand-built clients and
+	 * Boot's plain support they are compared with (the OpenSSL engine, on this module's classpath, is section 6's).
+	 */
+	static final String JDK_ENGINE = "jdk";
+
 	final RedisServerProcess server;
 
 	final Path caPem;
@@ -120,6 +127,11 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	ConfigurableApplicationContext start(App app) {
+		return start(app, Map.of());
+	}
+
+	/** Start the context with further properties (e.g. {@code elasticache.secure.tls.provider}). */
+	ConfigurableApplicationContext start(App app, Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("logging.level.root", "WARN");
 		properties.put("spring.ssl.bundle.pem.bench.truststore.certificate", "file:" + this.caPem);
@@ -150,6 +162,7 @@ final class Fixtures implements AutoCloseable {
 			}
 			default -> throw new IllegalArgumentException(app.name());
 		}
+		properties.putAll(extra);
 		return run(sources, properties);
 	}
 
@@ -163,6 +176,7 @@ final class Fixtures implements AutoCloseable {
 		properties.put("spring.ssl.bundle.pem.bench.truststore.certificate", "file:" + this.caPem);
 		properties.put("elasticache.secure.endpoint", cluster.host() + ":" + cluster.ports().get(0));
 		properties.put("elasticache.secure.topology", "cluster");
+		properties.put("elasticache.secure.tls.provider", JDK_ENGINE);
 		properties.put("elasticache.secure.tls.bundle", "bench");
 		properties.put("elasticache.secure.auth.username", USER);
 		properties.put("elasticache.secure.auth.password", PASSWORD);
@@ -181,6 +195,7 @@ final class Fixtures implements AutoCloseable {
 	private void starterProperties(Map<String, Object> properties) {
 		properties.put("elasticache.secure.endpoint", this.server.host() + ":" + this.server.port());
 		properties.put("elasticache.secure.tls.bundle", "bench");
+		properties.put("elasticache.secure.tls.provider", JDK_ENGINE);
 	}
 
 	/** The Lettuce client that Boot built from the context's configuration. */
@@ -253,8 +268,8 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock (the only bean replaced; the
-	 * starter's IAM customizers, re-authentication options and rejection handling stay as they are).
+	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock with the starter's
+	 * re-authentication spread (the only bean replaced; the starter's IAM customizers, re-authentication options and rejection handling stay as they are).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class IamBeans {
@@ -265,8 +280,12 @@ final class Fixtures implements AutoCloseable {
 		}
 
 		@Bean
-		ElastiCacheIamCredentialsProvider benchIamCredentialsProvider(AwsCredentialsProvider credentials) {
-			return iamProvider(credentials);
+		ElastiCacheIamCredentialsProvider benchIamCredentialsProvider(AwsCredentialsProvider credentials,
+				ElastiCacheSecureProperties properties) {
+			return ElastiCacheIamCredentialsProvider.builder(generator(), credentials)
+				.clock(FIXED_CLOCK)
+				.reauthenticationSpread(properties.getIam().getReauthenticationSpread())
+				.build();
 		}
 
 	}
