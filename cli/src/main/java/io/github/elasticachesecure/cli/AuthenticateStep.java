@@ -23,6 +23,9 @@ import org.springframework.core.NestedExceptionUtils;
  */
 final class AuthenticateStep implements DoctorStep {
 
+	static final String NO_CREDENTIALS_FIX = "Give the credentials: " + CommandEnvironment.PASSWORD_VARIABLE
+			+ " (with --user for an RBAC user), or --iam with --user and --region.";
+
 	@Override
 	public String name() {
 		return "authenticate";
@@ -67,6 +70,9 @@ final class AuthenticateStep implements DoctorStep {
 	private StepResult failure(Diagnosis diagnosis, RedisCredentials credentials, RuntimeException ex) {
 		String user = user(credentials);
 		String rejection = AuthenticationRejectedException.findServerRejection(ex);
+		if (rejection != null && !credentials.hasPassword()) {
+			return StepResult.fail(name(), "the server requires authentication: " + rejection, NO_CREDENTIALS_FIX);
+		}
 		if (rejection != null) {
 			return StepResult.fail(name(), "the server rejected the credentials of user '" + user + "': " + rejection,
 					rejectionFix(diagnosis));

@@ -35,6 +35,7 @@ final class ConnectStep implements DoctorStep {
 		catch (IOException ex) {
 			return StepResult.fail(name(), "cannot connect to " + target + ": " + ex.getMessage(), FIX);
 		}
+		diagnosis.reachableAddress(address);
 		long millis = (System.nanoTime() - start) / 1_000_000;
 		return StepResult.pass(name(), "TCP connection to " + target + " in " + millis + " ms")
 			.with("connectMillis", millis);

@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.cli;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
@@ -29,6 +30,8 @@ final class Diagnosis implements AutoCloseable {
 	private @Nullable ElastiCacheEndpoint endpoint;
 
 	private @Nullable InetAddress address;
+
+	private @Nullable InetSocketAddress reachable;
 
 	private @Nullable TrustMaterial trust;
 
@@ -81,6 +84,17 @@ final class Diagnosis implements AutoCloseable {
 
 	void address(InetAddress address) {
 		this.address = address;
+	}
+
+	/**
+	 * The address a TCP connection was made to.
+	 */
+	InetSocketAddress reachableAddress() {
+		return require(this.reachable, "a TCP connection");
+	}
+
+	void reachableAddress(InetSocketAddress address) {
+		this.reachable = address;
 	}
 
 	TrustMaterial trust() {

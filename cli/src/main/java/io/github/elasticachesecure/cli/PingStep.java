@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.cli;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Sends {@code PING} over the authenticated connection: the command the starter's guard sends at startup.
@@ -14,17 +15,17 @@ final class PingStep implements DoctorStep {
 
 	@Override
 	public StepResult run(Diagnosis diagnosis) {
+		StatefulRedisConnection<String, String> connection = diagnosis.connection();
 		long start = System.nanoTime();
 		String reply;
 		try {
-			reply = diagnosis.connection().sync().ping();
+			reply = connection.sync().ping();
 		}
 		catch (RuntimeException ex) {
 			String rejection = AuthenticationRejectedException.findServerRejection(ex);
 			if (rejection != null) {
 				return StepResult.fail(name(), "the server requires authentication: " + rejection,
-						"Give the credentials: " + CommandEnvironment.PASSWORD_VARIABLE
-								+ " (with --user for an RBAC user), or --iam with --user and --region.");
+						AuthenticateStep.NO_CREDENTIALS_FIX);
 			}
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			String fix = (refusal != null) ? "Add '+ping' (or '+@connection') to the user's access string."

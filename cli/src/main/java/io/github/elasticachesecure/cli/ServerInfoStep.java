@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Asks {@code INFO server} for the engine and its version. With IAM, checks that the engine supports it (Valkey 7.2+
@@ -18,9 +19,10 @@ final class ServerInfoStep implements DoctorStep {
 
 	@Override
 	public StepResult run(Diagnosis diagnosis) {
+		StatefulRedisConnection<String, String> connection = diagnosis.connection();
 		Map<String, String> info;
 		try {
-			info = parse(diagnosis.connection().sync().info("server"));
+			info = parse(connection.sync().info("server"));
 		}
 		catch (RuntimeException ex) {
 			if (AuthenticationRejectedException.findPermissionRefusal(ex) != null) {

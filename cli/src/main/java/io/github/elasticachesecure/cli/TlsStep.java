@@ -23,6 +23,7 @@ final class TlsStep implements DoctorStep {
 
 	@Override
 	public StepResult run(Diagnosis diagnosis) {
+		diagnosis.reachableAddress();
 		String host = diagnosis.endpoint().host();
 		int port = diagnosis.endpoint().port();
 		TrustMaterial trust;
