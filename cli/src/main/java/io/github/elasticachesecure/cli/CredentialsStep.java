@@ -95,17 +95,19 @@ final class CredentialsStep implements DoctorStep {
 		IamAuthToken token = generator.generate(credentials);
 		diagnosis.secrets().add(token.value());
 		diagnosis.credentials(RedisCredentials.just(generator.userId(), token.value()));
-		String provider = credentials.providerName().orElse("the default chain");
+		String signedWith = credentials.expirationTime()
+			.map((expiry) -> "temporary AWS credentials (expiring " + expiry + ")")
+			.orElse("long-term AWS credentials");
 		return StepResult
 			.pass(name(), "IAM token for user '" + generator.userId() + "' on " + (serverless ? "serverless cache '"
-					: "cache '") + generator.cacheName() + "' in " + generator.region() + ", signed with AWS "
-					+ "credentials from " + provider + ", usable until " + token.usableUntil())
+					: "cache '") + generator.cacheName() + "' in " + generator.region() + ", signed with "
+					+ signedWith + " of the default chain, usable until " + token.usableUntil())
 			.with("mode", "iam")
 			.with("user", generator.userId())
 			.with("cacheName", generator.cacheName())
 			.with("region", generator.region())
 			.with("serverless", serverless)
-			.with("credentialsProvider", provider);
+			.with("temporaryCredentials", credentials.expirationTime().isPresent());
 	}
 
 	static String option(IamSetting setting) {

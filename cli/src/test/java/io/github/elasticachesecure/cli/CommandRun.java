@@ -20,8 +20,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 record CommandRun(int exitCode, String out, String err) {
 
 	static CommandRun of(Map<String, String> variables, String... args) {
-		CommandEnvironment environment = new CommandEnvironment(variables::get, (prompt) -> null,
-				() -> DefaultCredentialsProvider.builder().build());
+		return of(new CommandEnvironment(variables::get, (prompt) -> null,
+				() -> DefaultCredentialsProvider.builder().build()), args);
+	}
+
+	static CommandRun of(CommandEnvironment environment, String... args) {
 		CommandLine commandLine = ElastiCacheSecureCommand.commandLine(environment);
 		StringWriter out = new StringWriter();
 		StringWriter err = new StringWriter();
