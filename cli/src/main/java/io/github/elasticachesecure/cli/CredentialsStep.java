@@ -37,6 +37,8 @@ final class CredentialsStep implements DoctorStep {
 		String source = CommandEnvironment.PASSWORD_VARIABLE;
 		char[] password = toChars(diagnosis.environment().variables().apply(source));
 		if (password == null) {
+			// no question for a password that could not be sent anyway
+			diagnosis.verifiedTls();
 			source = "the prompt";
 			password = diagnosis.environment()
 				.prompt()

@@ -19,7 +19,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * default credentials chain, for {@code valkey-cli} or {@code redis-cli}. The token goes to standard output and
  * nowhere else; the warning that it is a credential goes to standard error.
  */
-@Command(name = "token", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class, sortOptions = false, usageHelpAutoWidth = true,
 		description = { "Print a fresh ElastiCache IAM token (the AUTH password of an IAM user) to standard output, "
 				+ "signed with the AWS default credentials chain. It is valid for 15 minutes.",
 				"Example: valkey-cli --tls -h HOST --user ID --pass \"$(elasticache-secure token --user ID --cache NAME "

@@ -3,6 +3,7 @@ package io.github.elasticachesecure.cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
 
 import io.github.elasticachesecure.testkit.FreePorts;
@@ -188,6 +189,29 @@ class DoctorCommandTests {
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
 		assertThat(run.line("credentials")).startsWith("FAIL").contains("no password for user '" + USER + "'");
 		assertThat(run.verdict("authenticate")).isEqualTo("SKIP");
+	}
+
+	@Test
+	void passwordIsAskedForOnceTheEndpointIsVerified() {
+		List<String> prompts = new CopyOnWriteArrayList<>();
+		CommandEnvironment environment = new CommandEnvironment((name) -> null, (prompt) -> {
+			prompts.add(prompt);
+			return PASSWORD.toCharArray();
+		}, () -> {
+			throw new AssertionError("No AWS credentials without --iam");
+		});
+		CommandRun run = CommandRun.of(environment, "doctor", "--endpoint", "localhost:" + healthy.port(), "--ca-file",
+				healthy.caCertificatePem().toString(), "--user", USER);
+		assertThat(run.exitCode()).as(run.toString()).isZero();
+		assertThat(prompts).singleElement().asString().contains("Password for user '" + USER + "'");
+		assertThat(run.line("credentials")).contains("from the prompt");
+		assertNoSecret(run, PASSWORD);
+		prompts.clear();
+		run = CommandRun.of(environment, "doctor", "--endpoint", "localhost:" + untrusted.port(), "--ca-file",
+				untrusted.caCertificatePem().toString(), "--user", USER);
+		assertThat(run.exitCode()).isEqualTo(1);
+		assertThat(prompts).as("prompts for an endpoint that failed the TLS check").isEmpty();
+		assertThat(run.verdict("credentials")).isEqualTo("SKIP");
 	}
 
 	@Test
