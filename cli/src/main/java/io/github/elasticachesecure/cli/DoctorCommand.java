@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code doctor}: checks an endpoint step by step and prints each step's verdict with the fix. Exit status 1 when a
  * step fails, 0 otherwise (warnings included).
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
+		sortOptions = false, usageHelpAutoWidth = true,
 		description = { "Check an ElastiCache (or any Redis OSS / Valkey) endpoint step by step: DNS, TCP, TLS "
 				+ "(protocol, cipher, certificate, host name, expiry), authentication, PING and INFO server.",
 				"The password comes from the environment variable " + CommandEnvironment.PASSWORD_VARIABLE

@@ -19,7 +19,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * default credentials chain, for {@code valkey-cli} or {@code redis-cli}. The token goes to standard output and
  * nowhere else; the warning that it is a credential goes to standard error.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
+		sortOptions = false, usageHelpAutoWidth = true,
 		description = { "Print a fresh ElastiCache IAM token (the AUTH password of an IAM user) to standard output, "
 				+ "signed with the AWS default credentials chain. It is valid for 15 minutes.",
 				"Example: valkey-cli --tls -h HOST --user ID --pass \"$(elasticache-secure token --user ID --cache NAME "
@@ -45,7 +46,8 @@ final class TokenCommand implements Callable<Integer> {
 			description = "The replication group id or serverless cache name (not the endpoint host name).")
 	private String cacheName = "";
 
-	@Option(names = "--region", required = true, paramLabel = "REGION", description = "The cache's region, e.g. us-east-1.")
+	@Option(names = "--region", required = true, paramLabel = "REGION",
+			description = "The cache's region, e.g. us-east-1.")
 	private String region = "";
 
 	@Option(names = "--serverless", description = "The cache is a serverless cache.")
