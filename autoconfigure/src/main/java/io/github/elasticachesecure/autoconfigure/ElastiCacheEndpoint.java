@@ -6,12 +6,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parsed {@code elasticache.secure.endpoint}.
+ * The parsed {@code elasticache.secure.endpoint}. Public for the {@code elasticache-secure} command, which parses its
+ * {@code --endpoint} option the same way.
  *
  * @param host the host name (or address)
  * @param port the port
  */
-record ElastiCacheEndpoint(String host, int port) {
+public record ElastiCacheEndpoint(String host, int port) {
 
 	static final String PROPERTY = "elasticache.secure.endpoint";
 
@@ -51,7 +52,7 @@ record ElastiCacheEndpoint(String host, int port) {
 	 * @return the endpoint
 	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
 	 */
-	static ElastiCacheEndpoint parse(String property, @Nullable String value) {
+	public static ElastiCacheEndpoint parse(String property, @Nullable String value) {
 		if (value == null || value.isBlank()) {
 			throw invalid(property, "is not set", "Set " + property
 					+ " to the host:port of your cache, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379.");
@@ -184,8 +185,9 @@ record ElastiCacheEndpoint(String host, int port) {
 
 	/**
 	 * Whether the host name is that of a serverless cache ({@code <name>-<id>.serverless.<region-code>.cache.amazonaws.com}).
+	 * @return whether the host name is a serverless cache's
 	 */
-	boolean isServerlessHostName() {
+	public boolean isServerlessHostName() {
 		return this.host.toLowerCase(Locale.ROOT).contains(".serverless.");
 	}
 
@@ -194,7 +196,7 @@ record ElastiCacheEndpoint(String host, int port) {
 	 * {@code master.<id>.…}, {@code replica.<id>.…}, {@code clustercfg.<id>.…}, and {@code <name>-<suffix>.serverless.…}.
 	 * @return the cache name, or {@code null} for a host name of another form (a node endpoint, a CNAME, an address)
 	 */
-	@Nullable String cacheName() {
+	public @Nullable String cacheName() {
 		String[] labels = this.host.toLowerCase(Locale.ROOT).split("\\.");
 		if (!this.host.toLowerCase(Locale.ROOT).endsWith(".amazonaws.com") || labels.length < 4) {
 			return null;

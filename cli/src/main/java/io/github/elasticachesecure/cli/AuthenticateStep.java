@@ -1,0 +1,111 @@
+package io.github.elasticachesecure.cli;
+
+import java.time.Duration;
+
+import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import org.springframework.core.NestedExceptionUtils;
+
+/**
+ * Connects with Lettuce, as the starter does (TLS with full verification and the same trust as the probe), which
+ * authenticates in the connection handshake ({@code HELLO 3 AUTH} or {@code AUTH}). Rejections are recognized with the
+ * starter's guard, as at application startup. Runs only against an endpoint the TLS step verified.
+ */
+final class AuthenticateStep implements DoctorStep {
+
+	static final String NO_CREDENTIALS_FIX = "Give the credentials: " + CommandEnvironment.PASSWORD_VARIABLE
+			+ " (with --user for an RBAC user), or --iam with --user and --region.";
+
+	@Override
+	public String name() {
+		return "authenticate";
+	}
+
+	@Override
+	public StepResult run(Diagnosis diagnosis) {
+		diagnosis.verifiedTls();
+		ElastiCacheEndpoint endpoint = diagnosis.endpoint();
+		RedisCredentials credentials = diagnosis.credentials();
+		RedisURI uri = RedisURI.builder()
+			.withHost(endpoint.host())
+			.withPort(endpoint.port())
+			.withSsl(true)
+			.withVerifyPeer(SslVerifyMode.FULL)
+			.withTimeout(diagnosis.timeout())
+			.withAuthentication(RedisCredentialsProvider.from(() -> credentials))
+			.build();
+		RedisClient client = RedisClient.create(uri);
+		client.setOptions(ClientOptions.builder()
+			.sslOptions(diagnosis.trust().sslOptions())
+			.socketOptions(SocketOptions.builder().connectTimeout(diagnosis.timeout()).build())
+			.timeoutOptions(TimeoutOptions.enabled(diagnosis.timeout()))
+			// one attempt: a doctor reports what happened rather than retrying
+			.autoReconnect(false)
+			.build());
+		StatefulRedisConnection<String, String> connection;
+		try {
+			connection = client.connect();
+		}
+		catch (RuntimeException ex) {
+			client.shutdown(Duration.ZERO, diagnosis.timeout());
+			return failure(diagnosis, credentials, ex);
+		}
+		diagnosis.connection(client, connection);
+		String user = user(credentials);
+		return credentials.hasPassword()
+				? StepResult.pass(name(), "authenticated as user '" + user + "' over TLS").with("user", user)
+				: StepResult.pass(name(), "connected over TLS without AUTH").with("user", user);
+	}
+
+	private StepResult failure(Diagnosis diagnosis, RedisCredentials credentials, RuntimeException ex) {
+		String user = user(credentials);
+		String rejection = AuthenticationRejectedException.findServerRejection(ex);
+		if (rejection != null && !credentials.hasPassword()) {
+			return StepResult.fail(name(), "the server requires authentication: " + rejection, NO_CREDENTIALS_FIX);
+		}
+		if (rejection != null) {
+			return StepResult.fail(name(), "the server rejected the credentials of user '" + user + "': " + rejection,
+					rejectionFix(diagnosis));
+		}
+		String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
+		if (refusal != null) {
+			return StepResult.fail(name(), "user '" + user + "' authenticated but may not open a connection: "
+					+ refusal, "Let the user run the commands a client sends to connect: add '+@connection' to its "
+							+ "access string.");
+		}
+		return StepResult.fail(name(), "cannot connect: " + describe(ex),
+				"Check the endpoint, and that this host can reach it (see the connect and tls steps).");
+	}
+
+	static String rejectionFix(Diagnosis diagnosis) {
+		if (diagnosis.settings().iam()) {
+			return "Check that the ElastiCache user exists with authentication mode IAM (user name and user id "
+					+ "identical, as --user), belongs to a user group attached to the cache, that --cache and --region "
+					+ "name the cache (--serverless for a serverless cache), and that the IAM policy of these AWS "
+					+ "credentials allows 'elasticache:Connect' on both the cache ARN and the user ARN.";
+		}
+		return "Check --user and the password in " + CommandEnvironment.PASSWORD_VARIABLE + ": the user must exist "
+				+ "and be enabled ('on') with that password. For the AUTH token of the default user, leave --user out.";
+	}
+
+	private static String user(RedisCredentials credentials) {
+		return credentials.hasUsername() ? credentials.getUsername() : "default";
+	}
+
+	static String describe(Throwable ex) {
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
+		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+		return (root == ex) ? message : ex.getMessage() + " (" + message + ")";
+	}
+
+}
