@@ -47,7 +47,8 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 	 */
 	static CacheFacts of(ReplicationGroup group, @Nullable CacheCluster member) {
 		TransitEncryptionMode mode = group.transitEncryptionMode();
-		String engine = (group.engine() != null) ? group.engine() : (member != null) ? member.engine() : null;
+		// the member's engine goes with the version it reports
+		String engine = (member != null && member.engine() != null) ? member.engine() : group.engine();
 		return new CacheFacts("replication group", false, Boolean.TRUE.equals(group.transitEncryptionEnabled()),
 				(mode != null) ? group.transitEncryptionModeAsString() : null,
 				Boolean.TRUE.equals(group.atRestEncryptionEnabled()), group.kmsKeyId(),
