@@ -3,12 +3,12 @@ package io.github.elasticachesecure.audit;
 /**
  * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with the settings a test varies.
  */
-final class AwsFixtures {
+public final class AwsFixtures {
 
 	private AwsFixtures() {
 	}
 
-	static String replicationGroup(String id, boolean transit, String mode, boolean atRest, String kmsKey,
+	public static String replicationGroup(String id, boolean transit, String mode, boolean atRest, String kmsKey,
 			String userGroup) {
 		return "<ReplicationGroups><ReplicationGroup>"
 				+ "<ReplicationGroupId>" + id + "</ReplicationGroupId><Description>orders cache</Description>"
@@ -35,7 +35,7 @@ final class AwsFixtures {
 				+ "</ReplicationGroup></ReplicationGroups>";
 	}
 
-	static String cacheCluster(String id, String engine, String version, String securityGroup) {
+	public static String cacheCluster(String id, String engine, String version, String securityGroup) {
 		return "<CacheClusters><CacheCluster><CacheClusterId>" + id + "-001</CacheClusterId>"
 				+ "<CacheNodeType>cache.r6g.large</CacheNodeType><Engine>" + engine + "</Engine><EngineVersion>" + version
 				+ "</EngineVersion><CacheClusterStatus>available</CacheClusterStatus><NumCacheNodes>1</NumCacheNodes>"
@@ -46,7 +46,7 @@ final class AwsFixtures {
 				+ "</CacheCluster></CacheClusters>";
 	}
 
-	static String serverlessCache(String name, String userGroup, String securityGroup) {
+	public static String serverlessCache(String name, String userGroup, String securityGroup) {
 		return "<ServerlessCaches><member><ServerlessCacheName>" + name + "</ServerlessCacheName>"
 				+ "<Description>orders</Description><CreateTime>2026-11-01T10:00:00Z</CreateTime><Status>available</Status>"
 				+ "<Engine>valkey</Engine><MajorEngineVersion>8</MajorEngineVersion><FullEngineVersion>8.0</FullEngineVersion>"
@@ -60,7 +60,7 @@ final class AwsFixtures {
 				+ "<SnapshotRetentionLimit>0</SnapshotRetentionLimit></member></ServerlessCaches>";
 	}
 
-	static String userGroup(String id, String... userIds) {
+	public static String userGroup(String id, String... userIds) {
 		StringBuilder users = new StringBuilder();
 		for (String user : userIds) {
 			users.append("<member>").append(user).append("</member>");
@@ -71,11 +71,11 @@ final class AwsFixtures {
 				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:usergroup:" + id + "</ARN></member></UserGroups>";
 	}
 
-	static String users(String... users) {
+	public static String users(String... users) {
 		return "<Users>" + String.join("", users) + "</Users>";
 	}
 
-	static String user(String id, String name, String access, String authType, String group) {
+	public static String user(String id, String name, String access, String authType, String group) {
 		return "<member><UserId>" + id + "</UserId><UserName>" + name + "</UserName><Status>active</Status>"
 				+ "<Engine>valkey</Engine><MinimumEngineVersion>7.2</MinimumEngineVersion><AccessString>" + access
 				+ "</AccessString><UserGroupIds><member>" + group + "</member></UserGroupIds><Authentication><Type>"
@@ -83,7 +83,7 @@ final class AwsFixtures {
 				+ "</Authentication><ARN>arn:aws:elasticache:us-east-1:123456789012:user:" + id + "</ARN></member>";
 	}
 
-	static String securityGroup(String id, String name, String protocol, int from, int to, String ipv4, String ipv6) {
+	public static String securityGroup(String id, String name, String protocol, int from, int to, String ipv4, String ipv6) {
 		return "<securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>" + id + "</groupId><groupName>" + name
 				+ "</groupName><groupDescription>cache access</groupDescription><vpcId>vpc-1a2b3c4d</vpcId>"
 				+ "<ipPermissions><item><ipProtocol>" + protocol + "</ipProtocol><fromPort>" + from + "</fromPort><toPort>"

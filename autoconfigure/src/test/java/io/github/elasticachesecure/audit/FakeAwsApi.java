@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
  * format (shaped from the AWS API reference examples), or with an error document. Reached through the SDK's own
  * endpoint configuration ({@code aws.endpointUrl}), never by overriding the client's endpoint.
  */
-final class FakeAwsApi implements AutoCloseable {
+public final class FakeAwsApi implements AutoCloseable {
 
 	static final String ELASTICACHE_NS = "http://elasticache.amazonaws.com/doc/2015-02-02/";
 
@@ -39,22 +39,22 @@ final class FakeAwsApi implements AutoCloseable {
 	record Answer(int status, String body, boolean hang) {
 	}
 
-	FakeAwsApi() throws IOException {
+	public FakeAwsApi() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		this.server.setExecutor(Executors.newCachedThreadPool());
 		this.server.createContext("/", this::handle);
 		this.server.start();
 	}
 
-	String url() {
+	public String url() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
 	}
 
-	List<String> actions() {
+	public List<String> actions() {
 		return this.actions;
 	}
 
-	FakeAwsApi answer(String action, String resultXml) {
+	public FakeAwsApi answer(String action, String resultXml) {
 		String body = action.equals("DescribeSecurityGroups")
 				? "<DescribeSecurityGroupsResponse xmlns=\"" + EC2_NS + "\"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE"
 						+ "</requestId>" + resultXml + "</DescribeSecurityGroupsResponse>"
@@ -66,7 +66,7 @@ final class FakeAwsApi implements AutoCloseable {
 	}
 
 	/** ElastiCache's query-protocol error document (AccessDenied, Throttling, ...). */
-	FakeAwsApi elastiCacheError(String action, int status, String code, String message) {
+	public FakeAwsApi elastiCacheError(String action, int status, String code, String message) {
 		this.answers.put(action, new Answer(status, "<ErrorResponse xmlns=\"" + ELASTICACHE_NS + "\"><Error><Type>Sender"
 				+ "</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error><RequestId>"
 				+ "c3d1f6b2-0f44-4c6c-9d5f-EXAMPLE</RequestId></ErrorResponse>", false));
@@ -74,7 +74,7 @@ final class FakeAwsApi implements AutoCloseable {
 	}
 
 	/** EC2's error document. */
-	FakeAwsApi ec2Error(String action, int status, String code, String message) {
+	public FakeAwsApi ec2Error(String action, int status, String code, String message) {
 		this.answers.put(action, new Answer(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
 				+ "<Code>" + code + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>"
 				+ "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>", false));
@@ -82,7 +82,7 @@ final class FakeAwsApi implements AutoCloseable {
 	}
 
 	/** Never answers (until closed): a slow endpoint. */
-	FakeAwsApi hang(String action) {
+	public FakeAwsApi hang(String action) {
 		this.answers.put(action, new Answer(200, "", true));
 		return this;
 	}

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The audit against ElastiCache's and EC2's query APIs played on loopback in their real wire format, reached through
  * the SDK's standard endpoint configuration (the {@code aws.endpointUrl} system property, as AWS_ENDPOINT_URL).
  */
-class PostureAuditTests {
+public class PostureAuditTests {
 
-	static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
+	public static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
 
 	private FakeAwsApi aws;
 
@@ -43,7 +43,7 @@ class PostureAuditTests {
 		this.aws.close();
 	}
 
-	static void secureReplicationGroup(FakeAwsApi aws) {
+	public static void secureReplicationGroup(FakeAwsApi aws) {
 		aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", true, null, "orders-users"))
 			.answer("DescribeCacheClusters", cacheCluster("orders", "valkey", "7.2.4", "sg-0123456789abcdef0"))
 			.answer("DescribeUserGroups", userGroup("orders-users", "orders-default", "app"))
