@@ -3,6 +3,8 @@ package io.github.elasticachesecure.audit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,25 @@ public final class PostureAuditRunner implements AutoCloseable {
 		}
 		Instant next = this.startedAt.plus(this.minimumInterval);
 		return next.isAfter(this.clock.instant()) ? next : null;
+	}
+
+	/**
+	 * Return the audit as health details and the actuator endpoint show it: the latest report, and when the next run
+	 * may start.
+	 * @return the details
+	 */
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		PostureReport report = this.latest;
+		details.put("status", (report != null) ? "done" : "running");
+		if (report != null) {
+			details.putAll(report.toDetails());
+		}
+		Instant next = nextRunAllowedAt();
+		if (next != null) {
+			details.put("nextRunAllowedAt", next.toString());
+		}
+		return details;
 	}
 
 	@Override

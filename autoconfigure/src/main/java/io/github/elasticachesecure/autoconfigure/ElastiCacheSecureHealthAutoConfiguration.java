@@ -6,7 +6,6 @@ import java.util.Map;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.health.ConnectionSummary;
-import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.health.ElastiCacheReactiveHealthIndicator;
@@ -88,7 +87,7 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
 					Clock.systemUTC(), replicationGroup);
-			audit.ifAvailable((runner) -> check.showAudit(() -> ElastiCacheActuatorEndpoint.auditDetails(runner)));
+			audit.ifAvailable((runner) -> check.showAudit(runner::details));
 			return check;
 		}
 

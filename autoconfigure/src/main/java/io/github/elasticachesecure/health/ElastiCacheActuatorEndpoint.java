@@ -1,12 +1,10 @@
 package io.github.elasticachesecure.health;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.audit.PostureAuditRunner;
-import io.github.elasticachesecure.audit.PostureReport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -84,28 +82,8 @@ public final class ElastiCacheActuatorEndpoint {
 		return auditDetails(this.audit);
 	}
 
-	/**
-	 * The audit as shown by this endpoint and in the health details: the latest report, and when the next run may
-	 * start.
-	 * @param audit the audit, {@code null} when it is off
-	 * @return the details
-	 */
-	public static Map<String, Object> auditDetails(@Nullable PostureAuditRunner audit) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		if (audit == null) {
-			details.put("status", "off");
-			return details;
-		}
-		PostureReport report = audit.latest();
-		details.put("status", (report != null) ? "done" : "running");
-		if (report != null) {
-			details.putAll(report.toDetails());
-		}
-		Instant next = audit.nextRunAllowedAt();
-		if (next != null) {
-			details.put("nextRunAllowedAt", next.toString());
-		}
-		return details;
+	private static Map<String, Object> auditDetails(@Nullable PostureAuditRunner audit) {
+		return (audit != null) ? audit.details() : Map.of("status", "off");
 	}
 
 }
