@@ -81,8 +81,8 @@ class ElastiCacheIamConfiguration {
 			ObjectProvider<AwsRegionProvider> regionProvider, ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
-			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(cache),
-					userId(properties), region(iam, regionProvider), cache.topology() == CacheTopology.SERVERLESS);
+			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(cache, "IAM authentication"),
+					userId(properties), region(iam, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -170,11 +170,14 @@ class ElastiCacheIamConfiguration {
 		return new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider);
 	}
 
-	private static String cacheName(ElastiCacheDescription cache) {
+	/**
+	 * The cache name, for IAM and for the posture audit alike.
+	 */
+	static String cacheName(ElastiCacheDescription cache, String purpose) {
 		String name = cache.cacheName();
 		if (name == null) {
 			throw new ElastiCacheConfigurationException(ElastiCacheDescription.CACHE_NAME,
-					"IAM authentication needs the cache name, which cannot be derived from the endpoint '"
+					purpose + " needs the cache name, which cannot be derived from the endpoint '"
 							+ cache.endpoint() + "'.",
 					"Set '" + ElastiCacheDescription.CACHE_NAME
 							+ "' to the replication group id or serverless cache name.");
@@ -193,8 +196,11 @@ class ElastiCacheIamConfiguration {
 		return username;
 	}
 
-	private static String region(ElastiCacheSecureProperties.Iam iam,
-			ObjectProvider<AwsRegionProvider> regionProvider) {
+	/**
+	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's chain; for IAM and the audit.
+	 */
+	static String region(ElastiCacheSecureProperties.Iam iam, ObjectProvider<AwsRegionProvider> regionProvider,
+			String purpose) {
 		if (iam.getRegion() != null) {
 			return iam.getRegion();
 		}
@@ -206,7 +212,7 @@ class ElastiCacheIamConfiguration {
 		}
 		catch (RuntimeException ex) {
 			throw new ElastiCacheConfigurationException("elasticache.secure.iam.region",
-					"IAM authentication needs the cache's AWS region, and none is configured: " + ex.getMessage(),
+					purpose + " needs the cache's AWS region, and none is configured: " + ex.getMessage(),
 					"Set 'elasticache.secure.iam.region' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
 		}
 	}

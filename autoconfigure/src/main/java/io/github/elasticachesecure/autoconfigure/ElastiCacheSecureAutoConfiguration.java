@@ -25,7 +25,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheFailoverConfiguration.class,
 		ElastiCacheSocketConfiguration.class, ElastiCacheTlsMonitorConfiguration.class,
-		ElastiCacheActuatorConfiguration.class })
+		ElastiCacheActuatorConfiguration.class, ElastiCacheAuditConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

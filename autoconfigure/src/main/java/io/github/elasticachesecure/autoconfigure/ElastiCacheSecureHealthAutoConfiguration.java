@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 import java.util.Map;
 
+import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.health.ConnectionSummary;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
@@ -69,7 +70,8 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
 				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
 				ObjectProvider<IamTokenStatusSource> iamTokenStatus,
-				ObjectProvider<RedisCredentialsProvider> iamCredentials, Environment environment) {
+				ObjectProvider<RedisCredentialsProvider> iamCredentials, Environment environment,
+				ObjectProvider<PostureAuditRunner> audit) {
 			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
 			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
 					properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
@@ -82,9 +84,11 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 							nodeUri(reader.host(), reader.port(), properties, iamCredentials),
 							ElastiCacheReadConfiguration.readPreference(properties, cache, environment))
 					: null;
-			return new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
+			ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
 					Clock.systemUTC(), replicationGroup);
+			audit.ifAvailable((runner) -> check.showAudit(runner::details));
+			return check;
 		}
 
 		/**

@@ -80,6 +80,8 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	private final Socket socket = new Socket();
 
+	private final Audit audit = new Audit();
+
 	public @Nullable String getEndpoint() {
 		return this.endpoint;
 	}
@@ -156,6 +158,10 @@ public class ElastiCacheSecureProperties implements Validator {
 		return this.socket;
 	}
 
+	public Audit getAudit() {
+		return this.audit;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return ElastiCacheSecureProperties.class.isAssignableFrom(type);
@@ -183,6 +189,7 @@ public class ElastiCacheSecureProperties implements Validator {
 			checkDuration(errors, "iam.reauthentication-spread", properties.getIam().getReauthenticationSpread(),
 					MAX_WAIT, "5s");
 		}
+		checkDuration(errors, "audit.timeout", properties.getAudit().getTimeout(), MAX_WAIT, "10s");
 		Socket socket = properties.getSocket();
 		checkWholeSeconds(errors, "socket.keep-alive-idle", socket.getKeepAliveIdle(), "10s");
 		checkWholeSeconds(errors, "socket.keep-alive-interval", socket.getKeepAliveInterval(), "5s");
@@ -599,6 +606,65 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setTcpUserTimeout(Duration tcpUserTimeout) {
 			this.tcpUserTimeout = tcpUserTimeout;
+		}
+
+	}
+
+	/**
+	 * The posture audit: the cache's own settings read through the AWS APIs ({@code Describe*} calls) once at startup,
+	 * beside the rest of the start, and on demand from the {@code elasticache} actuator endpoint.
+	 */
+	public static class Audit {
+
+		/**
+		 * Whether the posture audit runs at startup: off, warn (log the failed checks) or fail (also stop the start on
+		 * a failed check of high severity). Needs the AWS SDK modules elasticache and url-connection-client (and ec2
+		 * for the network checks).
+		 */
+		private Mode mode = Mode.OFF;
+
+		/**
+		 * Upper bound for one run of the audit, all its AWS calls together; a call still waiting then is reported as
+		 * a timeout finding.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		/**
+		 * What the startup audit does with its findings.
+		 */
+		public enum Mode {
+
+			/**
+			 * No audit.
+			 */
+			OFF,
+
+			/**
+			 * Audit, and log the failed checks once.
+			 */
+			WARN,
+
+			/**
+			 * Audit, log, and stop the start on a failed check of high severity.
+			 */
+			FAIL
+
 		}
 
 	}

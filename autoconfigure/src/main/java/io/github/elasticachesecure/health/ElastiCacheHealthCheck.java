@@ -69,6 +69,8 @@ public final class ElastiCacheHealthCheck {
 
 	private final @Nullable ReplicationGroupHealth replicationGroup;
 
+	private volatile @Nullable Supplier<@Nullable Object> audit;
+
 	/**
 	 * Create a health check.
 	 * @param connectionFactory the application's connection factory
@@ -102,6 +104,14 @@ public final class ElastiCacheHealthCheck {
 	 */
 	public Duration timeout() {
 		return this.timeout;
+	}
+
+	/**
+	 * Show the posture audit's latest findings in the details of every check, as {@code audit}.
+	 * @param audit the findings at the time of a check, {@code null} for none yet
+	 */
+	public void showAudit(Supplier<@Nullable Object> audit) {
+		this.audit = audit;
 	}
 
 	/**
@@ -237,6 +247,7 @@ public final class ElastiCacheHealthCheck {
 			details.put("iam", iamDetails(iamStatus));
 		}
 		details.put("latencyMillis", Math.round(latencyNanos / 100_000.0) / 10.0);
+		putIfNotNull(details, "audit", (this.audit != null) ? this.audit.get() : null);
 		if (!warnings.isEmpty()) {
 			details.put("warnings", List.copyOf(warnings));
 		}

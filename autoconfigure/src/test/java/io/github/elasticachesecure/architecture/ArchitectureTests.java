@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shape of the main code: runtime packages point one way ({@code cache}, {@code tls}, {@code iam},
- * {@code failover} and {@code logging} at the bottom; {@code guard}, {@code health} and {@code metrics} above them; {@code autoconfigure} on
+ * {@code failover} and {@code logging} at the bottom; {@code audit} above {@code cache} and {@code iam};
+ * {@code guard}, {@code health} and {@code metrics} above them; {@code autoconfigure} on
  * top), the bottom packages stay free of Spring Boot, beans are injected rather than looked up, the endpoint is
  * parsed in one place, and no source file grows past what one responsibility needs.
  */
@@ -59,8 +60,9 @@ class ArchitectureTests {
 
 	@Test
 	void middlePackagesDependOnlyOnThePackagesBelowThem() {
-		onlyDependsOn("guard", "cache", "tls");
-		onlyDependsOn("health", "cache", "iam", "tls");
+		onlyDependsOn("audit", "cache", "iam");
+		onlyDependsOn("guard", "audit", "cache", "tls");
+		onlyDependsOn("health", "audit", "cache", "iam", "tls");
 		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "tls");
 	}
 
@@ -68,7 +70,7 @@ class ArchitectureTests {
 	void bottomPackagesAreFreeOfSpringBoot() {
 		noClasses().that()
 			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".failover..",
-					ROOT + ".guard..")
+					ROOT + ".guard..", ROOT + ".audit..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..")
@@ -127,7 +129,8 @@ class ArchitectureTests {
 	}
 
 	private static String[] otherStarterPackages(String own) {
-		return Stream.of("autoconfigure", "cache", "failover", "guard", "health", "iam", "logging", "metrics", "tls")
+		return Stream.of("audit", "autoconfigure", "cache", "failover", "guard", "health", "iam", "logging", "metrics",
+				"tls")
 			.filter((name) -> !name.equals(own))
 			.map((name) -> ROOT + "." + name + "..")
 			.toArray(String[]::new);

@@ -1,0 +1,98 @@
+package io.github.elasticachesecure.audit;
+
+/**
+ * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with the settings a test varies.
+ */
+public final class AwsFixtures {
+
+	private AwsFixtures() {
+	}
+
+	public static String replicationGroup(String id, boolean transit, String mode, boolean atRest, String kmsKey,
+			String userGroup) {
+		return "<ReplicationGroups><ReplicationGroup>"
+				+ "<ReplicationGroupId>" + id + "</ReplicationGroupId><Description>orders cache</Description>"
+				+ "<Status>available</Status><PendingModifiedValues/>"
+				+ "<MemberClusters><ClusterId>" + id + "-001</ClusterId><ClusterId>" + id + "-002</ClusterId></MemberClusters>"
+				+ "<NodeGroups><NodeGroup><NodeGroupId>0001</NodeGroupId><Status>available</Status>"
+				+ "<PrimaryEndpoint><Address>master." + id + ".abc123.use1.cache.amazonaws.com</Address><Port>6379</Port>"
+				+ "</PrimaryEndpoint><ReaderEndpoint><Address>replica." + id + ".abc123.use1.cache.amazonaws.com</Address>"
+				+ "<Port>6379</Port></ReaderEndpoint><NodeGroupMembers><NodeGroupMember><CacheClusterId>" + id
+				+ "-001</CacheClusterId><CacheNodeId>0001</CacheNodeId><PreferredAvailabilityZone>us-east-1a"
+				+ "</PreferredAvailabilityZone><CurrentRole>primary</CurrentRole></NodeGroupMember></NodeGroupMembers>"
+				+ "</NodeGroup></NodeGroups>"
+				+ "<AutomaticFailover>enabled</AutomaticFailover><MultiAZ>enabled</MultiAZ>"
+				+ "<SnapshotRetentionLimit>1</SnapshotRetentionLimit><SnapshotWindow>06:00-07:00</SnapshotWindow>"
+				+ "<ClusterEnabled>false</ClusterEnabled><CacheNodeType>cache.r6g.large</CacheNodeType>"
+				+ "<AuthTokenEnabled>false</AuthTokenEnabled>"
+				+ "<TransitEncryptionEnabled>" + transit + "</TransitEncryptionEnabled>"
+				+ "<AtRestEncryptionEnabled>" + atRest + "</AtRestEncryptionEnabled>"
+				+ ((kmsKey != null) ? "<KmsKeyId>" + kmsKey + "</KmsKeyId>" : "")
+				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:replicationgroup:" + id + "</ARN>"
+				+ ((userGroup != null) ? "<UserGroupIds><member>" + userGroup + "</member></UserGroupIds>" : "")
+				+ ((mode != null) ? "<TransitEncryptionMode>" + mode + "</TransitEncryptionMode>" : "")
+				+ "<ClusterMode>disabled</ClusterMode><Engine>valkey</Engine>"
+				+ "</ReplicationGroup></ReplicationGroups>";
+	}
+
+	public static String cacheCluster(String id, String engine, String version, String securityGroup) {
+		return "<CacheClusters><CacheCluster><CacheClusterId>" + id + "-001</CacheClusterId>"
+				+ "<CacheNodeType>cache.r6g.large</CacheNodeType><Engine>" + engine + "</Engine><EngineVersion>" + version
+				+ "</EngineVersion><CacheClusterStatus>available</CacheClusterStatus><NumCacheNodes>1</NumCacheNodes>"
+				+ "<PreferredAvailabilityZone>us-east-1a</PreferredAvailabilityZone>"
+				+ "<CacheSecurityGroups/><CacheSubnetGroupName>orders-private</CacheSubnetGroupName>"
+				+ "<SecurityGroups><member><SecurityGroupId>" + securityGroup + "</SecurityGroupId><Status>active</Status>"
+				+ "</member></SecurityGroups><ReplicationGroupId>" + id + "</ReplicationGroupId>"
+				+ "</CacheCluster></CacheClusters>";
+	}
+
+	public static String serverlessCache(String name, String userGroup, String securityGroup) {
+		return "<ServerlessCaches><member><ServerlessCacheName>" + name + "</ServerlessCacheName>"
+				+ "<Description>orders</Description><CreateTime>2026-11-01T10:00:00Z</CreateTime><Status>available</Status>"
+				+ "<Engine>valkey</Engine><MajorEngineVersion>8</MajorEngineVersion><FullEngineVersion>8.0</FullEngineVersion>"
+				+ "<SecurityGroupIds><SecurityGroupId>" + securityGroup + "</SecurityGroupId></SecurityGroupIds>"
+				+ "<Endpoint><Address>" + name + "-x1y2z3.serverless.use1.cache.amazonaws.com</Address><Port>6379</Port>"
+				+ "</Endpoint><ReaderEndpoint><Address>" + name + "-x1y2z3.serverless.use1.cache.amazonaws.com</Address>"
+				+ "<Port>6380</Port></ReaderEndpoint>"
+				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:serverlesscache:" + name + "</ARN>"
+				+ ((userGroup != null) ? "<UserGroupId>" + userGroup + "</UserGroupId>" : "")
+				+ "<SubnetIds><SubnetId>subnet-0a1b2c3d</SubnetId><SubnetId>subnet-4e5f6a7b</SubnetId></SubnetIds>"
+				+ "<SnapshotRetentionLimit>0</SnapshotRetentionLimit></member></ServerlessCaches>";
+	}
+
+	public static String userGroup(String id, String... userIds) {
+		StringBuilder users = new StringBuilder();
+		for (String user : userIds) {
+			users.append("<member>").append(user).append("</member>");
+		}
+		return "<UserGroups><member><UserGroupId>" + id + "</UserGroupId><Status>active</Status><Engine>valkey</Engine>"
+				+ "<UserIds>" + users + "</UserIds><MinimumEngineVersion>7.2</MinimumEngineVersion>"
+				+ "<ReplicationGroups><member>orders</member></ReplicationGroups>"
+				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:usergroup:" + id + "</ARN></member></UserGroups>";
+	}
+
+	public static String users(String... users) {
+		return "<Users>" + String.join("", users) + "</Users>";
+	}
+
+	public static String user(String id, String name, String access, String authType, String group) {
+		return "<member><UserId>" + id + "</UserId><UserName>" + name + "</UserName><Status>active</Status>"
+				+ "<Engine>valkey</Engine><MinimumEngineVersion>7.2</MinimumEngineVersion><AccessString>" + access
+				+ "</AccessString><UserGroupIds><member>" + group + "</member></UserGroupIds><Authentication><Type>"
+				+ authType + "</Type>" + ("password".equals(authType) ? "<PasswordCount>1</PasswordCount>" : "")
+				+ "</Authentication><ARN>arn:aws:elasticache:us-east-1:123456789012:user:" + id + "</ARN></member>";
+	}
+
+	public static String securityGroup(String id, String name, String protocol, int from, int to, String ipv4, String ipv6) {
+		return "<securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>" + id + "</groupId><groupName>" + name
+				+ "</groupName><groupDescription>cache access</groupDescription><vpcId>vpc-1a2b3c4d</vpcId>"
+				+ "<ipPermissions><item><ipProtocol>" + protocol + "</ipProtocol><fromPort>" + from + "</fromPort><toPort>"
+				+ to + "</toPort><groups/><ipRanges>"
+				+ ((ipv4 != null) ? "<item><cidrIp>" + ipv4 + "</cidrIp></item>" : "") + "</ipRanges><ipv6Ranges>"
+				+ ((ipv6 != null) ? "<item><cidrIpv6>" + ipv6 + "</cidrIpv6></item>" : "")
+				+ "</ipv6Ranges><prefixListIds/></item></ipPermissions><ipPermissionsEgress><item><ipProtocol>-1"
+				+ "</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/>"
+				+ "<prefixListIds/></item></ipPermissionsEgress></item></securityGroupInfo>";
+	}
+
+}
