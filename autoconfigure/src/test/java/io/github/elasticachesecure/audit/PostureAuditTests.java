@@ -5,19 +5,21 @@ import java.util.List;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.testkit.AwsFixtures;
+import io.github.elasticachesecure.testkit.FakeAwsApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import static io.github.elasticachesecure.audit.AwsFixtures.cacheCluster;
-import static io.github.elasticachesecure.audit.AwsFixtures.replicationGroup;
-import static io.github.elasticachesecure.audit.AwsFixtures.securityGroup;
-import static io.github.elasticachesecure.audit.AwsFixtures.serverlessCache;
-import static io.github.elasticachesecure.audit.AwsFixtures.user;
-import static io.github.elasticachesecure.audit.AwsFixtures.userGroup;
-import static io.github.elasticachesecure.audit.AwsFixtures.users;
+import static io.github.elasticachesecure.testkit.AwsFixtures.cacheCluster;
+import static io.github.elasticachesecure.testkit.AwsFixtures.replicationGroup;
+import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
+import static io.github.elasticachesecure.testkit.AwsFixtures.serverlessCache;
+import static io.github.elasticachesecure.testkit.AwsFixtures.user;
+import static io.github.elasticachesecure.testkit.AwsFixtures.userGroup;
+import static io.github.elasticachesecure.testkit.AwsFixtures.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,23 +36,13 @@ public class PostureAuditTests {
 	void start() throws Exception {
 		this.aws = new FakeAwsApi();
 		System.setProperty("aws.endpointUrl", this.aws.url());
-		secureReplicationGroup(this.aws);
+		AwsFixtures.secureReplicationGroup(this.aws);
 	}
 
 	@AfterEach
 	void stop() {
 		System.clearProperty("aws.endpointUrl");
 		this.aws.close();
-	}
-
-	public static void secureReplicationGroup(FakeAwsApi aws) {
-		aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", true, null, "orders-users"))
-			.answer("DescribeCacheClusters", cacheCluster("orders", "valkey", "7.2.4", "sg-0123456789abcdef0"))
-			.answer("DescribeUserGroups", userGroup("orders-users", "orders-default", "app"))
-			.answer("DescribeUsers", users(user("orders-default", "default", "off -@all", "no-password", "orders-users"),
-					user("app", "app", "on ~* +@all", "iam", "orders-users")))
-			.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379,
-					"10.0.0.0/16", null));
 	}
 
 	private PostureReport audit(AuthMode mode, CacheTopology topology, Duration timeout) {

@@ -2,12 +2,13 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.util.Map;
 
-import io.github.elasticachesecure.audit.FakeAwsApi;
 import io.github.elasticachesecure.audit.PostureAuditException;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.audit.PostureAuditTests;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.testkit.AwsFixtures;
+import io.github.elasticachesecure.testkit.FakeAwsApi;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +28,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import static io.github.elasticachesecure.audit.AwsFixtures.replicationGroup;
-import static io.github.elasticachesecure.audit.AwsFixtures.securityGroup;
+import static io.github.elasticachesecure.testkit.AwsFixtures.replicationGroup;
+import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +49,7 @@ class PostureAuditAutoConfigurationTests {
 	void start() throws Exception {
 		this.aws = new FakeAwsApi();
 		System.setProperty("aws.endpointUrl", this.aws.url());
-		PostureAuditTests.secureReplicationGroup(this.aws);
+		AwsFixtures.secureReplicationGroup(this.aws);
 	}
 
 	@AfterEach

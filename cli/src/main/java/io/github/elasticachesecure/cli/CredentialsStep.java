@@ -2,7 +2,6 @@ package io.github.elasticachesecure.cli;
 
 import java.util.Objects;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamAuthToken;
 import io.github.elasticachesecure.iam.IamSetting;
@@ -66,9 +65,8 @@ final class CredentialsStep implements DoctorStep {
 
 	private StepResult iamToken(Diagnosis diagnosis) {
 		DoctorSettings settings = diagnosis.settings();
-		ElastiCacheEndpoint endpoint = diagnosis.endpoint();
-		String cacheName = (settings.cacheName() != null) ? settings.cacheName() : endpoint.cacheName();
-		boolean serverless = settings.serverless() || endpoint.isServerlessHostName();
+		String cacheName = diagnosis.cacheName();
+		boolean serverless = diagnosis.serverless();
 		ElastiCacheIamTokenGenerator generator;
 		try {
 			generator = new ElastiCacheIamTokenGenerator(Objects.requireNonNullElse(cacheName, ""),

@@ -74,6 +74,21 @@ final class Diagnosis implements AutoCloseable {
 		this.endpoint = endpoint;
 	}
 
+	/**
+	 * The replication group id or serverless cache name: {@code --cache}, else the one the endpoint's host name
+	 * carries.
+	 */
+	@Nullable String cacheName() {
+		return (this.settings.cacheName() != null) ? this.settings.cacheName() : endpoint().cacheName();
+	}
+
+	/**
+	 * Whether the cache is serverless: {@code --serverless}, or an endpoint host name of a serverless cache.
+	 */
+	boolean serverless() {
+		return this.settings.serverless() || endpoint().isServerlessHostName();
+	}
+
 	@Nullable ElastiCacheEndpoint endpointIfValid() {
 		return this.endpoint;
 	}

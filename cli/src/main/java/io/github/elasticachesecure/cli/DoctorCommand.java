@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
 		sortOptions = false, usageHelpAutoWidth = true,
 		description = { "Check an ElastiCache (or any Redis OSS / Valkey) endpoint step by step: DNS, TCP, TLS "
-				+ "(protocol, cipher, certificate, host name, expiry), authentication, PING and INFO server.",
+				+ "(protocol, cipher, certificate, host name, expiry), authentication, PING, INFO server and, with --region "
+				+ "and AWS credentials, the posture audit of the cache's settings through the AWS APIs.",
 				"The password comes from the environment variable " + CommandEnvironment.PASSWORD_VARIABLE
 						+ " or a prompt, never from an argument. Nothing secret is printed." },
 		exitCodeListHeading = "%nExit status:%n", exitCodeList = { "0:every step passed or warned", "1:a step failed",
@@ -51,15 +52,16 @@ final class DoctorCommand implements Callable<Integer> {
 			+ "chain (needs --user and --region).")
 	private boolean iam;
 
-	@Option(names = "--cache", paramLabel = "NAME", description = "With --iam: the replication group id or serverless "
-			+ "cache name; taken from the endpoint's host name when left out.")
+	@Option(names = "--cache", paramLabel = "NAME", description = "For --iam and the posture audit: the replication "
+			+ "group id or serverless cache name; taken from the endpoint's host name when left out.")
 	private @Nullable String cacheName;
 
-	@Option(names = "--region", paramLabel = "REGION", description = "With --iam: the cache's region, e.g. us-east-1.")
+	@Option(names = "--region", paramLabel = "REGION", description = "For --iam and the posture audit (which runs when "
+			+ "it is given and the AWS default credentials chain has credentials): the cache's region, e.g. us-east-1.")
 	private @Nullable String region;
 
-	@Option(names = "--serverless", description = "With --iam: the cache is a serverless cache (also recognized from "
-			+ "the endpoint's host name).")
+	@Option(names = "--serverless", description = "The cache is a serverless cache (also recognized from the "
+			+ "endpoint's host name).")
 	private boolean serverless;
 
 	@Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
@@ -79,7 +81,7 @@ final class DoctorCommand implements Callable<Integer> {
 	 */
 	static List<DoctorStep> steps() {
 		return List.of(new EndpointStep(), new ConnectStep(), new TlsStep(), new CertificateStep(),
-				new CredentialsStep(), new AuthenticateStep(), new PingStep(), new ServerInfoStep());
+				new CredentialsStep(), new AuthenticateStep(), new PingStep(), new ServerInfoStep(), new AuditStep());
 	}
 
 	@Override
@@ -120,9 +122,6 @@ final class DoctorCommand implements Callable<Integer> {
 	private DoctorSettings settings() {
 		if (this.iam && (this.user == null || this.region == null)) {
 			throw new ParameterException(this.spec.commandLine(), "--iam needs --user and --region");
-		}
-		if (!this.iam && (this.cacheName != null || this.region != null || this.serverless)) {
-			throw new ParameterException(this.spec.commandLine(), "--cache, --region and --serverless go with --iam");
 		}
 		if (this.timeoutSeconds <= 0) {
 			throw new ParameterException(this.spec.commandLine(), "--timeout must be a positive number of seconds");

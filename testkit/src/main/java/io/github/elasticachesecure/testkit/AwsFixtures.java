@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.audit;
+package io.github.elasticachesecure.testkit;
 
 /**
  * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with the settings a test varies.
@@ -93,6 +93,22 @@ public final class AwsFixtures {
 				+ "</ipv6Ranges><prefixListIds/></item></ipPermissions><ipPermissionsEgress><item><ipProtocol>-1"
 				+ "</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/>"
 				+ "<prefixListIds/></item></ipPermissionsEgress></item></securityGroupInfo>";
+	}
+
+	/**
+	 * Answer every call the posture audit makes with a replication group 'orders' that passes every check: TLS
+	 * required, encrypted at rest, a user group whose default user is off and whose 'app' user is an IAM user, Valkey
+	 * 7.2, and a security group open to 10.0.0.0/16 only.
+	 * @param aws the stand-in to set up
+	 */
+	public static void secureReplicationGroup(FakeAwsApi aws) {
+		aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", true, null, "orders-users"))
+			.answer("DescribeCacheClusters", cacheCluster("orders", "valkey", "7.2.4", "sg-0123456789abcdef0"))
+			.answer("DescribeUserGroups", userGroup("orders-users", "orders-default", "app"))
+			.answer("DescribeUsers", users(user("orders-default", "default", "off -@all", "no-password", "orders-users"),
+					user("app", "app", "on ~* +@all", "iam", "orders-users")))
+			.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379,
+					"10.0.0.0/16", null));
 	}
 
 }

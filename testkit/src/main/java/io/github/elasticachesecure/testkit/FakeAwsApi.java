@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.audit;
+package io.github.elasticachesecure.testkit;
 
 import java.io.IOException;
 import java.io.OutputStream;
