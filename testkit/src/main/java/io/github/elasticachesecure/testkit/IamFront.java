@@ -97,10 +97,10 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final ScheduledExecutorService sweeper;
 
-	private IamFront(RedisServerProcess target, @Nullable IamTokenCheck check, BiPredicate<String, String> tokenCheck,
+	private IamFront(int targetPort, @Nullable IamTokenCheck check, BiPredicate<String, String> tokenCheck,
 			String password, @Nullable String uncheckedUser, Clock clock, Duration reauthenticationDeadline) {
 		super(0, "iam-front");
-		this.targetPort = target.port();
+		this.targetPort = targetPort;
 		this.check = check;
 		this.tokenCheck = tokenCheck;
 		this.password = password;
@@ -124,7 +124,18 @@ public final class IamFront extends LoopbackTcpServer {
 	 * @return a builder
 	 */
 	public static Builder forServer(RedisServerProcess target) {
-		return new Builder(target, null);
+		return new Builder(target.port(), target, null);
+	}
+
+	/**
+	 * Starts configuring a front for a TLS server on {@code localhost:targetPort} whose certificate
+	 * {@link TestPki#trustedCa()} issued, for example a container on the host network. The front cannot create the
+	 * user there: give it the user's {@link Builder#aclPassword(String) password}.
+	 * @param targetPort the server's TLS port on {@code localhost}
+	 * @return a builder
+	 */
+	public static Builder forPort(int targetPort) {
+		return new Builder(targetPort, null, null);
 	}
 
 	/**
@@ -135,7 +146,7 @@ public final class IamFront extends LoopbackTcpServer {
 	 * @return a builder
 	 */
 	public static Builder forClusterNode(RedisServerProcess node) {
-		return new Builder(node, RedisServerProcess.ADMIN_USER);
+		return new Builder(node.port(), node, RedisServerProcess.ADMIN_USER);
 	}
 
 	/**
@@ -148,7 +159,7 @@ public final class IamFront extends LoopbackTcpServer {
 	 */
 	@Deprecated(forRemoval = true)
 	public static IamFront start(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password) {
-		return new IamFront(target, null, tokenCheck, password, null, Clock.systemUTC(),
+		return new IamFront(target.port(), null, tokenCheck, password, null, Clock.systemUTC(),
 				ELASTICACHE_REAUTHENTICATION_DEADLINE);
 	}
 
@@ -412,7 +423,10 @@ public final class IamFront extends LoopbackTcpServer {
 	 */
 	public static final class Builder {
 
-		private final RedisServerProcess target;
+		private final int targetPort;
+
+		/** The server to create the user on, or {@code null} when only its port is known. */
+		private final @Nullable RedisServerProcess target;
 
 		private final @Nullable String uncheckedUser;
 
@@ -432,8 +446,9 @@ public final class IamFront extends LoopbackTcpServer {
 
 		private @Nullable String aclPassword;
 
-		private Builder(RedisServerProcess target, @Nullable String uncheckedUser) {
-			this.target = Objects.requireNonNull(target, "'target' must not be null");
+		private Builder(int targetPort, @Nullable RedisServerProcess target, @Nullable String uncheckedUser) {
+			this.targetPort = targetPort;
+			this.target = target;
 			this.uncheckedUser = uncheckedUser;
 		}
 
@@ -525,13 +540,16 @@ public final class IamFront extends LoopbackTcpServer {
 		public IamFront start() {
 			String password = this.aclPassword;
 			if (password == null) {
+				if (this.target == null) {
+					throw new IllegalStateException("A front for a port needs the ACL user's password: aclPassword(...)");
+				}
 				password = RedisServerProcess.randomPassword();
 				this.target.setAclUser(this.userId, password);
 			}
 			IamTokenCheck check = new IamTokenCheck(this.cacheName, this.userId, this.region, this.credentials,
 					this.serverless);
 			Clock checkClock = this.clock;
-			return new IamFront(this.target, check,
+			return new IamFront(this.targetPort, check,
 					(user, token) -> check.isValid(user, token, checkClock.instant()), password, this.uncheckedUser,
 					checkClock, this.reauthenticationDeadline);
 		}
