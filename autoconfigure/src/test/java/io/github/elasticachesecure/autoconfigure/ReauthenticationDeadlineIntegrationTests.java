@@ -1,0 +1,82 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter end to end against the kit's IAM front with ElastiCache's 12-hour re-authentication deadline made
+ * seconds: the refresher's re-authentication keeps a live connection open over several deadlines; refreshes further
+ * apart than the deadline get the connection closed, and the application reconnects with its current token.
+ */
+class ReauthenticationDeadlineIntegrationTests {
+
+	private static final Duration DEADLINE = Duration.ofSeconds(4);
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.tls();
+
+	@Test
+	void theRefreshersReauthenticationKeepsALiveConnectionOpenOverSeveralDeadlines() throws Exception {
+		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
+			.reauthenticationDeadline(DEADLINE)
+			.start()) {
+			RedisTestContexts.iamRunner()
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + front.port(),
+						"elasticache.secure.iam.refresh-interval=1s")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+					template.opsForValue().set("deadline", "kept");
+					String connection = clientId(template);
+					int acceptedAtStart = front.acceptedTokens();
+					// three deadlines pass while the refresher re-authenticates about every second
+					Thread.sleep(DEADLINE.multipliedBy(3).toMillis());
+					assertThat(template.opsForValue().get("deadline")).isEqualTo("kept");
+					assertThat(clientId(template)).as("the same connection").isEqualTo(connection);
+					assertThat(front.connectionsClosedForMissedReauthentication()).isZero();
+					assertThat(front.acceptedTokens()).as("re-authentications").isGreaterThan(acceptedAtStart + 3);
+					assertThat(front.refusedTokens()).isZero();
+				});
+		}
+	}
+
+	@Test
+	void aConnectionThatMissesTheDeadlineIsClosedAndTheApplicationReconnects() {
+		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
+			.reauthenticationDeadline(DEADLINE)
+			.start()) {
+			// the default refresh interval, 5 minutes, is longer than the deadline
+			RedisTestContexts.iamRunner()
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + front.port())
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+					template.opsForValue().set("deadline", "missed");
+					String connection = clientId(template);
+					awaitUntil(() -> front.connectionsClosedForMissedReauthentication() > 0,
+							"the front closed the connection at the deadline");
+					assertThat(template.opsForValue().get("deadline")).isEqualTo("missed");
+					assertThat(clientId(template)).as("a new connection").isNotEqualTo(connection);
+					assertThat(front.refusedTokens()).isZero();
+				});
+		}
+	}
+
+	private static String clientId(StringRedisTemplate template) {
+		Object id = template.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				"ID".getBytes(StandardCharsets.US_ASCII)));
+		return String.valueOf(id);
+	}
+
+}
