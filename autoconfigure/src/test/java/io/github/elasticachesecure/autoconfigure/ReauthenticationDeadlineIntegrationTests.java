@@ -73,10 +73,12 @@ class ReauthenticationDeadlineIntegrationTests {
 		}
 	}
 
+	/** {@code id=N} of the application's shared connection, from {@code CLIENT INFO}. */
 	private static String clientId(StringRedisTemplate template) {
-		Object id = template.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
-				"ID".getBytes(StandardCharsets.US_ASCII)));
-		return String.valueOf(id);
+		Object info = template.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				"INFO".getBytes(StandardCharsets.US_ASCII)));
+		String text = (info instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(info);
+		return text.substring(0, text.indexOf(' '));
 	}
 
 }
