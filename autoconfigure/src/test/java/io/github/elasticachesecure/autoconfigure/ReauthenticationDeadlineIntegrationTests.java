@@ -7,7 +7,9 @@ import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -15,9 +17,10 @@ import static io.github.elasticachesecure.autoconfigure.TestConditions.awaitUnti
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter end to end against the kit's IAM front with ElastiCache's 12-hour re-authentication deadline made
- * seconds: the refresher's re-authentication keeps a live connection open over several deadlines; refreshes further
- * apart than the deadline get the connection closed, and the application reconnects with its current token.
+ * The starter end to end against the kit's IAM front, configured only from what the front hands out (properties and
+ * generated credentials), with ElastiCache's 12-hour re-authentication deadline made seconds: the refresher's
+ * re-authentication keeps a live connection open over several deadlines; refreshes further apart than the deadline
+ * get the connection closed, and the application reconnects with its current token.
  */
 class ReauthenticationDeadlineIntegrationTests {
 
@@ -28,12 +31,8 @@ class ReauthenticationDeadlineIntegrationTests {
 
 	@Test
 	void theRefreshersReauthenticationKeepsALiveConnectionOpenOverSeveralDeadlines() throws Exception {
-		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
-			.reauthenticationDeadline(DEADLINE)
-			.start()) {
-			RedisTestContexts.iamRunner()
-				.withPropertyValues("elasticache.secure.endpoint=localhost:" + front.port(),
-						"elasticache.secure.iam.refresh-interval=1s")
+		try (IamFront front = IamFront.forServer(redis.process()).reauthenticationDeadline(DEADLINE).start()) {
+			runnerThrough(front).withPropertyValues("elasticache.secure.iam.refresh-interval=1s")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
@@ -53,12 +52,9 @@ class ReauthenticationDeadlineIntegrationTests {
 
 	@Test
 	void aConnectionThatMissesTheDeadlineIsClosedAndTheApplicationReconnects() {
-		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
-			.reauthenticationDeadline(DEADLINE)
-			.start()) {
+		try (IamFront front = IamFront.forServer(redis.process()).reauthenticationDeadline(DEADLINE).start()) {
 			// the default refresh interval, 5 minutes, is longer than the deadline
-			RedisTestContexts.iamRunner()
-				.withPropertyValues("elasticache.secure.endpoint=localhost:" + front.port())
+			runnerThrough(front)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
@@ -71,6 +67,19 @@ class ReauthenticationDeadlineIntegrationTests {
 					assertThat(front.refusedTokens()).isZero();
 				});
 		}
+	}
+
+	/**
+	 * The starter configured as a user would from the kit: the front's properties and its generated credentials.
+	 */
+	private static ApplicationContextRunner runnerThrough(IamFront front) {
+		return RedisTestContexts.runner()
+			.withBean(AwsCredentialsProvider.class, front.credentials()::awsCredentialsProvider)
+			.withPropertyValues(front.connectionProperties()
+				.entrySet()
+				.stream()
+				.map((property) -> property.getKey() + "=" + property.getValue())
+				.toArray(String[]::new));
 	}
 
 	/** {@code id=N} of the application's shared connection, from {@code CLIENT INFO}. */

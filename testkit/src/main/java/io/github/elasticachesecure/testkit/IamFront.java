@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -34,6 +36,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * ElastiCache's IAM authentication in front of a TLS {@code redis-server}, which cannot verify SigV4: a loopback TLS
@@ -196,6 +200,31 @@ public final class IamFront extends LoopbackTcpServer {
 			throw new IllegalStateException("This front was started with a token check of the caller's own");
 		}
 		return this.check;
+	}
+
+	/**
+	 * The starter's properties for IAM through this front: its endpoint, IAM mode as {@link #userId()} for
+	 * {@link #cacheName()} in {@link #region()}, and the SSL bundle {@value LocalElastiCache#SSL_BUNDLE} trusting the
+	 * kit's CA. The application still needs an {@code AwsCredentialsProvider} bean of {@link #credentials()}.
+	 * @return property names and values
+	 */
+	public Map<String, String> connectionProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("elasticache.secure.endpoint", host() + ":" + port());
+		properties.put("elasticache.secure.auth.mode", "iam");
+		properties.put("elasticache.secure.auth.username", userId());
+		properties.put("elasticache.secure.cache-name", cacheName());
+		properties.put("elasticache.secure.iam.region", region());
+		properties.putAll(LocalElastiCache.trustProperties());
+		return properties;
+	}
+
+	/**
+	 * Adds {@link #connectionProperties()} to a Spring test's {@code @DynamicPropertySource}.
+	 * @param registry the registry
+	 */
+	public void registerProperties(DynamicPropertyRegistry registry) {
+		connectionProperties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	/** @return number of tokens accepted so far (first authentications and re-authentications) */

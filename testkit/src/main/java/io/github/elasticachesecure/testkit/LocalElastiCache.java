@@ -267,10 +267,15 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		}
 		properties.put("elasticache.secure.auth.username", this.username);
 		properties.put("elasticache.secure.auth.password", this.password);
-		properties.put("elasticache.secure.tls.bundle", SSL_BUNDLE);
-		properties.put("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
-				"file:" + caCertificateFile());
+		properties.putAll(trustProperties());
 		return properties;
+	}
+
+	/** The starter's TLS bundle {@value #SSL_BUNDLE}: Boot's PEM trust store of the kit's CA. */
+	static Map<String, String> trustProperties() {
+		return Map.of("elasticache.secure.tls.bundle", SSL_BUNDLE,
+				"spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
+				"file:" + TestPki.get().trustedCa().certificatePem());
 	}
 
 	/**

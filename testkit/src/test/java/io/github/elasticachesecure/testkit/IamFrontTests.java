@@ -199,6 +199,13 @@ class IamFrontTests {
 				.isFalse();
 			assertThat(front.credentials().awsCredentialsProvider().resolveCredentials().secretAccessKey()
 				.equals(secret)).as("the SDK provider hands out the secret").isTrue();
+			assertThat(front.connectionProperties()).containsEntry("elasticache.secure.endpoint", "localhost:" + front.port())
+				.containsEntry("elasticache.secure.auth.mode", "iam")
+				.containsEntry("elasticache.secure.auth.username", "described-user")
+				.containsEntry("elasticache.secure.cache-name", "test-cache")
+				.containsEntry("elasticache.secure.iam.region", "us-east-1")
+				.containsEntry("elasticache.secure.tls.bundle", LocalElastiCache.SSL_BUNDLE)
+				.containsKey("spring.ssl.bundle.pem.local-elasticache.truststore.certificate");
 		}
 	}
 
