@@ -32,8 +32,6 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterIamIntegrationTests {
 
-	private static final String ACL_PASSWORD = "iam-acl-Secret-8b3f";
-
 	private static final int KEYS = 60;
 
 	private static final Duration AWAIT_LIMIT = Duration.ofSeconds(30);
@@ -47,9 +45,7 @@ class ClusterIamIntegrationTests {
 	static void startClusterBehindIamFronts() {
 		cluster = RedisClusterProcess.tls().replicasPerMaster(1).start();
 		for (RedisServerProcess node : cluster.nodes()) {
-			node.setAclUser(IamAuthenticationIntegrationTests.USER_ID, ACL_PASSWORD);
-			fronts.add(IamFront.startForClusterNode(node, IamAuthenticationIntegrationTests::isValidToken,
-					ACL_PASSWORD));
+			fronts.add(RedisTestContexts.iamFront(IamFront.forClusterNode(node)).start());
 		}
 		cluster.announcePorts(fronts.stream().map(IamFront::port).toList(), AWAIT_LIMIT);
 	}

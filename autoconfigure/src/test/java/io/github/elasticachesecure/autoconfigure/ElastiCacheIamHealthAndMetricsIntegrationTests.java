@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
-import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;

@@ -56,8 +56,6 @@ class FailoverIntegrationTests {
 	/** The old primary has been demoted, but the endpoint's name still points at it, for that long. */
 	private static final Duration DNS_LAG = Duration.ofSeconds(1);
 
-	private static final String IAM_ACL_PASSWORD = "iam-acl-Secret-41c7";
-
 	private static RedisServerProcess primary;
 
 	private static RedisServerProcess replica;
@@ -72,8 +70,7 @@ class FailoverIntegrationTests {
 		primary = RedisServerProcess.tls().aclUser(USER, PASSWORD).start();
 		replica = RedisServerProcess.tls().aclUser(USER, PASSWORD).replicaOf(primary).start();
 		for (RedisServerProcess node : List.of(primary, replica)) {
-			node.setAclUser(IamAuthenticationIntegrationTests.USER_ID, IAM_ACL_PASSWORD);
-			iamFronts.put(node, IamFront.start(node, IamAuthenticationIntegrationTests::isValidToken, IAM_ACL_PASSWORD));
+			iamFronts.put(node, RedisTestContexts.iamFront(IamFront.forServer(node)).start());
 		}
 		endpoint = RepointableTcpProxy.to(primary.port());
 	}

@@ -14,9 +14,8 @@ import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.testkit.IamTokenCheck;
 import io.github.elasticachesecure.iam.IamTokenStatus;
-import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.SigV4Reference;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
@@ -70,11 +69,6 @@ class IamAuthenticationIntegrationTests {
 	static final String ACCESS_KEY_ID = "AKIDEXAMPLEINTEGRATION";
 
 	static final String SECRET_KEY = "integration-secret-key-that-is-never-logged";
-
-	private static final IamTokenCheck TOKEN_CHECK = new IamTokenCheck(CACHE_NAME, USER_ID, REGION, ACCESS_KEY_ID,
-			SECRET_KEY);
-
-	private static final String ACL_PASSWORD = "acl-password-behind-the-iam-front";
 
 	private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
@@ -262,9 +256,7 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void theProviderBuiltFromPropertiesAuthenticatesAndReauthenticatesThroughAnIamFront() throws Throwable {
-		resetUserAccepting(ACL_PASSWORD);
-		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
-				ACL_PASSWORD)) {
+		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process())).start()) {
 			withAwsSystemProperties(SECRET_KEY, () -> {
 				try (ConfigurableApplicationContext context = runIamApplication(PropertiesOnlyIamApplication.class,
 						frontArguments(front))) {
@@ -287,9 +279,7 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void theIamFrontRefusesATokenSignedWithAnotherSecret() throws Throwable {
-		resetUserAccepting(ACL_PASSWORD);
-		try (IamFront front = IamFront.start(redis.process(), IamAuthenticationIntegrationTests::isValidToken,
-				ACL_PASSWORD)) {
+		try (IamFront front = RedisTestContexts.iamFront(IamFront.forServer(redis.process())).start()) {
 			withAwsSystemProperties("another-secret-key", () -> {
 				Throwable failure = catchThrowable(
 						() -> runIamApplication(PropertiesOnlyIamApplication.class, frontArguments(front)).close());
@@ -338,23 +328,6 @@ class IamAuthenticationIntegrationTests {
 		else {
 			System.clearProperty(name);
 		}
-	}
-
-	/**
-	 * The IAM front's check, independent of the starter: the token is a presigned {@code connect} for this cache and
-	 * user, signed with the test key for the region within the last 15 minutes, with the signature
-	 * {@link SigV4Reference} computes.
-	 */
-	static boolean isValidToken(String user, String token) {
-		return isValidToken(user, token, Instant.now());
-	}
-
-	/**
-	 * The IAM front's check at the given time: as ElastiCache, a token signed more than 15 minutes before (or after)
-	 * {@code now} is refused.
-	 */
-	static boolean isValidToken(String user, String token, Instant now) {
-		return TOKEN_CHECK.isValid(user, token, now);
 	}
 
 	/** The IAM user exists, enabled, with all permissions, and accepts only the given password (or token). */

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.elasticachesecure.testkit.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
@@ -94,9 +96,11 @@ class IamReliabilityIntegrationTests {
 	void startTheFront() {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
 		ReliabilityApplication.credentialsFail = false;
-		// The front checks each token's age on the clock the application signs with.
-		this.front = IamFront.start(redis.process(), (user, token) -> IamAuthenticationIntegrationTests
-			.isValidToken(user, token, ReliabilityApplication.clock.instant()), ACL_PASSWORD);
+		// The front checks each token's age on the clock the application signs with, which each test sets.
+		this.front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
+			.aclPassword(ACL_PASSWORD)
+			.clock(new ApplicationClock())
+			.start();
 	}
 
 	@AfterEach
@@ -453,6 +457,26 @@ class IamReliabilityIntegrationTests {
 				.refreshInterval(refreshInterval)
 				.retryBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
 				.build();
+		}
+
+	}
+
+	/** Whichever clock the test gave the application, read at each check. */
+	private static final class ApplicationClock extends Clock {
+
+		@Override
+		public Instant instant() {
+			return ReliabilityApplication.clock.instant();
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
 		}
 
 	}

@@ -3,11 +3,11 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.github.elasticachesecure.testkit.TestPki;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
@@ -27,6 +27,10 @@ final class RedisTestContexts {
 	static final String USER = "app";
 
 	static final String PASSWORD = "app-Secret-7c1f9a";
+
+	/** The AWS key the IAM tests sign with. */
+	static final TestAwsCredentials IAM_CREDENTIALS = new TestAwsCredentials(
+			IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY);
 
 	private RedisTestContexts() {
 	}
@@ -63,16 +67,26 @@ final class RedisTestContexts {
 
 	/**
 	 * A runner authenticating with IAM as {@link IamAuthenticationIntegrationTests}' user, with the test AWS key (for an
-	 * {@link io.github.elasticachesecure.testkit.IamFront} to check); the endpoint is left to the caller.
+	 * {@link #iamFront IAM front} to check); the endpoint is left to the caller.
 	 */
 	static ApplicationContextRunner iamRunner() {
 		return runner()
-			.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider.create(AwsBasicCredentials
-				.create(IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY)))
+			.withBean(AwsCredentialsProvider.class, IAM_CREDENTIALS::awsCredentialsProvider)
 			.withPropertyValues("elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
 					"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
 					"elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
 					"elasticache.secure.iam.region=" + IamAuthenticationIntegrationTests.REGION);
+	}
+
+	/**
+	 * The front configured for {@link #iamRunner()}'s user, cache, region and key: the front creates the user on its
+	 * server unless given its password.
+	 */
+	static IamFront.Builder iamFront(IamFront.Builder front) {
+		return front.userId(IamAuthenticationIntegrationTests.USER_ID)
+			.cacheName(IamAuthenticationIntegrationTests.CACHE_NAME)
+			.region(IamAuthenticationIntegrationTests.REGION)
+			.credentials(IAM_CREDENTIALS);
 	}
 
 	static ApplicationContextRunner securedBy(RedisServerExtension redis) {

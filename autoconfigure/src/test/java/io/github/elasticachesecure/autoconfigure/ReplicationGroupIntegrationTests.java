@@ -157,13 +157,8 @@ class ReplicationGroupIntegrationTests {
 
 	@Test
 	void iamTokensAreCheckedAndRefreshedOnBothEndpoints() throws Exception {
-		String password = "iam-acl-Secret-5d2e";
-		for (RedisServerProcess node : List.of(primary, replica)) {
-			node.setAclUser(IamAuthenticationIntegrationTests.USER_ID, password);
-		}
-		try (IamFront primaryFront = IamFront.start(primary, IamAuthenticationIntegrationTests::isValidToken, password);
-				IamFront readerFront = IamFront.start(replica, IamAuthenticationIntegrationTests::isValidToken,
-						password)) {
+		try (IamFront primaryFront = RedisTestContexts.iamFront(IamFront.forServer(primary)).start();
+				IamFront readerFront = RedisTestContexts.iamFront(IamFront.forServer(replica)).start()) {
 			RedisTestContexts.iamRunner()
 				.withPropertyValues("elasticache.secure.endpoint=localhost:" + primaryFront.port(),
 						"elasticache.secure.reader-endpoint=localhost:" + readerFront.port())

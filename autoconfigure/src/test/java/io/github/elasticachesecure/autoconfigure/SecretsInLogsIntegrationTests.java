@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -16,16 +16,12 @@ import io.github.elasticachesecure.testkit.Threads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import static io.github.elasticachesecure.autoconfigure.IamAuthenticationIntegrationTests.ACCESS_KEY_ID;
 import static io.github.elasticachesecure.autoconfigure.IamAuthenticationIntegrationTests.CACHE_NAME;
 import static io.github.elasticachesecure.autoconfigure.IamAuthenticationIntegrationTests.REGION;
-import static io.github.elasticachesecure.autoconfigure.IamAuthenticationIntegrationTests.SECRET_KEY;
 import static io.github.elasticachesecure.autoconfigure.IamAuthenticationIntegrationTests.USER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,8 +33,6 @@ import static org.awaitility.Awaitility.await;
  * none of the application's connections, and no thread of Lettuce, Netty or the starter is left.
  */
 class ShutdownUnderLoadIntegrationTests {
-
-	private static final String ACL_PASSWORD = "acl-password-behind-the-iam-front";
 
 	/**
 	 * Threads of Lettuce (event loops, computation), Netty and the starter (IAM refresh and credentials calls, TLS
@@ -55,8 +49,8 @@ class ShutdownUnderLoadIntegrationTests {
 
 	@BeforeAll
 	static void startServerBehindIamFront() {
-		redis = RedisServerProcess.tls().aclUser(USER_ID, ACL_PASSWORD).start();
-		front = IamFront.start(redis, IamAuthenticationIntegrationTests::isValidToken, ACL_PASSWORD);
+		redis = RedisServerProcess.tls().start();
+		front = RedisTestContexts.iamFront(IamFront.forServer(redis)).start();
 	}
 
 	@AfterAll
@@ -69,8 +63,7 @@ class ShutdownUnderLoadIntegrationTests {
 	void closingUnderLoadStopsRefresherAndProbesClosesEveryConnectionAndLeavesNoThread() {
 		Set<String> before = clientThreadNames();
 		RedisTestContexts.runner()
-			.withBean(AwsCredentialsProvider.class,
-					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_KEY)))
+			.withBean(AwsCredentialsProvider.class, RedisTestContexts.IAM_CREDENTIALS::awsCredentialsProvider)
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + front.port(),
 					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
 					"elasticache.secure.auth.username=" + USER_ID, "elasticache.secure.cache-name=" + CACHE_NAME,

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import io.github.elasticachesecure.iam.MutableClock;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testkit.Threads;
 import io.github.elasticachesecure.testkit.TlsHandshakeServer;

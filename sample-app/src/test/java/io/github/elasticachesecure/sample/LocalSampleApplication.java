@@ -1,11 +1,9 @@
 package io.github.elasticachesecure.sample;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
+import java.util.LinkedHashMap;
 
-import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
 import io.github.elasticachesecure.testkit.TestPki;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,49 +20,32 @@ public final class LocalSampleApplication {
 
 	private static final Log logger = LogFactory.getLog(LocalSampleApplication.class);
 
-	private static final String USER = "sample-app";
-
 	private LocalSampleApplication() {
 	}
 
 	public static void main(String[] args) {
-		String password = randomPassword();
 		// A certificate that outlives a long local session, so the health check shows no expiry warning.
-		RedisServerProcess redis = RedisServerProcess.tls()
+		LocalElastiCache cache = LocalElastiCache.standalone()
+			.user("sample-app")
 			.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
-			.aclUser(USER, password)
 			.start();
-		logger.info("Started a local TLS redis-server on " + redis.host() + ":" + redis.port()
-				+ ", trusting its generated CA " + redis.caCertificatePem());
+		logger.info("Started a local TLS redis-server on " + cache.endpoint() + ", trusting its generated CA "
+				+ cache.caCertificateFile());
 		SpringApplication application = new SpringApplication(SampleApplication.class);
 		application.addInitializers((context) -> {
-			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("localRedis", localProperties(redis, password)));
-			context.addApplicationListener((ContextClosedEvent event) -> redis.close());
+			// The same properties as for a real cache, plus an SSL bundle that trusts the local CA: ElastiCache's own
+			// certificates need none.
+			context.getEnvironment().getPropertySources()
+				.addFirst(new MapPropertySource("localElastiCache", new LinkedHashMap<>(cache.connectionProperties())));
+			context.addApplicationListener((ContextClosedEvent event) -> cache.close());
 		});
 		try {
 			application.run(args);
 		}
 		catch (RuntimeException ex) {
-			redis.close();
+			cache.close();
 			throw ex;
 		}
-	}
-
-	/**
-	 * The same three properties as for a real cache, plus an SSL bundle that trusts the local CA: ElastiCache's own
-	 * certificates need none.
-	 */
-	private static Map<String, Object> localProperties(RedisServerProcess redis, String password) {
-		return Map.of("elasticache.secure.endpoint", redis.host() + ":" + redis.port(),
-				"elasticache.secure.auth.username", USER, "elasticache.secure.auth.password", password,
-				"elasticache.secure.tls.bundle", "local", "spring.ssl.bundle.pem.local.truststore.certificate",
-				"file:" + redis.caCertificatePem());
-	}
-
-	private static String randomPassword() {
-		byte[] bytes = new byte[24];
-		new SecureRandom().nextBytes(bytes);
-		return HexFormat.of().formatHex(bytes);
 	}
 
 }

@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
 import io.github.elasticachesecure.testkit.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,15 +21,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application, as a user runs it, against a real TLS redis-server.
+ * The sample application, as a user runs it, against the kit's ElastiCache stand-in on a real TLS redis-server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class SampleApplicationIntegrationTests {
 
-	private static final String PASSWORD = "sample-Secret-4d2b";
-
 	@RegisterExtension
-	static final RedisServerExtension redis = RedisServerExtension.tls().aclUser("sample-app", PASSWORD);
+	static final LocalElastiCache cache = LocalElastiCache.standalone().user("sample-app");
 
 	@LocalServerPort
 	int port;
@@ -38,11 +36,7 @@ class SampleApplicationIntegrationTests {
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("elasticache.secure.endpoint", () -> redis.host() + ":" + redis.port());
-		registry.add("elasticache.secure.auth.username", () -> "sample-app");
-		registry.add("elasticache.secure.auth.password", () -> PASSWORD);
-		registry.add("elasticache.secure.tls.bundle", () -> "local");
-		registry.add("spring.ssl.bundle.pem.local.truststore.certificate", () -> "file:" + redis.caCertificatePem());
+		cache.registerProperties(registry);
 	}
 
 	@Test
@@ -50,21 +44,21 @@ class SampleApplicationIntegrationTests {
 		assertThat(send("POST", "/visits/home").body()).contains("\"visits\":1");
 		assertThat(send("POST", "/visits/home").body()).contains("\"visits\":2");
 		assertThat(send("GET", "/visits/home").body()).contains("\"visits\":2");
-		assertThat(redis.adminCommand("GET", "sample:visits:home")).isEqualTo("2");
+		assertThat(cache.nodes().get(0).adminCommand("GET", "sample:visits:home")).isEqualTo("2");
 	}
 
 	@Test
 	void cachesGreetingsInRedis() throws Exception {
 		String first = send("GET", "/greetings/ada").body();
 		assertThat(send("GET", "/greetings/ada").body()).isEqualTo(first);
-		assertThat(redis.adminCommand("KEYS", "greetings::*")).contains("greetings::ada");
+		assertThat(cache.nodes().get(0).adminCommand("KEYS", "greetings::*")).contains("greetings::ada");
 	}
 
 	@Test
 	void healthReportsTheSecuredConnectionWithoutSecrets() throws Exception {
 		HttpResponse<String> health = send("GET", "/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body().contains(PASSWORD)).as("password in the health output").isFalse();
+		assertThat(health.body().contains(cache.password())).as("password in the health output").isFalse();
 		JsonContent<Object> json = new BasicJsonTester(getClass()).from(health.body());
 		assertThat(json).extractingJsonPathStringValue("$.status").isEqualTo("UP");
 		// The starter's indicator, with the TLS it saw, in place of Boot's own 'redis' indicator

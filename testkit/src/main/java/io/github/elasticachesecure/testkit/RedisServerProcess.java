@@ -799,7 +799,7 @@ public final class RedisServerProcess implements AutoCloseable {
 			}
 		}
 
-		private static String hint(String logText) {
+		static String hint(String logText) {
 			if (logText.contains("tls-port") && (logText.contains("Bad directive") || logText.contains("not supported"))) {
 				return ". This binary seems to be built without TLS; set " + BINARY_ENV
 						+ " to a TLS-enabled redis-server (Debian's redis-server package is).";

@@ -1,5 +1,10 @@
 /**
- * A local ElastiCache stand-in for tests, used by the starter's own tests, its sample and its benchmarks: {@link io.github.elasticachesecure.testkit.TestPki}
+ * A local ElastiCache stand-in for tests, used by the starter's own tests, its sample and its benchmarks:
+ * {@link io.github.elasticachesecure.testkit.LocalElastiCache} (the stand-in on local processes: standalone, replication
+ * group or cluster, TLS only, with a generated user, as a JUnit 5 extension or a plain object, and the starter's
+ * properties for it), {@link io.github.elasticachesecure.testkit.IamFront} (ElastiCache's IAM check and
+ * re-authentication deadline, with {@link io.github.elasticachesecure.testkit.TestAwsCredentials} and an injectable
+ * clock such as {@link io.github.elasticachesecure.testkit.MutableClock}), {@link io.github.elasticachesecure.testkit.TestPki}
  * (throw-away CA and server certificates as PEM), {@link io.github.elasticachesecure.testkit.RedisServerProcess}
  * (a password-protected TLS or plaintext {@code redis-server} child process, optionally a replica or a Sentinel),
  * {@link io.github.elasticachesecure.testkit.RedisClusterProcess} (a TLS cluster announcing {@code localhost}),
@@ -10,8 +15,10 @@
  * {@link io.github.elasticachesecure.testkit.Threads} (threads left behind) and
  * {@link io.github.elasticachesecure.testkit.FreePorts}.
  * <p>
- * Free of the starter's own modules: plain JDK, BouncyCastle, JUnit 5 and Lettuce (Spring Data Redis for
- * {@link io.github.elasticachesecure.testkit.AcknowledgedWriteLoad} only). Needs a TLS-enabled {@code redis-server} 7.0+
+ * Free of the starter's own modules: plain JDK, BouncyCastle, JUnit 5 and Lettuce (optionally Spring Data Redis for
+ * {@link io.github.elasticachesecure.testkit.AcknowledgedWriteLoad}, Spring Test for
+ * {@link io.github.elasticachesecure.testkit.LocalElastiCache#registerProperties} and the AWS SDK's {@code auth} for
+ * {@link io.github.elasticachesecure.testkit.TestAwsCredentials#awsCredentialsProvider()}). Needs a TLS-enabled {@code redis-server} 7.0+
  * or {@code valkey-server} ({@code $REDIS_SERVER_BIN} or the {@code PATH}); without one, tests fail with a
  * message saying what to install rather than being skipped. Everything listens on {@code 127.0.0.1} only.
  */

@@ -299,6 +299,16 @@ class TestBedTests {
 			.hasMessageContaining("/nonexistent/redis-server");
 	}
 
+	@Test
+	void aServerBuiltWithoutTlsIsNamedAsTheCause() {
+		// what redis-server 7.0 built with BUILD_TLS=no logs for the generated configuration
+		String log = "*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 9\n"
+				+ ">>> 'tls-port 6390'\nBad directive or wrong number of arguments";
+		assertThat(RedisServerProcess.Builder.hint(log)).contains("built without TLS")
+			.contains(RedisServerProcess.BINARY_ENV);
+		assertThat(RedisServerProcess.Builder.hint("Address already in use")).isEmpty();
+	}
+
 	@org.junit.jupiter.api.Nested
 	class NestedTests {
 

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.iam;
+package io.github.elasticachesecure.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Clock} that tests move by hand.
+ * A {@link Clock} that tests move by hand: given to an {@link IamFront} and to the token signer, it expires tokens and
+ * re-authentication deadlines without waiting.
  */
 public class MutableClock extends Clock {
 
