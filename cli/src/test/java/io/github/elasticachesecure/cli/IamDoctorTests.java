@@ -1,11 +1,9 @@
 package io.github.elasticachesecure.cli;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.github.elasticachesecure.testkit.IamFront;
-import io.github.elasticachesecure.testkit.IamTokenCheck;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +35,13 @@ class IamDoctorTests {
 	static void start() {
 		credentials = StaticAwsCredentials.install();
 		server = RedisServerProcess.tls().aclUser(USER, SERVER_PASSWORD).start();
-		IamTokenCheck check = new IamTokenCheck(CACHE, USER, REGION, StaticAwsCredentials.ACCESS_KEY_ID,
-				StaticAwsCredentials.SECRET_KEY);
-		front = IamFront.start(server, (user, token) -> check.isValid(user, token, Instant.now()), SERVER_PASSWORD);
+		front = IamFront.forServer(server)
+			.userId(USER)
+			.cacheName(CACHE)
+			.region(REGION)
+			.credentials(StaticAwsCredentials.TEST_CREDENTIALS)
+			.aclPassword(SERVER_PASSWORD)
+			.start();
 	}
 
 	@AfterAll

@@ -47,8 +47,8 @@ class TokenCommandTests {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out().lines()).hasSize(1);
 		String token = run.out().strip();
-		IamTokenCheck check = new IamTokenCheck("my-cache", USER, "eu-west-1", StaticAwsCredentials.ACCESS_KEY_ID,
-				StaticAwsCredentials.SECRET_KEY);
+		IamTokenCheck check = new IamTokenCheck("my-cache", USER, "eu-west-1", StaticAwsCredentials.TEST_CREDENTIALS,
+				false);
 		assertThat(check.isValid(USER, token, Instant.now())).as("the token passes the independent SigV4 check")
 			.isTrue();
 		assertThat(run.err()).contains("bearer credential").contains("'" + USER + "'").contains("15 minutes");

@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * ElastiCache's check of an IAM token, for the {@link IamFront}: the token is a presigned {@code connect} for this
+ * ElastiCache's check of an IAM token, as the {@link IamFront} makes it (and a test may, on a token it got): the
+ * token is a presigned {@code connect} for this
  * cache and user (with {@code ResourceType=ServerlessCache} exactly when the cache is serverless), signed for the
  * region with the given credentials, {@code X-Amz-Expires=900}, within 15 minutes of the check, with the signature
  * {@link SigV4Reference} recomputes independently of any signer under test.
@@ -23,14 +24,14 @@ import java.util.Map;
  * @param credentials the key the token must be signed with
  * @param serverless whether the cache is serverless
  */
-record IamTokenCheck(String cacheName, String userId, String region, TestAwsCredentials credentials,
+public record IamTokenCheck(String cacheName, String userId, String region, TestAwsCredentials credentials,
 		boolean serverless) {
 
 	static final Duration TOKEN_VALIDITY = Duration.ofMinutes(15);
 
 	private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX");
 
-	IamTokenCheck {
+	public IamTokenCheck {
 		cacheName = cacheName.toLowerCase(Locale.ROOT);
 	}
 
@@ -42,7 +43,7 @@ record IamTokenCheck(String cacheName, String userId, String region, TestAwsCred
 	 * @param now the time of the check
 	 * @return whether the server would accept it
 	 */
-	boolean isValid(String user, String token, Instant now) {
+	public boolean isValid(String user, String token, Instant now) {
 		if (!this.userId.equals(user) || !token.startsWith(this.cacheName + "/?")) {
 			return false;
 		}
