@@ -57,10 +57,10 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final List<SSLSocket> sockets = new CopyOnWriteArrayList<>();
 
-	private IamFront(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password,
+	private IamFront(int targetPort, BiPredicate<String, String> tokenCheck, String password,
 			@Nullable String uncheckedUser) {
 		super(0, "iam-front");
-		this.targetPort = target.port();
+		this.targetPort = targetPort;
 		this.tokenCheck = tokenCheck;
 		this.password = password;
 		this.uncheckedUser = uncheckedUser;
@@ -76,7 +76,18 @@ public final class IamFront extends LoopbackTcpServer {
 	 * @return the running front
 	 */
 	public static IamFront start(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password) {
-		return new IamFront(target, tokenCheck, password, null);
+		return new IamFront(target.port(), tokenCheck, password, null);
+	}
+
+	/**
+	 * Starts a front for a TLS server on {@code localhost:targetPort} whose certificate the trusted test CA issued.
+	 * @param targetPort the server's TLS port on {@code localhost}
+	 * @param tokenCheck whether a (user, token) pair is valid
+	 * @param password the ACL user's real password, sent in place of each valid token
+	 * @return the running front
+	 */
+	public static IamFront start(int targetPort, BiPredicate<String, String> tokenCheck, String password) {
+		return new IamFront(targetPort, tokenCheck, password, null);
 	}
 
 	/**
@@ -90,7 +101,7 @@ public final class IamFront extends LoopbackTcpServer {
 	 */
 	public static IamFront startForClusterNode(RedisServerProcess node, BiPredicate<String, String> tokenCheck,
 			String password) {
-		return new IamFront(node, tokenCheck, password, RedisServerProcess.ADMIN_USER);
+		return new IamFront(node.port(), tokenCheck, password, RedisServerProcess.ADMIN_USER);
 	}
 
 	/** @return number of tokens accepted so far (first authentications and re-authentications) */

@@ -1,0 +1,300 @@
+package io.github.elasticachesecure.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
+import org.jspecify.annotations.Nullable;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+
+import org.springframework.boot.ssl.SslBundle;
+
+/**
+ * A Testcontainers container for a Redis OSS 7+ or Valkey 7.2+ image that stands in for ElastiCache with in-transit
+ * encryption: the server listens on TLS only (no plaintext port), with a server certificate for the names clients
+ * use ({@code localhost}, {@code 127.0.0.1} and the Docker host) issued by the JVM's throw-away test CA
+ * ({@link TestPki}); the {@code default} user is disabled and one ACL user with a generated password (both
+ * overridable) has every permission. With {@link #withIamAuthentication(IamTokenCheck)} clients reach the server
+ * through an {@link IamFront} in the test JVM that checks IAM tokens as ElastiCache does.
+ * <p>
+ * Networking: on an engine with a {@code bridge} network (the usual case) the TLS port {@value #TLS_PORT} is mapped
+ * to a random host port; an engine without one (started with {@code --bridge=none}) runs the server with host
+ * networking on a free loopback port. {@link #withHostNetwork(boolean)} overrides the detection.
+ * <p>
+ * With {@code @ServiceConnection}, Spring Boot's {@code DataRedisConnectionDetails} come from the container: host,
+ * port, user, password (none in IAM mode: the application signs tokens) and an SSL bundle trusting the test CA.
+ */
+public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer> {
+
+	/** The server's TLS port inside the container on a bridge network. */
+	public static final int TLS_PORT = 6379;
+
+	/** The ACL user created unless {@link #withUser(String, String)} names another. */
+	public static final String DEFAULT_USERNAME = "app";
+
+	private static final String CONFIG_DIRECTORY = "/etc/elasticache-testkit";
+
+	private static final String NO_DOCKER = "No Docker engine answers, so ElastiCacheContainer cannot start. Start "
+			+ "Docker (or point DOCKER_HOST at an engine), or use the kit's process-based stand-in "
+			+ "(RedisServerExtension / RedisServerProcess), which needs only redis-server or valkey-server on the PATH.";
+
+	private String username = DEFAULT_USERNAME;
+
+	private String password = randomPassword();
+
+	private @Nullable IamTokenCheck iamTokenCheck;
+
+	private @Nullable Boolean hostNetwork;
+
+	private int serverPort = TLS_PORT;
+
+	private @Nullable ServerCertificate serverCertificate;
+
+	private @Nullable IamFront iamFront;
+
+	/**
+	 * Creates a container for the given image, for example {@code valkey/valkey:8} or {@code redis:7.4}.
+	 * @param image the image name
+	 */
+	public ElastiCacheContainer(String image) {
+		this(DockerImageName.parse(image));
+	}
+
+	/**
+	 * Creates a container for the given image.
+	 * @param image the image name
+	 */
+	public ElastiCacheContainer(DockerImageName image) {
+		super(image);
+		waitingFor(Wait.forLogMessage("(?s).*Ready to accept connections.*", 1)
+			.withStartupTimeout(Duration.ofSeconds(60)));
+	}
+
+	/**
+	 * Creates this ACL user in place of a generated one.
+	 * @param username the user name
+	 * @param password the password
+	 * @return this container
+	 */
+	public ElastiCacheContainer withUser(String username, String password) {
+		this.username = username;
+		this.password = password;
+		return this;
+	}
+
+	/**
+	 * Puts an IAM front before the server: clients authenticate as {@code check.userId()} with IAM tokens, which the
+	 * front checks with {@code check}; wrong or expired tokens are refused with {@code WRONGPASS}.
+	 * @param check the token check (cache name, user id, region, test credentials)
+	 * @return this container
+	 */
+	public ElastiCacheContainer withIamAuthentication(IamTokenCheck check) {
+		this.iamTokenCheck = check;
+		this.username = check.userId();
+		return this;
+	}
+
+	/**
+	 * Chooses host networking (the server on a free loopback port) or a bridge network with a mapped port, in place
+	 * of the detection (host networking when the engine has no {@code bridge} network).
+	 * @param hostNetwork whether to use host networking
+	 * @return this container
+	 */
+	public ElastiCacheContainer withHostNetwork(boolean hostNetwork) {
+		this.hostNetwork = hostNetwork;
+		return this;
+	}
+
+	@Override
+	public void start() {
+		if (!DockerClientFactory.instance().isDockerAvailable()) {
+			throw new IllegalStateException(NO_DOCKER);
+		}
+		super.start();
+	}
+
+	@Override
+	protected void configure() {
+		if (usesHostNetwork()) {
+			withNetworkMode("host");
+			this.serverPort = FreePorts.unusedLoopbackPort();
+		}
+		else {
+			addExposedPort(TLS_PORT);
+		}
+		this.serverCertificate = TestPki.get()
+			.serverCertificate(List.of("localhost", "127.0.0.1", DockerClientFactory.instance().dockerHostIpAddress()));
+		copy(read(this.serverCertificate.certificatePem()), "server.crt");
+		copy(read(this.serverCertificate.privateKeyPem()), "server.key");
+		copy(TestPki.get().trustedCa().certificatePemText(), "ca.crt");
+		// The password goes into an ACL file, never onto the command line (visible in docker inspect and ps).
+		copy("user default off\nuser " + this.username + " on >" + this.password + " ~* &* +@all\n", "users.acl");
+		copy(serverConfiguration(), "server.conf");
+		setCommand(serverExecutable(), CONFIG_DIRECTORY + "/server.conf");
+	}
+
+	private String serverConfiguration() {
+		return String.join("\n", "port 0", "tls-port " + this.serverPort, "bind " + (usesHostNetwork() ? "127.0.0.1" : "* -::*"),
+				"protected-mode no", "tls-cert-file " + CONFIG_DIRECTORY + "/server.crt",
+				"tls-key-file " + CONFIG_DIRECTORY + "/server.key", "tls-ca-cert-file " + CONFIG_DIRECTORY + "/ca.crt",
+				"tls-auth-clients no", "aclfile " + CONFIG_DIRECTORY + "/users.acl", "save \"\"", "appendonly no", "");
+	}
+
+	@Override
+	protected void waitUntilContainerStarted() {
+		try {
+			super.waitUntilContainerStarted();
+		}
+		catch (RuntimeException ex) {
+			// The log is not quoted: a refused configuration line could hold a secret.
+			if (getLogs().toLowerCase(Locale.ROOT).contains("tls")) {
+				throw new IllegalStateException(noTlsSupport("its server stopped on the TLS settings"), ex);
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	protected void containerIsStarted(InspectContainerResponse containerInfo) {
+		requireTlsHandshake();
+		IamTokenCheck check = this.iamTokenCheck;
+		if (check != null) {
+			this.iamFront = IamFront.start(serverPort(),
+					(user, token) -> check.isValid(user, token, Instant.now()), this.password);
+		}
+	}
+
+	/** A server built without TLS can start with a TLS port and still answer in plaintext (Redis 7.0). */
+	private void requireTlsHandshake() {
+		try (SSLSocket socket = (SSLSocket) TestPki.get().trustedCa().sslContext().getSocketFactory()
+			.createSocket(getHost(), serverPort())) {
+			SSLParameters parameters = socket.getSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			socket.setSSLParameters(parameters);
+			socket.setSoTimeout(10_000);
+			socket.startHandshake();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(noTlsSupport("a TLS handshake with " + getHost() + ":" + serverPort()
+					+ " failed (" + ex.getMessage() + ")"), ex);
+		}
+	}
+
+	private String noTlsSupport(String observation) {
+		return "The image " + getDockerImageName() + " does not serve TLS: " + observation + ". ElastiCacheContainer "
+				+ "needs a Redis OSS 7+ or Valkey 7.2+ server built with TLS support (BUILD_TLS=yes), as the official "
+				+ "redis and valkey/valkey images are.";
+	}
+
+	@Override
+	protected void containerIsStopping(InspectContainerResponse containerInfo) {
+		if (this.iamFront != null) {
+			this.iamFront.close();
+			this.iamFront = null;
+		}
+	}
+
+	/** @return the port clients connect to on {@link #getHost()}: the IAM front's in IAM mode, else the server's */
+	public int getPort() {
+		return (this.iamFront != null) ? this.iamFront.port() : serverPort();
+	}
+
+	private int serverPort() {
+		return usesHostNetwork() ? this.serverPort : getMappedPort(TLS_PORT);
+	}
+
+	/** @return the ACL user (the IAM user id in IAM mode) */
+	public String getUsername() {
+		return this.username;
+	}
+
+	/** @return the ACL user's password (in IAM mode the server's own, which only the IAM front sends) */
+	public String getPassword() {
+		return this.password;
+	}
+
+	/** @return whether clients authenticate with IAM tokens through the IAM front */
+	public boolean isIamAuthentication() {
+		return this.iamTokenCheck != null;
+	}
+
+	/** @return the running IAM front (its counts of accepted and refused tokens) */
+	public IamFront getIamFront() {
+		if (this.iamFront == null) {
+			throw new IllegalStateException("No IAM front: call withIamAuthentication(...) and start the container");
+		}
+		return this.iamFront;
+	}
+
+	/** @return the certificate the server presents (created when the container starts) */
+	public ServerCertificate getServerCertificate() {
+		if (this.serverCertificate == null) {
+			throw new IllegalStateException("The server certificate is created when the container starts");
+		}
+		return this.serverCertificate;
+	}
+
+	/** @return the PEM text of the CA that issued the server's certificate */
+	public String getCaCertificatePem() {
+		return TestPki.get().trustedCa().certificatePemText();
+	}
+
+	/** @return an SSL bundle trusting only the CA that issued the server's certificate */
+	public SslBundle getSslBundle() {
+		return TestPki.get().trustedCa().sslBundle();
+	}
+
+	private boolean usesHostNetwork() {
+		if (this.hostNetwork == null) {
+			this.hostNetwork = DockerClientFactory.instance().client().listNetworksCmd().exec().stream()
+				.noneMatch((network) -> "bridge".equals(network.getName()));
+		}
+		return this.hostNetwork;
+	}
+
+	/** The official images' entry points take {@code redis-server} or {@code valkey-server} as the command. */
+	private String serverExecutable() {
+		return getDockerImageName().toLowerCase(Locale.ROOT).contains("valkey") ? "valkey-server" : "redis-server";
+	}
+
+	private void copy(String content, String fileName) {
+		withCopyToContainer(Transferable.of(content, 0644), CONFIG_DIRECTORY + "/" + fileName);
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String randomPassword() {
+		byte[] bytes = new byte[24];
+		new SecureRandom().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	@Override
+	public String toString() {
+		return "ElastiCacheContainer[" + getDockerImageName() + ", user " + this.username + "]";
+	}
+
+}
