@@ -54,6 +54,11 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 			+ "Docker (or point DOCKER_HOST at an engine), or use the kit's process-based stand-in "
 			+ "(RedisServerExtension / RedisServerProcess), which needs only redis-server or valkey-server on the PATH.";
 
+	private static final String NO_BRIDGE_FOR_HOST_ADDRESS = "Testcontainers runs inside a container here "
+			+ "(/.dockerenv) and looks for the Docker host's address on the engine's 'bridge' network, which this engine "
+			+ "does not have (dockerd --bridge=none). Set the environment variable TESTCONTAINERS_HOST_OVERRIDE=localhost "
+			+ "(and TESTCONTAINERS_RYUK_DISABLED=true where the Ryuk image cannot be pulled).";
+
 	private String username = DEFAULT_USERNAME;
 
 	private String password = randomPassword();
@@ -123,7 +128,18 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 
 	@Override
 	public void start() {
-		if (!DockerClientFactory.instance().isDockerAvailable()) {
+		boolean dockerAvailable;
+		try {
+			dockerAvailable = DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException ex) {
+			// Inside a container (/.dockerenv) Testcontainers takes the Docker host's address from the bridge network.
+			if (String.valueOf(ex.getMessage()).contains("network bridge not found")) {
+				throw new IllegalStateException(NO_BRIDGE_FOR_HOST_ADDRESS, ex);
+			}
+			throw ex;
+		}
+		if (!dockerAvailable) {
 			throw new IllegalStateException(NO_DOCKER);
 		}
 		super.start();
