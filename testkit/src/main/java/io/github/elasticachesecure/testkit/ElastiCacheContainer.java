@@ -1,15 +1,13 @@
 package io.github.elasticachesecure.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -22,23 +20,25 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.util.Assert;
 
 /**
- * A Testcontainers container for a Redis OSS 7+ or Valkey 7.2+ image that stands in for ElastiCache with in-transit
- * encryption: the server listens on TLS only (no plaintext port), with a server certificate for the names clients
- * use ({@code localhost}, {@code 127.0.0.1} and the Docker host) issued by the JVM's throw-away test CA
- * ({@link TestPki}); the {@code default} user is disabled and one ACL user with a generated password (both
- * overridable) has every permission. With {@link #withIamAuthentication(IamTokenCheck)} clients reach the server
- * through an {@link IamFront} in the test JVM that checks IAM tokens as ElastiCache does.
+ * A Testcontainers container for a Redis OSS 7+ or Valkey 7.2+ image standing in for ElastiCache with in-transit
+ * encryption: TLS only (no plaintext port), a server certificate for the names clients use ({@code localhost},
+ * {@code 127.0.0.1}, the Docker host) from the JVM's throw-away test CA ({@link TestPki}), the {@code default} user
+ * disabled and one ACL user with a generated password (both overridable). With
+ * {@link #withIamAuthentication(IamTokenCheck)} clients go through an {@link IamFront} in the test JVM that checks IAM
+ * tokens as ElastiCache does.
  * <p>
  * Networking: on an engine with a {@code bridge} network (the usual case) the TLS port {@value #TLS_PORT} is mapped
- * to a random host port; an engine without one (started with {@code --bridge=none}) runs the server with host
- * networking on a free loopback port. {@link #withHostNetwork(boolean)} overrides the detection.
+ * to a random host port; on one without (dockerd {@code --bridge=none}) the server uses host networking on a free
+ * loopback port. {@link #withHostNetwork(boolean)} overrides the detection.
  * <p>
- * With {@code @ServiceConnection}, Spring Boot's {@code DataRedisConnectionDetails} come from the container: host,
- * port, user, password (none in IAM mode: the application signs tokens) and an SSL bundle trusting the test CA.
+ * With {@code @ServiceConnection}, Boot's {@code DataRedisConnectionDetails} come from the container: host, port,
+ * user, password (none in IAM mode: the application signs tokens) and an SSL bundle trusting the test CA.
  */
 public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer> {
 
@@ -50,14 +50,12 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 
 	private static final String CONFIG_DIRECTORY = "/etc/elasticache-testkit";
 
-	private static final String NO_DOCKER = "No Docker engine answers, so ElastiCacheContainer cannot start. Start "
-			+ "Docker (or point DOCKER_HOST at an engine), or use the kit's process-based stand-in "
-			+ "(RedisServerExtension / RedisServerProcess), which needs only redis-server or valkey-server on the PATH.";
+	private static final String NO_DOCKER = "No Docker engine answers: start one (or set DOCKER_HOST), or use the "
+			+ "kit's process-based RedisServerExtension / RedisServerProcess (redis-server or valkey-server on the PATH).";
 
-	private static final String NO_BRIDGE_FOR_HOST_ADDRESS = "Testcontainers runs inside a container here "
-			+ "(/.dockerenv) and looks for the Docker host's address on the engine's 'bridge' network, which this engine "
-			+ "does not have (dockerd --bridge=none). Set the environment variable TESTCONTAINERS_HOST_OVERRIDE=localhost "
-			+ "(and TESTCONTAINERS_RYUK_DISABLED=true where the Ryuk image cannot be pulled).";
+	private static final String NO_BRIDGE_FOR_HOST_ADDRESS = "Testcontainers, inside a container (/.dockerenv), looks "
+			+ "for the Docker host on the engine's 'bridge' network, which this engine lacks: set the environment variables "
+			+ "TESTCONTAINERS_HOST_OVERRIDE=localhost (and TESTCONTAINERS_RYUK_DISABLED=true if Ryuk cannot be pulled).";
 
 	private String username = DEFAULT_USERNAME;
 
@@ -81,10 +79,7 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		this(DockerImageName.parse(image));
 	}
 
-	/**
-	 * Creates a container for the given image.
-	 * @param image the image name
-	 */
+	/** @param image the image name */
 	public ElastiCacheContainer(DockerImageName image) {
 		super(image);
 		waitingFor(Wait.forLogMessage("(?s).*Ready to accept connections.*", 1)
@@ -156,8 +151,10 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		}
 		this.serverCertificate = TestPki.get()
 			.serverCertificate(List.of("localhost", "127.0.0.1", DockerClientFactory.instance().dockerHostIpAddress()));
-		copy(read(this.serverCertificate.certificatePem()), "server.crt");
-		copy(read(this.serverCertificate.privateKeyPem()), "server.key");
+		withCopyFileToContainer(MountableFile.forHostPath(this.serverCertificate.certificatePem(), 0644),
+				CONFIG_DIRECTORY + "/server.crt");
+		withCopyFileToContainer(MountableFile.forHostPath(this.serverCertificate.privateKeyPem(), 0644),
+				CONFIG_DIRECTORY + "/server.key");
 		copy(TestPki.get().trustedCa().certificatePemText(), "ca.crt");
 		// The password goes into an ACL file, never onto the command line (visible in docker inspect and ps).
 		copy("user default off\nuser " + this.username + " on >" + this.password + " ~* &* +@all\n", "users.acl");
@@ -220,10 +217,8 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 
 	@Override
 	protected void containerIsStopping(InspectContainerResponse containerInfo) {
-		if (this.iamFront != null) {
-			this.iamFront.close();
-			this.iamFront = null;
-		}
+		Optional.ofNullable(this.iamFront).ifPresent(IamFront::close);
+		this.iamFront = null;
 	}
 
 	/** @return the port clients connect to on {@link #getHost()}: the IAM front's in IAM mode, else the server's */
@@ -252,17 +247,13 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 
 	/** @return the running IAM front (its counts of accepted and refused tokens) */
 	public IamFront getIamFront() {
-		if (this.iamFront == null) {
-			throw new IllegalStateException("No IAM front: call withIamAuthentication(...) and start the container");
-		}
+		Assert.state(this.iamFront != null, "No IAM front: call withIamAuthentication(...) and start the container");
 		return this.iamFront;
 	}
 
 	/** @return the certificate the server presents (created when the container starts) */
 	public ServerCertificate getServerCertificate() {
-		if (this.serverCertificate == null) {
-			throw new IllegalStateException("The server certificate is created when the container starts");
-		}
+		Assert.state(this.serverCertificate != null, "The server certificate is created when the container starts");
 		return this.serverCertificate;
 	}
 
@@ -291,15 +282,6 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 
 	private void copy(String content, String fileName) {
 		withCopyToContainer(Transferable.of(content, 0644), CONFIG_DIRECTORY + "/" + fileName);
-	}
-
-	private static String read(Path file) {
-		try {
-			return Files.readString(file);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static String randomPassword() {
