@@ -14,8 +14,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -25,6 +25,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
@@ -36,10 +37,13 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own Lettuce configuration from the
- * connection details and customizers contributed here.
+ * connection details and customizers contributed here. Connection details the application brings (a
+ * {@code @ServiceConnection} container's) take the endpoint's place, as they take that of {@code spring.data.redis.*}
+ * in Boot: they name the cache, and the same TLS customizers, with their SSL bundle, secure the connection Boot builds
+ * from them; the guard checks it as any other.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("elasticache.secure.endpoint")
+@Conditional(OnCacheEndpointCondition.class)
 @Import({ ElastiCacheIamConfiguration.class, ElastiCacheReadConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
@@ -112,6 +116,27 @@ class ElastiCacheConnectionConfiguration {
 				yield new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), null, sslBundle);
 			}
 		};
+	}
+
+	/**
+	 * Member classes are registered before the outer class's beans: a {@link DataRedisConnectionDetails} bean found
+	 * here is the application's, never the starter's own.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(DataRedisConnectionDetails.class)
+	static class ApplicationConnectionDetailsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties,
+				DataRedisConnectionDetails applicationConnectionDetails) {
+			if (properties.getEndpoint() != null) {
+				logger.info("Connection details from the application (" + applicationConnectionDetails
+						+ ") take the place of elasticache.secure.endpoint");
+			}
+			return ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
+		}
+
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
 /**
  * The cache the application connects to, resolved once from {@code elasticache.secure.*} and the endpoint's host name:
@@ -88,6 +89,34 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		}
 		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName(properties, endpoint),
 				reader);
+	}
+
+	/**
+	 * Resolve the description of the cache that connection details the starter did not create point at (a
+	 * {@code @ServiceConnection} container's), for the TLS customizers, IAM, health and the guard: their standalone
+	 * node, or the first node of their cluster; the cache name comes from the properties.
+	 * @param details the application's connection details
+	 * @param properties the bound properties
+	 * @return the description
+	 */
+	static ElastiCacheDescription resolve(DataRedisConnectionDetails details, ElastiCacheSecureProperties properties) {
+		DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
+		DataRedisConnectionDetails.Cluster cluster = details.getCluster();
+		if (standalone != null) {
+			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(standalone.getHost(), standalone.getPort());
+			return new ElastiCacheDescription(endpoint.host(), endpoint.port(), CacheTopology.STANDALONE,
+					cacheName(properties, endpoint));
+		}
+		if (cluster != null && !cluster.getNodes().isEmpty()) {
+			DataRedisConnectionDetails.Node node = cluster.getNodes().get(0);
+			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(node.host(), node.port());
+			return new ElastiCacheDescription(endpoint.host(), endpoint.port(), CacheTopology.CLUSTER,
+					cacheName(properties, endpoint));
+		}
+		throw new ElastiCacheConfigurationException("elasticache.secure.endpoint", "The application's connection "
+				+ "details (" + details.getClass().getName() + ") name neither a standalone server nor a cluster, "
+				+ "the only layouts the starter secures without 'elasticache.secure.endpoint'.",
+				"Set 'elasticache.secure.endpoint' to the cache's endpoint.");
 	}
 
 	private static @Nullable Reader reader(ElastiCacheSecureProperties properties, CacheTopology topology) {

@@ -4,9 +4,9 @@ import io.github.elasticachesecure.failover.FailoverClientResources;
 import io.github.elasticachesecure.failover.ReadOnlyReplicaReconnector;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -17,7 +17,7 @@ import org.springframework.core.annotation.Order;
  * that defines its own {@code ClientResources} bean gets none of this.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("elasticache.secure.endpoint")
+@Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheFailoverConfiguration {
 
 	@Bean

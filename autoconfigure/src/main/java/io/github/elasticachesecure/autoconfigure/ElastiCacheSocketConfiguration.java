@@ -7,9 +7,9 @@ import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
 import io.lettuce.core.resource.KqueueProvider;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -19,7 +19,7 @@ import org.springframework.core.annotation.Order;
  * where the transport can set it, {@code TCP_USER_TIMEOUT}, through the client options Boot builds.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("elasticache.secure.endpoint")
+@Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheSocketConfiguration {
 
 	/**

@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -25,7 +25,7 @@ import org.springframework.util.function.SingletonSupplier;
  * the background, never per health check.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("elasticache.secure.endpoint")
+@Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheTlsMonitorConfiguration {
 
 	@Bean

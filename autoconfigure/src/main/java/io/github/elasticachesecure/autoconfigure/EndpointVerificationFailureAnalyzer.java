@@ -31,7 +31,8 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 					"Point 'elasticache.secure.endpoint' at the TLS endpoint of a cache with in-transit encryption "
 							+ "enabled (ElastiCache: transit encryption mode 'required'). Caches created without "
 							+ "encryption have a different endpoint name and must be migrated; the starter never "
-							+ "connects in plaintext.",
+							+ "connects in plaintext. In tests, a plaintext container (@ServiceConnection RedisContainer) "
+							+ "is refused alike: use the test kit's ElastiCacheContainer.",
 					cause);
 			case UNTRUSTED_CERTIFICATE -> new FailureAnalysis(subject + " presented a certificate that is not trusted"
 					+ describe(certificate) + ": " + result.detail() + ".",

@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiPredicate;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -76,9 +75,7 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final int targetPort;
 
-	private final @Nullable IamTokenCheck check;
-
-	private final BiPredicate<String, String> tokenCheck;
+	private final IamTokenCheck check;
 
 	private final String password;
 
@@ -101,12 +98,11 @@ public final class IamFront extends LoopbackTcpServer {
 
 	private final ScheduledExecutorService sweeper;
 
-	private IamFront(int targetPort, @Nullable IamTokenCheck check, BiPredicate<String, String> tokenCheck,
-			String password, @Nullable String uncheckedUser, Clock clock, Duration reauthenticationDeadline) {
+	private IamFront(int targetPort, IamTokenCheck check, String password, @Nullable String uncheckedUser, Clock clock,
+			Duration reauthenticationDeadline) {
 		super(0, "iam-front");
 		this.targetPort = targetPort;
 		this.check = check;
-		this.tokenCheck = tokenCheck;
 		this.password = password;
 		this.uncheckedUser = uncheckedUser;
 		this.clock = clock;
@@ -154,52 +150,31 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts a front with a check of the caller's own, without a re-authentication deadline of less than 12 hours.
-	 * @param target the TLS server, whose ACL user has {@code password}
-	 * @param tokenCheck whether a (user, token) pair is valid
-	 * @param password the ACL user's real password, sent in place of each valid token
-	 * @return the running front
-	 * @deprecated the kit checks tokens itself: use {@link #forServer(RedisServerProcess)}
-	 */
-	@Deprecated(forRemoval = true)
-	public static IamFront start(RedisServerProcess target, BiPredicate<String, String> tokenCheck, String password) {
-		return new IamFront(target.port(), null, tokenCheck, password, null, Clock.systemUTC(),
-				ELASTICACHE_REAUTHENTICATION_DEADLINE);
-	}
-
-	/**
 	 * @return the credentials the front accepts signatures of: give them to the application's
 	 * {@code AwsCredentialsProvider} ({@link TestAwsCredentials#awsCredentialsProvider()})
 	 */
 	public TestAwsCredentials credentials() {
-		return settings().credentials();
+		return this.check.credentials();
 	}
 
 	/** @return the user id every {@code AUTH} must name (user name and user id are the same for IAM users) */
 	public String userId() {
-		return settings().userId();
+		return this.check.userId();
 	}
 
 	/** @return the (lower-case) cache name the tokens must be signed for */
 	public String cacheName() {
-		return settings().cacheName();
+		return this.check.cacheName();
 	}
 
 	/** @return the region the tokens must be signed for */
 	public String region() {
-		return settings().region();
+		return this.check.region();
 	}
 
 	/** @return whether the tokens must carry {@code ResourceType=ServerlessCache} */
 	public boolean isServerless() {
-		return settings().serverless();
-	}
-
-	private IamTokenCheck settings() {
-		if (this.check == null) {
-			throw new IllegalStateException("This front was started with a token check of the caller's own");
-		}
-		return this.check;
+		return this.check.serverless();
 	}
 
 	/**
@@ -313,7 +288,7 @@ public final class IamFront extends LoopbackTcpServer {
 			return command;
 		}
 		List<byte[]> replaced = new ArrayList<>(command);
-		boolean valid = this.tokenCheck.test(text(command.get(user)), text(command.get(user + 1)));
+		boolean valid = this.check.isValid(text(command.get(user)), text(command.get(user + 1)), this.clock.instant());
 		if (valid) {
 			this.accepted.incrementAndGet();
 			connection.lastAuthentication = this.clock.instant();
@@ -423,7 +398,7 @@ public final class IamFront extends LoopbackTcpServer {
 	@Override
 	public String toString() {
 		return "IamFront[localhost:" + port() + " -> localhost:" + this.targetPort
-				+ ((this.check != null) ? ", " + this.check : "") + "]";
+				+ ", " + this.check + "]";
 	}
 
 	/** A client connection and the front's own connection to the server, with its last accepted token's time. */
@@ -577,10 +552,8 @@ public final class IamFront extends LoopbackTcpServer {
 			}
 			IamTokenCheck check = new IamTokenCheck(this.cacheName, this.userId, this.region, this.credentials,
 					this.serverless);
-			Clock checkClock = this.clock;
-			return new IamFront(this.targetPort, check,
-					(user, token) -> check.isValid(user, token, checkClock.instant()), password, this.uncheckedUser,
-					checkClock, this.reauthenticationDeadline);
+			return new IamFront(this.targetPort, check, password, this.uncheckedUser, this.clock,
+					this.reauthenticationDeadline);
 		}
 
 	}

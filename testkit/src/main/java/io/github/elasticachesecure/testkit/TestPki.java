@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,11 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
  * A throw-away PKI for tests, generated in-process (EC P-256, SHA-256 with ECDSA) once per JVM
@@ -194,6 +200,29 @@ public final class TestPki {
 	}
 
 	/**
+	 * Issues a server certificate from the trusted CA for the names clients will use to reach a server: each name
+	 * that is an IPv4 or IPv6 literal becomes an IP address SAN, any other a DNS name SAN (valid
+	 * {@link #DEFAULT_VALIDITY}).
+	 * @param names host names and addresses, for example {@code localhost}, {@code 127.0.0.1}
+	 * @return a new certificate
+	 */
+	public ServerCertificate serverCertificate(Collection<String> names) {
+		List<String> dnsNames = names.stream().filter((name) -> !isAddress(name)).distinct().toList();
+		List<String> addresses = names.stream().filter(TestPki::isAddress).distinct().toList();
+		String subject = "CN=" + (dnsNames.isEmpty() ? addresses.get(0) : dnsNames.get(0)) + ",O=testbed";
+		try {
+			return this.trustedCa.issue("server-" + nextSerial(), subject, DEFAULT_VALIDITY, dnsNames, addresses);
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException("Could not issue certificate", ex);
+		}
+	}
+
+	private static boolean isAddress(String name) {
+		return IPAddress.isValid(name);
+	}
+
+	/**
 	 * Writes one PEM file holding the certificates of both CAs, for servers that must trust peers of either.
 	 * @return the file
 	 */
@@ -290,6 +319,28 @@ public final class TestPki {
 		/** @return the CA's subject distinguished name (RFC 2253), for example {@code CN=...,O=testbed} */
 		public String subject() {
 			return this.certificate.getSubjectX500Principal().getName();
+		}
+
+		/**
+		 * Returns the CA certificate in PEM form, for a trust store or a {@code spring.ssl.bundle.pem.*} property.
+		 * @return the PEM text
+		 */
+		public String certificatePemText() {
+			try {
+				return toPem("CERTIFICATE", this.certificate.getEncoded());
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Could not encode the CA certificate", ex);
+			}
+		}
+
+		/**
+		 * Returns a Spring SSL bundle whose trust store holds only this CA (needs {@code spring-boot} on the class
+		 * path): what a client that verifies the servers this CA issued for needs.
+		 * @return the SSL bundle
+		 */
+		public SslBundle sslBundle() {
+			return SslBundle.of(new PemSslStoreBundle((PemSslStoreDetails) null, PemSslStoreDetails.forCertificate(certificatePemText())));
 		}
 
 		/**

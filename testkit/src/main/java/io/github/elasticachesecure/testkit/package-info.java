@@ -13,12 +13,16 @@
  * {@link io.github.elasticachesecure.testkit.TricklingTcpServer},
  * {@link io.github.elasticachesecure.testkit.RecordingTcpRelay} (what a client sent on the wire),
  * {@link io.github.elasticachesecure.testkit.Threads} (threads left behind) and
- * {@link io.github.elasticachesecure.testkit.FreePorts}.
+ * {@link io.github.elasticachesecure.testkit.FreePorts}; on Testcontainers,
+ * {@link io.github.elasticachesecure.testkit.ElastiCacheContainer} (TLS-only, ACL user, optional IAM front) with
+ * {@code @ServiceConnection} support.
  * <p>
- * Free of the starter's own modules: plain JDK, BouncyCastle, JUnit 5 and Lettuce (optionally Spring Data Redis for
+ * Free of the starter's own modules: plain JDK, BouncyCastle, JUnit 5 and Lettuce; optionally Spring Data Redis for
  * {@link io.github.elasticachesecure.testkit.AcknowledgedWriteLoad}, Spring Test for
- * {@link io.github.elasticachesecure.testkit.LocalElastiCache#registerProperties} and the AWS SDK's {@code auth} for
- * {@link io.github.elasticachesecure.testkit.TestAwsCredentials#awsCredentialsProvider()}). Needs a TLS-enabled {@code redis-server} 7.0+
+ * {@link io.github.elasticachesecure.testkit.LocalElastiCache#registerProperties}, the AWS SDK's {@code auth} for
+ * {@link io.github.elasticachesecure.testkit.TestAwsCredentials#awsCredentialsProvider()}, and Testcontainers with
+ * Spring Boot's {@code spring-boot-testcontainers} and {@code spring-boot-data-redis} for the container. Needs a
+ * TLS-enabled {@code redis-server} 7.0+
  * or {@code valkey-server} ({@code $REDIS_SERVER_BIN} or the {@code PATH}); without one, tests fail with a
  * message saying what to install rather than being skipped. Everything listens on {@code 127.0.0.1} only.
  */
