@@ -61,12 +61,24 @@ public final class BenchmarkMain {
 				new StormBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("stormcause")) {
+				new StormCauseBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("startup")) {
 				new StartupBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("freshstart")) {
+				new FreshJvmStartupBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("memory")) {
 				new MemoryBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
+			if (settings.runs("health")) {
+				new HealthBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
 			if (settings.runs("soak")) {

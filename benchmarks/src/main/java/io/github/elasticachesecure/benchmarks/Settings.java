@@ -13,7 +13,7 @@ final class Settings {
 
 	/** The sections of a default run. */
 	static final List<String> SECTIONS = List.of("throughput", "cluster", "ceiling", "tokens", "storm", "startup",
-			"memory");
+			"memory", "health", "stormcause", "freshstart");
 
 	/** Sections that run only when {@code --only} names them: they take too long for a default run. */
 	static final List<String> ON_REQUEST = List.of("soak");
@@ -101,7 +101,8 @@ final class Settings {
 						Usage: java -jar benchmarks/target/benchmarks.jar [options]
 						  --long            more rounds and longer segments (about 3x the default run time)
 						  --only=a,b        run only these sections:
-						                    throughput,cluster,ceiling,tokens,storm,startup,memory
+						                    throughput,cluster,ceiling,tokens,storm,startup,memory,health,stormcause,
+						                    freshstart
 						                    (the default), and soak (only when named)
 						  --rounds=N        throughput A/B rounds (default 9, --long 15)
 						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
