@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -17,17 +16,13 @@ import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -52,6 +47,9 @@ public final class ElastiCacheHealthCheck {
 	private static final Log logger = LogFactory.getLog(ElastiCacheHealthCheck.class);
 
 	private static final int MAX_REASON_LENGTH = 300;
+
+	// The parts answer by the deadline themselves; this covers only their threads being scheduled late.
+	static final Duration DEADLINE_GRACE = Duration.ofMillis(50);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -116,43 +114,25 @@ public final class ElastiCacheHealthCheck {
 
 	/**
 	 * Check the connection. The returned {@link Mono} always completes with a {@link Health} within the timeout (plus
-	 * scheduling delays), never with an error.
+	 * scheduling delays of a few milliseconds), never with an error.
 	 * @return the health
 	 */
 	public Mono<Health> check() {
-		Mono<Health> connection = Mono.defer(() -> {
+		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			return ping().timeout(this.timeout)
+			HealthDeadline deadline = HealthDeadline.after(this.timeout);
+			Mono<Health> connection = Mono
+				.defer(() -> ConnectionPing.ping(this.connectionFactory, this.timeout.dividedBy(2))
+					.timeout(deadline.remaining()))
 				.map((clusterProblem) -> healthy(System.nanoTime() - start, clusterProblem.orElse(null)))
 				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
+			Mono<Health> health = (this.replicationGroup != null)
+					? this.replicationGroup.addTo(connection, deadline) : connection;
+			// The parts end at the deadline, doing their slow work (obtaining or opening a connection) on other threads;
+			// should one still be late, this answers for them.
+			return health.timeout(this.timeout.plus(DEADLINE_GRACE),
+					Mono.fromSupplier(() -> unhealthy(System.nanoTime() - start, new TimeoutException())));
 		});
-		return (this.replicationGroup != null) ? this.replicationGroup.addTo(connection, this.timeout) : connection;
-	}
-
-	private Mono<Optional<String>> ping() {
-		return Mono.usingWhen(
-				Mono.fromCallable(this.connectionFactory::getConnection).subscribeOn(Schedulers.boundedElastic()),
-				(connection) -> ping(connection, this.timeout.dividedBy(2)),
-				(connection) -> Mono.fromRunnable(connection::close).subscribeOn(Schedulers.boundedElastic()));
-	}
-
-	/**
-	 * A PING, or for a cluster the {@link ClusterHealth} check; either yields what is missing in a cluster, if anything.
-	 */
-	private static Mono<Optional<String>> ping(RedisConnection connection, Duration clusterNodeTimeout) {
-		if (connection.getNativeConnection() instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
-			CompletableFuture<Optional<String>> problem = ClusterHealth.check(cluster, clusterNodeTimeout);
-			return Mono.fromCompletionStage(problem).doOnCancel(() -> problem.cancel(false));
-		}
-		if (connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands) {
-			CompletableFuture<String> reply = commands.ping().toCompletableFuture();
-			// On timeout the PING is cancelled, so that it does not wait in Lettuce's queue for the command timeout.
-			return Mono.fromCompletionStage(reply).map((ignored) -> Optional.<String>empty())
-				.doOnCancel(() -> reply.cancel(false));
-		}
-		return Mono.fromCallable(connection::ping)
-			.map((ignored) -> Optional.<String>empty())
-			.subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private Health healthy(long latencyNanos, @Nullable String clusterProblem) {
@@ -209,11 +189,9 @@ public final class ElastiCacheHealthCheck {
 		if (logger.isDebugEnabled()) {
 			logger.debug("ElastiCache health check DOWN: " + reason);
 		}
-		Instant now = this.clock.instant();
 		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
-		return Health.down()
-			.withDetail("reason", truncate(reason))
-			.withDetails(details(now, latencyNanos, observation, iamStatus, List.of()))
+		return Health.down().withDetail("reason", truncate(reason))
+			.withDetails(details(this.clock.instant(), latencyNanos, observation, iamStatus, List.of()))
 			.build();
 	}
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.elasticachesecure.cache.ReadPreference;
@@ -16,6 +18,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -59,11 +62,11 @@ public final class ReplicationGroupHealth {
 	/**
 	 * Check both endpoints at once and add their state to the health of the connection.
 	 * @param connection the health of the application's connection
-	 * @param timeout the bound of each endpoint's check
+	 * @param deadline when each endpoint's check ends
 	 * @return the health with a {@code nodes} detail, and {@code DOWN} with a reason when an endpoint fails
 	 */
-	Mono<Health> addTo(Mono<Health> connection, Duration timeout) {
-		return Mono.zip(connection, role(this.primary, timeout), role(this.reader, timeout))
+	Mono<Health> addTo(Mono<Health> connection, HealthDeadline deadline) {
+		return Mono.zip(connection, role(this.primary, deadline), role(this.reader, deadline))
 			.map((states) -> combine(states.getT1(), states.getT2(), states.getT3()));
 	}
 
@@ -113,28 +116,49 @@ public final class ReplicationGroupHealth {
 	}
 
 	/**
-	 * The node's role over a new connection, closed after the answer; on timeout the connection is closed as soon as
-	 * it is made.
+	 * The node's role over a new connection, closed after the answer; a connection made after the deadline is closed
+	 * as soon as it is made. Opening it (which builds the TLS context) runs on another thread after the timer started.
 	 */
-	private Mono<NodeState> role(RedisURI uri, Duration timeout) {
+	private Mono<NodeState> role(RedisURI uri, HealthDeadline deadline) {
 		String endpoint = uri.getHost() + ":" + uri.getPort();
 		return Mono.defer(() -> {
-			CompletableFuture<StatefulRedisConnection<String, String>> connecting = this.client.get()
-				.connectAsync(StringCodec.UTF8, uri)
-				.toCompletableFuture();
-			return Mono.fromFuture(connecting, true)
+			Duration timeout = deadline.remaining();
+			AtomicReference<@Nullable CompletableFuture<StatefulRedisConnection<String, String>>> connecting = new AtomicReference<>();
+			AtomicBoolean abandoned = new AtomicBoolean();
+			Runnable abandon = () -> {
+				abandoned.set(true);
+				closeWhenConnected(connecting.get());
+			};
+			return Mono.defer(() -> {
+				CompletableFuture<StatefulRedisConnection<String, String>> future = this.client.get()
+					.connectAsync(StringCodec.UTF8, uri)
+					.toCompletableFuture();
+				connecting.set(future);
+				if (abandoned.get()) {
+					closeWhenConnected(future);
+				}
+				return Mono.fromFuture(future, true);
+			})
+				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((connection) -> connection.reactive()
 					.role()
 					.next()
 					.doFinally((signal) -> connection.closeAsync()))
 				.map((role) -> new NodeState(endpoint, String.valueOf(role), null))
 				.timeout(timeout)
-				.doOnCancel(() -> connecting.thenAccept(StatefulRedisConnection::closeAsync))
+				.doOnCancel(abandon)
 				.onErrorResume((ex) -> {
-					connecting.thenAccept(StatefulRedisConnection::closeAsync);
+					abandon.run();
 					return Mono.just(new NodeState(endpoint, null, describe(ex, timeout)));
 				});
 		});
+	}
+
+	private static void closeWhenConnected(
+			@Nullable CompletableFuture<StatefulRedisConnection<String, String>> connecting) {
+		if (connecting != null) {
+			connecting.thenAccept(StatefulRedisConnection::closeAsync);
+		}
 	}
 
 	private static String describe(Throwable ex, Duration timeout) {

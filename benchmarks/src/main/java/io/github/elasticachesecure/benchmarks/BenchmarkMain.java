@@ -61,8 +61,16 @@ public final class BenchmarkMain {
 				new StormBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("stormcause")) {
+				new StormCauseBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("startup")) {
 				new StartupBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
+			if (settings.runs("freshstart")) {
+				new FreshJvmStartupBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
 			if (settings.runs("memory")) {
@@ -75,6 +83,10 @@ public final class BenchmarkMain {
 			}
 			if (settings.runs("reauth")) {
 				new ReauthBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
+			if (settings.runs("health")) {
+				new HealthBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
 			if (settings.runs("soak")) {

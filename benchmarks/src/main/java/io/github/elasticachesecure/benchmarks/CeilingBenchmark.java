@@ -86,7 +86,7 @@ final class CeilingBenchmark {
 		}
 	}
 
-	private static Path find(String name) {
+	static Path find(String name) {
 		String path = System.getenv("PATH");
 		if (path == null) {
 			return null;

@@ -13,10 +13,10 @@ final class Settings {
 
 	/** The sections of a default run. */
 	static final List<String> SECTIONS = List.of("throughput", "cluster", "ceiling", "tokens", "storm", "startup",
-			"memory", "engines", "reauth");
+			"memory", "engines", "reauth", "health");
 
 	/** Sections that run only when {@code --only} names them: they take too long for a default run. */
-	static final List<String> ON_REQUEST = List.of("soak");
+	static final List<String> ON_REQUEST = List.of("soak", "stormcause", "freshstart");
 
 	final boolean longRun;
 
@@ -102,8 +102,8 @@ final class Settings {
 						  --long            more rounds and longer segments (about 3x the default run time)
 						  --only=a,b        run only these sections:
 						                    throughput,cluster,ceiling,tokens,storm,startup,memory,
-						                    engines,reauth
-						                    (the default), and soak (only when named)
+						                    engines,reauth,health
+						                    (the default), and soak, stormcause, freshstart (only when named)
 						  --rounds=N        throughput A/B rounds (default 9, --long 15)
 						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
 						  --soak-minutes=N  how long the soak runs (default 10)

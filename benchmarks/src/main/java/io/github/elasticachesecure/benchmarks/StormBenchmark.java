@@ -111,7 +111,8 @@ final class StormBenchmark {
 		}
 	}
 
-	private double storm(RedisClient client, ExecutorService pool) throws Exception {
+	/** One storm with the given client, in ms. */
+	double storm(RedisClient client, ExecutorService pool) throws Exception {
 		int count = this.settings.stormConnections;
 		List<Future<StatefulRedisConnection<String, String>>> futures = new ArrayList<>(count);
 		long start = System.nanoTime();
