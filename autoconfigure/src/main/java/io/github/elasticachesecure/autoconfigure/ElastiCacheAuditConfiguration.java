@@ -11,7 +11,6 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
@@ -30,8 +29,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * the audit without them stops the start naming them.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("elasticache.secure.endpoint")
-@Conditional(ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class)
+@Conditional({ OnCacheEndpointCondition.class, ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class })
 class ElastiCacheAuditConfiguration {
 
 	static final String ELASTICACHE_CLIENT = "software.amazon.awssdk.services.elasticache.ElastiCacheClient";
