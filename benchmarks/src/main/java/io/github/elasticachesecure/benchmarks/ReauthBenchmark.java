@@ -60,7 +60,7 @@ final class ReauthBenchmark {
 					ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_IAM,
 							Map.of("elasticache.secure.iam.reauthentication-spread", spread));
 					ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
-					List<StatefulRedisConnection<String, String>> connections = TlsEngineBenchmark
+					List<StatefulRedisConnection<String, String>> connections = StormBenchmark
 						.open(Fixtures.nativeClient(context), count, pool);
 					ThroughputBenchmark.fill(connections.get(0).sync());
 					List<Double> allMs = new ArrayList<>();
@@ -97,7 +97,7 @@ final class ReauthBenchmark {
 						load.checkFailures();
 					}
 					finally {
-						TlsEngineBenchmark.closeAll(connections);
+						StormBenchmark.closeAll(connections);
 						context.close();
 					}
 					rows.add(List.of(Integer.toString(count), spread, Stats.spread(allMs, "%.0f"),

@@ -113,9 +113,26 @@ final class StormBenchmark {
 
 	/** One storm with the given client, in ms. */
 	double storm(RedisClient client, ExecutorService pool) throws Exception {
-		int count = this.settings.stormConnections;
-		List<Future<StatefulRedisConnection<String, String>>> futures = new ArrayList<>(count);
 		long start = System.nanoTime();
+		List<StatefulRedisConnection<String, String>> connections = open(client, this.settings.stormConnections, pool);
+		long elapsed = System.nanoTime() - start;
+		closeAll(connections);
+		Thread.sleep(50);
+		return elapsed / 1e6;
+	}
+
+	private static List<Double> ratios(List<Double> a, List<Double> b) {
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < a.size(); i++) {
+			ratios.add(a.get(i) / b.get(i));
+		}
+		return ratios;
+	}
+
+	/** Open {@code count} authenticated connections from the client, as many at a time as the pool has threads. */
+	static List<StatefulRedisConnection<String, String>> open(RedisClient client, int count, ExecutorService pool)
+			throws Exception {
+		List<Future<StatefulRedisConnection<String, String>>> futures = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			futures.add(pool.submit(() -> client.connect()));
 		}
@@ -129,7 +146,14 @@ final class StormBenchmark {
 				failure = ex;
 			}
 		}
-		long elapsed = System.nanoTime() - start;
+		if (failure != null) {
+			closeAll(connections);
+			throw new IllegalStateException("A connection failed to open or authenticate", failure);
+		}
+		return connections;
+	}
+
+	static void closeAll(List<StatefulRedisConnection<String, String>> connections) throws Exception {
 		List<Future<?>> closing = new ArrayList<>();
 		for (StatefulRedisConnection<String, String> connection : connections) {
 			closing.add(connection.closeAsync());
@@ -137,19 +161,6 @@ final class StormBenchmark {
 		for (Future<?> future : closing) {
 			future.get();
 		}
-		if (failure != null) {
-			throw new IllegalStateException("A connection failed to open or authenticate", failure);
-		}
-		Thread.sleep(50);
-		return elapsed / 1e6;
-	}
-
-	private static List<Double> ratios(List<Double> a, List<Double> b) {
-		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			ratios.add(a.get(i) / b.get(i));
-		}
-		return ratios;
 	}
 
 }

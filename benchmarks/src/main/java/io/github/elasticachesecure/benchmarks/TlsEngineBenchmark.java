@@ -138,44 +138,10 @@ final class TlsEngineBenchmark {
 	/** Open, time and close {@code count} connections, {@value #STORM_CONCURRENCY} at a time; milliseconds. */
 	private static double storm(RedisClient client, int count, ExecutorService pool) throws Exception {
 		long start = System.nanoTime();
-		List<StatefulRedisConnection<String, String>> connections = open(client, count, pool);
+		List<StatefulRedisConnection<String, String>> connections = StormBenchmark.open(client, count, pool);
 		double millis = (System.nanoTime() - start) / 1e6;
-		closeAll(connections);
+		StormBenchmark.closeAll(connections);
 		return millis;
-	}
-
-	/** Open {@code count} authenticated connections from the client, as many at a time as the pool has threads. */
-	static List<StatefulRedisConnection<String, String>> open(RedisClient client, int count, ExecutorService pool)
-			throws Exception {
-		List<Future<StatefulRedisConnection<String, String>>> futures = new ArrayList<>(count);
-		for (int i = 0; i < count; i++) {
-			futures.add(pool.submit(() -> client.connect()));
-		}
-		List<StatefulRedisConnection<String, String>> connections = new ArrayList<>(count);
-		Exception failure = null;
-		for (Future<StatefulRedisConnection<String, String>> future : futures) {
-			try {
-				connections.add(future.get());
-			}
-			catch (Exception ex) {
-				failure = ex;
-			}
-		}
-		if (failure != null) {
-			closeAll(connections);
-			throw new IllegalStateException("A connection failed to open or authenticate", failure);
-		}
-		return connections;
-	}
-
-	static void closeAll(List<StatefulRedisConnection<String, String>> connections) throws Exception {
-		List<Future<?>> closing = new ArrayList<>();
-		for (StatefulRedisConnection<String, String> connection : connections) {
-			closing.add(connection.closeAsync());
-		}
-		for (Future<?> future : closing) {
-			future.get();
-		}
 	}
 
 }
