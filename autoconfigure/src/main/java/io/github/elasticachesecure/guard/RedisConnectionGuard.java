@@ -131,15 +131,12 @@ public final class RedisConnectionGuard {
 		if (verifyMode != SslVerifyMode.NONE) {
 			refuseTrustingAnyCertificate(beanName, lettuce, sslContext, verifyMode);
 		}
-		List<TlsProbeResult> results = new ArrayList<>();
-		for (RedisNode node : ConnectionFactoryNodes.of(lettuce)) {
-			results.add(probe(beanName, node, sslContext, verifyMode, null));
-		}
+		List<TlsProbeResult> results = new ArrayList<>(
+				probe(beanName, ConnectionFactoryNodes.of(lettuce), sslContext, verifyMode, null));
 		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
 		if (sentinel != null) {
-			for (RedisNode node : sentinelDataNodes(beanName, sentinel, configuration, results)) {
-				results.add(probe(beanName, node, sslContext, verifyMode, null));
-			}
+			results.addAll(probe(beanName, sentinelDataNodes(beanName, sentinel, configuration, results), sslContext,
+					verifyMode, null));
 		}
 		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
 		if (cluster != null) {
@@ -147,19 +144,20 @@ public final class RedisConnectionGuard {
 			if (answer.failure() != null) {
 				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(), "the other cluster nodes");
 			}
-			for (RedisNode node : answer.nodes()) {
-				results.add(probe(beanName, node, sslContext, verifyMode, answer.announcedBy()));
-			}
+			results.addAll(probe(beanName, answer.nodes(), sslContext, verifyMode, answer.announcedBy()));
 		}
 		return results;
 	}
 
-	private TlsProbeResult probe(String beanName, RedisNode node, SSLContext sslContext, SslVerifyMode verifyMode,
-			@Nullable String announcedBy) {
-		TlsProbeResult result = this.probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext,
-				verifyMode);
-		report(beanName, result, announcedBy);
-		return result;
+	/**
+	 * Probe nodes together ({@link NodeProbes}), then report them in their order: the first that did not pass fails
+	 * the check, as if they had been probed one after the other.
+	 */
+	private List<TlsProbeResult> probe(String beanName, List<RedisNode> nodes, SSLContext sslContext,
+			SslVerifyMode verifyMode, @Nullable String announcedBy) {
+		List<TlsProbeResult> results = NodeProbes.probeAll(this.probe, nodes, sslContext, verifyMode);
+		results.forEach((result) -> report(beanName, result, announcedBy));
+		return results;
 	}
 
 	/**
