@@ -79,7 +79,7 @@ class CertificateRotationIntegrationTests {
 				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(reasonOf(down)).contains("the endpoint's TLS no longer verifies")
 					.contains("reconnections are refused");
-				// nothing was executed there but the test bed's own admin connection (HELLO, INFO)
+				// nothing was executed there but the test kit's own admin connection (HELLO, INFO)
 				assertThat(this.server.commandCalls("hello")).as("HELLO of the admin connection only").isEqualTo(1);
 				assertThat(this.server.authCalls()).isZero();
 				assertThat(this.server.commandCalls("set")).isZero();

@@ -159,7 +159,7 @@ class ConfigurationErrorsTests {
 	}
 
 	/**
-	 * Connections on the server other than the test bed's own admin connection.
+	 * Connections on the server other than the test kit's own admin connection.
 	 */
 	private static long applicationClients() {
 		return redis.process().clientList().lines().filter((line) -> !line.contains("name=testbed-admin")).count();

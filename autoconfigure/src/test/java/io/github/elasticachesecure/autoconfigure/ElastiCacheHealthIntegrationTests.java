@@ -157,7 +157,7 @@ class ElastiCacheHealthIntegrationTests {
 
 		@Test
 		void staysUpWithAWarning() {
-			// The test bed's default certificate is valid 2 days, under the 14-day default threshold.
+			// The test kit's default certificate is valid 2 days, under the 14-day default threshold.
 			withHealth(this.shortLived).run((context) -> {
 				Health health = indicator(context).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);

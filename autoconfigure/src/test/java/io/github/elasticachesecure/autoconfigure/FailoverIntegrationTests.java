@@ -275,7 +275,7 @@ class FailoverIntegrationTests {
 	}
 
 	private static void demote(RedisServerProcess demoted, RedisServerProcess primary) {
-		// the nodes of a replication group share their admin user, as the test bed's replicas do
+		// the nodes of a replication group share their admin user, as the test kit's replicas do
 		demoted.adminCommand("CONFIG", "SET", "masteruser", RedisServerProcess.ADMIN_USER);
 		demoted.adminCommand("CONFIG", "SET", "masterauth", demoted.adminPassword());
 		demoted.adminCommand("REPLICAOF", "127.0.0.1", Integer.toString(primary.port()));

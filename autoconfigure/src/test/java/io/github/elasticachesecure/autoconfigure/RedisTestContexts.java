@@ -20,7 +20,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * Context runners wired to a real test server: the starter, Boot's Redis support, and an SSL bundle "test" that
- * trusts the test bed's CA.
+ * trusts the test kit's CA.
  */
 final class RedisTestContexts {
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Closing the application while it is busy: IAM on, through the test bed's IAM front (every token checked, tokens
+ * Closing the application while it is busy: IAM on, through the test kit's IAM front (every token checked, tokens
  * refreshed every second and pushed into the live connection), health checks probing TLS in the background, and
  * eight threads writing. After {@code close()}: the IAM refresher and the TLS probes have stopped, the server lists
  * none of the application's connections, and no thread of Lettuce, Netty or the starter is left.

@@ -36,7 +36,7 @@ public final class BenchmarkMain {
 					+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
 			report.line("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
 					+ ", arguments " + ManagementFactory.getRuntimeMXBean().getInputArguments());
-			report.line("- server: " + serverVersion(fixtures.server) + ", TLS only on 127.0.0.1 (test bed "
+			report.line("- server: " + serverVersion(fixtures.server) + ", TLS only on 127.0.0.1 (test kit "
 					+ "certificates), same machine as the client");
 			report.line("- settings: " + settings);
 			report.line("- A/B rounds are interleaved; figures are median [min–max] over rounds.");

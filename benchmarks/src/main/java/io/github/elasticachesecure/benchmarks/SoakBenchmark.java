@@ -79,7 +79,7 @@ final class SoakBenchmark {
 
 	private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
 
-	/** Thread names of the test bed and the load, which run in this JVM but are not the application's. */
+	/** Thread names of the test kit and the load, which run in this JVM but are not the application's. */
 	private static final List<String> HARNESS_THREADS = List.of("repointable-proxy", "iam-front",
 			"acknowledged-write-load");
 
@@ -208,7 +208,7 @@ final class SoakBenchmark {
 					figures.longestCall().toMillis() + " ms / " + figures.longestGap().toMillis() + " ms"));
 			rows.add(List.of("heap used after GC, start → end (context open, load stopped and dropped)",
 					mib(heapStart) + " → " + mib(heapEnd) + " MiB"));
-			rows.add(List.of("live threads, start → end: JVM (application without test bed and load)",
+			rows.add(List.of("live threads, start → end: JVM (application without test kit and load)",
 					threadsStart[0] + " → " + threadsEnd[0] + " (" + threadsStart[1] + " → " + threadsEnd[1] + ")"));
 			this.report.table(List.of("figure", "value"), rows);
 			boolean passed = failures.isEmpty();
@@ -252,7 +252,7 @@ final class SoakBenchmark {
 		}
 	}
 
-	/** Live threads of the JVM, and those of them that are not the test bed's or the load's. */
+	/** Live threads of the JVM, and those of them that are not the test kit's or the load's. */
 	private static int[] threads() {
 		long harness = Thread.getAllStackTraces()
 			.keySet()

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the test bed's TCP servers share: a server socket on {@code 127.0.0.1} and a daemon thread that accepts
+ * What the test kit's TCP servers share: a server socket on {@code 127.0.0.1} and a daemon thread that accepts
  * connections and hands each to {@link #handle(Socket)}, in order. {@link #close()} stops listening and closes every
  * accepted connection.
  */

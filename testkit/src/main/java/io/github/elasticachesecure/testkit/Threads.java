@@ -47,7 +47,7 @@ public final class Threads {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	public static void awaitNoneNamed(String prefix) throws InterruptedException {
-		// A plain loop: the test bed needs no assertion or await library.
+		// A plain loop: the test kit needs no assertion or await library.
 		long deadline = System.nanoTime() + LIMIT.toNanos();
 		while (!aliveNamed(prefix).isEmpty() && System.nanoTime() < deadline) {
 			Thread.sleep(20);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests of the replica and cluster set-ups of the test bed, against real servers.
+ * Tests of the replica and cluster set-ups of the test kit, against real servers.
  */
 class ReplicationAndClusterTests {
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Tests of the test bed itself, against real redis-server processes.
+ * Tests of the test kit itself, against real redis-server processes.
  */
 class TestBedTests {
 
