@@ -37,6 +37,8 @@ final class FreshJvmStartupBenchmark {
 
 		STARTER("sample with the starter (password)"),
 
+		STARTER_JDK_ENGINE("the same with `elasticache.secure.tls.provider=jdk` (no OpenSSL engine loaded)"),
+
 		BOOT("same sample on Boot's Redis support + `spring.data.redis.ssl`");
 
 		final String label;
@@ -113,6 +115,11 @@ final class FreshJvmStartupBenchmark {
 		rows.add(List.of("difference starter − Boot, ms", Stats.spread(differences, "%.0f"), "", "info"));
 		rows.add(List.of("ratio starter / Boot", Stats.spread(ratios, "%.3f"), "≤ 1.05",
 				this.report.verdict(Stats.median(ratios) <= 1.05, "fresh-JVM start-up starter / Boot ≤ 1.05")));
+		List<Double> jdkEngineRatios = new ArrayList<>();
+		for (int i = 0; i < rounds; i++) {
+			jdkEngineRatios.add(millis.get(Variant.STARTER_JDK_ENGINE).get(i) / millis.get(Variant.BOOT).get(i));
+		}
+		rows.add(List.of("ratio starter with the JDK engine / Boot", Stats.spread(jdkEngineRatios, "%.3f"), "", "info"));
 		this.report.table(List.of("variant", "process start → first successful request, ms", "target", "verdict"),
 				rows);
 	}
@@ -123,11 +130,14 @@ final class FreshJvmStartupBenchmark {
 				"--spring.ssl.bundle.pem.bench.truststore.certificate=file:" + this.fixtures.caPem));
 		ProcessBuilder builder = new ProcessBuilder();
 		// Passwords go through the environment, not the command line.
-		if (variant == Variant.STARTER) {
+		if (variant != Variant.BOOT) {
 			command.add("--elasticache.secure.endpoint=" + this.fixtures.server.host() + ":" + this.fixtures.server.port());
 			command.add("--elasticache.secure.tls.bundle=bench");
 			command.add("--elasticache.secure.auth.username=" + Fixtures.USER);
 			builder.environment().put("ELASTICACHE_SECURE_AUTH_PASSWORD", Fixtures.PASSWORD);
+			if (variant == Variant.STARTER_JDK_ENGINE) {
+				command.add("--elasticache.secure.tls.provider=jdk");
+			}
 		}
 		else {
 			command.add("--spring.autoconfigure.exclude=" + STARTER_AUTO_CONFIGURATIONS);
