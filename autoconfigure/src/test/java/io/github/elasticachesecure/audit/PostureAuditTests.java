@@ -5,11 +5,9 @@ import java.util.List;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
-import io.github.elasticachesecure.testkit.AwsFixtures;
 import io.github.elasticachesecure.testkit.FakeAwsApi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -30,20 +28,8 @@ public class PostureAuditTests {
 
 	public static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
 
-	private FakeAwsApi aws;
-
-	@BeforeEach
-	void start() throws Exception {
-		this.aws = new FakeAwsApi();
-		System.setProperty("aws.endpointUrl", this.aws.url());
-		AwsFixtures.secureReplicationGroup(this.aws);
-	}
-
-	@AfterEach
-	void stop() {
-		System.clearProperty("aws.endpointUrl");
-		this.aws.close();
-	}
+	@RegisterExtension
+	final FakeAwsApi aws = FakeAwsApi.forEachTest();
 
 	private PostureReport audit(AuthMode mode, CacheTopology topology, Duration timeout) {
 		try (PostureAudit audit = PostureAudit

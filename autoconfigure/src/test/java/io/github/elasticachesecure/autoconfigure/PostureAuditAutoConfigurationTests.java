@@ -7,11 +7,8 @@ import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.audit.PostureAuditTests;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
-import io.github.elasticachesecure.testkit.AwsFixtures;
 import io.github.elasticachesecure.testkit.FakeAwsApi;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,20 +40,8 @@ class PostureAuditAutoConfigurationTests {
 	static final RedisServerExtension redis = RedisServerExtension.tls()
 		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
 
-	private FakeAwsApi aws;
-
-	@BeforeEach
-	void start() throws Exception {
-		this.aws = new FakeAwsApi();
-		System.setProperty("aws.endpointUrl", this.aws.url());
-		AwsFixtures.secureReplicationGroup(this.aws);
-	}
-
-	@AfterEach
-	void stop() {
-		System.clearProperty("aws.endpointUrl");
-		this.aws.close();
-	}
+	@RegisterExtension
+	final FakeAwsApi aws = FakeAwsApi.forEachTest();
 
 	private ApplicationContextRunner runner(String mode) {
 		return RedisTestContexts.securedBy(redis)

@@ -4,14 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.elasticachesecure.testkit.AwsFixtures;
 import io.github.elasticachesecure.testkit.FakeAwsApi;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +25,8 @@ class AuditDoctorTests {
 
 	private static RedisServerProcess server;
 
-	private FakeAwsApi aws;
+	@RegisterExtension
+	final FakeAwsApi aws = FakeAwsApi.forEachTest();
 
 	@BeforeAll
 	static void startServer() {
@@ -37,19 +36,6 @@ class AuditDoctorTests {
 	@AfterAll
 	static void stopServer() {
 		server.close();
-	}
-
-	@BeforeEach
-	void startAws() throws Exception {
-		this.aws = new FakeAwsApi();
-		System.setProperty("aws.endpointUrl", this.aws.url());
-		AwsFixtures.secureReplicationGroup(this.aws);
-	}
-
-	@AfterEach
-	void stopAws() {
-		System.clearProperty("aws.endpointUrl");
-		this.aws.close();
 	}
 
 	private static CommandRun doctor(String... more) {

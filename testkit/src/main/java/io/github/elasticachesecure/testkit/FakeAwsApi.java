@@ -2,6 +2,7 @@ package io.github.elasticachesecure.testkit;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -16,17 +17,23 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * ElastiCache's and EC2's query APIs on loopback, answering each {@code Action} with a canned body in the real wire
  * format (shaped from the AWS API reference examples), or with an error document. Reached through the SDK's own
  * endpoint configuration ({@code aws.endpointUrl}), never by overriding the client's endpoint.
  */
-public final class FakeAwsApi implements AutoCloseable {
+public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
 	static final String ELASTICACHE_NS = "http://elasticache.amazonaws.com/doc/2015-02-02/";
 
 	static final String EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+	/** The AWS SDK's system property for every service's endpoint. */
+	private static final String ENDPOINT_PROPERTY = "aws.endpointUrl";
 
 	private final HttpServer server;
 
@@ -44,6 +51,34 @@ public final class FakeAwsApi implements AutoCloseable {
 		this.server.setExecutor(Executors.newCachedThreadPool());
 		this.server.createContext("/", this::handle);
 		this.server.start();
+	}
+
+	/**
+	 * A stand-in for each test of a class, registered with {@code @RegisterExtension} on an instance field: before each
+	 * test it becomes the AWS SDK's endpoint ({@code aws.endpointUrl}, as {@code AWS_ENDPOINT_URL} would) and answers
+	 * as {@link AwsFixtures#secureReplicationGroup(FakeAwsApi)} until the test answers otherwise; after it, it stops.
+	 * @return the stand-in, running
+	 */
+	public static FakeAwsApi forEachTest() {
+		try {
+			FakeAwsApi aws = new FakeAwsApi();
+			AwsFixtures.secureReplicationGroup(aws);
+			return aws;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		System.setProperty(ENDPOINT_PROPERTY, url());
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		System.clearProperty(ENDPOINT_PROPERTY);
+		close();
 	}
 
 	public String url() {
