@@ -52,7 +52,7 @@ final class ReauthBenchmark {
 
 	void run() throws Exception {
 		int rotations = this.settings.longRun ? 15 : 5;
-		ExecutorService pool = Executors.newFixedThreadPool(TlsEngineBenchmark.STORM_CONCURRENCY);
+		ExecutorService pool = Executors.newFixedThreadPool(StormBenchmark.CONCURRENCY);
 		List<List<String>> rows = new ArrayList<>();
 		try {
 			for (int count : CONNECTIONS) {

@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class StormBenchmark {
 
-	private static final int CONCURRENCY = 16;
+	/** How many connections a storm opens at a time (every section that opens a storm). */
+	static final int CONCURRENCY = 16;
 
 	private final Fixtures fixtures;
 

@@ -51,7 +51,7 @@ final class StormCauseBenchmark {
 	void run() throws Exception {
 		String token = Fixtures.generator().generate(Fixtures.CREDENTIALS).value();
 		ClientResources resources = DefaultClientResources.create();
-		ExecutorService pool = Executors.newFixedThreadPool(16);
+		ExecutorService pool = Executors.newFixedThreadPool(StormBenchmark.CONCURRENCY);
 		Map<String, RedisClient> clients = new LinkedHashMap<>();
 		try (ConfigurableApplicationContext iam = this.fixtures.start(Fixtures.App.STARTER_IAM);
 				ConfigurableApplicationContext password = this.fixtures.start(Fixtures.App.STARTER_PASSWORD)) {
@@ -93,7 +93,8 @@ final class StormCauseBenchmark {
 				helloMicros.put(name, usecPerCall(this.fixtures.server.adminCommand("INFO", "commandstats")));
 			}
 			this.report.section("3c. What the IAM storm's extra time is made of");
-			this.report.line("Same storms as section 3 (" + this.settings.stormConnections + " connections, 16 "
+			this.report.line("Same storms as section 3 (" + this.settings.stormConnections + " connections, "
+					+ StormBenchmark.CONCURRENCY + " "
 					+ "`connect()` at a time, " + this.settings.stormRounds + " rounds, variants interleaved in rotating "
 					+ "order after a warm-up storm each). Each hand-built client (JDK TLS, the test CA, FULL "
 					+ "verification, default client options) differs from the first in one thing. Ratios to "
@@ -143,7 +144,8 @@ final class StormCauseBenchmark {
 			}
 		}
 		List<Double> timeRatio = ratios(password, iam);
-		this.report.line("`redis-benchmark --tls -k 0 -c 16 -n " + RECONNECTING_REQUESTS + " -t ping --user <user> "
+		this.report.line("`redis-benchmark --tls -k 0 -c " + StormBenchmark.CONCURRENCY + " -n " + RECONNECTING_REQUESTS
+				+ " -t ping --user <user> "
 				+ "-a ***` against the same server: every request on a new connection (TCP connect, TLS handshake, "
 				+ "`AUTH`, `PING`), C client, no Java. " + rounds + " rounds, the two users alternating which goes "
 				+ "first; time ratio = password req/s ÷ token req/s within a round, median [min–max].");
@@ -157,7 +159,8 @@ final class StormCauseBenchmark {
 	private double reconnectingPings(Path binary, String user, String password) throws Exception {
 		List<String> command = List.of(binary.toString(), "--tls", "--cacert", this.fixtures.caPem.toString(), "-h",
 				this.fixtures.server.host(), "-p", String.valueOf(this.fixtures.server.port()), "--user", user, "-a",
-				password, "-k", "0", "-c", "16", "-n", String.valueOf(RECONNECTING_REQUESTS), "-t", "ping_mbulk",
+				password, "-k", "0", "-c", String.valueOf(StormBenchmark.CONCURRENCY), "-n",
+				String.valueOf(RECONNECTING_REQUESTS), "-t", "ping_mbulk",
 				"--csv");
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -22,8 +22,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 final class TlsEngineBenchmark {
 
-	static final int STORM_CONCURRENCY = 16;
-
 	private static final List<String> ENGINES = List.of("jdk", "openssl");
 
 	private final Fixtures fixtures;
@@ -44,7 +42,7 @@ final class TlsEngineBenchmark {
 			this.report.line("Skipped: Netty's OpenSSL engine does not load here (" + OpenSsl.unavailabilityCause() + ").");
 			return;
 		}
-		ExecutorService pool = Executors.newFixedThreadPool(STORM_CONCURRENCY);
+		ExecutorService pool = Executors.newFixedThreadPool(StormBenchmark.CONCURRENCY);
 		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 		List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
 		try {
@@ -98,7 +96,8 @@ final class TlsEngineBenchmark {
 					+ "`elasticache.secure.tls.provider=jdk` and `=openssl` (Netty's BoringSSL engine, "
 					+ "`netty-tcnative-boringssl-static`), against the same server. Each round runs both sides once, in "
 					+ "rotating order after a warm-up round, each side doing: a storm (open and authenticate "
-					+ this.settings.stormConnections + " connections, " + STORM_CONCURRENCY + " at a time, then close "
+					+ this.settings.stormConnections + " connections, " + StormBenchmark.CONCURRENCY
+					+ " at a time, then close "
 					+ "them), " + this.settings.segmentSeconds + " s of pipelined GET/SET (64 in flight, 1 KiB values; "
 					+ "p99 per batch) and " + this.settings.segmentSeconds + " s of one-at-a-time GET/SET (p99 per "
 					+ "command), a GC before each. " + rounds + " rounds; ratios OpenSSL / JDK within a round, median "
@@ -135,7 +134,7 @@ final class TlsEngineBenchmark {
 		return lists;
 	}
 
-	/** Open, time and close {@code count} connections, {@value #STORM_CONCURRENCY} at a time; milliseconds. */
+	/** Open, time and close {@code count} connections, {@value StormBenchmark#CONCURRENCY} at a time; in ms. */
 	private static double storm(RedisClient client, int count, ExecutorService pool) throws Exception {
 		long start = System.nanoTime();
 		List<StatefulRedisConnection<String, String>> connections = StormBenchmark.open(client, count, pool);
