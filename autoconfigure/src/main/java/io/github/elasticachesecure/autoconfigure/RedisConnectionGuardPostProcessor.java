@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
@@ -15,7 +16,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.core.metrics.ApplicationStartup;
+import org.springframework.core.metrics.StartupStep;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -29,11 +33,19 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * The guard and the report are looked up when the first factory appears (in this context or an ancestor), not when
  * this post-processor is created, so they are configured by then. Registered by the auto-configuration and, for
  * Spring Boot contexts without it (such as a child context), by {@link RedisConnectionGuardInitializer}.
+ * <p>
+ * Each check of a factory the container creates is a step of the context's {@link ApplicationStartup} ({@value #CHECK_TLS_STEP} and
+ * {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard costs at startup shows in
+ * {@code /actuator/startup} or a flight recording, inside the factory's own {@code spring.beans.instantiate} step.
  */
 final class RedisConnectionGuardPostProcessor
 		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, Ordered {
 
 	static final String BEAN_NAME = "io.github.elasticachesecure.autoconfigure.redisConnectionGuardPostProcessor";
+
+	static final String CHECK_TLS_STEP = "elasticache.guard.check-tls";
+
+	static final String CHECK_AUTHENTICATION_STEP = "elasticache.guard.check-authentication";
 
 	private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +72,7 @@ final class RedisConnectionGuardPostProcessor
 		RedisConnectionGuard guard = guard();
 		if (guard != null) {
 			this.checked.add(beanName);
-			List<TlsProbeResult> results = guard.checkTls(beanName, factory);
+			List<TlsProbeResult> results = step(CHECK_TLS_STEP, beanName, () -> guard.checkTls(beanName, factory));
 			record(results);
 			if (results.stream().allMatch(TlsProbeResult::isSecure)) {
 				this.awaitingPing.add(beanName);
@@ -74,7 +86,10 @@ final class RedisConnectionGuardPostProcessor
 		RedisConnectionGuard guard = (this.awaitingPing.remove(beanName)) ? guard() : null;
 		if (bean instanceof RedisConnectionFactory factory && guard != null) {
 			try {
-				guard.checkAuthentication(beanName, factory);
+				step(CHECK_AUTHENTICATION_STEP, beanName, () -> {
+					guard.checkAuthentication(beanName, factory);
+					return null;
+				});
 			}
 			catch (RuntimeException ex) {
 				// The container destroys only beans whose initialization completed: stop this one's client here.
@@ -101,6 +116,18 @@ final class RedisConnectionGuardPostProcessor
 			if (this.checked.add(beanName)) {
 				record(guard.check(beanName, factory));
 			}
+		}
+	}
+
+	private <T> T step(String name, String beanName, Supplier<T> check) {
+		ApplicationStartup startup = (this.beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable.getApplicationStartup() : ApplicationStartup.DEFAULT;
+		StartupStep step = startup.start(name).tag("beanName", beanName);
+		try {
+			return check.get();
+		}
+		finally {
+			step.end();
 		}
 	}
 

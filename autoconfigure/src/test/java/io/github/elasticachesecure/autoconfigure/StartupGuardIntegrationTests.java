@@ -1,10 +1,12 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.StreamSupport;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
@@ -32,11 +34,14 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
+import org.springframework.boot.context.metrics.buffering.StartupTimeline.TimelineEvent;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -84,6 +89,37 @@ class StartupGuardIntegrationTests {
 			assertThat(output).contains("localhost:" + trusted.port() + " speaks TLSv1.")
 				.contains("issued by '" + TestPki.get().trustedCa().subject() + "'");
 		});
+	}
+
+	@Test
+	void eachCheckIsAStartupStepOfTheFactorysCreation() {
+		SpringApplication application = new SpringApplication(GuardedApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		BufferingApplicationStartup startup = new BufferingApplicationStartup(10_000);
+		application.setApplicationStartup(startup);
+		try (ConfigurableApplicationContext context = application.run(RedisTestContexts.applicationArguments(trusted,
+				"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
+			List<TimelineEvent> events = startup.getBufferedTimeline().getEvents();
+			TimelineEvent factory = step(events, "spring.beans.instantiate", "redisConnectionFactory");
+			TimelineEvent tls = step(events, RedisConnectionGuardPostProcessor.CHECK_TLS_STEP, "redisConnectionFactory");
+			TimelineEvent authentication = step(events, RedisConnectionGuardPostProcessor.CHECK_AUTHENTICATION_STEP,
+					"redisConnectionFactory");
+			assertThat(tls.getStartupStep().getParentId()).as("inside the factory's creation")
+				.isEqualTo(factory.getStartupStep().getId());
+			assertThat(authentication.getStartupStep().getParentId()).isEqualTo(factory.getStartupStep().getId());
+			assertThat(tls.getEndTime()).as("TLS checked before the credentials are sent")
+				.isBeforeOrEqualTo(authentication.getStartTime());
+		}
+	}
+
+	private static TimelineEvent step(List<TimelineEvent> events, String name, String beanName) {
+		return events.stream()
+			.filter((event) -> event.getStartupStep().getName().equals(name))
+			.filter((event) -> StreamSupport.stream(event.getStartupStep().getTags().spliterator(), false)
+				.anyMatch((tag) -> tag.getKey().equals("beanName") && tag.getValue().equals(beanName)))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no startup step " + name + " for " + beanName));
 	}
 
 	@Test
