@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
@@ -38,6 +39,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -132,19 +134,28 @@ final class Fixtures implements AutoCloseable {
 
 	/** Start the context with further properties (e.g. {@code elasticache.secure.tls.provider}). */
 	ConfigurableApplicationContext start(App app, Map<String, Object> extra) {
+		return start(app, this.server.host(), this.server.port(), this.caPem, extra, ApplicationStartup.DEFAULT);
+	}
+
+	/**
+	 * Start a context of the given kind against a server, recording its startup steps; also used in a fresh JVM
+	 * ({@link ColdContextStart}).
+	 */
+	static ConfigurableApplicationContext start(App app, String host, int port, Path caPem, Map<String, Object> extra,
+			ApplicationStartup startup) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("logging.level.root", "WARN");
-		properties.put("spring.ssl.bundle.pem.bench.truststore.certificate", "file:" + this.caPem);
+		properties.put("spring.ssl.bundle.pem.bench.truststore.certificate", "file:" + caPem);
 		Class<?>[] sources;
 		switch (app) {
 			case STARTER_PASSWORD -> {
-				starterProperties(properties);
+				starterProperties(properties, host, port);
 				properties.put("elasticache.secure.auth.username", USER);
 				properties.put("elasticache.secure.auth.password", PASSWORD);
 				sources = new Class<?>[] { StarterApp.class };
 			}
 			case STARTER_IAM -> {
-				starterProperties(properties);
+				starterProperties(properties, host, port);
 				properties.put("elasticache.secure.auth.mode", "iam");
 				properties.put("elasticache.secure.auth.username", IAM_USER);
 				properties.put("elasticache.secure.cache-name", CACHE_NAME);
@@ -152,8 +163,8 @@ final class Fixtures implements AutoCloseable {
 				sources = new Class<?>[] { StarterApp.class, IamBeans.class };
 			}
 			case BOOT_PLAIN_TLS -> {
-				properties.put("spring.data.redis.host", this.server.host());
-				properties.put("spring.data.redis.port", this.server.port());
+				properties.put("spring.data.redis.host", host);
+				properties.put("spring.data.redis.port", port);
 				properties.put("spring.data.redis.username", USER);
 				properties.put("spring.data.redis.password", PASSWORD);
 				properties.put("spring.data.redis.ssl.enabled", "true");
@@ -163,7 +174,7 @@ final class Fixtures implements AutoCloseable {
 			default -> throw new IllegalArgumentException(app.name());
 		}
 		properties.putAll(extra);
-		return run(sources, properties);
+		return run(sources, properties, startup);
 	}
 
 	/**
@@ -184,7 +195,13 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	static ConfigurableApplicationContext run(Class<?>[] sources, Map<String, Object> properties) {
+		return run(sources, properties, ApplicationStartup.DEFAULT);
+	}
+
+	static ConfigurableApplicationContext run(Class<?>[] sources, Map<String, Object> properties,
+			ApplicationStartup startup) {
 		return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
+			.applicationStartup(startup)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.registerShutdownHook(false)
@@ -192,8 +209,8 @@ final class Fixtures implements AutoCloseable {
 			.run();
 	}
 
-	private void starterProperties(Map<String, Object> properties) {
-		properties.put("elasticache.secure.endpoint", this.server.host() + ":" + this.server.port());
+	private static void starterProperties(Map<String, Object> properties, String host, int port) {
+		properties.put("elasticache.secure.endpoint", host + ":" + port);
 		properties.put("elasticache.secure.tls.bundle", "bench");
 		properties.put("elasticache.secure.tls.provider", JDK_ENGINE);
 	}
@@ -255,8 +272,9 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class,
-			SslAutoConfiguration.class })
+	// The guard has its own auto-configuration (after Boot's Redis one): without it, nothing is probed at startup.
+	@ImportAutoConfiguration({ ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureGuardAutoConfiguration.class,
+			DataRedisAutoConfiguration.class, SslAutoConfiguration.class })
 	static class StarterApp {
 
 	}
