@@ -26,18 +26,20 @@ final class FreshJvmStartupBenchmark {
 
 	private static final Duration START_LIMIT = Duration.ofSeconds(120);
 
-	private static final String STARTER_AUTO_CONFIGURATIONS = Stream
-		.of("ElastiCacheSecureAutoConfiguration", "ElastiCacheSecureGuardAutoConfiguration",
-				"ElastiCacheSecureHealthAutoConfiguration", "ElastiCacheSecureMetricsAutoConfiguration")
-		.map((name) -> "io.github.elasticachesecure.autoconfigure." + name)
-		.reduce((a, b) -> a + "," + b)
-		.orElseThrow();
+	private static final String STARTER_AUTO_CONFIGURATIONS = autoConfigurations("ElastiCacheSecureAutoConfiguration",
+			"ElastiCacheSecureGuardAutoConfiguration", "ElastiCacheSecureHealthAutoConfiguration",
+			"ElastiCacheSecureMetricsAutoConfiguration");
+
+	private static final String STARTER_ACTUATOR_AUTO_CONFIGURATIONS = autoConfigurations(
+			"ElastiCacheSecureHealthAutoConfiguration", "ElastiCacheSecureMetricsAutoConfiguration",
+			"ElastiCacheSecureEndpointAutoConfiguration");
 
 	enum Variant {
 
 		STARTER("sample with the starter (password)"),
 
-		STARTER_JDK_ENGINE("the same with `elasticache.secure.tls.provider=jdk` (no OpenSSL engine loaded)"),
+		STARTER_WITHOUT_ACTUATOR_PARTS("the same without the starter's health, metrics and endpoint (Boot's `redis` "
+				+ "health instead)"),
 
 		BOOT("same sample on Boot's Redis support + `spring.data.redis.ssl`");
 
@@ -115,8 +117,10 @@ final class FreshJvmStartupBenchmark {
 				+ "auto-configurations and `spring.data.redis.host`/`port`/`username`/`password`, "
 				+ "`spring.data.redis.ssl.enabled=true` and `ssl.bundle` (Boot connects on the first request). Both "
 				+ "trust the test CA through the same PEM bundle; same TLS `redis-server`. " + WARMUP + " warm-up "
-				+ "start each, then " + rounds + " rounds, the two in alternating order; ratio within a round, "
-				+ "median [min–max].");
+				+ "start each, then " + rounds + " rounds, the variants in rotating order; ratios and differences "
+				+ "within a round, median [min–max]. The middle variant excludes the starter's health, metrics and "
+				+ "endpoint auto-configurations, to split what the starter adds between its connection and its "
+				+ "actuator parts.");
 		this.report.line("");
 		List<List<String>> rows = new ArrayList<>();
 		for (Variant variant : Variant.values()) {
@@ -133,12 +137,17 @@ final class FreshJvmStartupBenchmark {
 				Stats.spread(cpuDifferences, "%.0f"), "", "info"));
 		rows.add(List.of("ratio starter / Boot", Stats.spread(ratios, "%.3f"), Stats.spread(cpuRatios, "%.3f"), "≤ 1.05",
 				this.report.verdict(Stats.median(ratios) <= 1.05, "fresh-JVM start-up starter / Boot ≤ 1.05")));
-		List<Double> jdkEngineRatios = new ArrayList<>();
+		List<Double> corePart = new ArrayList<>();
+		List<Double> actuatorPart = new ArrayList<>();
 		for (int i = 0; i < rounds; i++) {
-			jdkEngineRatios.add(millis.get(Variant.STARTER_JDK_ENGINE).get(i) / millis.get(Variant.BOOT).get(i));
+			double core = millis.get(Variant.STARTER_WITHOUT_ACTUATOR_PARTS).get(i);
+			corePart.add(core - millis.get(Variant.BOOT).get(i));
+			actuatorPart.add(millis.get(Variant.STARTER).get(i) - core);
 		}
-		rows.add(List.of("ratio starter with the JDK engine / Boot", Stats.spread(jdkEngineRatios, "%.3f"), "", "",
-				"info"));
+		rows.add(List.of("of which: without the actuator parts − Boot, ms (connection, guard, TLS engine)",
+				Stats.spread(corePart, "%.0f"), "", "", "info"));
+		rows.add(List.of("of which: starter − without its actuator parts, ms (health, metrics, endpoint)",
+				Stats.spread(actuatorPart, "%.0f"), "", "", "info"));
 		this.report.table(List.of("variant", "process start → first successful request, ms",
 				"process CPU time by then, ms", "target", "verdict"), rows);
 	}
@@ -155,8 +164,8 @@ final class FreshJvmStartupBenchmark {
 			command.add("--elasticache.secure.tls.bundle=bench");
 			command.add("--elasticache.secure.auth.username=" + Fixtures.USER);
 			builder.environment().put("ELASTICACHE_SECURE_AUTH_PASSWORD", Fixtures.PASSWORD);
-			if (variant == Variant.STARTER_JDK_ENGINE) {
-				command.add("--elasticache.secure.tls.provider=jdk");
+			if (variant == Variant.STARTER_WITHOUT_ACTUATOR_PARTS) {
+				command.add("--spring.autoconfigure.exclude=" + STARTER_ACTUATOR_AUTO_CONFIGURATIONS);
 			}
 		}
 		else {
@@ -199,6 +208,13 @@ final class FreshJvmStartupBenchmark {
 			process.destroy();
 			process.waitFor();
 		}
+	}
+
+	private static String autoConfigurations(String... names) {
+		return Stream.of(names)
+			.map((name) -> "io.github.elasticachesecure.autoconfigure." + name)
+			.reduce((a, b) -> a + "," + b)
+			.orElseThrow();
 	}
 
 	private static String javaBinary() {
