@@ -34,9 +34,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * this post-processor is created, so they are configured by then. Registered by the auto-configuration and, for
  * Spring Boot contexts without it (such as a child context), by {@link RedisConnectionGuardInitializer}.
  * <p>
- * Each check of a factory the container creates is a step of the context's {@link ApplicationStartup} ({@value #CHECK_TLS_STEP} and
- * {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard costs at startup shows in
- * {@code /actuator/startup} or a flight recording, inside the factory's own {@code spring.beans.instantiate} step.
+ * Each check of a factory the container creates is a step of the context's {@link ApplicationStartup}
+ * ({@value #CHECK_TLS_STEP} and {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard
+ * costs at startup shows in {@code /actuator/startup} or a flight recording, inside the factory's own
+ * {@code spring.beans.instantiate} step.
  */
 final class RedisConnectionGuardPostProcessor
 		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, Ordered {

@@ -71,7 +71,8 @@ final class FreshJvmStartupBenchmark {
 		this.report.section("4b. Start-up of the sample application in a fresh JVM");
 		if (jar == null) {
 			this.report.line("Skipped: no `sample-app/target/elasticache-secure-sample-app-*.jar` (run `./mvnw -pl "
-					+ "sample-app -am package -DskipTests` first).");
+					+ "sample-app -am clean package -DskipTests` first: without `clean`, a change in the starter alone "
+					+ "may leave an old sample jar).");
 		}
 		else {
 			runSample(jar, rounds);
