@@ -100,8 +100,8 @@ final class ClusterThroughputBenchmark {
 					name, round + 1, ops.get(0).get(round), p99.get(0).get(round), ops.get(1).get(round),
 					p99.get(1).get(round));
 		}
-		List<Double> throughput = ThroughputBenchmark.ratios(ops.get(0), ops.get(1));
-		List<Double> latency = ThroughputBenchmark.ratios(p99.get(0), p99.get(1));
+		List<Double> throughput = Stats.ratios(ops.get(0), ops.get(1));
+		List<Double> latency = Stats.ratios(p99.get(0), p99.get(1));
 		String verdict = this.report.verdict(Stats.median(throughput) >= 0.97, "cluster throughput A/B " + name);
 		return List.of(name, Stats.fmt("%.0f", Stats.median(ops.get(0))), Stats.fmt("%.0f", Stats.median(ops.get(1))),
 				Stats.spread(throughput, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),

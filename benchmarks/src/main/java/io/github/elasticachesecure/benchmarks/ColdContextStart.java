@@ -118,11 +118,8 @@ final class ColdContextStart {
 		}
 		this.report.table(header, rows);
 		for (Variant starter : List.of(Variant.STARTER_JDK, Variant.STARTER_OPENSSL)) {
-			List<Double> differences = new ArrayList<>();
-			for (int i = 0; i < rounds; i++) {
-				differences.add(figures.get(starter).get(Figure.FIRST_COMMAND).get(i)
-						- figures.get(Variant.BOOT).get(Figure.FIRST_COMMAND).get(i));
-			}
+			List<Double> differences = Stats.differences(figures.get(starter).get(Figure.FIRST_COMMAND),
+					figures.get(Variant.BOOT).get(Figure.FIRST_COMMAND));
 			this.report.line("First command, " + starter.label + " − Boot, within a round: "
 					+ Stats.spread(differences, "%.0f") + " ms.");
 		}

@@ -103,12 +103,8 @@ final class FreshJvmStartupBenchmark {
 			System.out.printf("fresh JVM start-up: round %d: starter %.0f ms, Boot %.0f ms%n", round + 1,
 					last(millis.get(Variant.STARTER)), last(millis.get(Variant.BOOT)));
 		}
-		List<Double> ratios = new ArrayList<>();
-		List<Double> differences = new ArrayList<>();
-		for (int i = 0; i < rounds; i++) {
-			ratios.add(millis.get(Variant.STARTER).get(i) / millis.get(Variant.BOOT).get(i));
-			differences.add(millis.get(Variant.STARTER).get(i) - millis.get(Variant.BOOT).get(i));
-		}
+		List<Double> ratios = Stats.ratios(millis.get(Variant.STARTER), millis.get(Variant.BOOT));
+		List<Double> differences = Stats.differences(millis.get(Variant.STARTER), millis.get(Variant.BOOT));
 		this.report.line("`java -jar " + jar.getFileName() + "` (`sample-app`: Spring MVC on Tomcat, actuator, Spring "
 				+ "Cache on Redis; logging as the sample sets it, output discarded) on a free port, timed from "
 				+ "`ProcessBuilder.start()` to the first `200` of `POST /visits/bench` (an `INCR` in Redis), polled "
@@ -128,23 +124,15 @@ final class FreshJvmStartupBenchmark {
 			rows.add(List.of(variant.label, Stats.spread(millis.get(variant), "%.0f"),
 					Stats.spread(cpuMillis.get(variant), "%.0f"), "", ""));
 		}
-		List<Double> cpuDifferences = new ArrayList<>();
-		List<Double> cpuRatios = new ArrayList<>();
-		for (int i = 0; i < rounds; i++) {
-			cpuDifferences.add(cpuMillis.get(Variant.STARTER).get(i) - cpuMillis.get(Variant.BOOT).get(i));
-			cpuRatios.add(cpuMillis.get(Variant.STARTER).get(i) / cpuMillis.get(Variant.BOOT).get(i));
-		}
+		List<Double> cpuDifferences = Stats.differences(cpuMillis.get(Variant.STARTER), cpuMillis.get(Variant.BOOT));
+		List<Double> cpuRatios = Stats.ratios(cpuMillis.get(Variant.STARTER), cpuMillis.get(Variant.BOOT));
 		rows.add(List.of("difference starter − Boot, ms", Stats.spread(differences, "%.0f"),
 				Stats.spread(cpuDifferences, "%.0f"), "", "info"));
 		rows.add(List.of("ratio starter / Boot", Stats.spread(ratios, "%.3f"), Stats.spread(cpuRatios, "%.3f"), "≤ 1.05",
 				this.report.verdict(Stats.median(ratios) <= 1.05, "fresh-JVM start-up starter / Boot ≤ 1.05")));
-		List<Double> corePart = new ArrayList<>();
-		List<Double> actuatorPart = new ArrayList<>();
-		for (int i = 0; i < rounds; i++) {
-			double core = millis.get(Variant.STARTER_WITHOUT_ACTUATOR_PARTS).get(i);
-			corePart.add(core - millis.get(Variant.BOOT).get(i));
-			actuatorPart.add(millis.get(Variant.STARTER).get(i) - core);
-		}
+		List<Double> core = millis.get(Variant.STARTER_WITHOUT_ACTUATOR_PARTS);
+		List<Double> corePart = Stats.differences(core, millis.get(Variant.BOOT));
+		List<Double> actuatorPart = Stats.differences(millis.get(Variant.STARTER), core);
 		rows.add(List.of("of which: without the actuator parts − Boot, ms (connection, guard, TLS engine)",
 				Stats.spread(corePart, "%.0f"), "", "", "info"));
 		rows.add(List.of("of which: starter − without its actuator parts, ms (health, metrics, endpoint)",

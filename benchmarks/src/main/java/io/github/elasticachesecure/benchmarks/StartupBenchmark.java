@@ -57,11 +57,11 @@ final class StartupBenchmark {
 					last(ready, Fixtures.App.STARTER_PASSWORD), last(ready, Fixtures.App.STARTER_IAM),
 					last(ready, Fixtures.App.BOOT_PLAIN_TLS));
 		}
-		List<Double> readyRatio = ratios(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
-		List<Double> readyIamRatio = ratios(ready.get(Fixtures.App.STARTER_IAM), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
-		List<Double> commandRatio = ratios(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
+		List<Double> readyRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
+		List<Double> readyIamRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_IAM), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
+		List<Double> commandRatio = Stats.ratios(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
 				firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS));
-		List<Double> commandIamRatio = ratios(firstCommand.get(Fixtures.App.STARTER_IAM),
+		List<Double> commandIamRatio = Stats.ratios(firstCommand.get(Fixtures.App.STARTER_IAM),
 				firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS));
 		this.report.section("4. Start-up to a ready application context");
 		this.report.line("`SpringApplication.run` (no web server, logging at WARN) with only the Redis-related "
@@ -79,9 +79,9 @@ final class StartupBenchmark {
 					"", ""));
 		}
 		rows.add(List.of("difference starter (password) − Boot, ms",
-				Stats.spread(differences(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS)),
+				Stats.spread(Stats.differences(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS)),
 						"%.0f"),
-				Stats.spread(differences(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
+				Stats.spread(Stats.differences(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
 						firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS)), "%.0f"),
 				"", "info"));
 		rows.add(List.of("ratio starter (password) / Boot", Stats.spread(readyRatio, "%.3f"),
@@ -107,22 +107,6 @@ final class StartupBenchmark {
 	private static double last(Map<Fixtures.App, List<Double>> values, Fixtures.App app) {
 		List<Double> list = values.get(app);
 		return list.get(list.size() - 1);
-	}
-
-	private static List<Double> differences(List<Double> a, List<Double> b) {
-		List<Double> differences = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			differences.add(a.get(i) - b.get(i));
-		}
-		return differences;
-	}
-
-	private static List<Double> ratios(List<Double> a, List<Double> b) {
-		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			ratios.add(a.get(i) / b.get(i));
-		}
-		return ratios;
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,24 @@ final class Stats {
 		int lower = (int) Math.floor(position);
 		int upper = (int) Math.ceil(position);
 		return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+	}
+
+	/** Round by round: {@code a[i] / b[i]}. */
+	static List<Double> ratios(List<Double> a, List<Double> b) {
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < a.size(); i++) {
+			ratios.add(a.get(i) / b.get(i));
+		}
+		return ratios;
+	}
+
+	/** Round by round: {@code a[i] - b[i]}. */
+	static List<Double> differences(List<Double> a, List<Double> b) {
+		List<Double> differences = new ArrayList<>();
+		for (int i = 0; i < a.size(); i++) {
+			differences.add(a.get(i) - b.get(i));
+		}
+		return differences;
 	}
 
 	/** "median [min–max]" with the given format for each number. */

@@ -75,10 +75,10 @@ final class StormBenchmark {
 						round + 1, millis.get(0).get(round), millis.get(1).get(round), millis.get(2).get(round),
 						millis.get(3).get(round));
 			}
-			List<Double> iamOverPassword = ratios(millis.get(0), millis.get(1));
-			List<Double> passwordOverHand = ratios(millis.get(1), millis.get(2));
-			List<Double> iamOverHand = ratios(millis.get(0), millis.get(2));
-			List<Double> iamOverNaive = ratios(millis.get(0), millis.get(3));
+			List<Double> iamOverPassword = Stats.ratios(millis.get(0), millis.get(1));
+			List<Double> passwordOverHand = Stats.ratios(millis.get(1), millis.get(2));
+			List<Double> iamOverHand = Stats.ratios(millis.get(0), millis.get(2));
+			List<Double> iamOverNaive = Stats.ratios(millis.get(0), millis.get(3));
 			this.report.section("3. Reconnect storm: open and authenticate " + this.settings.stormConnections
 					+ " TLS connections");
 			this.report.line("Wall time until all " + this.settings.stormConnections + " connections completed the TLS "
@@ -120,14 +120,6 @@ final class StormBenchmark {
 		closeAll(connections);
 		Thread.sleep(50);
 		return elapsed / 1e6;
-	}
-
-	private static List<Double> ratios(List<Double> a, List<Double> b) {
-		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			ratios.add(a.get(i) / b.get(i));
-		}
-		return ratios;
 	}
 
 	/** Open {@code count} authenticated connections from the client, as many at a time as the pool has threads. */

@@ -106,7 +106,7 @@ final class StormCauseBenchmark {
 			for (String name : names) {
 				Double hello = helloMicros.get(name);
 				rows.add(List.of(name, Stats.spread(millis.get(name), "%.0f"),
-						Stats.spread(ratios(millis.get(name), reference), "%.3f"),
+						Stats.spread(Stats.ratios(millis.get(name), reference), "%.3f"),
 						(hello != null) ? Stats.fmt("%.2f", hello) : ""));
 			}
 			this.report.table(List.of("variant", "ms per storm", "ratio to password, static", "server µs per `HELLO`"),
@@ -143,7 +143,7 @@ final class StormCauseBenchmark {
 				(isPassword ? password : iam).add(rps);
 			}
 		}
-		List<Double> timeRatio = ratios(password, iam);
+		List<Double> timeRatio = Stats.ratios(password, iam);
 		this.report.line("`redis-benchmark --tls -k 0 -c " + StormBenchmark.CONCURRENCY + " -n " + RECONNECTING_REQUESTS
 				+ " -t ping --user <user> "
 				+ "-a ***` against the same server: every request on a new connection (TCP connect, TLS handshake, "
@@ -203,14 +203,6 @@ final class StormCauseBenchmark {
 			.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(this.fixtures.caPem.toFile()).build())
 			.build());
 		return client;
-	}
-
-	private static List<Double> ratios(List<Double> a, List<Double> b) {
-		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			ratios.add(a.get(i) / b.get(i));
-		}
-		return ratios;
 	}
 
 }

@@ -156,10 +156,10 @@ final class ThroughputBenchmark {
 					+ "C %.0f ops/s p99 %.0f µs%n", name, round + 1, ops.get(0).get(round), p99.get(0).get(round),
 					ops.get(1).get(round), p99.get(1).get(round), ops.get(2).get(round), p99.get(2).get(round));
 		}
-		List<Double> throughputAB = ratios(ops.get(0), ops.get(1));
-		List<Double> throughputAC = ratios(ops.get(0), ops.get(2));
-		List<Double> p99AB = ratios(p99.get(0), p99.get(1));
-		List<Double> p99AC = ratios(p99.get(0), p99.get(2));
+		List<Double> throughputAB = Stats.ratios(ops.get(0), ops.get(1));
+		List<Double> throughputAC = Stats.ratios(ops.get(0), ops.get(2));
+		List<Double> p99AB = Stats.ratios(p99.get(0), p99.get(1));
+		List<Double> p99AC = Stats.ratios(p99.get(0), p99.get(2));
 		String verdict;
 		if (target) {
 			verdict = this.report.verdict(Stats.median(throughputAB) >= 0.97, "throughput A/B " + name) + " / "
@@ -173,14 +173,6 @@ final class ThroughputBenchmark {
 				Stats.spread(throughputAC, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),
 				Stats.fmt("%.0f", Stats.median(p99.get(1))), Stats.fmt("%.0f", Stats.median(p99.get(2))),
 				Stats.spread(p99AB, "%.3f"), Stats.spread(p99AC, "%.3f"), verdict);
-	}
-
-	static List<Double> ratios(List<Double> a, List<Double> b) {
-		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < a.size(); i++) {
-			ratios.add(a.get(i) / b.get(i));
-		}
-		return ratios;
 	}
 
 	/**

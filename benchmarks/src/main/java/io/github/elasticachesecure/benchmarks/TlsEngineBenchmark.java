@@ -123,7 +123,7 @@ final class TlsEngineBenchmark {
 
 	private static List<String> row(String name, List<List<Double>> values, String format) {
 		return List.of(name, Stats.spread(values.get(0), format), Stats.spread(values.get(1), format),
-				Stats.spread(ThroughputBenchmark.ratios(values.get(1), values.get(0)), "%.3f"));
+				Stats.spread(Stats.ratios(values.get(1), values.get(0)), "%.3f"));
 	}
 
 	private static List<List<Double>> lists(int count) {
