@@ -31,7 +31,7 @@ public final class LocalSampleApplication {
 			.start();
 		logger.info("Started a local TLS redis-server on " + cache.endpoint() + ", trusting its generated CA "
 				+ cache.caCertificateFile());
-		SpringApplication application = new SpringApplication(SampleApplication.class);
+		SpringApplication application = SampleApplication.application();
 		application.addInitializers((context) -> {
 			// The same properties as for a real cache, plus an SSL bundle that trusts the local CA: ElastiCache's own
 			// certificates need none.

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.json.BasicJsonTester;
 import org.springframework.boot.test.json.JsonContent;
+import org.springframework.boot.test.context.SpringBootTest.UseMainMethod;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample application, as a user runs it, against the kit's ElastiCache stand-in on a real TLS redis-server.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Through main, as a user runs it: with the startup steps it keeps for /actuator/startup.
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
 class SampleApplicationIntegrationTests {
 
 	@RegisterExtension
@@ -72,6 +74,20 @@ class SampleApplicationIntegrationTests {
 			.isEqualTo(TestPki.get().trustedCa().subject());
 		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.username")
 			.isEqualTo("sample-app");
+	}
+
+	@Test
+	void startupShowsWhatTheGuardsChecksCost() throws Exception {
+		HttpResponse<String> startup = send("GET", "/actuator/startup");
+		assertThat(startup.statusCode()).isEqualTo(200);
+		JsonContent<Object> json = new BasicJsonTester(getClass()).from(startup.body());
+		for (String check : new String[] { "elasticache.guard.check-tls", "elasticache.guard.check-authentication" }) {
+			assertThat(json).extractingJsonPathArrayValue("$.timeline.events[?(@.startupStep.name == '" + check
+					+ "')].startupStep.tags[?(@.key == 'beanName')].value")
+				.as(check)
+				.containsExactly("redisConnectionFactory");
+		}
+		assertThat(startup.body().contains(cache.password())).as("password in the startup output").isFalse();
 	}
 
 	private HttpResponse<String> send(String method, String path) throws Exception {
