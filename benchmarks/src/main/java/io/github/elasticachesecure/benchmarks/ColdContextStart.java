@@ -10,10 +10,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
-import org.springframework.boot.context.metrics.buffering.StartupTimeline.TimelineEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -177,24 +175,13 @@ final class ColdContextStart {
 			firstCommand = (System.nanoTime() - start) / 1e6;
 			cpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
 		}
-		List<TimelineEvent> events = startup.getBufferedTimeline().getEvents();
+		StartupSteps steps = StartupSteps.of(startup.getBufferedTimeline().getEvents());
 		System.out.println(RESULT_PREFIX + ready + "," + firstCommand + "," + cpu.toMillis() + ","
-				+ millis(events, "spring.beans.instantiate", "redisConnectionFactory") + ","
-				+ millis(events, "elasticache.guard.check-tls", "redisConnectionFactory") + ","
-				+ millis(events, "elasticache.guard.check-authentication", "redisConnectionFactory") + ","
-				+ millis(events, "spring.beans.instantiate", "elastiCacheTlsClientOptionsCustomizer"));
+				+ steps.millis(StartupSteps.BEAN_INSTANTIATE, StartupSteps.FACTORY_BEAN) + ","
+				+ steps.millis(StartupSteps.GUARD_TLS, StartupSteps.FACTORY_BEAN) + ","
+				+ steps.millis(StartupSteps.GUARD_AUTHENTICATION, StartupSteps.FACTORY_BEAN) + ","
+				+ steps.millis(StartupSteps.BEAN_INSTANTIATE, StartupSteps.ENGINE_BEAN));
 		System.exit(0);
-	}
-
-	/** The step's duration, 0 when the variant has no such step. */
-	private static double millis(List<TimelineEvent> events, String name, String beanName) {
-		return events.stream()
-			.filter((event) -> event.getStartupStep().getName().equals(name))
-			.filter((event) -> StreamSupport.stream(event.getStartupStep().getTags().spliterator(), false)
-				.anyMatch((tag) -> tag.getKey().equals("beanName") && tag.getValue().equals(beanName)))
-			.mapToDouble((event) -> event.getDuration().toNanos() / 1e6)
-			.findFirst()
-			.orElse(0);
 	}
 
 }

@@ -9,10 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -30,23 +34,65 @@ final class FreshJvmStartupBenchmark {
 			"ElastiCacheSecureGuardAutoConfiguration", "ElastiCacheSecureHealthAutoConfiguration",
 			"ElastiCacheSecureMetricsAutoConfiguration");
 
-	private static final String STARTER_ACTUATOR_AUTO_CONFIGURATIONS = autoConfigurations(
-			"ElastiCacheSecureHealthAutoConfiguration", "ElastiCacheSecureMetricsAutoConfiguration",
-			"ElastiCacheSecureEndpointAutoConfiguration");
-
 	enum Variant {
 
-		STARTER("sample with the starter (password)"),
+		STARTER("sample with the starter (password, TLS engine `auto`: OpenSSL)", "auto"),
 
-		STARTER_WITHOUT_ACTUATOR_PARTS("the same without the starter's health, metrics and endpoint (Boot's `redis` "
-				+ "health instead)"),
+		STARTER_JDK_ENGINE("the same with `elasticache.secure.tls.provider=jdk`", "jdk"),
 
-		BOOT("same sample on Boot's Redis support + `spring.data.redis.ssl`");
+		BOOT("same sample on Boot's Redis support + `spring.data.redis.ssl`", null);
 
 		final String label;
 
-		Variant(String label) {
+		final String provider;
+
+		Variant(String label, String provider) {
 			this.label = label;
+			this.provider = provider;
+		}
+
+	}
+
+	/** Where a start's time goes, from its startup steps; the parts add up to the time to the first request. */
+	enum Part {
+
+		GUARD_TLS("guard: TLS check (trust check + probe)"),
+
+		GUARD_AUTHENTICATION("guard: authentication check (connect + `HELLO` + `PING`)"),
+
+		ENGINE("TLS engine resolution (`" + StartupSteps.ENGINE_BEAN + "`, self time)"),
+
+		STARTER_BEANS("the starter's other beans (self time of the beans only its contexts have)"),
+
+		AFTER_READY("ready → first successful request (Boot connects to Redis here)"),
+
+		REST("everything else (JVM, Spring, Tomcat, the common beans)");
+
+		final String label;
+
+		Part(String label) {
+			this.label = label;
+		}
+
+	}
+
+	/** One fresh JVM: time to the first successful request, CPU time by then, and its startup steps. */
+	private record Start(double millis, double cpuMillis, StartupSteps steps, Instant firstRequest) {
+
+		Map<Part, Double> parts(Set<String> starterOnlyBeans) {
+			Map<String, Double> beans = this.steps.beanSelfMillis();
+			Map<Part, Double> parts = new EnumMap<>(Part.class);
+			parts.put(Part.GUARD_TLS, this.steps.millis(StartupSteps.GUARD_TLS, StartupSteps.FACTORY_BEAN));
+			parts.put(Part.GUARD_AUTHENTICATION,
+					this.steps.millis(StartupSteps.GUARD_AUTHENTICATION, StartupSteps.FACTORY_BEAN));
+			parts.put(Part.ENGINE, beans.getOrDefault(StartupSteps.ENGINE_BEAN, 0.0));
+			parts.put(Part.STARTER_BEANS, starterOnlyBeans.stream()
+				.filter((bean) -> !bean.equals(StartupSteps.ENGINE_BEAN))
+				.mapToDouble((bean) -> beans.getOrDefault(bean, 0.0))
+				.sum());
+			parts.put(Part.AFTER_READY, Duration.between(this.steps.ready(), this.firstRequest).toNanos() / 1e6);
+			parts.put(Part.REST, this.millis - parts.values().stream().mapToDouble(Double::doubleValue).sum());
+			return parts;
 		}
 
 	}
@@ -81,11 +127,9 @@ final class FreshJvmStartupBenchmark {
 	}
 
 	private void runSample(Path jar, int rounds) throws Exception {
-		Map<Variant, List<Double>> millis = new EnumMap<>(Variant.class);
-		Map<Variant, List<Double>> cpuMillis = new EnumMap<>(Variant.class);
+		Map<Variant, List<Start>> starts = new EnumMap<>(Variant.class);
 		for (Variant variant : Variant.values()) {
-			millis.put(variant, new ArrayList<>());
-			cpuMillis.put(variant, new ArrayList<>());
+			starts.put(variant, new ArrayList<>());
 		}
 		System.out.println("fresh JVM start-up: warm-up");
 		for (int i = 0; i < WARMUP; i++) {
@@ -96,53 +140,81 @@ final class FreshJvmStartupBenchmark {
 		for (int round = 0; round < rounds; round++) {
 			for (int k = 0; k < Variant.values().length; k++) {
 				Variant variant = Variant.values()[(round + k) % Variant.values().length];
-				double[] times = start(jar, variant);
-				millis.get(variant).add(times[0]);
-				cpuMillis.get(variant).add(times[1]);
+				starts.get(variant).add(start(jar, variant));
 			}
-			System.out.printf("fresh JVM start-up: round %d: starter %.0f ms, Boot %.0f ms%n", round + 1,
-					last(millis.get(Variant.STARTER)), last(millis.get(Variant.BOOT)));
+			System.out.printf("fresh JVM start-up: round %d of %d: starter %.0f ms, Boot %.0f ms%n", round + 1, rounds,
+					last(starts.get(Variant.STARTER)).millis(), last(starts.get(Variant.BOOT)).millis());
 		}
-		List<Double> ratios = Stats.ratios(millis.get(Variant.STARTER), millis.get(Variant.BOOT));
-		List<Double> differences = Stats.differences(millis.get(Variant.STARTER), millis.get(Variant.BOOT));
 		this.report.line("`java -jar " + jar.getFileName() + "` (`sample-app`: Spring MVC on Tomcat, actuator, Spring "
 				+ "Cache on Redis; logging as the sample sets it, output discarded) on a free port, timed from "
 				+ "`ProcessBuilder.start()` to the first `200` of `POST /visits/bench` (an `INCR` in Redis), polled "
-				+ "every 10 ms, then the process is stopped. Starter: `elasticache.secure.endpoint`, "
-				+ "`tls.bundle`, `auth.username`/`password` (the guard probes TLS and sends a PING before the web "
-				+ "server starts). Boot: the same jar with `spring.autoconfigure.exclude` of the starter's four "
-				+ "auto-configurations and `spring.data.redis.host`/`port`/`username`/`password`, "
-				+ "`spring.data.redis.ssl.enabled=true` and `ssl.bundle` (Boot connects on the first request). Both "
-				+ "trust the test CA through the same PEM bundle; same TLS `redis-server`. " + WARMUP + " warm-up "
-				+ "start each, then " + rounds + " rounds, the variants in rotating order; ratios and differences "
-				+ "within a round, median [min–max]. The middle variant excludes the starter's health, metrics and "
-				+ "endpoint auto-configurations, to split what the starter adds between its connection and its "
-				+ "actuator parts.");
+				+ "every 10 ms; then its `/actuator/startup` is read (the sample keeps its startup steps) and the "
+				+ "process is stopped. Starter: `elasticache.secure.endpoint`, `tls.bundle`, `auth.username`/`password` "
+				+ "(the guard probes TLS and sends a PING before the web server starts). Boot: the same jar with "
+				+ "`spring.autoconfigure.exclude` of the starter's four auto-configurations and "
+				+ "`spring.data.redis.host`/`port`/`username`/`password`, `spring.data.redis.ssl.enabled=true` and "
+				+ "`ssl.bundle` (Boot connects on the first request). All trust the test CA through the same PEM "
+				+ "bundle; same TLS `redis-server`. " + WARMUP + " warm-up start each, then " + rounds + " rounds, the "
+				+ "variants in rotating order; ratios and differences within a round, median [min–max].");
 		this.report.line("");
 		List<List<String>> rows = new ArrayList<>();
 		for (Variant variant : Variant.values()) {
-			rows.add(List.of(variant.label, Stats.spread(millis.get(variant), "%.0f"),
-					Stats.spread(cpuMillis.get(variant), "%.0f"), "", ""));
+			rows.add(List.of(variant.label, Stats.spread(values(starts.get(variant), Start::millis), "%.0f"),
+					Stats.spread(values(starts.get(variant), Start::cpuMillis), "%.0f"), "", ""));
 		}
-		List<Double> cpuDifferences = Stats.differences(cpuMillis.get(Variant.STARTER), cpuMillis.get(Variant.BOOT));
-		List<Double> cpuRatios = Stats.ratios(cpuMillis.get(Variant.STARTER), cpuMillis.get(Variant.BOOT));
-		rows.add(List.of("difference starter − Boot, ms", Stats.spread(differences, "%.0f"),
-				Stats.spread(cpuDifferences, "%.0f"), "", "info"));
-		rows.add(List.of("ratio starter / Boot", Stats.spread(ratios, "%.3f"), Stats.spread(cpuRatios, "%.3f"), "≤ 1.05",
-				this.report.verdict(Stats.median(ratios) <= 1.05, "fresh-JVM start-up starter / Boot ≤ 1.05")));
-		List<Double> core = millis.get(Variant.STARTER_WITHOUT_ACTUATOR_PARTS);
-		List<Double> corePart = Stats.differences(core, millis.get(Variant.BOOT));
-		List<Double> actuatorPart = Stats.differences(millis.get(Variant.STARTER), core);
-		rows.add(List.of("of which: without the actuator parts − Boot, ms (connection, guard, TLS engine)",
-				Stats.spread(corePart, "%.0f"), "", "", "info"));
-		rows.add(List.of("of which: starter − without its actuator parts, ms (health, metrics, endpoint)",
-				Stats.spread(actuatorPart, "%.0f"), "", "", "info"));
+		for (Variant starter : List.of(Variant.STARTER, Variant.STARTER_JDK_ENGINE)) {
+			List<Double> millis = values(starts.get(starter), Start::millis);
+			List<Double> bootMillis = values(starts.get(Variant.BOOT), Start::millis);
+			List<Double> cpu = values(starts.get(starter), Start::cpuMillis);
+			List<Double> bootCpu = values(starts.get(Variant.BOOT), Start::cpuMillis);
+			String name = (starter == Variant.STARTER) ? "starter" : "starter (JDK engine)";
+			List<Double> ratios = Stats.ratios(millis, bootMillis);
+			rows.add(List.of("difference " + name + " − Boot, ms",
+					Stats.spread(Stats.differences(millis, bootMillis), "%.0f"),
+					Stats.spread(Stats.differences(cpu, bootCpu), "%.0f"), "", "info"));
+			rows.add(List.of("ratio " + name + " / Boot", Stats.spread(ratios, "%.3f"),
+					Stats.spread(Stats.ratios(cpu, bootCpu), "%.3f"), "≤ 1.05", this.report
+						.verdict(Stats.median(ratios) <= 1.05, "fresh-JVM start-up " + name + " / Boot ≤ 1.05")));
+		}
 		this.report.table(List.of("variant", "process start → first successful request, ms",
 				"process CPU time by then, ms", "target", "verdict"), rows);
+		reportParts(starts);
 	}
 
-	/** Start the sample and return the ms to its first successful request and its CPU time by then. */
-	private double[] start(Path jar, Variant variant) throws Exception {
+	/**
+	 * Where the difference goes: each start's time to the first request split into parts by its startup steps, per
+	 * variant, and the part-by-part difference to Boot within each round (the parts add up to the whole difference).
+	 */
+	private void reportParts(Map<Variant, List<Start>> starts) {
+		Set<String> starterOnlyBeans = new TreeSet<>();
+		starts.get(Variant.STARTER).forEach((start) -> starterOnlyBeans.addAll(start.steps().beanSelfMillis().keySet()));
+		starts.get(Variant.BOOT).forEach((start) -> starterOnlyBeans.removeAll(start.steps().beanSelfMillis().keySet()));
+		Map<Variant, Map<Part, List<Double>>> parts = new EnumMap<>(Variant.class);
+		for (Variant variant : Variant.values()) {
+			parts.put(variant, new EnumMap<>(Part.class));
+			for (Part part : Part.values()) {
+				parts.get(variant).put(part, values(starts.get(variant), (start) -> start.parts(starterOnlyBeans).get(part)));
+			}
+		}
+		this.report.line("");
+		this.report.line("Where the time goes, from each start's startup steps (median [min–max], ms). The parts add up "
+				+ "to the time to the first request; the difference columns are taken part by part within a round. "
+				+ "Beans only the starter's contexts have: " + starterOnlyBeans.size() + ".");
+		this.report.line("");
+		List<List<String>> rows = new ArrayList<>();
+		for (Part part : Part.values()) {
+			List<Double> boot = parts.get(Variant.BOOT).get(part);
+			rows.add(List.of(part.label, Stats.spread(parts.get(Variant.STARTER).get(part), "%.0f"),
+					Stats.spread(parts.get(Variant.STARTER_JDK_ENGINE).get(part), "%.0f"), Stats.spread(boot, "%.0f"),
+					Stats.spread(Stats.differences(parts.get(Variant.STARTER).get(part), boot), "%+.0f"),
+					Stats.spread(Stats.differences(parts.get(Variant.STARTER_JDK_ENGINE).get(part), boot), "%+.0f")));
+		}
+		this.report.table(List.of("part", "starter", "starter, JDK engine", "Boot", "starter − Boot",
+				"starter (JDK engine) − Boot"), rows);
+	}
+
+	/** Start the sample, time its first successful request and read its startup steps. */
+	private Start start(Path jar, Variant variant) throws Exception {
 		int port = freePort();
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=" + port,
 				"--spring.ssl.bundle.pem.bench.truststore.certificate=file:" + this.fixtures.caPem));
@@ -151,11 +223,9 @@ final class FreshJvmStartupBenchmark {
 		if (variant != Variant.BOOT) {
 			command.add("--elasticache.secure.endpoint=" + this.fixtures.server.host() + ":" + this.fixtures.server.port());
 			command.add("--elasticache.secure.tls.bundle=bench");
+			command.add("--elasticache.secure.tls.provider=" + variant.provider);
 			command.add("--elasticache.secure.auth.username=" + Fixtures.USER);
 			builder.environment().put("ELASTICACHE_SECURE_AUTH_PASSWORD", Fixtures.PASSWORD);
-			if (variant == Variant.STARTER_WITHOUT_ACTUATOR_PARTS) {
-				command.add("--spring.autoconfigure.exclude=" + STARTER_ACTUATOR_AUTO_CONFIGURATIONS);
-			}
 		}
 		else {
 			command.add("--spring.autoconfigure.exclude=" + STARTER_AUTO_CONFIGURATIONS);
@@ -180,10 +250,11 @@ final class FreshJvmStartupBenchmark {
 				}
 				try {
 					if (this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-						double wall = (System.nanoTime() - start) / 1e6;
+						Instant firstRequest = Instant.now();
+						double millis = (System.nanoTime() - start) / 1e6;
 						// user + system time of every thread of the process: start-up on 2 cores is CPU-bound
 						Duration cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
-						return new double[] { wall, cpu.toMillis() };
+						return new Start(millis, cpu.toMillis(), startupSteps(port), firstRequest);
 					}
 				}
 				catch (IOException ex) {
@@ -197,6 +268,22 @@ final class FreshJvmStartupBenchmark {
 			process.destroy();
 			process.waitFor();
 		}
+	}
+
+	private StartupSteps startupSteps(int port) throws IOException, InterruptedException {
+		HttpResponse<String> answer = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
+					.timeout(Duration.ofSeconds(5))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		if (answer.statusCode() != 200) {
+			throw new IllegalStateException("/actuator/startup answered " + answer.statusCode());
+		}
+		return StartupSteps.parse(answer.body());
+	}
+
+	private static List<Double> values(List<Start> starts, Function<Start, Double> figure) {
+		return starts.stream().map(figure).toList();
 	}
 
 	private static String autoConfigurations(String... names) {
@@ -229,8 +316,8 @@ final class FreshJvmStartupBenchmark {
 		}
 	}
 
-	private static double last(List<Double> values) {
-		return values.get(values.size() - 1);
+	private static Start last(List<Start> starts) {
+		return starts.get(starts.size() - 1);
 	}
 
 }
