@@ -39,8 +39,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**

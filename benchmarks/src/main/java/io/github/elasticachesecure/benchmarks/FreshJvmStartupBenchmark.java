@@ -191,9 +191,13 @@ final class FreshJvmStartupBenchmark {
 		starts.get(Variant.BOOT).forEach((start) -> starterOnlyBeans.removeAll(start.steps().beanSelfMillis().keySet()));
 		Map<Variant, Map<Part, List<Double>>> parts = new EnumMap<>(Variant.class);
 		for (Variant variant : Variant.values()) {
+			List<Map<Part, Double>> split = starts.get(variant)
+				.stream()
+				.map((start) -> start.parts(starterOnlyBeans))
+				.toList();
 			parts.put(variant, new EnumMap<>(Part.class));
 			for (Part part : Part.values()) {
-				parts.get(variant).put(part, values(starts.get(variant), (start) -> start.parts(starterOnlyBeans).get(part)));
+				parts.get(variant).put(part, split.stream().map((startParts) -> startParts.get(part)).toList());
 			}
 		}
 		this.report.line("");
