@@ -1,8 +1,12 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Clock;
+
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -33,10 +37,17 @@ public final class ElastiCacheSecureGuardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisConnectionGuard redisConnectionGuard(ElastiCacheSecureProperties properties) {
+	WireCheck elastiCacheWireCheck(ElastiCacheSecureProperties properties) {
+		ElastiCacheSecureProperties.Tls tls = properties.getTls();
+		return new WireCheck(new TlsSessionPolicy(tls.getMinVersion(), tls.getVerifyMode()), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisConnectionGuard redisConnectionGuard(ElastiCacheSecureProperties properties, WireCheck wireCheck) {
 		ElastiCacheSecureProperties.Guard guard = properties.getGuard();
 		return new RedisConnectionGuard(properties.getTls().getVerifyMode(), guard.isFailOnUnreachable(),
-				new TlsEndpointProbe(guard.getProbeTimeout()));
+				new TlsEndpointProbe(guard.getProbeTimeout()), wireCheck);
 	}
 
 	@Bean
@@ -44,13 +55,20 @@ public final class ElastiCacheSecureGuardAutoConfiguration {
 		return new StartupGuardReport();
 	}
 
-	// static, so that registering the post-processor pulls nothing in early; the initializer registers it already
-	// in contexts that SpringApplication runs
+	// static, so that registering the post-processor pulls nothing in early; the initializer adds it already in
+	// contexts that SpringApplication runs
 	@Bean(RedisConnectionGuardPostProcessor.BEAN_NAME)
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(value = RedisConnectionGuardPostProcessor.class, search = SearchStrategy.CURRENT)
 	static RedisConnectionGuardPostProcessor redisConnectionGuardPostProcessor() {
 		return new RedisConnectionGuardPostProcessor();
+	}
+
+	@Bean(ConnectionFactoryBeanCheck.BEAN_NAME)
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(value = ConnectionFactoryBeanCheck.class, search = SearchStrategy.CURRENT)
+	static ConnectionFactoryBeanCheck elastiCacheConnectionFactoryBeanCheck() {
+		return new ConnectionFactoryBeanCheck();
 	}
 
 }

@@ -6,6 +6,7 @@ import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ReadPreference;
 import io.github.elasticachesecure.tls.TlsProvider;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
@@ -190,6 +191,11 @@ public class ElastiCacheSecureProperties implements Validator {
 					MAX_WAIT, "5s");
 		}
 		checkDuration(errors, "audit.timeout", properties.getAudit().getTimeout(), MAX_WAIT, "10s");
+		if (!TlsSessionPolicy.PROTOCOLS.contains(properties.getTls().getMinVersion())) {
+			errors.rejectValue("tls.min-version", "unsupported", "'elasticache.secure.tls.min-version' must be one of "
+					+ TlsSessionPolicy.PROTOCOLS + "; set it to TLSv1.2 (the default, ElastiCache's own floor) or "
+					+ "TLSv1.3, or remove it");
+		}
 		Socket socket = properties.getSocket();
 		checkWholeSeconds(errors, "socket.keep-alive-idle", socket.getKeepAliveIdle(), "10s");
 		checkWholeSeconds(errors, "socket.keep-alive-interval", socket.getKeepAliveInterval(), "5s");
@@ -314,6 +320,12 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private TlsProvider provider = TlsProvider.AUTO;
 
+		/**
+		 * Lowest TLS protocol a connection may run on, checked on each connection's live session before its first
+		 * byte: TLSv1.2 (ElastiCache's own floor) or TLSv1.3.
+		 */
+		private String minVersion = "TLSv1.2";
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -344,6 +356,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		public void setProvider(TlsProvider provider) {
 			this.provider = provider;
+		}
+
+		public String getMinVersion() {
+			return this.minVersion;
+		}
+
+		public void setMinVersion(String minVersion) {
+			this.minVersion = minVersion;
 		}
 
 	}

@@ -6,9 +6,11 @@ import java.time.Instant;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.guard.StartupGuardReport;
+import io.github.elasticachesecure.tls.LiveTlsSession;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.github.elasticachesecure.tls.WireCheck;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,7 +34,7 @@ class ElastiCacheTlsMonitorConfiguration {
 	@ConditionalOnMissingBean
 	TlsEndpointMonitor elastiCacheTlsEndpointMonitor(ElastiCacheSecureProperties properties,
 			ElastiCacheDescription cache, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			ObjectProvider<StartupGuardReport> guardReport) {
+			ObjectProvider<StartupGuardReport> guardReport, ObjectProvider<WireCheck> wireCheck) {
 		SingletonSupplier<SSLContext> sslContext = SingletonSupplier.of(() -> {
 			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
@@ -41,7 +43,12 @@ class ElastiCacheTlsMonitorConfiguration {
 		return new TlsEndpointMonitor(cache.host(), cache.port(),
 				new TlsEndpointProbe(properties.getGuard().getProbeTimeout()), sslContext,
 				properties.getTls().getVerifyMode(), properties.getHealth().getTlsRecheckInterval(),
-				() -> startupObservation(guardReport.getIfAvailable(), cache), Clock.systemUTC());
+				() -> startupObservation(guardReport.getIfAvailable(), cache), Clock.systemUTC(),
+				() -> liveSession(wireCheck.getIfAvailable(), cache));
+	}
+
+	private static @Nullable LiveTlsSession liveSession(@Nullable WireCheck wireCheck, ElastiCacheDescription cache) {
+		return (wireCheck != null) ? wireCheck.sessions().latest(cache.host(), cache.port()) : null;
 	}
 
 	private static TlsEndpointMonitor.@Nullable Observation startupObservation(

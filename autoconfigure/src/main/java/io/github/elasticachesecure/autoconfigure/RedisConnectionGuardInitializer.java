@@ -1,17 +1,17 @@
 package io.github.elasticachesecure.autoconfigure;
 
-import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers the {@link RedisConnectionGuardPostProcessor} in every Spring Boot context, so that the factories of a
- * context without the starter's auto-configuration (a child context built with {@code SpringApplicationBuilder}, for
- * instance) are checked too, by the guard of the context or of an ancestor. A context where no guard exists is left
- * alone.
+ * Puts the guard into every Spring Boot context before any bean exists: the {@link RedisConnectionGuardPostProcessor}
+ * is added as a post-processor at once (not as a bean definition, which would start working only once post-processors
+ * are registered, after those created before it, and whatever they depend on), and the
+ * {@link ConnectionFactoryBeanCheck} is registered. So the factories of a context without the starter's
+ * auto-configuration (a child context built with {@code SpringApplicationBuilder}, for instance) are checked too, by
+ * the guard of the context or of an ancestor. A context where no guard exists is left alone.
  */
 class RedisConnectionGuardInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -19,13 +19,15 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
-		if (context instanceof BeanDefinitionRegistry registry
-				&& ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
-				&& !registry.containsBeanDefinition(RedisConnectionGuardPostProcessor.BEAN_NAME)) {
-			RootBeanDefinition definition = new RootBeanDefinition(RedisConnectionGuardPostProcessor.class,
-					RedisConnectionGuardPostProcessor::new);
-			definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
-			registry.registerBeanDefinition(RedisConnectionGuardPostProcessor.BEAN_NAME, definition);
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		if (ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
+				&& !beanFactory.containsLocalBean(RedisConnectionGuardPostProcessor.BEAN_NAME)) {
+			RedisConnectionGuardPostProcessor postProcessor = new RedisConnectionGuardPostProcessor();
+			postProcessor.setBeanFactory(beanFactory);
+			beanFactory.addBeanPostProcessor(postProcessor);
+			// as singletons, so that the auto-configuration, which registers both otherwise, backs off
+			beanFactory.registerSingleton(RedisConnectionGuardPostProcessor.BEAN_NAME, postProcessor);
+			beanFactory.registerSingleton(ConnectionFactoryBeanCheck.BEAN_NAME, new ConnectionFactoryBeanCheck());
 		}
 	}
 

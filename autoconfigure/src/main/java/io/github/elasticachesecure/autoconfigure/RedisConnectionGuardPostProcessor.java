@@ -1,13 +1,17 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.github.elasticachesecure.tls.WireCheck;
+import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -15,9 +19,10 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
 import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -31,8 +36,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * creation failure, which the starter's failure analyzers find.
  * <p>
  * The guard and the report are looked up when the first factory appears (in this context or an ancestor), not when
- * this post-processor is created, so they are configured by then. Registered by the auto-configuration and, for
- * Spring Boot contexts without it (such as a child context), by {@link RedisConnectionGuardInitializer}.
+ * this post-processor is created, so they are configured by then. {@link RedisConnectionGuardInitializer} adds it to
+ * every Spring Boot context before any bean exists, so that a factory created early (one a post-processor depends on)
+ * is checked too; the auto-configuration registers it in contexts that no initializer prepared.
+ * <p>
+ * It also replaces every {@link ClientResources} bean with a copy whose channels carry the {@link WireCheck}, which
+ * holds back each connection's first byte until its live TLS session passed.
  * <p>
  * Each check of a factory the container creates is a step of the context's {@link ApplicationStartup}
  * ({@value #CHECK_TLS_STEP} and {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard
@@ -40,7 +49,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * {@code spring.beans.instantiate} step.
  */
 final class RedisConnectionGuardPostProcessor
-		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, Ordered {
+		implements DestructionAwareBeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, PriorityOrdered {
 
 	static final String BEAN_NAME = "io.github.elasticachesecure.autoconfigure.redisConnectionGuardPostProcessor";
 
@@ -52,6 +61,9 @@ final class RedisConnectionGuardPostProcessor
 
 	private final Set<String> awaitingPing = ConcurrentHashMap.newKeySet();
 
+	// the guarded copies of client resources beans, shut down with the originals they share everything with
+	private final Map<String, ClientResources> guardedCopies = new ConcurrentHashMap<>();
+
 	private @Nullable ListableBeanFactory beanFactory;
 
 	@Override
@@ -61,7 +73,7 @@ final class RedisConnectionGuardPostProcessor
 
 	@Override
 	public int getOrder() {
-		// before any other post-processor could make a factory connect
+		// before any other post-processor could make a factory connect (the initializer adds it before all of them)
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
@@ -84,6 +96,9 @@ final class RedisConnectionGuardPostProcessor
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof ClientResources resources) {
+			return guardedResources(resources, beanName);
+		}
 		RedisConnectionGuard guard = (this.awaitingPing.remove(beanName)) ? guard() : null;
 		if (bean instanceof RedisConnectionFactory factory && guard != null) {
 			try {
@@ -99,6 +114,35 @@ final class RedisConnectionGuardPostProcessor
 			}
 		}
 		return bean;
+	}
+
+	/**
+	 * Every client resources bean, the application's own included, is replaced by a copy whose channels carry the
+	 * {@link WireCheck}; the guard refuses factories built on any other.
+	 */
+	private ClientResources guardedResources(ClientResources resources, String beanName) {
+		WireCheck wireCheck = (this.beanFactory != null)
+				? this.beanFactory.getBeanProvider(WireCheck.class).getIfAvailable() : null;
+		if (wireCheck == null || wireCheck.guards(resources)) {
+			return resources;
+		}
+		ClientResources guarded = wireCheck.guard(resources);
+		this.guardedCopies.put(beanName, guarded);
+		return guarded;
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return bean instanceof ClientResources;
+	}
+
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) {
+		ClientResources copy = this.guardedCopies.remove(beanName);
+		if (copy != null) {
+			// It owns nothing but its latency event publisher: the original's shutdown ends the shared parts.
+			copy.shutdown(0, 0, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	/**

@@ -65,7 +65,25 @@ public class InsecureConnectionException extends RuntimeException {
 		/**
 		 * The factory is of a type whose TLS settings the guard cannot read.
 		 */
-		UNSUPPORTED_FACTORY
+		UNSUPPORTED_FACTORY,
+
+		/**
+		 * The factory's client resources do not carry the wire check (they are not a bean of the context, or the
+		 * factory has none), so its connections could send bytes before their TLS session is checked.
+		 */
+		UNCHECKED_CLIENT_RESOURCES,
+
+		/**
+		 * The wire check closed one of the factory's connections before its first byte: no TLS handler, a replaced
+		 * one, or a live session below the policy (protocol, cipher suite, certificate).
+		 */
+		SESSION_REFUSED,
+
+		/**
+		 * The factory is the product of a {@code FactoryBean}, which creates (and may start) it before the guard can
+		 * check it.
+		 */
+		FACTORY_BEAN
 
 	}
 

@@ -11,6 +11,7 @@ import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import org.apache.commons.logging.Log;
@@ -47,17 +48,23 @@ public final class RedisConnectionGuard {
 
 	private final TlsEndpointProbe probe;
 
+	private final WireCheck wireCheck;
+
 	/**
 	 * Create a guard.
 	 * @param allowedVerifyMode the weakest verification a factory may use ({@code FULL} unless the application
 	 * explicitly opted into less)
 	 * @param failOnUnreachable whether an endpoint that cannot be reached is a failure rather than a warning
 	 * @param probe the probe for endpoints
+	 * @param wireCheck the check every connection's TLS session passes before its first byte: a factory's client
+	 * resources must carry it
 	 */
-	public RedisConnectionGuard(SslVerifyMode allowedVerifyMode, boolean failOnUnreachable, TlsEndpointProbe probe) {
+	public RedisConnectionGuard(SslVerifyMode allowedVerifyMode, boolean failOnUnreachable, TlsEndpointProbe probe,
+			WireCheck wireCheck) {
 		this.allowedVerifyMode = allowedVerifyMode;
 		this.failOnUnreachable = failOnUnreachable;
 		this.probe = probe;
+		this.wireCheck = wireCheck;
 	}
 
 	/**
@@ -131,6 +138,7 @@ public final class RedisConnectionGuard {
 		if (verifyMode != SslVerifyMode.NONE) {
 			refuseTrustingAnyCertificate(beanName, lettuce, sslContext, verifyMode);
 		}
+		WireCoverage.requireGuardedResources(beanName, configuration, this.wireCheck);
 		List<TlsProbeResult> results = new ArrayList<>(
 				probe(beanName, ConnectionFactoryNodes.of(lettuce), sslContext, verifyMode, null));
 		RedisSentinelConfiguration sentinel = lettuce.getSentinelConfiguration();
@@ -226,12 +234,20 @@ public final class RedisConnectionGuard {
 	 * @param factory the factory, started
 	 * @throws AuthenticationRejectedException when the server rejected the credentials
 	 * @throws MissingPermissionException when the user may not run a command the client needs to connect
+	 * @throws InsecureConnectionException when the wire check closed the connection before its first byte
 	 */
 	public void checkAuthentication(String beanName, RedisConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
 			connection.ping();
+			if (factory instanceof LettuceConnectionFactory lettuce) {
+				WireCoverage.reportLiveSessions(beanName, lettuce, this.wireCheck, logger);
+			}
 		}
 		catch (RuntimeException ex) {
+			InsecureConnectionException refused = WireCoverage.refusal(beanName, ex);
+			if (refused != null) {
+				throw refused;
+			}
 			String user = ConnectionFactoryNodes.username(factory);
 			String reply = AuthenticationRejectedException.findServerRejection(ex);
 			if (reply != null) {
@@ -258,12 +274,9 @@ public final class RedisConnectionGuard {
 
 	private void report(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
 		if (result.isSecure()) {
-			if (logger.isInfoEnabled()) {
-				logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint() + " speaks "
-						+ result.protocol() + " (" + result.cipherSuite() + ")"
-						+ ((result.certificate() != null) ? ", certificate '" + result.certificate().subject()
-								+ "' issued by '" + result.certificate().issuer() + "'" : ""));
-			}
+			// What the application's own connections negotiate is logged from their live sessions, once they exist.
+			logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint()
+					+ " speaks TLS (the guard's probe handshake passed)");
 			return;
 		}
 		if (result.outcome() == TlsProbeOutcome.UNREACHABLE && !this.failOnUnreachable) {

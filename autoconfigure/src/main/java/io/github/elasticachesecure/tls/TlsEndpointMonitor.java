@@ -47,6 +47,8 @@ public final class TlsEndpointMonitor {
 
 	private final Clock clock;
 
+	private final Supplier<@Nullable LiveTlsSession> liveSession;
+
 	private final AtomicBoolean probing = new AtomicBoolean();
 
 	private volatile @Nullable Observation latest;
@@ -62,9 +64,12 @@ public final class TlsEndpointMonitor {
 	 * @param earlier an earlier observation of the endpoint (the startup guard's probe), used until the first own
 	 * probe; it may supply {@code null}
 	 * @param clock the clock
+	 * @param liveSession the latest live session of the application's connection to the endpoint, whose protocol
+	 * and cipher suite are reported rather than the probe's; it may supply {@code null}
 	 */
 	public TlsEndpointMonitor(String host, int port, TlsEndpointProbe probe, Supplier<SSLContext> sslContext,
-			SslVerifyMode verifyMode, Duration recheckInterval, Supplier<@Nullable Observation> earlier, Clock clock) {
+			SslVerifyMode verifyMode, Duration recheckInterval, Supplier<@Nullable Observation> earlier, Clock clock,
+			Supplier<@Nullable LiveTlsSession> liveSession) {
 		this.host = host;
 		this.port = port;
 		this.probe = probe;
@@ -73,6 +78,7 @@ public final class TlsEndpointMonitor {
 		this.recheckInterval = recheckInterval;
 		this.earlier = earlier;
 		this.clock = clock;
+		this.liveSession = liveSession;
 	}
 
 	/**
@@ -87,7 +93,23 @@ public final class TlsEndpointMonitor {
 		if (observation == null || isStale(observation)) {
 			probeInBackground();
 		}
-		return observation;
+		return withLiveSession(observation);
+	}
+
+	/**
+	 * The probe says whether new connections would verify; what a connection negotiated (its engine, protocols and
+	 * cipher suites may differ from the probe's) comes from its live session, and the certificate from the newer of
+	 * the two handshakes.
+	 */
+	private @Nullable Observation withLiveSession(@Nullable Observation observation) {
+		LiveTlsSession session = this.liveSession.get();
+		if (observation == null || session == null || !observation.result().isSecure()) {
+			return observation;
+		}
+		PeerCertificate certificate = (session.verifiedAt().isAfter(observation.probedAt())
+				|| observation.result().certificate() == null) ? session.certificate()
+						: observation.result().certificate();
+		return new Observation(observation.result().withSession(session, certificate), observation.probedAt());
 	}
 
 	/**

@@ -32,4 +32,15 @@ public record TlsProbeResult(String host, int port, TlsProbeOutcome outcome, Str
 		return this.host + ":" + this.port;
 	}
 
+	/**
+	 * Return this result with what a live session of the application's connection negotiated.
+	 * @param session the live session
+	 * @param certificate the certificate to report (the newer of the probe's and the session's)
+	 * @return the result with the session's protocol and cipher suite
+	 */
+	public TlsProbeResult withSession(LiveTlsSession session, @Nullable PeerCertificate certificate) {
+		return new TlsProbeResult(this.host, this.port, this.outcome, this.detail, session.protocol(),
+				session.cipherSuite(), certificate);
+	}
+
 }

@@ -84,6 +84,8 @@ class ArchitectureTests {
 			.doNotHaveSimpleName("RedisConnectionGuardPostProcessor")
 			.and()
 			.doNotHaveSimpleName("RedisConnectionGuardInitializer")
+			.and()
+			.doNotHaveSimpleName("ConnectionFactoryBeanCheck")
 			.should()
 			.dependOnClassesThat()
 			.areAssignableTo(ListableBeanFactory.class)

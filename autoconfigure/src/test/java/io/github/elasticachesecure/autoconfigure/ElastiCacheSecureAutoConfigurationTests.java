@@ -1,5 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Clock;
+import io.github.elasticachesecure.tls.WireCheck;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.time.Duration;
 
 import io.github.elasticachesecure.cache.CacheTopology;
@@ -178,9 +181,11 @@ class ElastiCacheSecureAutoConfigurationTests {
 
 	@Test
 	void backsOffFromUserGuard() {
+		WireCheck wireCheck = new WireCheck(new TlsSessionPolicy("TLSv1.2", SslVerifyMode.FULL), Clock.systemUTC());
 		RedisConnectionGuard userGuard = new RedisConnectionGuard(SslVerifyMode.FULL, false,
-				new TlsEndpointProbe(Duration.ofMillis(200)));
+				new TlsEndpointProbe(Duration.ofMillis(200)), wireCheck);
 		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret")
+			.withBean(WireCheck.class, () -> wireCheck)
 			.withBean(RedisConnectionGuard.class, () -> userGuard)
 			.run((context) -> assertThat(context.getBean(RedisConnectionGuard.class)).isSameAs(userGuard));
 	}

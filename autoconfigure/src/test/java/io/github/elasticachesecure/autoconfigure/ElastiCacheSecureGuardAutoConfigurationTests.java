@@ -1,5 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Clock;
+import io.github.elasticachesecure.tls.WireCheck;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.time.Duration;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException;
@@ -36,9 +39,11 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 
 	@Test
 	void guardBacksOffFromAUserGuard() {
+		WireCheck wireCheck = new WireCheck(new TlsSessionPolicy("TLSv1.2", SslVerifyMode.FULL), Clock.systemUTC());
 		RedisConnectionGuard custom = new RedisConnectionGuard(SslVerifyMode.FULL, true,
-				new TlsEndpointProbe(Duration.ofSeconds(1)));
-		this.contextRunner.withBean(RedisConnectionGuard.class, () -> custom)
+				new TlsEndpointProbe(Duration.ofSeconds(1)), wireCheck);
+		this.contextRunner.withBean(WireCheck.class, () -> wireCheck)
+			.withBean(RedisConnectionGuard.class, () -> custom)
 			.run((context) -> assertThat(context.getBean(RedisConnectionGuard.class)).isSameAs(custom));
 	}
 

@@ -2,13 +2,16 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.lettuce.core.resource.ClientResources;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
+import org.springframework.beans.factory.config.BeanDefinitionCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -17,6 +20,10 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Context runners wired to a real test server: the starter, Boot's Redis support, and an SSL bundle "test" that
@@ -93,6 +100,23 @@ final class RedisTestContexts {
 		return runner().withPropertyValues("elasticache.secure.endpoint=" + redis.host() + ":" + redis.port(),
 				"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + USER,
 				"elasticache.secure.auth.password=" + PASSWORD);
+	}
+
+	/**
+	 * A bean registered when the runner's initializers run (in their order, after {@code withBean} registrations),
+	 * made from the context: for a factory an application builds on the context's {@link ClientResources}.
+	 */
+	static <T> ApplicationContextInitializer<ConfigurableApplicationContext> contextBean(String name, Class<T> type,
+			Function<ApplicationContext, T> bean, BeanDefinitionCustomizer... customizers) {
+		return (context) -> ((GenericApplicationContext) context).registerBean(name, type, () -> bean.apply(context),
+				customizers);
+	}
+
+	/**
+	 * The context's client resources, which carry the starter's wire check.
+	 */
+	static ClientResources clientResources(ApplicationContext context) {
+		return context.getBean(ClientResources.class);
 	}
 
 }

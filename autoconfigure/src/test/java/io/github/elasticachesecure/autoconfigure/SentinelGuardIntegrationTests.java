@@ -125,7 +125,8 @@ class SentinelGuardIntegrationTests {
 	 * credentials for the sentinels and for the data nodes.
 	 */
 	private static ApplicationContextRunner guarded(RedisServerProcess sentinel, @Nullable ReadFrom readFrom) {
-		return RedisTestContexts.runner().withBean("sentinelFactory", LettuceConnectionFactory.class, () -> {
+		return RedisTestContexts.runner()
+			.withInitializer(RedisTestContexts.contextBean("sentinelFactory", LettuceConnectionFactory.class, (context) -> {
 			RedisSentinelConfiguration configuration = new RedisSentinelConfiguration()
 				.master(RedisServerProcess.SENTINEL_MASTER_NAME)
 				.sentinel(sentinel.host(), sentinel.port());
@@ -134,12 +135,13 @@ class SentinelGuardIntegrationTests {
 			configuration.setUsername(RedisTestContexts.USER);
 			configuration.setPassword(RedisTestContexts.PASSWORD);
 			LettuceClientConfiguration.LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder()
-				.clientOptions(ClientOptions.builder().sslOptions(sentinel.sslOptions()).build());
+				.clientOptions(ClientOptions.builder().sslOptions(sentinel.sslOptions()).build())
+				.clientResources(RedisTestContexts.clientResources(context));
 			if (readFrom != null) {
 				builder.readFrom(readFrom);
 			}
 			return new LettuceConnectionFactory(configuration, builder.useSsl().build());
-		});
+		}));
 	}
 
 }

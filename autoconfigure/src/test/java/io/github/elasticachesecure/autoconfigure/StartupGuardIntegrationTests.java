@@ -24,6 +24,7 @@ import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -337,7 +338,8 @@ class StartupGuardIntegrationTests {
 	@Test
 	void userFactoryWithoutVerificationIsRefusedWithoutOptIn() {
 		RedisTestContexts.securedBy(trusted)
-			.withBean("unverifiedFactory", LettuceConnectionFactory.class, () -> unverifiedFactory(trusted.port()))
+			.withInitializer(RedisTestContexts.contextBean("unverifiedFactory", LettuceConnectionFactory.class,
+					(context) -> unverifiedFactory(trusted.port(), RedisTestContexts.clientResources(context))))
 			.run((context) -> {
 				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
 				assertThat(failure.getBeanName()).isEqualTo("unverifiedFactory");
@@ -351,7 +353,8 @@ class StartupGuardIntegrationTests {
 	void verificationOffIsAcceptedWithExplicitOptInAndWarned(CapturedOutput output) {
 		RedisTestContexts.securedBy(trusted)
 			.withPropertyValues("elasticache.secure.tls.verify-mode=none")
-			.withBean("unverifiedFactory", LettuceConnectionFactory.class, () -> unverifiedFactory(trusted.port()))
+			.withInitializer(RedisTestContexts.contextBean("unverifiedFactory", LettuceConnectionFactory.class,
+					(context) -> unverifiedFactory(trusted.port(), RedisTestContexts.clientResources(context))))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("'unverifiedFactory' verifies server certificates with mode NONE")
@@ -365,18 +368,20 @@ class StartupGuardIntegrationTests {
 		AtomicReference<String> clientsWhileStarting = new AtomicReference<>();
 		// Created in registration order: a secure factory (its startup PING connects), a bean that uses it, then the
 		// refused factory, whose failure must make the context close the first one.
-		LettuceConnectionFactory secureFactory = secureFactory(clientName);
 		RedisTestContexts.securedBy(trusted)
-			.withBean("secureFactory", LettuceConnectionFactory.class, () -> secureFactory)
-			.withBean("connectionUser", Object.class, () -> {
-				try (RedisConnection connection = secureFactory.getConnection()) {
+			.withInitializer(RedisTestContexts.contextBean("secureFactory", LettuceConnectionFactory.class,
+					(context) -> secureFactory(clientName, RedisTestContexts.clientResources(context))))
+			.withInitializer(RedisTestContexts.contextBean("connectionUser", Object.class, (context) -> {
+				try (RedisConnection connection = context.getBean("secureFactory", LettuceConnectionFactory.class)
+					.getConnection()) {
 					connection.ping();
 				}
 				clientsWhileStarting.set(trusted.process().clientList());
 				return new Object();
-			}, (definition) -> definition.setDependsOn("secureFactory"))
-			.withBean("plainFactory", LettuceConnectionFactory.class,
-					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port())))
+			}, (definition) -> definition.setDependsOn("secureFactory")))
+			.withInitializer(RedisTestContexts.contextBean("plainFactory", LettuceConnectionFactory.class,
+					(context) -> new LettuceConnectionFactory(
+							new RedisStandaloneConfiguration("localhost", plaintext.port()))))
 			.run((context) -> assertThat(
 					StartupFailures.find(context, InsecureConnectionException.class).getBeanName())
 				.isEqualTo("plainFactory"));
@@ -450,17 +455,18 @@ class StartupGuardIntegrationTests {
 	@Test
 	void rejectedCredentialsOfAUserFactoryLeaveNoLettuceThreads() throws Exception {
 		RedisTestContexts.securedBy(trusted)
-			.withBean("wrongPasswordFactory", LettuceConnectionFactory.class, () -> {
-				RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
-						trusted.port());
-				configuration.setUsername(RedisTestContexts.USER);
-				configuration.setPassword("not-the-password");
-				// without shared client resources, the factory's own client owns Lettuce's threads
-				return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
-					.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
-					.useSsl()
-					.build());
-			})
+			.withInitializer(RedisTestContexts.contextBean("wrongPasswordFactory", LettuceConnectionFactory.class,
+					(context) -> {
+						RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
+								trusted.port());
+						configuration.setUsername(RedisTestContexts.USER);
+						configuration.setPassword("not-the-password");
+						return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
+							.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+							.clientResources(RedisTestContexts.clientResources(context))
+							.useSsl()
+							.build());
+					}))
 			.run((context) -> assertThat(
 					StartupFailures.find(context, AuthenticationRejectedException.class).getBeanName())
 				.isEqualTo("wrongPasswordFactory"));
@@ -484,8 +490,8 @@ class StartupGuardIntegrationTests {
 	void staticMasterReplicaNodesAreProbedRatherThanTheStandaloneDefault() {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(untrusted.port())) {
 			RedisTestContexts.securedBy(trusted)
-				.withBean("masterReplicaFactory", LettuceConnectionFactory.class,
-						() -> masterReplicaFactory(relay.port()))
+				.withInitializer(RedisTestContexts.contextBean("masterReplicaFactory", LettuceConnectionFactory.class,
+						(context) -> masterReplicaFactory(RedisTestContexts.clientResources(context), relay.port())))
 				.run((context) -> {
 					EndpointVerificationException failure = StartupFailures.find(context,
 							EndpointVerificationException.class);
@@ -504,8 +510,8 @@ class StartupGuardIntegrationTests {
 			.replicaOf(trusted.process())
 			.start()) {
 			RedisTestContexts.securedBy(trusted)
-				.withBean("masterReplicaFactory", LettuceConnectionFactory.class,
-						() -> masterReplicaFactory(trusted.port(), replica.port()))
+				.withInitializer(RedisTestContexts.contextBean("masterReplicaFactory", LettuceConnectionFactory.class,
+						(context) -> masterReplicaFactory(RedisTestContexts.clientResources(context), trusted.port(), replica.port())))
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					StartupGuardReport report = context.getBean(StartupGuardReport.class);
@@ -637,7 +643,7 @@ class StartupGuardIntegrationTests {
 		return configuration;
 	}
 
-	private static LettuceConnectionFactory masterReplicaFactory(int... ports) {
+	private static LettuceConnectionFactory masterReplicaFactory(ClientResources resources, int... ports) {
 		RedisStaticMasterReplicaConfiguration configuration = new RedisStaticMasterReplicaConfiguration("localhost",
 				ports[0]);
 		for (int i = 1; i < ports.length; i++) {
@@ -648,6 +654,7 @@ class StartupGuardIntegrationTests {
 		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
 			.readFrom(ReadFrom.REPLICA_PREFERRED)
 			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+			.clientResources(resources)
 			.useSsl()
 			.build());
 	}
@@ -661,26 +668,31 @@ class StartupGuardIntegrationTests {
 	}
 
 	/**
-	 * A factory that passes the guard, with its own client resources (so its own Lettuce threads) and a client name
-	 * that tells its connections apart on the server.
+	 * A factory that passes the guard, on the context's client resources, with a client name that tells its
+	 * connections apart on the server.
 	 */
-	private static LettuceConnectionFactory secureFactory(String clientName) {
+	private static LettuceConnectionFactory secureFactory(String clientName, ClientResources resources) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", trusted.port());
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
 		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
 			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
 			.clientName(clientName)
+			.clientResources(resources)
 			.useSsl()
 			.build());
 	}
 
-	private static LettuceConnectionFactory unverifiedFactory(int port) {
+	private static LettuceConnectionFactory unverifiedFactory(int port, ClientResources resources) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", port);
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
 		return new LettuceConnectionFactory(configuration,
-				LettuceClientConfiguration.builder().useSsl().verifyPeer(SslVerifyMode.NONE).build());
+				LettuceClientConfiguration.builder()
+					.clientResources(resources)
+					.useSsl()
+					.verifyPeer(SslVerifyMode.NONE)
+					.build());
 	}
 
 }

@@ -6,6 +6,7 @@ import io.github.elasticachesecure.testkit.TestPki;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.resource.ClientResources;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,9 +64,9 @@ class TrustAnyCertificateIntegrationTests {
 	@Test
 	void factoryTrustingAnythingIsRefusedEvenWhenTheServerIsTrustworthy() {
 		RedisTestContexts.securedBy(trusted)
-			.withBean("trustingFactory", LettuceConnectionFactory.class,
-					() -> factory(trusted.port(),
-							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build()))
+			.withInitializer(RedisTestContexts.contextBean("trustingFactory", LettuceConnectionFactory.class,
+					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(),
+							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build())))
 			.run((context) -> {
 				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
 				assertThat(failure.getBeanName()).isEqualTo("trustingFactory");
@@ -81,10 +82,10 @@ class TrustAnyCertificateIntegrationTests {
 	@Test
 	void factoryTrustingTheCaStarts() {
 		RedisTestContexts.securedBy(trusted)
-			.withBean("caFactory", LettuceConnectionFactory.class,
-					() -> factory(trusted.port(), SslOptions.builder()
+			.withInitializer(RedisTestContexts.contextBean("caFactory", LettuceConnectionFactory.class,
+					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(), SslOptions.builder()
 						.trustManager(TestPki.get().trustedCa().certificatePem().toFile())
-						.build()))
+						.build())))
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -92,9 +93,9 @@ class TrustAnyCertificateIntegrationTests {
 	void trustingAnythingIsAcceptedWithExplicitNoneOptInAndWarned(CapturedOutput output) {
 		RedisTestContexts.securedBy(trusted)
 			.withPropertyValues("elasticache.secure.tls.verify-mode=none")
-			.withBean("trustingFactory", LettuceConnectionFactory.class,
-					() -> factory(trusted.port(),
-							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build()))
+			.withInitializer(RedisTestContexts.contextBean("trustingFactory", LettuceConnectionFactory.class,
+					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(),
+							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build())))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("'trustingFactory' verifies server certificates with mode FULL, but its "
@@ -113,7 +114,7 @@ class TrustAnyCertificateIntegrationTests {
 		throw new AssertionError("The application started");
 	}
 
-	private static LettuceConnectionFactory factory(int port, SslOptions sslOptions) {
+	private static LettuceConnectionFactory factory(ClientResources resources, int port, SslOptions sslOptions) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", port);
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
@@ -123,6 +124,7 @@ class TrustAnyCertificateIntegrationTests {
 					.verifyPeer(SslVerifyMode.FULL)
 					.and()
 					.clientOptions(ClientOptions.builder().sslOptions(sslOptions).build())
+					.clientResources(resources)
 					.build());
 	}
 

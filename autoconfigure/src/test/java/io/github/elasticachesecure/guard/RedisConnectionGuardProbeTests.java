@@ -1,5 +1,10 @@
 package io.github.elasticachesecure.guard;
 
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import io.lettuce.core.resource.ClientResources;
+import io.github.elasticachesecure.tls.WireCheck;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +47,16 @@ class RedisConnectionGuardProbeTests {
 
 	private static final String PASSWORD = "guard-probe-secret";
 
+	private static final WireCheck WIRE_CHECK = new WireCheck(new TlsSessionPolicy("TLSv1.2", SslVerifyMode.FULL),
+			Clock.systemUTC());
+
+	private static final ClientResources RESOURCES = ClientResources.create();
+
+	@AfterAll
+	static void shutDownResources() {
+		RESOURCES.shutdown(0, 2, TimeUnit.SECONDS);
+	}
+
 	@Test
 	void nodesOfAReplicationGroupAreProbedTogetherAndTheFirstFailingNodeIsReported() throws Exception {
 		List<SilentTcpServer> nodes = List.of(SilentTcpServer.start(), SilentTcpServer.start(),
@@ -53,7 +68,7 @@ class RedisConnectionGuardProbeTests {
 			group.addNode("localhost", nodes.get(2).port());
 			// the probe's own timeout is far away: only closing a node ends its probe
 			RedisConnectionGuard guard = new RedisConnectionGuard(SslVerifyMode.FULL, true,
-					new TlsEndpointProbe(Duration.ofMinutes(2)));
+					new TlsEndpointProbe(Duration.ofMinutes(2)), WIRE_CHECK);
 			CompletableFuture<List<TlsProbeResult>> check = CompletableFuture
 				.supplyAsync(() -> guard.checkTls("replicationGroup", factory(group)));
 			awaitEachConnected(nodes);
@@ -83,7 +98,7 @@ class RedisConnectionGuardProbeTests {
 			seeds.setUsername(USER);
 			seeds.setPassword(PASSWORD);
 			RedisConnectionGuard guard = new RedisConnectionGuard(SslVerifyMode.FULL, true,
-					new TlsEndpointProbe(Duration.ofSeconds(10)));
+					new TlsEndpointProbe(Duration.ofSeconds(10)), WIRE_CHECK);
 			LettuceConnectionFactory factory = factory(seeds, cluster.sslOptions());
 			List<TlsProbeResult> results = guard.checkTls("cluster", factory);
 			assertThat(results).extracting(TlsProbeResult::endpoint)
@@ -119,6 +134,7 @@ class RedisConnectionGuardProbeTests {
 			.verifyPeer(SslVerifyMode.FULL)
 			.and()
 			.clientOptions(ClientOptions.builder().sslOptions(sslOptions).build())
+			.clientResources(WIRE_CHECK.guard(RESOURCES))
 			.build();
 		return new LettuceConnectionFactory(configuration, client);
 	}

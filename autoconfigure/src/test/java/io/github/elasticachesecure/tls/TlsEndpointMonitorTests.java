@@ -141,7 +141,7 @@ class TlsEndpointMonitorTests {
 	private TlsEndpointMonitor monitor(int port, Supplier<SSLContext> context, SslVerifyMode verifyMode,
 			Supplier<@Nullable Observation> earlier) {
 		return new TlsEndpointMonitor("localhost", port, this.probe, context, verifyMode, RECHECK, earlier,
-				this.clock);
+				this.clock, () -> null);
 	}
 
 	private Supplier<SSLContext> trustedContext() {

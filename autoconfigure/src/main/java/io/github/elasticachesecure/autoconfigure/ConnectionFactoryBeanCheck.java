@@ -1,0 +1,45 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import io.github.elasticachesecure.guard.InsecureConnectionException;
+import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.guard.RedisConnectionGuard;
+
+import org.springframework.beans.factory.BeanFactoryUtils;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Refuses, before any singleton is created, a {@link RedisConnectionFactory} that a {@code FactoryBean} makes: the
+ * container hands post-processors only the finished product, after {@code getObject()} built and perhaps started it,
+ * so the guard could check it only once it may have connected. The types are read from the bean definitions (a
+ * {@code FactoryBean}'s declared object type); nothing is instantiated. A {@code FactoryBean} that declares no object
+ * type is checked when its product appears, as any factory.
+ */
+final class ConnectionFactoryBeanCheck implements BeanFactoryPostProcessor, PriorityOrdered {
+
+	static final String BEAN_NAME = "io.github.elasticachesecure.autoconfigure.connectionFactoryBeanCheck";
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+		if (BeanFactoryUtils.beanNamesForTypeIncludingAncestors(beanFactory, RedisConnectionGuard.class, false,
+				false).length == 0) {
+			return;
+		}
+		for (String beanName : beanFactory.getBeanNamesForType(RedisConnectionFactory.class, true, false)) {
+			if (beanFactory.isFactoryBean(beanName)) {
+				throw new InsecureConnectionException(beanName, Reason.FACTORY_BEAN, "RedisConnectionFactory '"
+						+ beanName + "' is made by a FactoryBean, which creates (and may start) it before the guard "
+						+ "can check it");
+			}
+		}
+	}
+
+}
