@@ -39,10 +39,11 @@ class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Insecure
 					+ "LettuceClientConfiguration.builder().clientResources(clientResources)), so that its connections "
 					+ "carry the TLS check; or let the starter build the factory from 'elasticache.secure.*'.";
 			case SESSION_REFUSED -> "Remove the NettyCustomizer (in a ClientResourcesBuilderCustomizer or your own "
-					+ "ClientResources) that changes the channel's TLS handler, and SSL bundle options "
-					+ "('spring.ssl.bundle.*.options.enabled-protocols' or 'ciphers') that allow weaker TLS. The server "
-					+ "must offer 'elasticache.secure.tls.min-version' (TLSv1.2 by default) or later with an AEAD cipher "
-					+ "suite with forward secrecy, and a certificate naming the host, as ElastiCache does.";
+					+ "ClientResources) that changes the channel's TLS handler, and the options of the SSL bundle named "
+					+ "by 'elasticache.secure.tls.bundle' (spring.ssl.bundle.*.options.enabled-protocols or ciphers) "
+					+ "that allow weaker TLS. The server must offer 'elasticache.secure.tls.min-version' (TLSv1.2 by "
+					+ "default) or later with an AEAD cipher suite with forward secrecy, and a certificate naming the "
+					+ "host, as ElastiCache does.";
 			case FACTORY_BEAN -> "Declare the factory '" + cause.getBeanName() + "' with a @Bean method that returns "
 					+ "the LettuceConnectionFactory itself (built on the context's ClientResources), so the guard checks "
 					+ "it before it starts; or let the starter build it from 'elasticache.secure.*'.";

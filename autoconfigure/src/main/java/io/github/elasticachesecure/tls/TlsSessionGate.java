@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * and {@code AUTH} first) until that handler's handshake has completed and its live session meets the
  * {@link TlsSessionPolicy}. A session that does not, a TLS handler removed later, or this gate removed while the
  * channel is open closes the channel with a {@link TlsSessionRefusedException}; held writes fail with it and nothing
- * is sent. Once the session passed, a write costs one check that the TLS handler is still in place.
+ * is sent. Once the session passed, a write or a read costs one check that the TLS handler is still in place.
  */
 final class TlsSessionGate extends ChannelDuplexHandler {
 
@@ -96,6 +96,24 @@ final class TlsSessionGate extends ChannelDuplexHandler {
 		}
 		else {
 			ctx.write(msg, promise);
+		}
+	}
+
+	/**
+	 * Replies pass here too: one arriving after the TLS handler was removed (still encrypted, or sent in clear by a
+	 * peer that followed) ends the connection even when nothing more is written.
+	 */
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.refusal == null && (this.tlsContext == null || this.tlsContext.isRemoved())) {
+			ReferenceCountUtil.release(msg);
+			refuse(ctx, "the TLS handler was removed from the channel");
+		}
+		else if (this.refusal != null) {
+			ReferenceCountUtil.release(msg);
+		}
+		else {
+			ctx.fireChannelRead(msg);
 		}
 	}
 

@@ -74,6 +74,10 @@ final class WireCheckNettyCustomizer implements NettyCustomizer {
 				channel.pipeline().addLast(this.initializer);
 			}
 			SslHandler lettuceTls = channel.attr(LETTUCE_TLS_HANDLER).getAndSet(null);
+			if (!channel.isOpen()) {
+				// The initializer failed (Lettuce noted why) and closed the channel: nothing can be sent.
+				return;
+			}
 			List<SslHandler> tlsHandlers = new ArrayList<>();
 			for (Map.Entry<String, ChannelHandler> entry : channel.pipeline()) {
 				if (entry.getValue() instanceof SslHandler tls) {
