@@ -37,12 +37,15 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * For a cluster, every master that serves slots is pinged and {@code CLUSTER INFO} must report the slots covered
  * ({@link ClusterHealth}), within the same bound.
  * <p>
+ * At most one PING (or cluster check) is in flight, shared by the checks that come meanwhile; a reader endpoint's
+ * checks keep a connection per endpoint ({@link ReplicationGroupHealth}), closed with {@link #close()}.
+ * <p>
  * The status is {@code DOWN} when the PING fails or does not answer in time, when a cluster misses a master or slots,
  * when IAM authentication has no usable token left, and when the last TLS probe found the endpoint's TLS no longer
  * verifying (for instance an expired or replaced certificate). A certificate close to expiry keeps the status
  * {@code UP} and adds a warning to the details.
  */
-public final class ElastiCacheHealthCheck {
+public final class ElastiCacheHealthCheck implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheHealthCheck.class);
 
@@ -66,6 +69,8 @@ public final class ElastiCacheHealthCheck {
 	private final Clock clock;
 
 	private final @Nullable ReplicationGroupHealth replicationGroup;
+
+	private final SingleFlight<Optional<String>> pings = new SingleFlight<>();
 
 	private volatile @Nullable Supplier<@Nullable Object> audit;
 
@@ -121,9 +126,7 @@ public final class ElastiCacheHealthCheck {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			HealthDeadline deadline = HealthDeadline.after(this.timeout);
-			Mono<Health> connection = Mono
-				.defer(() -> ConnectionPing.ping(this.connectionFactory, this.timeout.dividedBy(2))
-					.timeout(deadline.remaining()))
+			Mono<Health> connection = Mono.defer(() -> ping().timeout(deadline.remaining()))
 				.map((clusterProblem) -> healthy(System.nanoTime() - start, clusterProblem.orElse(null)))
 				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
 			Mono<Health> health = (this.replicationGroup != null)
@@ -133,6 +136,23 @@ public final class ElastiCacheHealthCheck {
 			return health.timeout(this.timeout.plus(DEADLINE_GRACE),
 					Mono.fromSupplier(() -> unhealthy(System.nanoTime() - start, new TimeoutException())));
 		});
+	}
+
+	/**
+	 * The PING in flight, or a new one bounded by the timeout from its start; a check that gives up leaves it to end.
+	 */
+	private Mono<Optional<String>> ping() {
+		return this.pings.join(() -> ConnectionPing.ping(this.connectionFactory, this.timeout.dividedBy(2))
+			.timeout(this.timeout)
+			.toFuture());
+	}
+
+	/** Close the connections kept for a replication group's endpoints (the application's own are its to close). */
+	@Override
+	public void close() {
+		if (this.replicationGroup != null) {
+			this.replicationGroup.close();
+		}
 	}
 
 	private Health healthy(long latencyNanos, @Nullable String clusterProblem) {

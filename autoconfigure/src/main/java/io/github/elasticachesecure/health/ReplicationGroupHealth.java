@@ -5,20 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.elasticachesecure.cache.ReadPreference;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -29,33 +23,36 @@ import org.springframework.core.NestedExceptionUtils;
  * details: each one reached over a connection of its own (TLS, verification and credentials as the application's) and
  * asked for its {@code ROLE}, both within the health timeout.
  * <p>
+ * Each endpoint's connection is kept from one check to the next and at most one {@code ROLE} per endpoint is in flight
+ * ({@link NodeRoleCheck}), so that the rate of health checks, which whoever may call the health endpoint decides, is
+ * not a rate of new TLS connections and authentications on the cache. The connections are closed with
+ * {@link #close()}.
+ * <p>
  * The status is {@code DOWN} when the primary endpoint cannot be reached or reaches a replica (writes fail), and when
  * the reader cannot be reached while the read preference needs a replica ({@code replica}, {@code any-replica}: reads
  * fail). A reader that cannot be reached under any other preference keeps the status {@code UP} with a warning, as
  * reads then go to the primary, which is what those preferences ask for.
  */
-public final class ReplicationGroupHealth {
+public final class ReplicationGroupHealth implements AutoCloseable {
 
-	private final Supplier<RedisClient> client;
+	private final NodeRoleCheck primary;
 
-	private final RedisURI primary;
-
-	private final RedisURI reader;
+	private final NodeRoleCheck reader;
 
 	private final @Nullable ReadPreference readPreference;
 
 	/**
 	 * Create the check.
 	 * @param client the application's client (for its TLS options and resources), looked up once it is started
-	 * @param primary the primary endpoint with the application's TLS settings and credentials
+	 * @param primary the primary endpoint with the application's TLS settings and credentials, and the health timeout
+	 * as its timeout (the bound of one {@code ROLE}, opening the connection included)
 	 * @param reader the reader endpoint with the same settings
 	 * @param readPreference where the application reads, {@code null} for a setting that names no preference
 	 */
 	public ReplicationGroupHealth(Supplier<RedisClient> client, RedisURI primary, RedisURI reader,
 			@Nullable ReadPreference readPreference) {
-		this.client = client;
-		this.primary = primary;
-		this.reader = reader;
+		this.primary = new NodeRoleCheck(client, primary, primary.getTimeout());
+		this.reader = new NodeRoleCheck(client, reader, reader.getTimeout());
 		this.readPreference = readPreference;
 	}
 
@@ -66,7 +63,7 @@ public final class ReplicationGroupHealth {
 	 * @return the health with a {@code nodes} detail, and {@code DOWN} with a reason when an endpoint fails
 	 */
 	Mono<Health> addTo(Mono<Health> connection, HealthDeadline deadline) {
-		return Mono.zip(connection, role(this.primary, deadline), role(this.reader, deadline))
+		return Mono.zip(connection, state(this.primary, deadline), state(this.reader, deadline))
 			.map((states) -> combine(states.getT1(), states.getT2(), states.getT3()));
 	}
 
@@ -116,49 +113,26 @@ public final class ReplicationGroupHealth {
 	}
 
 	/**
-	 * The node's role over a new connection, closed after the answer; a connection made after the deadline is closed
-	 * as soon as it is made. Opening it (which builds the TLS context) runs on another thread after the timer started.
+	 * The node's role, from the run in flight or a new one on the kept connection, waited for until the deadline; a
+	 * check that gives up leaves the run (and the connection) to end by itself.
 	 */
-	private Mono<NodeState> role(RedisURI uri, HealthDeadline deadline) {
-		String endpoint = uri.getHost() + ":" + uri.getPort();
+	private static Mono<NodeState> state(NodeRoleCheck node, HealthDeadline deadline) {
 		return Mono.defer(() -> {
 			Duration timeout = deadline.remaining();
-			AtomicReference<@Nullable CompletableFuture<StatefulRedisConnection<String, String>>> connecting = new AtomicReference<>();
-			AtomicBoolean abandoned = new AtomicBoolean();
-			Runnable abandon = () -> {
-				abandoned.set(true);
-				closeWhenConnected(connecting.get());
-			};
-			return Mono.defer(() -> {
-				CompletableFuture<StatefulRedisConnection<String, String>> future = this.client.get()
-					.connectAsync(StringCodec.UTF8, uri)
-					.toCompletableFuture();
-				connecting.set(future);
-				if (abandoned.get()) {
-					closeWhenConnected(future);
-				}
-				return Mono.fromFuture(future, true);
-			})
-				.subscribeOn(Schedulers.boundedElastic())
-				.flatMap((connection) -> connection.reactive()
-					.role()
-					.next()
-					.doFinally((signal) -> connection.closeAsync()))
-				.map((role) -> new NodeState(endpoint, String.valueOf(role), null))
+			return node.role()
+				.map((role) -> new NodeState(node.endpoint(), role, null))
 				.timeout(timeout)
-				.doOnCancel(abandon)
-				.onErrorResume((ex) -> {
-					abandon.run();
-					return Mono.just(new NodeState(endpoint, null, describe(ex, timeout)));
-				});
+				.onErrorResume((ex) -> Mono.just(new NodeState(node.endpoint(), null, describe(ex, timeout))));
 		});
 	}
 
-	private static void closeWhenConnected(
-			@Nullable CompletableFuture<StatefulRedisConnection<String, String>> connecting) {
-		if (connecting != null) {
-			connecting.thenAccept(StatefulRedisConnection::closeAsync);
-		}
+	/**
+	 * Close the connections kept for the checks, with the health check's bean.
+	 */
+	@Override
+	public void close() {
+		this.primary.close();
+		this.reader.close();
 	}
 
 	private static String describe(Throwable ex, Duration timeout) {
