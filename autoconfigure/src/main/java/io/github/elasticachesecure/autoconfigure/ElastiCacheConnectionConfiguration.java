@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.netty.handler.ssl.SslProvider;
@@ -236,6 +237,15 @@ class ElastiCacheConnectionConfiguration {
 
 	private static SslBundle sslBundle(ElastiCacheSecureProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		String name = properties.getTls().getBundle();
+		if (name == null && properties.getTls().getVerifyMode() == SslVerifyMode.CA) {
+			// Without the host-name check, the JDK's trust store accepts any host's certificate from any public CA.
+			throw new ElastiCacheConfigurationException("elasticache.secure.tls.verify-mode",
+					"'elasticache.secure.tls.verify-mode=ca' checks the certificate chain but not the host name, and "
+							+ "without 'elasticache.secure.tls.bundle' the chain is checked against the JDK's trust "
+							+ "store: any server with a certificate from any public CA, for any host, would pass.",
+					"Set 'elasticache.secure.tls.verify-mode=full' (ElastiCache's certificates name its endpoints), or "
+							+ "set 'elasticache.secure.tls.bundle' to a bundle that trusts only your cache's own CA.");
+		}
 		if (name == null) {
 			return SslBundle.systemDefault();
 		}

@@ -11,14 +11,28 @@ import org.springframework.util.ClassUtils;
  * are registered, after those created before it, and whatever they depend on), and the
  * {@link ConnectionFactoryBeanCheck} is registered. So the factories of a context without the starter's
  * auto-configuration (a child context built with {@code SpringApplicationBuilder}, for instance) are checked too, by
- * the guard of the context or of an ancestor. A context where no guard exists is left alone.
+ * the guard of the context or of an ancestor. A context where no guard exists is left alone. A context that names an
+ * endpoint without Lettuce on the classpath is refused, since none of the starter would apply to it.
  */
 class RedisConnectionGuardInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
 	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
+	private static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
+
+	private static final String ENDPOINT = "elasticache.secure.endpoint";
+
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
+		if (context.getEnvironment().containsProperty(ENDPOINT)
+				&& !ClassUtils.isPresent(LETTUCE_CLIENT, context.getClassLoader())) {
+			// Without Lettuce none of the starter applies, and Boot would build another client's plaintext factory.
+			throw new ElastiCacheConfigurationException(ENDPOINT,
+					"'" + ENDPOINT + "' is set, but Lettuce (io.lettuce:lettuce-core), the only client the starter "
+							+ "secures, is not on the classpath, so no secured connection can be made.",
+					"Remove the exclusion of io.lettuce:lettuce-core (the starter brings it) and any "
+							+ "'spring.data.redis.client-type=jedis'.");
+		}
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
 				&& !beanFactory.containsLocalBean(RedisConnectionGuardPostProcessor.BEAN_NAME)) {

@@ -1,14 +1,14 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
-import io.github.elasticachesecure.tls.WireCheck;
-import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.time.Duration;
 
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;

@@ -1,8 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
-import io.github.elasticachesecure.tls.WireCheck;
-import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.time.Duration;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException;
@@ -10,6 +8,8 @@ import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.testkit.FreePorts;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,11 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.support.GenericApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Conditions of {@link ElastiCacheSecureGuardAutoConfiguration}.
@@ -45,6 +48,21 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 		this.contextRunner.withBean(WireCheck.class, () -> wireCheck)
 			.withBean(RedisConnectionGuard.class, () -> custom)
 			.run((context) -> assertThat(context.getBean(RedisConnectionGuard.class)).isSameAs(custom));
+	}
+
+	@Test
+	void anEndpointWithoutLettuceOnTheClasspathIsRefusedBeforeAnyBeanExists() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		context.setClassLoader(new FilteredClassLoader(RedisClient.class));
+		TestPropertyValues.of("elasticache.secure.endpoint=localhost:6379").applyTo(context);
+		assertThatExceptionOfType(ElastiCacheConfigurationException.class)
+			.isThrownBy(() -> new RedisConnectionGuardInitializer().initialize(context))
+			.satisfies((failure) -> {
+				assertThat(failure.getProperty()).isEqualTo("elasticache.secure.endpoint");
+				assertThat(new ElastiCacheConfigurationFailureAnalyzer().analyze(failure).getAction())
+					.contains("Remove the exclusion of io.lettuce:lettuce-core");
+			});
+		assertThat(context.getBeanFactory().getBeanPostProcessorCount()).isZero();
 	}
 
 	@Test

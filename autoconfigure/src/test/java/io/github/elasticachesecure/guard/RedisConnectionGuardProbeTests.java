@@ -1,11 +1,7 @@
 package io.github.elasticachesecure.guard;
 
-import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import io.lettuce.core.resource.ClientResources;
-import io.github.elasticachesecure.tls.WireCheck;
-import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +16,13 @@ import io.github.elasticachesecure.testkit.Threads;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
+import io.github.elasticachesecure.tls.TlsSessionPolicy;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.resource.ClientResources;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
