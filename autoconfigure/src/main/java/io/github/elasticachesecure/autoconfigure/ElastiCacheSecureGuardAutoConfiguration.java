@@ -35,7 +35,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 public final class ElastiCacheSecureGuardAutoConfiguration {
 
+	// infrastructure: the guard's post-processor uses it when client resources are created, which may be early
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	WireCheck elastiCacheWireCheck(ElastiCacheSecureProperties properties) {
 		ElastiCacheSecureProperties.Tls tls = properties.getTls();

@@ -38,8 +38,9 @@ class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Insecure
 					+ "' on the context's ClientResources bean (inject ClientResources and call "
 					+ "LettuceClientConfiguration.builder().clientResources(clientResources)), so that its connections "
 					+ "carry the TLS check; or let the starter build the factory from 'elasticache.secure.*'.";
-			case SESSION_REFUSED -> "Remove the NettyCustomizer (in a ClientResourcesBuilderCustomizer or your own "
-					+ "ClientResources) that changes the channel's TLS handler, and the options of the SSL bundle named "
+			case SESSION_REFUSED -> "For the connections of the factory '" + cause.getBeanName() + "': remove the "
+					+ "NettyCustomizer (in a ClientResourcesBuilderCustomizer or your own ClientResources) that changes "
+					+ "the channel's TLS handler, and the options of the SSL bundle named "
 					+ "by 'elasticache.secure.tls.bundle' (spring.ssl.bundle.*.options.enabled-protocols or ciphers) "
 					+ "that allow weaker TLS. The server must offer 'elasticache.secure.tls.min-version' (TLSv1.2 by "
 					+ "default) or later with an AEAD cipher suite with forward secrecy, and a certificate naming the "
