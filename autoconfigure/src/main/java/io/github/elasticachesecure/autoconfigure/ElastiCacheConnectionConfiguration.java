@@ -131,11 +131,15 @@ class ElastiCacheConnectionConfiguration {
 		@ConditionalOnMissingBean
 		ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties,
 				DataRedisConnectionDetails applicationConnectionDetails) {
+			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
 			if (properties.getEndpoint() != null) {
-				logger.info("Connection details from the application (" + applicationConnectionDetails
+				// The type and address only: the details' toString() is the application's, and a record's prints
+				// the password.
+				logger.info("Connection details from the application ("
+						+ applicationConnectionDetails.getClass().getName() + ", " + cache.endpoint()
 						+ ") take the place of elasticache.secure.endpoint");
 			}
-			return ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
+			return cache;
 		}
 
 	}

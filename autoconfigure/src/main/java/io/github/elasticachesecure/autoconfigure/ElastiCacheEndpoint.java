@@ -21,7 +21,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static final String FORM = "Write the endpoint as host:port, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379 "
 			+ "(an IPv6 address in brackets: [2001:db8::1]:6379).";
 
-	// Only values made of these characters are repeated in a report: they cannot carry user-info or a query.
+	// Only values made of these characters are repeated in a report: they cannot carry user-info or a query. Text
+	// after a ':' that is not a port is never repeated: it may be a password written in the port's place or after it.
 	private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
 
 	private static final Pattern HOST_NAME = Pattern
@@ -33,6 +34,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
 	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+
+	private static final String NOT_REPEATED = " (not repeated here: it may hold a password)";
 
 	/**
 	 * Parse {@code elasticache.secure.endpoint}. A value that carries user-info, a path, a query or a fragment is
@@ -76,10 +79,13 @@ public record ElastiCacheEndpoint(String host, int port) {
 		}
 		int colon = text.indexOf(':');
 		if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
-			throw invalid(property, text, "has more than one ':'; an IPv6 address must be written in brackets", FORM);
+			// Not repeated: "host:port:secret" is a password written after the port.
+			throw invalid(property, "has more than one ':'" + NOT_REPEATED
+					+ "; an IPv6 address must be written in brackets", FORM);
 		}
 		String host = (colon >= 0) ? text.substring(0, colon) : text;
-		int port = (colon >= 0) ? parsePort(property, text, text.substring(colon + 1)) : DEFAULT_PORT;
+		int port = (colon >= 0) ? parsePort(property, text.substring(0, colon), text.substring(colon + 1))
+				: DEFAULT_PORT;
 		boolean numeric = host.chars().allMatch((c) -> c == '.' || Character.isDigit(c));
 		if (numeric ? !IPV4.matcher(host).matches() : !HOST_NAME.matcher(host).matches()) {
 			throw invalid(property, text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')", FORM);
@@ -90,31 +96,38 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static ElastiCacheEndpoint parseBracketed(String property, String text) {
 		int close = text.indexOf(']');
 		if (close < 0) {
-			throw invalid(property, text, "has an unclosed '['", FORM);
+			throw invalid(property, "has an unclosed '['" + NOT_REPEATED, FORM);
 		}
 		String host = text.substring(1, close);
 		if (!isIpv6Address(host)) {
-			throw invalid(property, text, "has no valid IPv6 address between '[' and ']'", FORM);
+			throw invalid(property, text.substring(0, close + 1), "has no valid IPv6 address between '[' and ']'", FORM);
 		}
 		String rest = text.substring(close + 1);
 		if (rest.isEmpty()) {
 			return new ElastiCacheEndpoint(host, DEFAULT_PORT);
 		}
 		if (rest.charAt(0) != ':') {
-			throw invalid(property, text, "has text after ']' that is not ':port'", FORM);
+			throw invalid(property, text.substring(0, close + 1), "has text after ']' that is not ':port'" + NOT_REPEATED,
+					FORM);
 		}
-		return new ElastiCacheEndpoint(host, parsePort(property, text, rest.substring(1)));
+		return new ElastiCacheEndpoint(host, parsePort(property, text.substring(0, close + 1), rest.substring(1)));
 	}
 
-	private static int parsePort(String property, String text, String port) {
-		if (PORT.matcher(port).matches()) {
+	/**
+	 * @param host the text before the port's ':', repeated in the report
+	 * @param port the text after it, repeated only when it is digits: "host:secret" is a password written in the
+	 * port's place
+	 */
+	private static int parsePort(String property, String host, String port) {
+		boolean digits = !port.isEmpty() && port.chars().allMatch((c) -> c >= '0' && c <= '9');
+		if (digits && PORT.matcher(port).matches()) {
 			int value = Integer.parseInt(port);
 			if (value >= 1 && value <= 65535) {
 				return value;
 			}
 		}
-		throw invalid(property, text,
-				"has an invalid port" + (PRINTABLE.matcher(port).matches() ? " '" + port + "'" : ""),
+		throw invalid(property, digits ? host + ":" + port : host,
+				"has an invalid port" + (digits ? " '" + port + "'" : NOT_REPEATED),
 				"Use a port between 1 and 65535, usually 6379.");
 	}
 

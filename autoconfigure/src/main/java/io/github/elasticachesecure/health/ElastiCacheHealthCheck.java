@@ -22,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -195,7 +194,7 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 		String reason = (ex instanceof TimeoutException)
 				? "no reply to PING from " + this.connection.endpoint() + " within " + format(this.timeout)
 						+ " (server stopped, unreachable or not answering)"
-				: "PING to " + this.connection.endpoint() + " failed: " + describe(ex);
+				: "PING to " + this.connection.endpoint() + " failed: " + FailureDescription.of(ex);
 		TlsEndpointMonitor.Observation observation = null;
 		if (this.tls != null) {
 			// A failed connection may be a server certificate that no longer verifies: probe again, and name it.
@@ -279,12 +278,6 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 		if (value != null) {
 			details.put(key, (value instanceof Instant instant) ? instant.toString() : value);
 		}
-	}
-
-	private static String describe(Throwable ex) {
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
-		String message = root.getMessage();
-		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
 	private static String format(Duration duration) {

@@ -16,7 +16,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.core.NestedExceptionUtils;
 
 /**
  * The state of the two endpoints of a replication group with cluster mode disabled, for the {@code elasticache} health
@@ -139,8 +138,7 @@ public final class ReplicationGroupHealth implements AutoCloseable {
 		if (ex instanceof TimeoutException) {
 			return "no answer within " + timeout.toMillis() + " ms";
 		}
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
-		return root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
+		return FailureDescription.of(ex);
 	}
 
 	private record NodeState(String endpoint, @Nullable String role, @Nullable String error) {

@@ -12,6 +12,7 @@ import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,14 +24,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A web application with the actuator: {@code /actuator/health} shows the {@code elasticache} details and no
- * {@code redis} entry, {@code /actuator/metrics} lists the meters, and no endpoint shows the password.
+ * {@code redis} entry, {@code /actuator/metrics} lists the meters, and no endpoint shows the password or the AWS
+ * credentials.
  */
 class ActuatorEndpointsIntegrationTests {
+
+	private static final String NUMERIC_USER = "numeric";
+
+	/** A password that YAML reads as a number. */
+	private static final int NUMERIC_PASSWORD = 73914682;
+
+	private static final String AWS_SECRET_KEY = "wJalrXUtnFEMI-actuator-secret-key";
+
+	private static final String AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2Vj-actuator-session-token";
+
+	private static final String SPRING_CLOUD_AWS_SECRET_KEY = "spring-cloud-aws-actuator-secret-key";
 
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.tls()
 		.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
-		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
+		.aclUser(NUMERIC_USER, String.valueOf(NUMERIC_PASSWORD));
 
 	@Test
 	void endpointsShowHealthAndMetersButNoSecret() throws Exception {
@@ -119,6 +133,55 @@ class ActuatorEndpointsIntegrationTests {
 			// Values are shown: the endpoint is there in clear.
 			assertThat(get(port, "/actuator/env").contains("\"localhost:" + redis.port() + "\"")).as("endpoint shown")
 				.isTrue();
+		}
+	}
+
+	/**
+	 * The AWS SDK's names, as environment variables (a property source of the same names here) and system properties,
+	 * Spring Cloud AWS's secret key, and a password that YAML reads as a number, in {@code application.yml}.
+	 */
+	@Test
+	void awsCredentialsAndANumericYamlPasswordAreMaskedWhenValuesAreShown(@TempDir Path config) throws Exception {
+		Path yaml = config.resolve("application.yml");
+		Files.writeString(yaml, """
+				elasticache:
+				  secure:
+				    auth:
+				      username: %s
+				      password: %d
+				copy:
+				  of-password: %d
+				""".formatted(NUMERIC_USER, NUMERIC_PASSWORD, NUMERIC_PASSWORD));
+		System.setProperty("aws.secretAccessKey", AWS_SECRET_KEY);
+		System.setProperty("aws.sessionToken", AWS_SESSION_TOKEN);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
+			.properties("AWS_SECRET_ACCESS_KEY=" + AWS_SECRET_KEY, "AWS_SESSION_TOKEN=" + AWS_SESSION_TOKEN,
+					"AWS_ACCESS_KEY_ID=ASIAACTUATOREXAMPLE")
+			.run(RedisTestContexts.applicationArguments(redis, "--server.port=0", "--server.address=127.0.0.1",
+					"--spring.config.additional-location=file:" + yaml,
+					"--management.endpoints.web.exposure.include=env,configprops",
+					"--management.endpoint.env.show-values=always",
+					"--management.endpoint.configprops.show-values=always",
+					"--spring.cloud.aws.credentials.secret-key=" + SPRING_CLOUD_AWS_SECRET_KEY))) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			String env = get(port, "/actuator/env");
+			// The numeric password authenticated, and values are shown: the access key id is there in clear.
+			assertThat(env).contains("\"ASIAACTUATOREXAMPLE\"").contains("application.yml");
+			for (String path : new String[] { "/actuator/env", "/actuator/configprops",
+					"/actuator/env/AWS_SECRET_ACCESS_KEY", "/actuator/env/aws.sessionToken",
+					"/actuator/env/spring.cloud.aws.credentials.secret-key", "/actuator/env/copy.of-password",
+					"/actuator/env/elasticache.secure.auth.password" }) {
+				String body = get(port, path);
+				assertThat(body).as(path)
+					.doesNotContain(String.valueOf(NUMERIC_PASSWORD))
+					.doesNotContain(AWS_SECRET_KEY)
+					.doesNotContain(AWS_SESSION_TOKEN)
+					.doesNotContain(SPRING_CLOUD_AWS_SECRET_KEY);
+			}
+		}
+		finally {
+			System.clearProperty("aws.secretAccessKey");
+			System.clearProperty("aws.sessionToken");
 		}
 	}
 

@@ -121,7 +121,22 @@ class ElastiCacheEndpointTests {
 	@Test
 	void repeatsAMalformedValueInTheReportOnlyWhenItCannotCarryASecret() {
 		assertRefused("cache.example:0", "('cache.example:0') has an invalid port '0'");
-		assertRefused("[::1]junk", "('[::1]junk') has text after ']'");
+		assertRefused("[::1]junk", "('[::1]') has text after ']'");
+	}
+
+	@Test
+	void neverRepeatsWhatFollowsTheHostWhenItIsNotAPort() {
+		// A password written in the port's place, after the port, or after an address in brackets.
+		String secret = "S3cret-after-a-colon";
+		for (String value : new String[] { "cache.example:" + secret, "cache.example:6379:" + secret,
+				"[::1]:" + secret, "[::1]:6379:" + secret, "[::1]" + secret, "[2001:db8:::1]:" + secret,
+				"[::1:" + secret }) {
+			assertThatExceptionOfType(ElastiCacheConfigurationException.class)
+				.isThrownBy(() -> ElastiCacheEndpoint.parse(value))
+				.satisfies((ex) -> assertThat(ex.getMessage() + ex.getAction()).as(value).doesNotContain(secret));
+		}
+		assertRefused("cache.example:" + secret, "('cache.example') has an invalid port (not repeated here");
+		assertRefused("cache.example:6379:" + secret, "has more than one ':' (not repeated here");
 	}
 
 	@Test

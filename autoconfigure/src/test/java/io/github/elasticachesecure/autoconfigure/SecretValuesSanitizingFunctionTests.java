@@ -132,13 +132,49 @@ class SecretValuesSanitizingFunctionTests {
 		assertThat(isMasked(function, "elasticache.secure.auth.username", "app")).isFalse();
 	}
 
+	@Test
+	void masksKeysThatNameAnAwsSecretInEveryRelaxedForm() {
+		SecretValuesSanitizingFunction function = function(Map.of());
+		for (String key : new String[] { "AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey", "AWS_SESSION_TOKEN",
+				"aws.sessionToken", "AWS_SECRET_KEY", "aws.secretKey", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+				"aws.containerAuthorizationToken", "spring.cloud.aws.credentials.secret-key",
+				"spring.cloud.aws.credentials.secretKey", "SPRING_CLOUD_AWS_CREDENTIALS_SECRETKEY" }) {
+			assertThat(isMasked(function, key, "anything")).as(key).isTrue();
+		}
+		// The access key id names the key; it is no secret.
+		assertThat(isMasked(function, "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")).isFalse();
+		assertThat(isMasked(function, "spring.cloud.aws.credentials.access-key", "AKIAIOSFODNN7EXAMPLE")).isFalse();
+		assertThat(isMasked(function, "AWS_REGION", "us-east-1")).isFalse();
+	}
+
+	@Test
+	void masksCopiesOfTheAwsSecretsAndTheirFeeders() {
+		SecretValuesSanitizingFunction function = function(Map.of("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLE",
+				"aws.secretAccessKey", "${VAULT_AWS_SECRET}", "VAULT_AWS_SECRET", "wJalrXUtnFEMIEXAMPLEKEY"));
+		assertThat(isMasked(function, "copy.of.token", "token=IQoJb3JpZ2luX2VjEXAMPLE")).isTrue();
+		assertThat(isMasked(function, "VAULT_AWS_SECRET", "wJalrXUtnFEMIEXAMPLEKEY")).isTrue();
+		assertThat(isMasked(function, "copy.of.key", "wJalrXUtnFEMIEXAMPLEKEY")).isTrue();
+		assertThat(isMasked(function, "unrelated", "value")).isFalse();
+	}
+
+	@Test
+	void masksAPasswordThatYamlReadsAsANumberWhereverItAppears() {
+		// What YAML's "password: 12345678" leaves in its property source: an Integer, not a String.
+		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.password", 12345678));
+		assertThat(isMasked(function, "spring.data.redis.password", 12345678)).isTrue();
+		assertThat(isMasked(function, "copy.as.number", 12345678L)).isTrue();
+		assertThat(isMasked(function, "copy.as.text", "12345678")).isTrue();
+		assertThat(isMasked(function, "other.number", 6379)).isFalse();
+		assertThat(isMasked(function, "other.flag", true)).isFalse();
+	}
+
 	private static SecretValuesSanitizingFunction function(Map<String, Object> properties) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
 		return new SecretValuesSanitizingFunction(environment);
 	}
 
-	private static boolean isMasked(SecretValuesSanitizingFunction function, String key, String value) {
+	private static boolean isMasked(SecretValuesSanitizingFunction function, String key, Object value) {
 		return SanitizableData.SANITIZED_VALUE.equals(function.apply(new SanitizableData(null, key, value)).getValue());
 	}
 

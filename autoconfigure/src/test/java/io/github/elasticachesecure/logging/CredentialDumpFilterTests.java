@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.logging;
 
+import java.util.List;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -16,8 +18,8 @@ import org.slf4j.Marker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and DEBUG for the SigV4 signer
- * whatever their levels, across resets, and ahead of a filter that accepts everything; Lettuce's ERROR for a
+ * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and DEBUG for the SigV4 signers
+ * and the HTTP clients' header and wire dumps whatever their levels, across resets, and ahead of a filter that accepts everything; Lettuce's ERROR for a
  * re-authentication that met a closing connection is dropped; nothing else changes.
  */
 class CredentialDumpFilterTests {
@@ -46,6 +48,25 @@ class CredentialDumpFilterTests {
 		assertThat(signer.isTraceEnabled()).isFalse();
 		assertThat(signer.isDebugEnabled()).isFalse();
 		assertThat(signer.isInfoEnabled()).isTrue();
+	}
+
+	@Test
+	void headerAndWireDumpsOfTheHttpClientsAndTheDeprecatedSignerAreOffWhateverTheirLevelWhileTheSdksRequestLoggerStays() {
+		CredentialDumpFilter.install(this.context);
+		this.context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.TRACE);
+		for (String name : List.of("sun.net.www.protocol.http.HttpURLConnection",
+				"software.amazon.awssdk.auth.signer.internal.AbstractAws4Signer", "org.apache.http.wire",
+				"org.apache.http.headers", "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers")) {
+			Logger dump = this.context.getLogger(name);
+			dump.setLevel(Level.TRACE);
+			assertThat(dump.isTraceEnabled()).as(name).isFalse();
+			assertThat(dump.isDebugEnabled()).as(name).isFalse();
+			assertThat(dump.isInfoEnabled()).as(name).isTrue();
+		}
+		for (String name : List.of("software.amazon.awssdk.request", "org.apache.http.wirelike",
+				"org.apache.http.impl.conn", "sun.net.www.protocol.http.HttpURLConnectionLike")) {
+			assertThat(this.context.getLogger(name).isTraceEnabled()).as(name).isTrue();
+		}
 	}
 
 	@Test

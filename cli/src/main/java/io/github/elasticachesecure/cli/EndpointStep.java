@@ -7,10 +7,12 @@ import java.util.List;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses {@code --endpoint} as the starter parses {@code elasticache.secure.endpoint} (a value with user-info or a
- * query is refused without being repeated: it may hold a password) and resolves its host name.
+ * query is refused without being repeated: it may hold a password, and so may text after the host that is not a port,
+ * which the report redacts) and resolves its host name.
  */
 final class EndpointStep implements DoctorStep {
 
@@ -32,6 +34,11 @@ final class EndpointStep implements DoctorStep {
 			endpoint = ElastiCacheEndpoint.parse(OPTION, diagnosis.settings().endpoint());
 		}
 		catch (ElastiCacheConfigurationException ex) {
+			String notAPort = afterHost(diagnosis.settings().endpoint());
+			if (notAPort != null) {
+				// Redacted from every text of the report, whatever the parser's message repeats of the value.
+				diagnosis.secrets().add(notAPort);
+			}
 			// The starter's action names its properties where it refers to credentials; the command has none.
 			String action = ex.getAction().contains("elasticache.secure.") ? FORM : ex.getAction();
 			return StepResult.fail(name(), ex.getMessage(), action);
@@ -53,6 +60,31 @@ final class EndpointStep implements DoctorStep {
 			.with("host", endpoint.host())
 			.with("port", endpoint.port())
 			.with("addresses", shown);
+	}
+
+	/**
+	 * What follows the host (or the bracketed address) of a refused endpoint, when it is not a port: a password
+	 * written in the port's place ({@code host:secret}) or after it ({@code host:port:secret}).
+	 */
+	static @Nullable String afterHost(String value) {
+		String text = value.trim();
+		int hostEnd;
+		if (text.startsWith("[")) {
+			int close = text.indexOf(']');
+			// Unclosed: where the address ends cannot be told, so all of it is held back.
+			hostEnd = (close >= 0) ? close + 1 : 1;
+		}
+		else {
+			hostEnd = text.indexOf(':');
+			if (hostEnd < 0) {
+				return null;
+			}
+		}
+		String rest = text.substring(hostEnd);
+		if (rest.startsWith(":")) {
+			rest = rest.substring(1);
+		}
+		return (rest.isEmpty() || rest.chars().allMatch((c) -> c >= '0' && c <= '9')) ? null : rest;
 	}
 
 }

@@ -240,6 +240,29 @@ class DoctorCommandTests {
 		assertNoSecret(run, PASSWORD);
 	}
 
+	/**
+	 * A password typed where the port goes ({@code host:secret}) or after it ({@code host:port:secret}), in the text
+	 * report and in JSON: the host is named, the rest is not repeated.
+	 */
+	@Test
+	void secretWrittenAfterAColonInTheEndpointIsNeverRepeated() {
+		for (String endpoint : List.of("localhost:" + PASSWORD, "localhost:6379:" + PASSWORD, "[::1]:" + PASSWORD,
+				"[::1]:6379:" + PASSWORD)) {
+			CommandRun text = CommandRun.of(Map.of(), "doctor", "--endpoint", endpoint);
+			assertThat(text.exitCode()).as(text.toString()).isEqualTo(1);
+			assertThat(text.line("endpoint")).startsWith("FAIL").contains("'--endpoint'");
+			assertThat(text.out()).contains("(invalid endpoint)");
+			assertThat(text.verdict("connect")).isEqualTo("SKIP");
+			assertNoSecret(text, PASSWORD);
+			CommandRun json = CommandRun.of(Map.of(), "doctor", "--endpoint", endpoint, "--json");
+			assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);
+			JsonNode report = JsonMapper.builder().build().readTree(json.out());
+			assertThat(report.get("verdict").asString()).isEqualTo("FAIL");
+			assertThat(report.get("steps").get(0).get("verdict").asString()).isEqualTo("FAIL");
+			assertNoSecret(json, PASSWORD);
+		}
+	}
+
 	@Test
 	void passwordGivenAsAnArgumentIsRefusedWithoutRepeatingIt() {
 		CommandRun run = CommandRun.of(Map.of(), "doctor", "--endpoint", "localhost:6379", "--password=" + PASSWORD);
