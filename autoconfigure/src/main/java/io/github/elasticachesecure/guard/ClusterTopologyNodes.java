@@ -2,6 +2,7 @@ package io.github.elasticachesecure.guard;
 
 import java.util.List;
 
+import io.github.elasticachesecure.logging.FailureDescription;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -10,7 +11,6 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -51,7 +51,7 @@ final class ClusterTopologyNodes {
 				return new Answer(nodes, asked, null);
 			}
 			catch (RuntimeException ex) {
-				failure = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
+				failure = FailureDescription.of(ex);
 			}
 		}
 		return new Answer(List.of(), asked, "could not be asked for the cluster topology: " + failure);

@@ -7,6 +7,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.logging.FailureDescription;
 import io.github.elasticachesecure.tls.PermissiveTrustDetector;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
@@ -268,7 +269,7 @@ public final class RedisConnectionGuard {
 						+ "health checks use PING.");
 				return;
 			}
-			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + ex.getMessage());
+			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + FailureDescription.of(ex));
 		}
 	}
 

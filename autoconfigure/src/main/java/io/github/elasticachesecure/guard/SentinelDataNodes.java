@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.github.elasticachesecure.logging.FailureDescription;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -50,7 +50,7 @@ final class SentinelDataNodes {
 				return new Answer(ask(sentinelUri, master, configuration), asked, null);
 			}
 			catch (RuntimeException ex) {
-				failure = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
+				failure = FailureDescription.of(ex);
 			}
 		}
 		return new Answer(List.of(), asked, "could not be asked for the nodes of master '" + master + "': " + failure);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.github.elasticachesecure.iam.IamTokenStatus;
+import io.github.elasticachesecure.logging.FailureDescription;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;

@@ -61,8 +61,8 @@ class ArchitectureTests {
 	@Test
 	void middlePackagesDependOnlyOnThePackagesBelowThem() {
 		onlyDependsOn("audit", "cache", "iam");
-		onlyDependsOn("guard", "audit", "cache", "tls");
-		onlyDependsOn("health", "audit", "cache", "iam", "tls");
+		onlyDependsOn("guard", "audit", "cache", "logging", "tls");
+		onlyDependsOn("health", "audit", "cache", "iam", "logging", "tls");
 		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "tls");
 	}
 

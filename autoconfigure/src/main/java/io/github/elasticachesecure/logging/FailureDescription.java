@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.health;
+package io.github.elasticachesecure.logging;
 
 import java.util.Locale;
 import java.util.Map;
@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Describes why a check failed, for the health {@code reason}, without passing a server's error text through: a Redis
+ * Describes why a Redis call failed, for health reasons and log lines, without passing a server's error text through: a Redis
  * error reply may echo what the client sent (Redis answers an unknown or renamed command with its first arguments,
  * which for {@code AUTH} and {@code HELLO … AUTH} are the user name and the password or IAM token). A server error is
  * named by its error code, when it is one Redis defines, and described in the starter's own words; other failures
  * (the client's, the JVM's, the network's) by their type and message, which come from this side of the connection.
  */
-final class FailureDescription {
+public final class FailureDescription {
 
 	/** Redis's error codes that a PING, a ROLE or a connection's handshake can meet. */
 	private static final Map<String, String> SERVER_ERRORS = Map.ofEntries(
@@ -40,10 +40,10 @@ final class FailureDescription {
 
 	/**
 	 * Describe a failure.
-	 * @param ex the failure of the check
+	 * @param ex the failure
 	 * @return a description that carries no text of the server's
 	 */
-	static String of(Throwable ex) {
+	public static String of(Throwable ex) {
 		RedisCommandExecutionException serverError = serverError(ex);
 		if (serverError != null) {
 			return serverError(serverError.getMessage());

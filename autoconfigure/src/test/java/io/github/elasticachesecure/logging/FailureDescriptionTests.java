@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.health;
+package io.github.elasticachesecure.logging;
 
 import java.net.ConnectException;
 
