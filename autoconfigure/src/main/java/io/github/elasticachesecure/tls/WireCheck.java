@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * The check at the wire: every channel that a Lettuce client opens with {@link #guard guarded} client resources
@@ -45,12 +46,22 @@ public final class WireCheck {
 			return resources;
 		}
 		return resources.mutate()
-			.nettyCustomizer(new WireCheckNettyCustomizer(resources.nettyCustomizer(), this))
+			.nettyCustomizer(around(resources.nettyCustomizer()))
 			.eventLoopGroupProvider(resources.eventLoopGroupProvider())
 			.eventExecutorGroup(resources.eventExecutorGroup())
 			.timer(resources.timer())
 			.commandLatencyRecorder(resources.commandLatencyRecorder())
 			.build();
+	}
+
+	/**
+	 * Return a Netty customizer that runs the given one inside this check, for client resources built anew (those
+	 * that exist already are {@link #guard guarded}).
+	 * @param application the customizer to run inside the check
+	 * @return the customizer to build client resources with
+	 */
+	public NettyCustomizer around(NettyCustomizer application) {
+		return new WireCheckNettyCustomizer(application, this);
 	}
 
 	/**
@@ -71,7 +82,7 @@ public final class WireCheck {
 		return this.sessions;
 	}
 
-	TlsSessionGate gate(io.netty.handler.ssl.SslHandler tls, String host, int port) {
+	TlsSessionGate gate(SslHandler tls, String host, int port) {
 		return new TlsSessionGate(tls, this.policy, host, port, this.sessions, this.clock);
 	}
 

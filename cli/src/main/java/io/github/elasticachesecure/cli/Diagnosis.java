@@ -3,14 +3,15 @@ package io.github.elasticachesecure.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -42,6 +43,8 @@ final class Diagnosis implements AutoCloseable {
 	private @Nullable AwsCredentialsProvider awsCredentials;
 
 	private @Nullable RedisClient client;
+
+	private @Nullable ClientResources resources;
 
 	private @Nullable StatefulRedisConnection<String, String> connection;
 
@@ -165,8 +168,9 @@ final class Diagnosis implements AutoCloseable {
 		return require(this.connection, "an authenticated connection");
 	}
 
-	void connection(RedisClient client, StatefulRedisConnection<String, String> connection) {
+	void connection(RedisClient client, ClientResources resources, StatefulRedisConnection<String, String> connection) {
 		this.client = client;
+		this.resources = resources;
 		this.connection = connection;
 	}
 
@@ -184,6 +188,10 @@ final class Diagnosis implements AutoCloseable {
 		}
 		if (this.client != null) {
 			this.client.shutdown(Duration.ZERO, this.settings.timeout());
+		}
+		if (this.resources != null) {
+			// given to the client, so not shut down with it
+			this.resources.shutdown(0, this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		if (this.awsCredentials instanceof SdkAutoCloseable closeable) {
 			closeable.close();

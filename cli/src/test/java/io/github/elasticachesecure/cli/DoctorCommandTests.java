@@ -89,7 +89,8 @@ class DoctorCommandTests {
 		}
 		assertThat(run.line("tls")).contains("TLSv1.3").contains("host name 'localhost'");
 		assertThat(run.line("credentials")).contains("from " + CommandEnvironment.PASSWORD_VARIABLE);
-		assertThat(run.line("authenticate")).contains("user '" + USER + "'");
+		// what the authenticated connection's own live session negotiated, not the probe's
+		assertThat(run.line("authenticate")).contains("user '" + USER + "'").contains("over TLSv1.3 (TLS_");
 		assertThat(run.line("ping")).contains("PONG");
 		assertThat(run.line("server")).contains("Redis OSS 7.").contains("standalone");
 		assertThat(run.out()).contains("PASS: 0 failed");
@@ -115,6 +116,8 @@ class DoctorCommandTests {
 		JsonNode certificate = steps.get(3).get("details");
 		assertThat(certificate.get("names").toString()).contains("localhost");
 		assertThat(certificate.get("daysToExpiry").asInt()).isBetween(88, 90);
+		assertThat(steps.get(5).get("details").get("protocol").asString()).isEqualTo("TLSv1.3");
+		assertThat(steps.get(5).get("details").get("cipherSuite").asString()).startsWith("TLS_");
 		assertThat(steps.get(7).get("details").get("version").asString()).startsWith("7.");
 		assertNoSecret(run, PASSWORD);
 	}
