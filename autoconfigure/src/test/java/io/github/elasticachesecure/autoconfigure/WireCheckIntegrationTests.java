@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
@@ -61,6 +63,11 @@ class WireCheckIntegrationTests {
 	@RegisterExtension
 	static final RedisServerExtension untrusted = RedisServerExtension.tls()
 		.serverCertificate(TestPki.get().untrustedLocalhost())
+		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
+
+	@RegisterExtension
+	static final RedisServerExtension wrongHost = RedisServerExtension.tls()
+		.serverCertificate(TestPki.get().wrongHost())
 		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
 
 	@RegisterExtension
@@ -220,6 +227,33 @@ class WireCheckIntegrationTests {
 		assertThat(untrusted.process().commandCalls("hello")).as("HELLO calls on the untrusted server")
 			.isEqualTo(helloCalls);
 		assertThat(untrusted.authCalls()).as("AUTH calls on the untrusted server").isEqualTo(authCalls);
+	}
+
+	// Finding 4, with Lettuce's own TLS handler kept but its host-name check switched off: the check names the host
+	// again from the live session, so a certificate the CA issued for another host does not pass.
+	@Test
+	void reroutedConnectionWithTheHostNameCheckSwitchedOffIsRefusedBeforeHello() {
+		long helloCalls = wrongHost.process().commandCalls("hello");
+		long authCalls = wrongHost.authCalls();
+		RedisTestContexts.securedBy(trusted)
+			.withBean(ClientResourcesBuilderCustomizer.class,
+					() -> (builder) -> builder.socketAddressResolver(new ReroutingResolver(wrongHost.port()))
+						.nettyCustomizer(new NettyCustomizer() {
+							@Override
+							public void afterChannelInitialized(Channel channel) {
+								SSLEngine engine = channel.pipeline().get(SslHandler.class).engine();
+								SSLParameters parameters = engine.getSSLParameters();
+								parameters.setEndpointIdentificationAlgorithm(null);
+								engine.setSSLParameters(parameters);
+							}
+						}))
+			.run((context) -> {
+				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
+				assertThat(failure.getReason()).isEqualTo(Reason.SESSION_REFUSED);
+				assertThat(failure).hasMessageContaining("the server's certificate does not name localhost");
+			});
+		assertThat(wrongHost.process().commandCalls("hello")).as("HELLO calls on the other host").isEqualTo(helloCalls);
+		assertThat(wrongHost.authCalls()).as("AUTH calls on the other host").isEqualTo(authCalls);
 	}
 
 	@Test
