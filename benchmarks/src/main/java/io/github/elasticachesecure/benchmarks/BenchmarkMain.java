@@ -45,6 +45,10 @@ public final class BenchmarkMain {
 				new ThroughputBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("wirecheck")) {
+				new WireCheckBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("cluster")) {
 				new ClusterThroughputBenchmark(fixtures, settings, report).run();
 				report.write();

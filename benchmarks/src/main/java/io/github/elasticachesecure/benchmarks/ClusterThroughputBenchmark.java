@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.elasticachesecure.benchmarks.ThroughputBenchmark.Segment;
 import io.github.elasticachesecure.benchmarks.ThroughputBenchmark.Side;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -80,32 +79,7 @@ final class ClusterThroughputBenchmark {
 	}
 
 	private List<String> compare(String name, Side a, Side b) throws Exception {
-		long nanos = (long) (this.settings.segmentSeconds * 1e9);
-		System.out.println("cluster throughput: " + name + " (warm-up)");
-		List<Side> sides = List.of(a, b);
-		for (Side side : sides) {
-			side.run(nanos);
-		}
-		List<List<Double>> ops = List.of(new ArrayList<>(), new ArrayList<>());
-		List<List<Double>> p99 = List.of(new ArrayList<>(), new ArrayList<>());
-		for (int round = 0; round < this.settings.throughputRounds; round++) {
-			for (int k = 0; k < sides.size(); k++) {
-				int index = (round + k) % sides.size();
-				ThroughputBenchmark.settle();
-				Segment segment = sides.get(index).run(nanos);
-				ops.get(index).add(segment.opsPerSecond());
-				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
-			}
-			System.out.printf("cluster throughput: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs%n",
-					name, round + 1, ops.get(0).get(round), p99.get(0).get(round), ops.get(1).get(round),
-					p99.get(1).get(round));
-		}
-		List<Double> throughput = Stats.ratios(ops.get(0), ops.get(1));
-		List<Double> latency = Stats.ratios(p99.get(0), p99.get(1));
-		String verdict = this.report.verdict(Stats.median(throughput) >= 0.97, "cluster throughput A/B " + name);
-		return List.of(name, Stats.fmt("%.0f", Stats.median(ops.get(0))), Stats.fmt("%.0f", Stats.median(ops.get(1))),
-				Stats.spread(throughput, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),
-				Stats.fmt("%.0f", Stats.median(p99.get(1))), Stats.spread(latency, "%.3f"), verdict);
+		return ThroughputBenchmark.compareTwo("cluster throughput", name, a, b, this.settings, this.report);
 	}
 
 	private static String describe(RedisClusterClient client) {

@@ -223,7 +223,18 @@ final class Fixtures implements AutoCloseable {
 	// ---- hand-built Lettuce clients with the same TLS and AUTH ----
 
 	RedisClient handBuiltPasswordClient() {
-		return handBuilt(uri().withAuthentication(USER, PASSWORD.toCharArray()).build());
+		return handBuiltPasswordClient(this.handBuiltResources);
+	}
+
+	/**
+	 * The hand-built password client on the given resources (for instance the hand-built ones with the wire check).
+	 */
+	RedisClient handBuiltPasswordClient(ClientResources resources) {
+		return handBuilt(resources, uri().withAuthentication(USER, PASSWORD.toCharArray()).build());
+	}
+
+	ClientResources handBuiltResources() {
+		return this.handBuiltResources;
 	}
 
 	/**
@@ -244,7 +255,7 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	RedisClient handBuiltNaiveIamClient() {
-		return handBuilt(uri().withAuthentication(signingOnEveryConnection()).build());
+		return handBuilt(this.handBuiltResources, uri().withAuthentication(signingOnEveryConnection()).build());
 	}
 
 	private RedisURI.Builder uri() {
@@ -255,8 +266,8 @@ final class Fixtures implements AutoCloseable {
 			.withVerifyPeer(SslVerifyMode.FULL);
 	}
 
-	private RedisClient handBuilt(RedisURI uri) {
-		RedisClient client = RedisClient.create(this.handBuiltResources, uri);
+	private RedisClient handBuilt(ClientResources resources, RedisURI uri) {
+		RedisClient client = RedisClient.create(resources, uri);
 		client.setOptions(ClientOptions.builder().sslOptions(sslOptions()).build());
 		return client;
 	}

@@ -12,8 +12,8 @@ import java.util.Set;
 final class Settings {
 
 	/** The sections of a default run. */
-	static final List<String> SECTIONS = List.of("throughput", "cluster", "ceiling", "tokens", "storm", "startup",
-			"memory", "engines", "reauth", "health");
+	static final List<String> SECTIONS = List.of("throughput", "wirecheck", "cluster", "ceiling", "tokens", "storm",
+			"startup", "memory", "engines", "reauth", "health");
 
 	/** Sections that run only when {@code --only} names them: they take too long for a default run. */
 	static final List<String> ON_REQUEST = List.of("soak", "stormcause", "freshstart");
@@ -101,8 +101,8 @@ final class Settings {
 						Usage: java -jar benchmarks/target/benchmarks.jar [options]
 						  --long            more rounds and longer segments (about 3x the default run time)
 						  --only=a,b        run only these sections:
-						                    throughput,cluster,ceiling,tokens,storm,startup,memory,
-						                    engines,reauth,health
+						                    throughput,wirecheck,cluster,ceiling,tokens,storm,startup,
+						                    memory,engines,reauth,health
 						                    (the default), and soak, stormcause, freshstart (only when named)
 						  --rounds=N        throughput A/B rounds (default 9, --long 15)
 						  --seconds=S       seconds per side per throughput round (default 1, --long 2)

@@ -176,6 +176,41 @@ final class ThroughputBenchmark {
 	}
 
 	/**
+	 * Two sides, alternating which goes first, after a warm-up: the row of a two-column table (A and B ops/s, A/B
+	 * throughput against the 0.97 target, p99 of each and their ratio for information).
+	 * @param label what the console lines and the verdict call the comparison
+	 */
+	static List<String> compareTwo(String label, String name, Side a, Side b, Settings settings, Report report)
+			throws Exception {
+		long nanos = (long) (settings.segmentSeconds * 1e9);
+		System.out.println(label + ": " + name + " (warm-up)");
+		List<Side> sides = List.of(a, b);
+		for (Side side : sides) {
+			side.run(nanos);
+		}
+		List<List<Double>> ops = List.of(new ArrayList<>(), new ArrayList<>());
+		List<List<Double>> p99 = List.of(new ArrayList<>(), new ArrayList<>());
+		for (int round = 0; round < settings.throughputRounds; round++) {
+			for (int k = 0; k < sides.size(); k++) {
+				int index = (round + k) % sides.size();
+				settle();
+				Segment segment = sides.get(index).run(nanos);
+				ops.get(index).add(segment.opsPerSecond());
+				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
+			}
+			System.out.printf("%s: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs%n", label, name,
+					round + 1, ops.get(0).get(round), p99.get(0).get(round), ops.get(1).get(round),
+					p99.get(1).get(round));
+		}
+		List<Double> throughput = Stats.ratios(ops.get(0), ops.get(1));
+		List<Double> latency = Stats.ratios(p99.get(0), p99.get(1));
+		String verdict = report.verdict(Stats.median(throughput) >= 0.97, label + " A/B " + name);
+		return List.of(name, Stats.fmt("%.0f", Stats.median(ops.get(0))), Stats.fmt("%.0f", Stats.median(ops.get(1))),
+				Stats.spread(throughput, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),
+				Stats.fmt("%.0f", Stats.median(p99.get(1))), Stats.spread(latency, "%.3f"), verdict);
+	}
+
+	/**
 	 * GET/SET alternating from the given number of threads sharing one connection's commands.
 	 */
 	static Side sync(RedisStringCommands<String, String> commands, int threads) {
