@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -57,20 +58,27 @@ public final class ElastiCacheSecureGuardAutoConfiguration {
 		return new StartupGuardReport();
 	}
 
-	// static, so that registering the post-processor pulls nothing in early; the initializer adds it already in
-	// contexts that SpringApplication runs
-	@Bean(RedisConnectionGuardPostProcessor.BEAN_NAME)
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean(value = RedisConnectionGuardPostProcessor.class, search = SearchStrategy.CURRENT)
-	static RedisConnectionGuardPostProcessor redisConnectionGuardPostProcessor() {
-		return new RedisConnectionGuardPostProcessor();
-	}
-
-	@Bean(ConnectionFactoryBeanCheck.BEAN_NAME)
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	/**
+	 * The guard's post-processors, for contexts that {@link RedisConnectionGuardInitializer} did not prepare (it adds
+	 * both itself, before any bean exists, and registers the check as a singleton). Static, so that registering them
+	 * pulls nothing in early.
+	 */
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(value = ConnectionFactoryBeanCheck.class, search = SearchStrategy.CURRENT)
-	static ConnectionFactoryBeanCheck elastiCacheConnectionFactoryBeanCheck() {
-		return new ConnectionFactoryBeanCheck();
+	static class GuardPostProcessorsConfiguration {
+
+		@Bean(RedisConnectionGuardPostProcessor.BEAN_NAME)
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static RedisConnectionGuardPostProcessor redisConnectionGuardPostProcessor() {
+			return new RedisConnectionGuardPostProcessor();
+		}
+
+		@Bean(ConnectionFactoryBeanCheck.BEAN_NAME)
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static ConnectionFactoryBeanCheck elastiCacheConnectionFactoryBeanCheck() {
+			return new ConnectionFactoryBeanCheck();
+		}
+
 	}
 
 }

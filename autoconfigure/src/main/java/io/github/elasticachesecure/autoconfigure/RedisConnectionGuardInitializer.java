@@ -35,12 +35,12 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 		}
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
-				&& !beanFactory.containsLocalBean(RedisConnectionGuardPostProcessor.BEAN_NAME)) {
+				&& !beanFactory.containsLocalBean(ConnectionFactoryBeanCheck.BEAN_NAME)) {
 			RedisConnectionGuardPostProcessor postProcessor = new RedisConnectionGuardPostProcessor();
 			postProcessor.setBeanFactory(beanFactory);
+			// Not also a singleton: the container would count it twice among the post-processors it registers.
 			beanFactory.addBeanPostProcessor(postProcessor);
-			// as singletons, so that the auto-configuration, which registers both otherwise, backs off
-			beanFactory.registerSingleton(RedisConnectionGuardPostProcessor.BEAN_NAME, postProcessor);
+			// A singleton, so that the auto-configuration, which registers both otherwise, backs off.
 			beanFactory.registerSingleton(ConnectionFactoryBeanCheck.BEAN_NAME, new ConnectionFactoryBeanCheck());
 		}
 	}

@@ -13,7 +13,9 @@ import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.testkit.RecordingTcpRelay;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.lettuce.core.resource.SocketAddressResolver;
 import io.netty.channel.Channel;
@@ -31,6 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
@@ -38,6 +42,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -268,6 +273,22 @@ class WireCheckIntegrationTests {
 					}))
 			.run((context) -> assertThat(context).hasFailed());
 		assertThat(output).contains("closed before its first Redis byte").doesNotContain(RedisTestContexts.PASSWORD);
+	}
+
+	// The initializer adds the guard before any bean exists, without the container counting it twice: Spring's
+	// post-processor checker would then warn about every bean created after the post-processors.
+	@Test
+	void aSpringBootApplicationGetsTheCheckInItsClientResourcesAndNoPostProcessorWarnings(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(StartupGuardIntegrationTests.GuardedApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext context = application.run(RedisTestContexts.applicationArguments(trusted,
+				"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
+			WireCheck wireCheck = context.getBean(WireCheck.class);
+			assertThat(wireCheck.guards(context.getBean(ClientResources.class))).isTrue();
+			assertThat(wireCheck.sessions().latest("localhost", trusted.port())).isNotNull();
+		}
+		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
 	}
 
 	private static SslHandler trustEverything(Channel channel) {
