@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
@@ -155,7 +156,8 @@ class ElastiCacheConnectionConfiguration {
 				// getter. So the options Boot and the option customizers assembled are read from a built
 				// configuration (building has no side effect) and set again as cluster options, all kept.
 				ClientOptions options = builder.build().getClientOptions().orElseGet(ClientOptions::create);
-				builder.clientOptions(clusterOptions(options, Binder.get(environment)));
+				builder.clientOptions(clusterOptions(options, Binder.get(environment),
+						ClusterNodeDomain.of(cache.host())));
 			}
 		};
 	}
@@ -207,7 +209,8 @@ class ElastiCacheConnectionConfiguration {
 	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils
 		.findMethod(ClusterTopologyRefreshOptions.Builder.class, "disableAllAdaptiveRefreshTriggers");
 
-	private static ClientOptions clusterOptions(ClientOptions options, Binder binder) {
+	private static ClientOptions clusterOptions(ClientOptions options, Binder binder,
+			@Nullable ClusterNodeDomain nodeDomain) {
 		if (options instanceof ClusterClientOptions) {
 			return options;
 		}
@@ -225,7 +228,12 @@ class ElastiCacheConnectionConfiguration {
 		else if (DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS != null) {
 			ReflectionUtils.invokeMethod(DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS, refresh);
 		}
-		return ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build()).build();
+		ClusterClientOptions.Builder cluster = ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build());
+		if (nodeDomain != null) {
+			// A refreshed topology's node outside the cache's domain is left out, as the guard refused it at startup.
+			cluster.nodeFilter(nodeDomain.nodeFilter());
+		}
+		return cluster.build();
 	}
 
 	private static String requirePassword(ElastiCacheSecureProperties.Auth auth) {

@@ -45,6 +45,10 @@ class InsecureConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Insecure
 					+ "that allow weaker TLS. The server must offer 'elasticache.secure.tls.min-version' (TLSv1.2 by "
 					+ "default) or later with an AEAD cipher suite with forward secrecy, and a certificate naming the "
 					+ "host, as ElastiCache does.";
+			case NODE_OUTSIDE_CACHE_DOMAIN -> "Check the cluster's announced host names ('cluster-announce-hostname' "
+					+ "of each node): every node of an ElastiCache cluster has a name in its configuration endpoint's "
+					+ "domain. The factory '" + cause.getBeanName() + "' would send its credentials to that node, so "
+					+ "it is not used.";
 			case FACTORY_BEAN -> "Declare the factory '" + cause.getBeanName() + "' with a @Bean method that returns "
 					+ "the LettuceConnectionFactory itself (built on the context's ClientResources), so the guard checks "
 					+ "it before it starts; or let the starter build it from 'elasticache.secure.*'.";

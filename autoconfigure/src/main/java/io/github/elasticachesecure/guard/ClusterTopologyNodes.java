@@ -2,6 +2,8 @@ package io.github.elasticachesecure.guard;
 
 import java.util.List;
 
+import io.github.elasticachesecure.cache.ClusterNodeDomain;
+import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.logging.FailureDescription;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisURI;
@@ -35,7 +37,7 @@ final class ClusterTopologyNodes {
 	 * over verified TLS only, and the seeds are not among the nodes returned
 	 * @return the nodes, or the failure of the last seed asked
 	 */
-	static Answer lookUp(RedisClusterConfiguration cluster, LettuceClientConfiguration configuration,
+	static Answer lookUp(String beanName, RedisClusterConfiguration cluster, LettuceClientConfiguration configuration,
 			List<TlsProbeResult> seedResults) {
 		RedisNode asked = null;
 		String failure = "no seed node passed its TLS check";
@@ -48,6 +50,7 @@ final class ClusterTopologyNodes {
 				List<RedisNode> nodes = ask(uri(seed, cluster, configuration), configuration).stream()
 					.filter((node) -> seedResults.stream().noneMatch((result) -> matches(result, node)))
 					.toList();
+				requireInCacheDomain(beanName, seed, nodes);
 				return new Answer(nodes, asked, null);
 			}
 			catch (RuntimeException ex) {
@@ -55,6 +58,21 @@ final class ClusterTopologyNodes {
 			}
 		}
 		return new Answer(List.of(), asked, "could not be asked for the cluster topology: " + failure);
+	}
+
+	/**
+	 * Refuse a topology in which an ElastiCache configuration endpoint names a node outside the cache's domain: the
+	 * factory would send that node its credentials.
+	 */
+	private static void requireInCacheDomain(String beanName, RedisNode seed, List<RedisNode> nodes) {
+		ClusterNodeDomain domain = ClusterNodeDomain.of(seed.getRequiredHost());
+		for (RedisNode node : nodes) {
+			if (domain != null && !domain.contains(node.getRequiredHost())) {
+				throw new InsecureConnectionException(beanName, Reason.NODE_OUTSIDE_CACHE_DOMAIN,
+						"RedisConnectionFactory '" + beanName + "': the cluster topology of " + seed.asString()
+								+ " names the node " + node.asString() + ", outside the cache's domain " + domain);
+			}
+		}
 	}
 
 	/**

@@ -83,7 +83,12 @@ public class InsecureConnectionException extends RuntimeException {
 		 * The factory is the product of a {@code FactoryBean}, which creates (and may start) it before the guard can
 		 * check it.
 		 */
-		FACTORY_BEAN
+		FACTORY_BEAN,
+
+		/**
+		 * An ElastiCache cluster's configuration endpoint named a node outside the cache's own domain.
+		 */
+		NODE_OUTSIDE_CACHE_DOMAIN
 
 	}
 

@@ -149,7 +149,7 @@ public final class RedisConnectionGuard {
 		}
 		RedisClusterConfiguration cluster = lettuce.getClusterConfiguration();
 		if (cluster != null) {
-			ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(cluster, configuration, results);
+			ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(beanName, cluster, configuration, results);
 			if (answer.failure() != null) {
 				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(), "the other cluster nodes");
 			}

@@ -9,9 +9,11 @@ import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import io.github.elasticachesecure.tls.WireCheck;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -136,6 +138,39 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(options.getSslOptions().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 			});
+	}
+
+	@Test
+	void aClusterConfigurationEndpointKeepsRefreshedTopologiesInTheCachesDomain() {
+		// Without the guard, which would look the name up: the factory's options are built without a connection.
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("elasticache.secure.endpoint=clustercfg.my-cache.abc123.use1.cache.amazonaws.com:6379",
+					"elasticache.secure.auth.password=secret")
+			.run((context) -> {
+				ClusterClientOptions options = (ClusterClientOptions) context.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow();
+				assertThat(options.getNodeFilter())
+					.accepts(clusterNode("my-cache-0001-001.my-cache.abc123.use1.cache.amazonaws.com"))
+					.rejects(clusterNode("cache.attacker.example"), clusterNode("my-cache.abc123.use1.cache.amazonaws.com"));
+			});
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
+					"elasticache.secure.auth.password=secret")
+			.run((context) -> assertThat(((ClusterClientOptions) context.getBean(LettuceConnectionFactory.class)
+				.getClientConfiguration()
+				.getClientOptions()
+				.orElseThrow()).getNodeFilter()).as("no domain to keep to for a seed that is not ElastiCache's")
+				.accepts(clusterNode("any.example")));
+	}
+
+	private static RedisClusterNode clusterNode(String host) {
+		RedisClusterNode node = new RedisClusterNode();
+		node.setUri(RedisURI.create(host, 6379));
+		return node;
 	}
 
 	@Test
