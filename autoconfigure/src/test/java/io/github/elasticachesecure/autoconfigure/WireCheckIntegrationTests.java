@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 
 import javax.net.ssl.SSLEngine;
@@ -13,14 +14,18 @@ import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.testkit.RecordingTcpRelay;
 import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.tls.LiveTlsSession;
 import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.lettuce.core.resource.SocketAddressResolver;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -50,8 +55,10 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The third review's ways around the guard, each tried as a careless or hostile application would, against real
@@ -259,6 +266,47 @@ class WireCheckIntegrationTests {
 			});
 		assertThat(wrongHost.process().commandCalls("hello")).as("HELLO calls on the other host").isEqualTo(helloCalls);
 		assertThat(wrongHost.authCalls()).as("AUTH calls on the other host").isEqualTo(authCalls);
+	}
+
+	// Without Lettuce's channel initializer, nothing would call the check: every channel is closed instead.
+	@Test
+	void nettyCustomizerThatReplacesLettucesChannelInitializerIsRefusedBeforeHello() {
+		long helloCalls = trusted.process().commandCalls("hello");
+		RedisTestContexts.securedBy(trusted)
+			.withBean(ClientResourcesBuilderCustomizer.class, () -> (builder) -> builder.nettyCustomizer(
+					new NettyCustomizer() {
+						@Override
+						public void afterBootstrapInitialized(Bootstrap bootstrap) {
+							ChannelHandler lettuce = bootstrap.config().handler();
+							bootstrap.handler(new ChannelInitializer<Channel>() {
+								@Override
+								protected void initChannel(Channel channel) {
+									channel.pipeline().addLast(lettuce);
+								}
+							});
+						}
+					}))
+			.run((context) -> assertThat(StartupFailures.find(context, InsecureConnectionException.class))
+				.hasMessageContaining("the channel initializer Lettuce set on the bootstrap was replaced"));
+		assertThat(trusted.process().commandCalls("hello")).as("HELLO calls").isEqualTo(helloCalls);
+	}
+
+	// Lettuce reconnects with a channel initializer of its own making: the check is in the new channel too.
+	@Test
+	void aReconnectedConnectionPassesTheCheckAgain() {
+		RedisTestContexts.securedBy(trusted).run((context) -> {
+			assertThat(context).hasNotFailed();
+			WireCheck wireCheck = context.getBean(WireCheck.class);
+			LiveTlsSession first = wireCheck.sessions().latest("localhost", trusted.port());
+			assertThat(first).isNotNull();
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			template.opsForValue().set("wire-check", "before");
+			trusted.adminCommand("CLIENT", "KILL", "USER", RedisTestContexts.USER);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(template.opsForValue().get("wire-check")).isEqualTo("before"));
+			assertThat(wireCheck.sessions().latest("localhost", trusted.port())).isNotNull()
+				.satisfies((again) -> assertThat(again.verifiedAt()).isAfter(first.verifiedAt()));
+		});
 	}
 
 	@Test
