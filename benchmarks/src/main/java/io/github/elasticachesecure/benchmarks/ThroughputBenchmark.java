@@ -136,26 +136,9 @@ final class ThroughputBenchmark {
 	}
 
 	private List<String> compare(String name, Side a, Side b, Side c, boolean target) throws Exception {
-		long nanos = (long) (this.settings.segmentSeconds * 1e9);
-		System.out.println("throughput: " + name + " (warm-up)");
-		List<Side> sides = List.of(a, b, c);
-		for (Side side : sides) {
-			side.run(nanos);
-		}
-		List<List<Double>> ops = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-		List<List<Double>> p99 = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-		for (int round = 0; round < this.settings.throughputRounds; round++) {
-			for (int k = 0; k < sides.size(); k++) {
-				int index = (round + k) % sides.size();
-				settle();
-				Segment segment = sides.get(index).run(nanos);
-				ops.get(index).add(segment.opsPerSecond());
-				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
-			}
-			System.out.printf("throughput: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs, "
-					+ "C %.0f ops/s p99 %.0f µs%n", name, round + 1, ops.get(0).get(round), p99.get(0).get(round),
-					ops.get(1).get(round), p99.get(1).get(round), ops.get(2).get(round), p99.get(2).get(round));
-		}
+		Rounds rounds = Rounds.measure("throughput", name, List.of(a, b, c), this.settings);
+		List<List<Double>> ops = rounds.ops();
+		List<List<Double>> p99 = rounds.p99();
 		List<Double> throughputAB = Stats.ratios(ops.get(0), ops.get(1));
 		List<Double> throughputAC = Stats.ratios(ops.get(0), ops.get(2));
 		List<Double> p99AB = Stats.ratios(p99.get(0), p99.get(1));
@@ -182,32 +165,56 @@ final class ThroughputBenchmark {
 	 */
 	static List<String> compareTwo(String label, String name, Side a, Side b, Settings settings, Report report)
 			throws Exception {
-		long nanos = (long) (settings.segmentSeconds * 1e9);
-		System.out.println(label + ": " + name + " (warm-up)");
-		List<Side> sides = List.of(a, b);
-		for (Side side : sides) {
-			side.run(nanos);
-		}
-		List<List<Double>> ops = List.of(new ArrayList<>(), new ArrayList<>());
-		List<List<Double>> p99 = List.of(new ArrayList<>(), new ArrayList<>());
-		for (int round = 0; round < settings.throughputRounds; round++) {
-			for (int k = 0; k < sides.size(); k++) {
-				int index = (round + k) % sides.size();
-				settle();
-				Segment segment = sides.get(index).run(nanos);
-				ops.get(index).add(segment.opsPerSecond());
-				p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
-			}
-			System.out.printf("%s: %s round %d: A %.0f ops/s p99 %.0f µs, B %.0f ops/s p99 %.0f µs%n", label, name,
-					round + 1, ops.get(0).get(round), p99.get(0).get(round), ops.get(1).get(round),
-					p99.get(1).get(round));
-		}
+		Rounds rounds = Rounds.measure(label, name, List.of(a, b), settings);
+		List<List<Double>> ops = rounds.ops();
+		List<List<Double>> p99 = rounds.p99();
 		List<Double> throughput = Stats.ratios(ops.get(0), ops.get(1));
 		List<Double> latency = Stats.ratios(p99.get(0), p99.get(1));
 		String verdict = report.verdict(Stats.median(throughput) >= 0.97, label + " A/B " + name);
 		return List.of(name, Stats.fmt("%.0f", Stats.median(ops.get(0))), Stats.fmt("%.0f", Stats.median(ops.get(1))),
 				Stats.spread(throughput, "%.3f"), Stats.fmt("%.0f", Stats.median(p99.get(0))),
 				Stats.fmt("%.0f", Stats.median(p99.get(1))), Stats.spread(latency, "%.3f"), verdict);
+	}
+
+	/**
+	 * Throughput and p99 latency (µs) of each side, one value per round, in the order of the sides.
+	 */
+	record Rounds(List<List<Double>> ops, List<List<Double>> p99) {
+
+		/**
+		 * Run every side once to warm up, then the rounds, each side once per round in rotating order with a GC
+		 * before each segment, printing each round.
+		 */
+		static Rounds measure(String label, String name, List<Side> sides, Settings settings) throws Exception {
+			long nanos = (long) (settings.segmentSeconds * 1e9);
+			System.out.println(label + ": " + name + " (warm-up)");
+			for (Side side : sides) {
+				side.run(nanos);
+			}
+			List<List<Double>> ops = new ArrayList<>();
+			List<List<Double>> p99 = new ArrayList<>();
+			for (int i = 0; i < sides.size(); i++) {
+				ops.add(new ArrayList<>());
+				p99.add(new ArrayList<>());
+			}
+			for (int round = 0; round < settings.throughputRounds; round++) {
+				StringBuilder line = new StringBuilder(label + ": " + name + " round " + (round + 1) + ":");
+				for (int k = 0; k < sides.size(); k++) {
+					int index = (round + k) % sides.size();
+					settle();
+					Segment segment = sides.get(index).run(nanos);
+					ops.get(index).add(segment.opsPerSecond());
+					p99.get(index).add(segment.latencies().percentile(99) / 1000.0);
+				}
+				for (int i = 0; i < sides.size(); i++) {
+					line.append(String.format(" %c %.0f ops/s p99 %.0f µs", (char) ('A' + i), ops.get(i).get(round),
+							p99.get(i).get(round)));
+				}
+				System.out.println(line);
+			}
+			return new Rounds(ops, p99);
+		}
+
 	}
 
 	/**
