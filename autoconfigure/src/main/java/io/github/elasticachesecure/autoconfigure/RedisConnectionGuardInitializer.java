@@ -1,6 +1,9 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
@@ -9,7 +12,7 @@ import org.springframework.util.ClassUtils;
  * Puts the guard into every Spring Boot context before any bean exists: the {@link RedisConnectionGuardPostProcessor}
  * is added as a post-processor at once (not as a bean definition, which would start working only once post-processors
  * are registered, after those created before it, and whatever they depend on), and the
- * {@link ConnectionFactoryBeanCheck} is registered. So the factories of a context without the starter's
+ * {@link ConnectionFactoryBeanCheck} is registered as a bean. So the factories of a context without the starter's
  * auto-configuration (a child context built with {@code SpringApplicationBuilder}, for instance) are checked too, by
  * the guard of the context or of an ancestor. A context where no guard exists is left alone. A context that names an
  * endpoint without Lettuce on the classpath is refused, since none of the starter would apply to it.
@@ -34,14 +37,18 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 							+ "'spring.data.redis.client-type=jedis'.");
 		}
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-		if (ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
-				&& !beanFactory.containsLocalBean(ConnectionFactoryBeanCheck.BEAN_NAME)) {
+		if (context instanceof BeanDefinitionRegistry registry
+				&& ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
+				&& !registry.containsBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME)) {
 			RedisConnectionGuardPostProcessor postProcessor = new RedisConnectionGuardPostProcessor();
 			postProcessor.setBeanFactory(beanFactory);
-			// Not also a singleton: the container would count it twice among the post-processors it registers.
+			// Not also a bean: the container would count it twice among the post-processors it registers.
 			beanFactory.addBeanPostProcessor(postProcessor);
-			// A singleton, so that the auto-configuration, which registers both otherwise, backs off.
-			beanFactory.registerSingleton(ConnectionFactoryBeanCheck.BEAN_NAME, new ConnectionFactoryBeanCheck());
+			// A bean definition (a singleton would get no call once every singleton exists), which the
+			// auto-configuration backs off from.
+			RootBeanDefinition check = new RootBeanDefinition(ConnectionFactoryBeanCheck.class);
+			check.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+			registry.registerBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME, check);
 		}
 	}
 

@@ -18,7 +18,6 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.core.Ordered;
@@ -49,7 +48,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * {@code spring.beans.instantiate} step.
  */
 final class RedisConnectionGuardPostProcessor
-		implements DestructionAwareBeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, PriorityOrdered {
+		implements DestructionAwareBeanPostProcessor, BeanFactoryAware, PriorityOrdered {
 
 	static final String BEAN_NAME = "io.github.elasticachesecure.autoconfigure.redisConnectionGuardPostProcessor";
 
@@ -146,11 +145,12 @@ final class RedisConnectionGuardPostProcessor
 	}
 
 	/**
-	 * Factories registered as ready-made singletons never pass through post-processors: check them once every
-	 * singleton exists, as the guard always did.
+	 * Check the factories that never passed through this post-processor before their initialization: ready-made
+	 * singletons, and the products of a {@code FactoryBean} that declares no object type. Called by
+	 * {@link ConnectionFactoryBeanCheck} once every singleton exists, since a post-processor added by the initializer
+	 * is not itself a bean that the container would call then.
 	 */
-	@Override
-	public void afterSingletonsInstantiated() {
+	void checkFactoriesNotSeenBefore() {
 		RedisConnectionGuard guard = guard();
 		ListableBeanFactory beanFactory = this.beanFactory;
 		if (guard == null || beanFactory == null) {

@@ -58,6 +58,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -337,6 +338,26 @@ class WireCheckIntegrationTests {
 			assertThat(wireCheck.sessions().latest("localhost", trusted.port())).isNotNull();
 		}
 		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
+	}
+
+	// In an application the guard is added as a post-processor, not a bean: the check of ready-made singletons, once
+	// every singleton exists, must still run.
+	@Test
+	void aSpringBootApplicationStillChecksAFactoryRegisteredAsAReadyMadeSingleton() {
+		SpringApplication application = new SpringApplication(StartupGuardIntegrationTests.GuardedApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.addInitializers((context) -> context.getBeanFactory()
+			.registerSingleton("plainSingleton",
+					new LettuceConnectionFactory(new RedisStandaloneConfiguration("localhost", plaintext.port()))));
+		assertThatException()
+			.isThrownBy(() -> application.run(RedisTestContexts.applicationArguments(trusted,
+					"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)).close())
+			.satisfies((failure) -> {
+				InsecureConnectionException refused = StartupFailures.find(failure, InsecureConnectionException.class);
+				assertThat(refused.getBeanName()).isEqualTo("plainSingleton");
+				assertThat(refused.getReason()).isEqualTo(Reason.PLAINTEXT);
+			});
 	}
 
 	private static SslHandler trustEverything(Channel channel) {
