@@ -10,6 +10,7 @@ import io.github.elasticachesecure.testkit.Threads;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
+import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -126,22 +127,26 @@ class SentinelGuardIntegrationTests {
 	 */
 	private static ApplicationContextRunner guarded(RedisServerProcess sentinel, @Nullable ReadFrom readFrom) {
 		return RedisTestContexts.runner()
-			.withInitializer(RedisTestContexts.contextBean("sentinelFactory", LettuceConnectionFactory.class, (context) -> {
-			RedisSentinelConfiguration configuration = new RedisSentinelConfiguration()
-				.master(RedisServerProcess.SENTINEL_MASTER_NAME)
-				.sentinel(sentinel.host(), sentinel.port());
-			configuration.setSentinelUsername(RedisTestContexts.USER);
-			configuration.setSentinelPassword(SENTINEL_PASSWORD);
-			configuration.setUsername(RedisTestContexts.USER);
-			configuration.setPassword(RedisTestContexts.PASSWORD);
-			LettuceClientConfiguration.LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder()
-				.clientOptions(ClientOptions.builder().sslOptions(sentinel.sslOptions()).build())
-				.clientResources(RedisTestContexts.clientResources(context));
-			if (readFrom != null) {
-				builder.readFrom(readFrom);
-			}
-			return new LettuceConnectionFactory(configuration, builder.useSsl().build());
-		}));
+			.withInitializer(RedisTestContexts.contextBean("sentinelFactory", LettuceConnectionFactory.class,
+					(context) -> sentinelFactory(sentinel, readFrom, RedisTestContexts.clientResources(context))));
+	}
+
+	private static LettuceConnectionFactory sentinelFactory(RedisServerProcess sentinel, @Nullable ReadFrom readFrom,
+			ClientResources resources) {
+		RedisSentinelConfiguration configuration = new RedisSentinelConfiguration()
+			.master(RedisServerProcess.SENTINEL_MASTER_NAME)
+			.sentinel(sentinel.host(), sentinel.port());
+		configuration.setSentinelUsername(RedisTestContexts.USER);
+		configuration.setSentinelPassword(SENTINEL_PASSWORD);
+		configuration.setUsername(RedisTestContexts.USER);
+		configuration.setPassword(RedisTestContexts.PASSWORD);
+		LettuceClientConfiguration.LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder()
+			.clientOptions(ClientOptions.builder().sslOptions(sentinel.sslOptions()).build())
+			.clientResources(resources);
+		if (readFrom != null) {
+			builder.readFrom(readFrom);
+		}
+		return new LettuceConnectionFactory(configuration, builder.useSsl().build());
 	}
 
 }
