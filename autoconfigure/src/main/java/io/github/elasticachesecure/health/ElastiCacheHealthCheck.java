@@ -171,8 +171,9 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 		if (problem == null && observation != null && isBroken(observation.result())) {
 			// The connection answers: the certificate may verify again (live connections outlast a replaced one).
 			this.tls.recheck();
-			problem = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
-					+ observation.result().detail() + "); new connections fail";
+			// What the user must know comes first: the probe's detail (the JDK's own words, of any length) is last.
+			problem = "the endpoint's TLS no longer verifies (" + observation.result().outcome()
+					+ "): new connections fail; " + observation.result().detail();
 		}
 		if (observation != null && observation.result().certificate() != null) {
 			Instant notAfter = observation.result().certificate().notAfter();
@@ -202,8 +203,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 			observation = this.tls.current();
 			this.tls.recheck();
 			if (observation != null && isCertificateRefused(observation.result())) {
-				reason = "the endpoint's TLS no longer verifies: " + observation.result().outcome() + " ("
-						+ observation.result().detail() + "); reconnections are refused; " + reason;
+				reason = "the endpoint's TLS no longer verifies (" + observation.result().outcome()
+						+ "): reconnections are refused; " + reason + "; " + observation.result().detail();
 			}
 		}
 		if (logger.isDebugEnabled()) {
