@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.AbstractBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ApplicationContextInitializer;
@@ -37,19 +38,31 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 							+ "'spring.data.redis.client-type=jedis'.");
 		}
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-		if (context instanceof BeanDefinitionRegistry registry
-				&& ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())
-				&& !registry.containsBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME)) {
+		if (!(context instanceof BeanDefinitionRegistry registry)
+				|| !ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())) {
+			return;
+		}
+		// Each on its own: under Spring AOT the check's definition comes from the generated code, registered before
+		// this runs, while the post-processor, no bean, must be added at run time all the same.
+		if (!hasGuardPostProcessor(beanFactory)) {
 			RedisConnectionGuardPostProcessor postProcessor = new RedisConnectionGuardPostProcessor();
 			postProcessor.setBeanFactory(beanFactory);
 			// Not also a bean: the container would count it twice among the post-processors it registers.
 			beanFactory.addBeanPostProcessor(postProcessor);
+		}
+		if (!registry.containsBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME)) {
 			// A bean definition (a singleton would get no call once every singleton exists), which the
 			// auto-configuration backs off from.
 			RootBeanDefinition check = new RootBeanDefinition(ConnectionFactoryBeanCheck.class);
 			check.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 			registry.registerBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME, check);
 		}
+	}
+
+	private static boolean hasGuardPostProcessor(ConfigurableListableBeanFactory beanFactory) {
+		return beanFactory instanceof AbstractBeanFactory factory && factory.getBeanPostProcessors()
+			.stream()
+			.anyMatch(RedisConnectionGuardPostProcessor.class::isInstance);
 	}
 
 }

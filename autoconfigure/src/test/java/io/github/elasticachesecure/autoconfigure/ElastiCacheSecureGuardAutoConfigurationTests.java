@@ -14,6 +14,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -63,6 +64,22 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 					.contains("Remove the exclusion of io.lettuce:lettuce-core");
 			});
 		assertThat(context.getBeanFactory().getBeanPostProcessorCount()).isZero();
+	}
+
+	// Spring Boot applies the AOT-generated initializer first: it registers the check's definition, as the
+	// initializer did at build time, and the guard's post-processor, which is no bean, must still be added.
+	@Test
+	void theInitializerAddsTheGuardAfterTheDefinitionsOfSpringAotWereRegistered() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		context.registerBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME,
+				new RootBeanDefinition(ConnectionFactoryBeanCheck.class));
+		RedisConnectionGuardInitializer initializer = new RedisConnectionGuardInitializer();
+		initializer.initialize(context);
+		initializer.initialize(context);
+		assertThat(context.getDefaultListableBeanFactory().getBeanPostProcessors())
+			.filteredOn(RedisConnectionGuardPostProcessor.class::isInstance)
+			.hasSize(1);
+		assertThat(context.getDefaultListableBeanFactory().getBeanNamesForType(ConnectionFactoryBeanCheck.class)).hasSize(1);
 	}
 
 	@Test
