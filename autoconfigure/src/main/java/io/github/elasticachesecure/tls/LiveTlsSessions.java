@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.tls;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -41,7 +42,7 @@ public final class LiveTlsSessions {
 	}
 
 	private static String key(String host, int port) {
-		return host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
+		return host.toLowerCase(Locale.ROOT) + ":" + port;
 	}
 
 }

@@ -67,9 +67,10 @@ public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode)
 		if (leaf == null) {
 			return "the server presented no certificate";
 		}
-		if (this.verifyMode == SslVerifyMode.FULL && !names(PeerCertificate.of(leaf), expectedHost)) {
+		PeerCertificate certificate = PeerCertificate.of(leaf);
+		if (this.verifyMode == SslVerifyMode.FULL && !names(certificate, expectedHost)) {
 			return "the server's certificate does not name " + expectedHost + " (it names "
-					+ PeerCertificate.of(leaf).subjectAlternativeNames() + ")";
+					+ certificate.subjectAlternativeNames() + ")";
 		}
 		return null;
 	}
