@@ -15,9 +15,10 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs the audit's {@code Describe*} calls within one deadline, and turns what can go wrong (a missing permission,
- * throttling, a timeout, an unreachable endpoint) into a finding of severity {@link Severity#WARNING} that names
- * the IAM action or the cause, instead of an exception.
+ * Runs the audit's {@code Describe*} calls within one deadline, and turns what can go
+ * wrong (a missing permission, throttling, a timeout, an unreachable endpoint) into a
+ * finding of severity {@link Severity#WARNING} that names the IAM action or the cause,
+ * instead of an exception.
  */
 final class AwsCalls {
 
@@ -65,8 +66,9 @@ final class AwsCalls {
 			this.findings.add(serviceError(action, check, ex));
 		}
 		catch (SdkException ex) {
-			this.findings.add(Finding.fail("api-error", Severity.WARNING, action + " failed, so '" + check
-					+ "' was not checked: " + ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+			this.findings.add(Finding.fail("api-error", Severity.WARNING,
+					action + " failed, so '" + check + "' was not checked: " + ex.getClass().getSimpleName() + ": "
+							+ ex.getMessage(),
 					"Check that the application reaches the AWS API endpoint (VPC endpoint or NAT, proxy, "
 							+ "AWS_ENDPOINT_URL) and run the audit again."));
 		}
@@ -74,27 +76,30 @@ final class AwsCalls {
 	}
 
 	private Finding timeout(String action, String check) {
-		return Finding.fail("timeout", Severity.WARNING, action + " did not answer within the audit's "
-				+ this.timeout.toMillis() + " ms, so '" + check + "' was not checked.",
+		return Finding.fail("timeout", Severity.WARNING,
+				action + " did not answer within the audit's " + this.timeout.toMillis() + " ms, so '" + check
+						+ "' was not checked.",
 				"Check the path to the AWS API endpoint, or raise elasticache.secure.audit.timeout.");
 	}
 
 	private static Finding serviceError(String action, String check, AwsServiceException ex) {
 		String code = (ex.awsErrorDetails() != null) ? ex.awsErrorDetails().errorCode() : null;
 		if (code != null && ACCESS_DENIED.contains(code)) {
-			return Finding.fail("missing-permission", Severity.WARNING, "The application's AWS identity may not "
-					+ "call " + action + " (" + code + "), so '" + check + "' was not checked.",
+			return Finding.fail("missing-permission", Severity.WARNING,
+					"The application's AWS identity may not " + "call " + action + " (" + code + "), so '" + check
+							+ "' was not checked.",
 					"Allow the IAM action '" + action + "' to the application's role (see the audit policy in the "
 							+ "README).");
 		}
 		if (ex.isThrottlingException() || (code != null && THROTTLED.contains(code))) {
-			return Finding.fail("throttled", Severity.WARNING, action + " was throttled by AWS (" + code + "), so '"
-					+ check + "' was not checked.", "Run the audit again later; other callers in the account "
-							+ "share the API rate.");
+			return Finding.fail("throttled", Severity.WARNING,
+					action + " was throttled by AWS (" + code + "), so '" + check + "' was not checked.",
+					"Run the audit again later; other callers in the account " + "share the API rate.");
 		}
-		return Finding.fail("api-error", Severity.WARNING, action + " failed with " + code + " (HTTP "
-				+ ex.statusCode() + "), so '" + check + "' was not checked.", "See the AWS error code " + code
-						+ " for " + action + ", and run the audit again.");
+		return Finding.fail("api-error", Severity.WARNING,
+				action + " failed with " + code + " (HTTP " + ex.statusCode() + "), so '" + check
+						+ "' was not checked.",
+				"See the AWS error code " + code + " for " + action + ", and run the audit again.");
 	}
 
 }

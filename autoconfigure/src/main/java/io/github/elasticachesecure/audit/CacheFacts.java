@@ -15,12 +15,14 @@ import software.amazon.awssdk.services.elasticache.model.ServerlessCache;
 import software.amazon.awssdk.services.elasticache.model.TransitEncryptionMode;
 
 /**
- * What the checks need to know of a replication group or a serverless cache, in the same terms for both.
+ * What the checks need to know of a replication group or a serverless cache, in the same
+ * terms for both.
  *
  * @param kind {@code replication group} or {@code serverless cache}, for the reports
  * @param serverless whether it is a serverless cache
  * @param transitEncryption whether in-transit encryption is enabled
- * @param transitEncryptionMode {@code required} or {@code preferred}, {@code null} when not reported
+ * @param transitEncryptionMode {@code required} or {@code preferred}, {@code null} when
+ * not reported
  * @param atRestEncryption whether encryption at rest is enabled
  * @param kmsKeyId the customer-managed KMS key, {@code null} for an AWS-owned key
  * @param authToken whether an AUTH token (password of the default user) is set
@@ -30,7 +32,8 @@ import software.amazon.awssdk.services.elasticache.model.TransitEncryptionMode;
  * @param subnetGroup the cache subnet group (VPC), {@code null} when none is reported
  * @param securityGroupIds the VPC security groups attached
  * @param ports the ports clients connect to
- * @param automaticFailover whether automatic failover is enabled, {@code null} when not applicable
+ * @param automaticFailover whether automatic failover is enabled, {@code null} when not
+ * applicable
  * @param multiAz whether Multi-AZ is enabled, {@code null} when not applicable
  * @param snapshotRetentionDays how many days automatic backups are kept (0: none)
  */
@@ -43,7 +46,8 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 	private static final int DEFAULT_PORT = 6379;
 
 	/**
-	 * The facts of a replication group and one of its member clusters (for the engine version and the network).
+	 * The facts of a replication group and one of its member clusters (for the engine
+	 * version and the network).
 	 */
 	static CacheFacts of(ReplicationGroup group, @Nullable CacheCluster member) {
 		TransitEncryptionMode mode = group.transitEncryptionMode();
@@ -55,7 +59,8 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 				Boolean.TRUE.equals(group.authTokenEnabled()), group.userGroupIds(), engine,
 				(member != null) ? member.engineVersion() : null,
 				(member != null) ? member.cacheSubnetGroupName() : null,
-				(member != null) ? member.securityGroups().stream().map(SecurityGroupMembership::securityGroupId).toList()
+				(member != null)
+						? member.securityGroups().stream().map(SecurityGroupMembership::securityGroupId).toList()
 						: List.of(),
 				ports(group), group.automaticFailover() == AutomaticFailoverStatus.ENABLED,
 				group.multiAZ() == MultiAZStatus.ENABLED,
@@ -63,8 +68,8 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 	}
 
 	/**
-	 * The facts of a serverless cache: TLS is always required and data always encrypted at rest; failover and
-	 * Multi-AZ are the service's own.
+	 * The facts of a serverless cache: TLS is always required and data always encrypted
+	 * at rest; failover and Multi-AZ are the service's own.
 	 */
 	static CacheFacts of(ServerlessCache cache) {
 		List<Integer> ports = new ArrayList<>();
@@ -75,8 +80,8 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 		}
 		return new CacheFacts("serverless cache", true, true, TransitEncryptionMode.REQUIRED.toString(), true,
 				cache.kmsKeyId(), false, (cache.userGroupId() != null) ? List.of(cache.userGroupId()) : List.of(),
-				cache.engine(), (cache.fullEngineVersion() != null) ? cache.fullEngineVersion()
-						: cache.majorEngineVersion(),
+				cache.engine(),
+				(cache.fullEngineVersion() != null) ? cache.fullEngineVersion() : cache.majorEngineVersion(),
 				cache.subnetIds().isEmpty() ? null : "subnets " + String.join(", ", cache.subnetIds()),
 				cache.securityGroupIds(), ports.isEmpty() ? List.of(DEFAULT_PORT) : List.copyOf(ports), null, null,
 				(cache.snapshotRetentionLimit() != null) ? cache.snapshotRetentionLimit() : 0);
@@ -85,7 +90,11 @@ record CacheFacts(String kind, boolean serverless, boolean transitEncryption, @N
 	private static List<Integer> ports(ReplicationGroup group) {
 		Endpoint endpoint = group.configurationEndpoint();
 		if (endpoint == null) {
-			endpoint = group.nodeGroups().stream().map(NodeGroup::primaryEndpoint).filter((e) -> e != null).findFirst()
+			endpoint = group.nodeGroups()
+				.stream()
+				.map(NodeGroup::primaryEndpoint)
+				.filter((e) -> e != null)
+				.findFirst()
 				.orElse(null);
 		}
 		return List.of((endpoint != null && endpoint.port() != null) ? endpoint.port() : DEFAULT_PORT);

@@ -20,7 +20,8 @@ final class Ec2NetworkAudit implements NetworkAudit {
 
 	Ec2NetworkAudit(SdkHttpClient httpClient, Region region, AwsCredentialsProvider credentials,
 			ClientOverrideConfiguration overrides) {
-		// No endpoint override: the SDK's own configuration (AWS_ENDPOINT_URL_EC2, aws.endpointUrlEc2, profile) applies.
+		// No endpoint override: the SDK's own configuration (AWS_ENDPOINT_URL_EC2,
+		// aws.endpointUrlEc2, profile) applies.
 		this.ec2 = Ec2Client.builder()
 			.httpClient(httpClient)
 			.region(region)
@@ -33,8 +34,8 @@ final class Ec2NetworkAudit implements NetworkAudit {
 	public List<Finding> securityGroups(CacheFacts cache, AwsCalls calls) {
 		List<SecurityGroup> groups = calls.call("ec2:DescribeSecurityGroups", SecurityGroupChecks.ID,
 				(override) -> this.ec2
-					.describeSecurityGroupsPaginator((request) -> request.groupIds(cache.securityGroupIds())
-						.overrideConfiguration(override))
+					.describeSecurityGroupsPaginator(
+							(request) -> request.groupIds(cache.securityGroupIds()).overrideConfiguration(override))
 					.securityGroups()
 					.stream()
 					.toList());

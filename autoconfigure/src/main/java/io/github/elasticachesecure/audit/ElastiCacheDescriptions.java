@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.elasticache.model.User;
 import software.amazon.awssdk.services.elasticache.model.UserGroup;
 
 /**
- * The ElastiCache {@code Describe*} calls of the audit, each through {@link AwsCalls}: {@code null} means the call
- * failed and a finding says why.
+ * The ElastiCache {@code Describe*} calls of the audit, each through {@link AwsCalls}:
+ * {@code null} means the call failed and a finding says why.
  */
 final class ElastiCacheDescriptions {
 
@@ -26,7 +26,8 @@ final class ElastiCacheDescriptions {
 	@Nullable List<ReplicationGroup> replicationGroups(String name, AwsCalls calls) {
 		return calls.call("elasticache:DescribeReplicationGroups", "transit-encryption",
 				(override) -> this.client
-					.describeReplicationGroups((request) -> request.replicationGroupId(name).overrideConfiguration(override))
+					.describeReplicationGroups(
+							(request) -> request.replicationGroupId(name).overrideConfiguration(override))
 					.replicationGroups());
 	}
 
@@ -41,7 +42,8 @@ final class ElastiCacheDescriptions {
 	@Nullable List<ServerlessCache> serverlessCaches(String name, AwsCalls calls) {
 		return calls.call("elasticache:DescribeServerlessCaches", "transit-encryption",
 				(override) -> this.client
-					.describeServerlessCaches((request) -> request.serverlessCacheName(name).overrideConfiguration(override))
+					.describeServerlessCaches(
+							(request) -> request.serverlessCacheName(name).overrideConfiguration(override))
 					.serverlessCaches());
 	}
 
@@ -61,7 +63,8 @@ final class ElastiCacheDescriptions {
 	}
 
 	/**
-	 * Every user of the region, page by page: user groups are small, and one listing serves every check.
+	 * Every user of the region, page by page: user groups are small, and one listing
+	 * serves every check.
 	 */
 	@Nullable List<User> users(String check, AwsCalls calls) {
 		return calls.call("elasticache:DescribeUsers", check,

@@ -3,8 +3,8 @@ package io.github.elasticachesecure.audit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of one check of the posture audit. Free of secrets: it names settings, ids and rules, never a password
- * or a token.
+ * The outcome of one check of the posture audit. Free of secrets: it names settings, ids
+ * and rules, never a password or a token.
  *
  * @param id the check's stable id, such as {@code transit-encryption}
  * @param severity how much the check matters when it fails
@@ -38,7 +38,8 @@ public record Finding(String id, Severity severity, boolean passed, String found
 	}
 
 	/**
-	 * Whether this is a failed check of high severity, which stops a start in {@code fail} mode.
+	 * Whether this is a failed check of high severity, which stops a start in
+	 * {@code fail} mode.
 	 * @return whether it failed with {@link Severity#HIGH}
 	 */
 	public boolean isHighFailure() {

@@ -22,15 +22,18 @@ import software.amazon.awssdk.services.elasticache.model.User;
 import software.amazon.awssdk.services.elasticache.model.UserGroup;
 
 /**
- * The posture audit of one cache: reads its description through the ElastiCache and EC2 APIs ({@code Describe*}
- * calls only) and reports each check as a {@link Finding}. Free of Spring; one instance audits one cache and may run
- * any number of times; {@link #run()} never throws for what AWS answers, and returns within the timeout plus the time
- * to build the report.
+ * The posture audit of one cache: reads its description through the ElastiCache and EC2
+ * APIs ({@code Describe*} calls only) and reports each check as a {@link Finding}. Free
+ * of Spring; one instance audits one cache and may run any number of times;
+ * {@link #run()} never throws for what AWS answers, and returns within the timeout plus
+ * the time to build the report.
  * <p>
- * The clients use the SDK's standard configuration for everything not given here: {@code AWS_ENDPOINT_URL},
- * {@code AWS_ENDPOINT_URL_ELASTICACHE}, {@code AWS_ENDPOINT_URL_EC2} and the {@code aws.endpointUrl*} system
- * properties and profile settings choose the endpoints. The HTTP client is the SDK's {@code url-connection-client}:
- * the JDK's {@code HttpURLConnection}, no connection pool or event loop kept for a few calls at startup.
+ * The clients use the SDK's standard configuration for everything not given here:
+ * {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_ELASTICACHE},
+ * {@code AWS_ENDPOINT_URL_EC2} and the {@code aws.endpointUrl*} system properties and
+ * profile settings choose the endpoints. The HTTP client is the SDK's
+ * {@code url-connection-client}: the JDK's {@code HttpURLConnection}, no connection pool
+ * or event loop kept for a few calls at startup.
  */
 public final class PostureAudit implements AutoCloseable {
 
@@ -67,7 +70,8 @@ public final class PostureAudit implements AutoCloseable {
 	 * Start building an audit.
 	 * @param cacheName the replication group id or serverless cache name
 	 * @param region the AWS region of the cache
-	 * @param credentials the AWS credentials that sign the calls (not closed by the audit)
+	 * @param credentials the AWS credentials that sign the calls (not closed by the
+	 * audit)
 	 * @return the builder
 	 */
 	public static Builder builder(String cacheName, String region, AwsCredentialsProvider credentials) {
@@ -89,7 +93,8 @@ public final class PostureAudit implements AutoCloseable {
 			findings.add(CacheChecks.authentication(cache));
 			checkUsers(cache, calls, findings);
 			if (serverless || cache.engineVersion() != null || cache.subnetGroup() != null) {
-				// the member cluster was described: its engine version and network are known
+				// the member cluster was described: its engine version and network are
+				// known
 				findings.add(CacheChecks.engineVersion(cache, this.settings.authMode));
 				findings.add(CacheChecks.vpc(cache));
 				checkNetwork(cache, calls, findings);
@@ -147,8 +152,9 @@ public final class PostureAudit implements AutoCloseable {
 			return;
 		}
 		if (this.network == null) {
-			findings.add(Finding.fail(SecurityGroupChecks.ID, Severity.WARNING, "The security groups "
-					+ cache.securityGroupIds() + " were not checked: the AWS SDK's ec2 module is not on the class path.",
+			findings.add(Finding.fail(SecurityGroupChecks.ID, Severity.WARNING,
+					"The security groups " + cache.securityGroupIds()
+							+ " were not checked: the AWS SDK's ec2 module is not on the class path.",
 					"Add the dependency software.amazon.awssdk:ec2 for the network checks."));
 			return;
 		}
@@ -157,8 +163,8 @@ public final class PostureAudit implements AutoCloseable {
 
 	private void notFound(@Nullable List<?> described, String kind, List<Finding> findings) {
 		if (described != null) {
-			findings.add(Finding.fail("cache-not-found", Severity.WARNING, "No " + kind + " named '"
-					+ this.settings.cacheName + "' in " + this.settings.region + ".",
+			findings.add(Finding.fail("cache-not-found", Severity.WARNING,
+					"No " + kind + " named '" + this.settings.cacheName + "' in " + this.settings.region + ".",
 					"Check elasticache.secure.cache-name, elasticache.secure.topology and the region."));
 		}
 	}
@@ -175,7 +181,8 @@ public final class PostureAudit implements AutoCloseable {
 	private static ClientOverrideConfiguration overrides(ClientOverrideConfiguration given) {
 		ClientOverrideConfiguration.Builder builder = given.toBuilder();
 		if (given.retryStrategy().isEmpty()) {
-			// One retry: a throttled audit is reported, and the endpoint can run it again; the deadline bounds all.
+			// One retry: a throttled audit is reported, and the endpoint can run it
+			// again; the deadline bounds all.
 			builder.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(2).build());
 		}
 		return builder.build();
@@ -195,9 +202,9 @@ public final class PostureAudit implements AutoCloseable {
 		}
 	}
 
-	private record Settings(String cacheName, String region, AwsCredentialsProvider credentials,
-			CacheTopology topology, AuthMode authMode, @Nullable String userId, Duration timeout,
-			ClientOverrideConfiguration overrides, Clock clock) {
+	private record Settings(String cacheName, String region, AwsCredentialsProvider credentials, CacheTopology topology,
+			AuthMode authMode, @Nullable String userId, Duration timeout, ClientOverrideConfiguration overrides,
+			Clock clock) {
 	}
 
 	/**
@@ -230,8 +237,8 @@ public final class PostureAudit implements AutoCloseable {
 		}
 
 		/**
-		 * Set the cache's topology: {@link CacheTopology#SERVERLESS} audits a serverless cache, any other a
-		 * replication group (default).
+		 * Set the cache's topology: {@link CacheTopology#SERVERLESS} audits a serverless
+		 * cache, any other a replication group (default).
 		 * @param topology the topology
 		 * @return this builder
 		 */
@@ -241,7 +248,8 @@ public final class PostureAudit implements AutoCloseable {
 		}
 
 		/**
-		 * Set how the application authenticates, and as which user: with {@link AuthMode#IAM} the user is checked.
+		 * Set how the application authenticates, and as which user: with
+		 * {@link AuthMode#IAM} the user is checked.
 		 * @param authMode the mode
 		 * @param userId the user id, {@code null} for the default user
 		 * @return this builder
@@ -266,8 +274,9 @@ public final class PostureAudit implements AutoCloseable {
 		}
 
 		/**
-		 * Set the clients' override configuration (retry strategy, interceptors); the audit adds one retry unless
-		 * a retry strategy is set, and its timeout to every call.
+		 * Set the clients' override configuration (retry strategy, interceptors); the
+		 * audit adds one retry unless a retry strategy is set, and its timeout to every
+		 * call.
 		 * @param overrides the override configuration
 		 * @return this builder
 		 */

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Thrown when the posture audit, asked to stop the start ({@code elasticache.secure.audit.mode=fail}), found checks
- * of high severity failing. The message names each finding and its fix; it carries no secret.
+ * Thrown when the posture audit, asked to stop the start
+ * ({@code elasticache.secure.audit.mode=fail}), found checks of high severity failing.
+ * The message names each finding and its fix; it carries no secret.
  */
 public class PostureAuditException extends RuntimeException {
 
@@ -17,7 +18,8 @@ public class PostureAuditException extends RuntimeException {
 	 */
 	public PostureAuditException(PostureReport report) {
 		super("The posture audit of ElastiCache cache '" + report.cacheName() + "' in " + report.region() + " found "
-				+ report.highFailures().size() + " check(s) of high severity failing: " + report.highFailures()
+				+ report.highFailures().size() + " check(s) of high severity failing: "
+				+ report.highFailures()
 					.stream()
 					.map((finding) -> finding.id() + " (" + finding.found() + ")")
 					.collect(Collectors.joining("; ")));

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a {@link PostureAudit} off the caller's thread, keeps the latest report, and lets callers ask for a new run at
- * most once per interval: concurrent requests share the run in progress, and requests within the interval get the
- * latest report. So an endpoint can offer "audit again" without letting its callers multiply AWS calls.
+ * Runs a {@link PostureAudit} off the caller's thread, keeps the latest report, and lets
+ * callers ask for a new run at most once per interval: concurrent requests share the run
+ * in progress, and requests within the interval get the latest report. So an endpoint can
+ * offer "audit again" without letting its callers multiply AWS calls.
  */
 public final class PostureAuditRunner implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class PostureAuditRunner implements AutoCloseable {
 	}
 
 	/**
-	 * Start a run unless one is in progress or the last one started less than the minimum interval ago.
+	 * Start a run unless one is in progress or the last one started less than the minimum
+	 * interval ago.
 	 * @return the run in progress or just started, or the completed last run
 	 */
 	public synchronized CompletableFuture<PostureReport> start() {
@@ -63,7 +65,8 @@ public final class PostureAuditRunner implements AutoCloseable {
 					run.completeExceptionally(ex);
 				}
 			}, "elasticache-posture-audit");
-			// A daemon: a run that outlives the application's shutdown must not hold the JVM.
+			// A daemon: a run that outlives the application's shutdown must not hold the
+			// JVM.
 			thread.setDaemon(true);
 			thread.start();
 			this.run = run;
@@ -74,7 +77,8 @@ public final class PostureAuditRunner implements AutoCloseable {
 	/**
 	 * Wait for the current run.
 	 * @param timeout how long to wait
-	 * @return the report, or {@code null} when none was started or it did not complete in time
+	 * @return the report, or {@code null} when none was started or it did not complete in
+	 * time
 	 */
 	public @Nullable PostureReport await(Duration timeout) {
 		CompletableFuture<PostureReport> run;
@@ -117,8 +121,8 @@ public final class PostureAuditRunner implements AutoCloseable {
 	}
 
 	/**
-	 * Return the audit as health details and the actuator endpoint show it: the latest report, and when the next run
-	 * may start.
+	 * Return the audit as health details and the actuator endpoint show it: the latest
+	 * report, and when the next run may start.
 	 * @return the details
 	 */
 	public Map<String, Object> details() {

@@ -45,15 +45,16 @@ public record PostureReport(String cacheName, String region, Instant auditedAt, 
 	/**
 	 * Return the finding of a check.
 	 * @param id the check's id
-	 * @return the findings with that id (a check may report several, such as one per security group)
+	 * @return the findings with that id (a check may report several, such as one per
+	 * security group)
 	 */
 	public List<Finding> findings(String id) {
 		return this.findings.stream().filter((finding) -> finding.id().equals(id)).toList();
 	}
 
 	/**
-	 * Return the report as plain data for JSON (health details, actuator, scripts): counts, then every finding with
-	 * its status ({@code pass} or its severity).
+	 * Return the report as plain data for JSON (health details, actuator, scripts):
+	 * counts, then every finding with its status ({@code pass} or its severity).
 	 * @return the details
 	 */
 	public Map<String, Object> toDetails() {

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.ec2.model.Ipv6Range;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
- * No security group attached to the cache may let the whole internet ({@code 0.0.0.0/0} or {@code ::/0}) reach a port
- * the cache listens on.
+ * No security group attached to the cache may let the whole internet ({@code 0.0.0.0/0}
+ * or {@code ::/0}) reach a port the cache listens on.
  */
 final class SecurityGroupChecks {
 
@@ -40,8 +40,9 @@ final class SecurityGroupChecks {
 			}
 			String name = group.groupId() + " (" + group.groupName() + ")";
 			findings.add(rules.isEmpty()
-					? Finding.pass(ID, Severity.HIGH, "Security group " + name + " allows no ingress from anywhere "
-							+ "to port " + ports(cache) + ".")
+					? Finding.pass(ID, Severity.HIGH,
+							"Security group " + name + " allows no ingress from anywhere " + "to port " + ports(cache)
+									+ ".")
 					: Finding.fail(ID, Severity.HIGH, "Security group " + name + " allows ingress from the whole "
 							+ "internet to the cache's port " + ports(cache) + ": " + String.join("; ", rules) + ".",
 							"Remove the rule(s) (aws ec2 revoke-security-group-ingress --group-id " + group.groupId()

@@ -8,18 +8,20 @@ import java.util.Locale;
 public enum Severity {
 
 	/**
-	 * The cache can be reached or read without the protection the application relies on; stops a start with
-	 * {@code elasticache.secure.audit.mode=fail}.
+	 * The cache can be reached or read without the protection the application relies on;
+	 * stops a start with {@code elasticache.secure.audit.mode=fail}.
 	 */
 	HIGH,
 
 	/**
-	 * Weaker than recommended, or a check that could not run (a missing permission, throttling, a timeout).
+	 * Weaker than recommended, or a check that could not run (a missing permission,
+	 * throttling, a timeout).
 	 */
 	WARNING,
 
 	/**
-	 * For information: resilience settings such as automatic failover, Multi-AZ and backups.
+	 * For information: resilience settings such as automatic failover, Multi-AZ and
+	 * backups.
 	 */
 	INFO;
 

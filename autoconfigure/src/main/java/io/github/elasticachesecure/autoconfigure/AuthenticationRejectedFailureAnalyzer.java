@@ -7,8 +7,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link AuthenticationRejectedException}, with the action that fits how the refused factory
- * authenticates.
+ * Reports an {@link AuthenticationRejectedException}, with the action that fits how the
+ * refused factory authenticates.
  */
 class AuthenticationRejectedFailureAnalyzer extends AbstractFailureAnalyzer<AuthenticationRejectedException> {
 

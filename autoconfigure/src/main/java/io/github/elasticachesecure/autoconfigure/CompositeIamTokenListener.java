@@ -10,8 +10,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Tells every {@link IamTokenListener} bean, in order, about token refreshes; one failing listener does not keep the
- * others from being called.
+ * Tells every {@link IamTokenListener} bean, in order, about token refreshes; one failing
+ * listener does not keep the others from being called.
  */
 final class CompositeIamTokenListener implements IamTokenListener {
 

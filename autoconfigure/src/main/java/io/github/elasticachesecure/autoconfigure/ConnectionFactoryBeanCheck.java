@@ -18,11 +18,13 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Refuses, before any singleton is created, a {@link RedisConnectionFactory} that a {@code FactoryBean} makes: the
- * container hands post-processors only the finished product, after {@code getObject()} built and perhaps started it,
- * so the guard could check it only once it may have connected. The types are read from the bean definitions (a
- * {@code FactoryBean}'s declared object type); nothing is instantiated. A {@code FactoryBean} that declares no object
- * type is checked when its product appears, once every singleton exists.
+ * Refuses, before any singleton is created, a {@link RedisConnectionFactory} that a
+ * {@code FactoryBean} makes: the container hands post-processors only the finished
+ * product, after {@code getObject()} built and perhaps started it, so the guard could
+ * check it only once it may have connected. The types are read from the bean definitions
+ * (a {@code FactoryBean}'s declared object type); nothing is instantiated. A
+ * {@code FactoryBean} that declares no object type is checked when its product appears,
+ * once every singleton exists.
  */
 final class ConnectionFactoryBeanCheck
 		implements BeanFactoryPostProcessor, SmartInitializingSingleton, BeanFactoryAware, PriorityOrdered {
@@ -49,16 +51,18 @@ final class ConnectionFactoryBeanCheck
 		}
 		for (String beanName : beanFactory.getBeanNamesForType(RedisConnectionFactory.class, true, false)) {
 			if (beanFactory.isFactoryBean(beanName)) {
-				throw new InsecureConnectionException(beanName, Reason.FACTORY_BEAN, "RedisConnectionFactory '"
-						+ beanName + "' is made by a FactoryBean, which creates (and may start) it before the guard "
-						+ "can check it");
+				throw new InsecureConnectionException(beanName, Reason.FACTORY_BEAN,
+						"RedisConnectionFactory '" + beanName
+								+ "' is made by a FactoryBean, which creates (and may start) it before the guard "
+								+ "can check it");
 			}
 		}
 	}
 
 	/**
-	 * Once every singleton exists, the guard's post-processor checks the factories it has not seen: ready-made
-	 * singletons, and products of a {@code FactoryBean} without a declared object type.
+	 * Once every singleton exists, the guard's post-processor checks the factories it has
+	 * not seen: ready-made singletons, and products of a {@code FactoryBean} without a
+	 * declared object type.
 	 */
 	@Override
 	public void afterSingletonsInstantiated() {

@@ -13,11 +13,13 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
 /**
- * Installs {@link CredentialDumpFilter} when Logback is the logging backend, right after Spring Boot has
- * (re)initialised logging: Boot's initialisation stops and resets the Logback context, which drops every turbo
- * filter and context listener. It runs after {@link LoggingApplicationListener} when the environment is prepared,
- * and again when the application is prepared, after initializers that may have re-initialised logging (Spring
- * Cloud's bootstrap does when the configuration server changes {@code logging.config}).
+ * Installs {@link CredentialDumpFilter} when Logback is the logging backend, right after
+ * Spring Boot has (re)initialised logging: Boot's initialisation stops and resets the
+ * Logback context, which drops every turbo filter and context listener. It runs after
+ * {@link LoggingApplicationListener} when the environment is prepared, and again when the
+ * application is prepared, after initializers that may have re-initialised logging
+ * (Spring Cloud's bootstrap does when the configuration server changes
+ * {@code logging.config}).
  */
 class CredentialSafeLoggingApplicationListener implements GenericApplicationListener {
 

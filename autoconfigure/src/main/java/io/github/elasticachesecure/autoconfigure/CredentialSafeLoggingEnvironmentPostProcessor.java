@@ -11,15 +11,19 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Keeps the dumps that carry credentials out of the logs when the application raises the root level: at TRACE
- * Lettuce's {@code CommandEncoder} prints every byte it sends, and the bytes of {@code AUTH} and {@code HELLO … AUTH}
- * are the password or IAM token; at DEBUG the AWS SDK's signers, the JDK's {@code HttpURLConnection} and the Apache
- * clients' wire and header loggers print session tokens and {@code Authorization} headers (see
- * {@link CredentialDumpFilter#CREDENTIAL_DUMP_LOGGERS}). Each logger gets a level of its own, so raising the root level
- * never reaches it; INFO rather than DEBUG, so that it adds no noise either. The JDK's logger then stays at INFO in
- * {@code java.util.logging} too (Boot propagates levels there), so it does not even build its header dumps. The level is a default of the lowest precedence, which a level set for
- * this logger (a property, {@code /actuator/loggers}) overrides: on Logback, {@link CredentialSafeLoggingApplicationListener}
- * keeps the dump off whatever the level; this default is what remains for the other logging systems Boot drives.
+ * Keeps the dumps that carry credentials out of the logs when the application raises the
+ * root level: at TRACE Lettuce's {@code CommandEncoder} prints every byte it sends, and
+ * the bytes of {@code AUTH} and {@code HELLO … AUTH} are the password or IAM token; at
+ * DEBUG the AWS SDK's signers, the JDK's {@code HttpURLConnection} and the Apache
+ * clients' wire and header loggers print session tokens and {@code Authorization} headers
+ * (see {@link CredentialDumpFilter#CREDENTIAL_DUMP_LOGGERS}). Each logger gets a level of
+ * its own, so raising the root level never reaches it; INFO rather than DEBUG, so that it
+ * adds no noise either. The JDK's logger then stays at INFO in {@code java.util.logging}
+ * too (Boot propagates levels there), so it does not even build its header dumps. The
+ * level is a default of the lowest precedence, which a level set for this logger (a
+ * property, {@code /actuator/loggers}) overrides: on Logback,
+ * {@link CredentialSafeLoggingApplicationListener} keeps the dump off whatever the level;
+ * this default is what remains for the other logging systems Boot drives.
  */
 class CredentialSafeLoggingEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

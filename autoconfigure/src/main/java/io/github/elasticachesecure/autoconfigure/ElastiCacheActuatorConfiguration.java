@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Keeps the connection's credentials masked in {@code /actuator/env} and {@code /actuator/configprops} even when an
- * application sets {@code show-values=always} for them.
+ * Keeps the connection's credentials masked in {@code /actuator/env} and
+ * {@code /actuator/configprops} even when an application sets {@code show-values=always}
+ * for them.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(SanitizingFunction.class)

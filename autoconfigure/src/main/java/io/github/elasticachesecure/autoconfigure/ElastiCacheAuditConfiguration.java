@@ -24,9 +24,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * The posture audit ({@code elasticache.secure.audit.mode} {@code warn} or {@code fail}): the cache, region and AWS
- * credentials are IAM's (the same beans and chains), the AWS SDK modules are optional dependencies, and asking for
- * the audit without them stops the start naming them.
+ * The posture audit ({@code elasticache.secure.audit.mode} {@code warn} or {@code fail}):
+ * the cache, region and AWS credentials are IAM's (the same beans and chains), the AWS
+ * SDK modules are optional dependencies, and asking for the audit without them stops the
+ * start naming them.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional({ OnCacheEndpointCondition.class, ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class })
@@ -48,9 +49,11 @@ class ElastiCacheAuditConfiguration {
 				ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentials,
 				ObjectProvider<AwsRegionProvider> regionProvider) {
 			String cacheName = ElastiCacheIamConfiguration.cacheName(cache, "The posture audit");
-			String region = ElastiCacheIamConfiguration.region(properties.getIam(), regionProvider, "The posture audit");
+			String region = ElastiCacheIamConfiguration.region(properties.getIam(), regionProvider,
+					"The posture audit");
 			AwsCredentialsProvider bean = credentials.getIfAvailable();
-			// Without a credentials bean (password mode), the default chain as IAM builds it, closed with the audit.
+			// Without a credentials bean (password mode), the default chain as IAM builds
+			// it, closed with the audit.
 			DefaultCredentialsProvider owned = (bean != null) ? null
 					: DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
 			PostureAudit audit = PostureAudit.builder(cacheName, region, (bean != null) ? bean : owned)
@@ -104,7 +107,8 @@ class ElastiCacheAuditConfiguration {
 	}
 
 	/**
-	 * Matches when {@code elasticache.secure.audit.mode} binds to {@code warn} or {@code fail}, as the properties do.
+	 * Matches when {@code elasticache.secure.audit.mode} binds to {@code warn} or
+	 * {@code fail}, as the properties do.
 	 */
 	static class OnAuditEnabledCondition extends SpringBootCondition {
 

@@ -1,8 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
 /**
- * Thrown when the {@code elasticache.secure.*} properties are invalid or contradict other settings. It names the
- * property to change and how, so the failure report can say so.
+ * Thrown when the {@code elasticache.secure.*} properties are invalid or contradict other
+ * settings. It names the property to change and how, so the failure report can say so.
  */
 public class ElastiCacheConfigurationException extends RuntimeException {
 

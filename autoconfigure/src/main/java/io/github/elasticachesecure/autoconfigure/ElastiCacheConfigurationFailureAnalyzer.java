@@ -4,7 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link ElastiCacheConfigurationException}: what is wrong and which property to change.
+ * Reports an {@link ElastiCacheConfigurationException}: what is wrong and which property
+ * to change.
  */
 class ElastiCacheConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ElastiCacheConfigurationException> {
 

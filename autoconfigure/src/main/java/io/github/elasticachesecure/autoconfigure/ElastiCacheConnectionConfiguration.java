@@ -38,11 +38,12 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own Lettuce configuration from the
- * connection details and customizers contributed here. Connection details the application brings (a
- * {@code @ServiceConnection} container's) take the endpoint's place, as they take that of {@code spring.data.redis.*}
- * in Boot: they name the cache, and the same TLS customizers, with their SSL bundle, secure the connection Boot builds
- * from them; the guard checks it as any other.
+ * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own
+ * Lettuce configuration from the connection details and customizers contributed here.
+ * Connection details the application brings (a {@code @ServiceConnection} container's)
+ * take the endpoint's place, as they take that of {@code spring.data.redis.*} in Boot:
+ * they name the cache, and the same TLS customizers, with their SSL bundle, secure the
+ * connection Boot builds from them; the guard checks it as any other.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
@@ -55,16 +56,22 @@ class ElastiCacheConnectionConfiguration {
 
 	private static final String CLUSTER_REFRESH_PROPERTIES = "spring.data.redis.lettuce.cluster.refresh";
 
-	// ElastiCache moves slots on scaling and fails over nodes: follow the topology (Lettuce #2211's settings).
+	// ElastiCache moves slots on scaling and fails over nodes: follow the topology
+	// (Lettuce #2211's settings).
 	private static final Duration CLUSTER_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
-	// Lettuce's default of 30 s lets the refresh a dying master triggers at once (still showing it, before its replica
-	// is promoted) silence the triggers for 30 s: writes to its slots then failed for half a minute after a promotion.
+	// Lettuce's default of 30 s lets the refresh a dying master triggers at once (still
+	// showing it, before its replica
+	// is promoted) silence the triggers for 30 s: writes to its slots then failed for
+	// half a minute after a promotion.
 	private static final Duration CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT = Duration.ofSeconds(1);
 
-	// A lost master's replica is promoted seconds after the loss. Lettuce's default (a refresh from the fifth reconnect
-	// attempt on) left writes to its slots failing 5.5 to 9 s after the promotion with the jittered reconnect delay;
-	// from the first attempt on, the first attempt after the promotion (at most RECONNECT_DELAY_MAX later) refreshes.
+	// A lost master's replica is promoted seconds after the loss. Lettuce's default (a
+	// refresh from the fifth reconnect
+	// attempt on) left writes to its slots failing 5.5 to 9 s after the promotion with
+	// the jittered reconnect delay;
+	// from the first attempt on, the first attempt after the promotion (at most
+	// RECONNECT_DELAY_MAX later) refreshes.
 	private static final int CLUSTER_REFRESH_RECONNECT_ATTEMPTS = 1;
 
 	@Bean
@@ -90,18 +97,20 @@ class ElastiCacheConnectionConfiguration {
 							+ "'replication-group'.");
 		}
 		if (cache.reader() != null && database != 0) {
-			// Boot's master/replica connection details carry no database, so it would be silently ignored.
-			throw new ElastiCacheConfigurationException("spring.data.redis.database", "'spring.data.redis.database="
-					+ database + "' selects a database, but with '" + ElastiCacheDescription.READER_ENDPOINT
-					+ "' Spring Boot builds a master/replica connection, which always uses database 0.",
+			// Boot's master/replica connection details carry no database, so it would be
+			// silently ignored.
+			throw new ElastiCacheConfigurationException("spring.data.redis.database",
+					"'spring.data.redis.database=" + database + "' selects a database, but with '"
+							+ ElastiCacheDescription.READER_ENDPOINT
+							+ "' Spring Boot builds a master/replica connection, which always uses database 0.",
 					"Remove 'spring.data.redis.database', or remove '" + ElastiCacheDescription.READER_ENDPOINT
 							+ "' to read and write through the primary endpoint only.");
 		}
 		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
 		SslBundle sslBundle = sslBundle(properties, sslBundles);
 		return switch (auth.getMode()) {
-			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.getUsername(),
-					requirePassword(auth), sslBundle);
+			case PASSWORD ->
+				new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), requirePassword(auth), sslBundle);
 			case NONE -> {
 				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
@@ -114,15 +123,17 @@ class ElastiCacheConnectionConfiguration {
 							"Depend on elasticache-secure-spring-boot-starter (it brings software.amazon.awssdk:auth, "
 									+ "http-auth-aws and regions), or add those three artifacts.");
 				}
-				// The token is the password: the IAM credentials provider supplies it to every connection.
+				// The token is the password: the IAM credentials provider supplies it to
+				// every connection.
 				yield new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), null, sslBundle);
 			}
 		};
 	}
 
 	/**
-	 * Member classes are registered before the outer class's beans: a {@link DataRedisConnectionDetails} bean found
-	 * here is the application's, never the starter's own.
+	 * Member classes are registered before the outer class's beans: a
+	 * {@link DataRedisConnectionDetails} bean found here is the application's, never the
+	 * starter's own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
@@ -134,11 +145,12 @@ class ElastiCacheConnectionConfiguration {
 				DataRedisConnectionDetails applicationConnectionDetails) {
 			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
 			if (properties.getEndpoint() != null) {
-				// The type and address only: the details' toString() is the application's, and a record's prints
+				// The type and address only: the details' toString() is the
+				// application's, and a record's prints
 				// the password.
-				logger.info("Connection details from the application ("
-						+ applicationConnectionDetails.getClass().getName() + ", " + cache.endpoint()
-						+ ") take the place of elasticache.secure.endpoint");
+				logger.info(
+						"Connection details from the application (" + applicationConnectionDetails.getClass().getName()
+								+ ", " + cache.endpoint() + ") take the place of elasticache.secure.endpoint");
 			}
 			return cache;
 		}
@@ -151,28 +163,34 @@ class ElastiCacheConnectionConfiguration {
 		return (builder) -> {
 			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
 			if (cache.isClusterProtocol()) {
-				// Boot builds cluster options only for spring.data.redis.cluster.*, and hands option customizers a
-				// plain ClientOptions.Builder that cannot become a cluster one; the configuration builder has no
-				// getter. So the options Boot and the option customizers assembled are read from a built
-				// configuration (building has no side effect) and set again as cluster options, all kept.
+				// Boot builds cluster options only for spring.data.redis.cluster.*, and
+				// hands option customizers a
+				// plain ClientOptions.Builder that cannot become a cluster one; the
+				// configuration builder has no
+				// getter. So the options Boot and the option customizers assembled are
+				// read from a built
+				// configuration (building has no side effect) and set again as cluster
+				// options, all kept.
 				ClientOptions options = builder.build().getClientOptions().orElseGet(ClientOptions::create);
-				builder.clientOptions(clusterOptions(options, Binder.get(environment),
-						ClusterNodeDomain.of(cache.host())));
+				builder.clientOptions(
+						clusterOptions(options, Binder.get(environment), ClusterNodeDomain.of(cache.host())));
 			}
 		};
 	}
 
 	/**
-	 * The handshake bound goes into the SSL options, which Boot builds from the connection details' bundle before the
-	 * option customizers run: they are built here again from the same bundle (the one the starter hands Boot), with
-	 * the bound. First among the option customizers, so that SSL options an application sets win, as they did over
-	 * Boot's (and the guard then checks what they trust).
+	 * The handshake bound goes into the SSL options, which Boot builds from the
+	 * connection details' bundle before the option customizers run: they are built here
+	 * again from the same bundle (the one the starter hands Boot), with the bound. First
+	 * among the option customizers, so that SSL options an application sets win, as they
+	 * did over Boot's (and the guard then checks what they trust).
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ResourceLoader resourceLoader) {
-		// Resolved here, so that 'openssl' without the engine stops the start before any connection is built.
+		// Resolved here, so that 'openssl' without the engine stops the start before any
+		// connection is built.
 		SslProvider engine = TlsEngine.resolve(properties.getTls().getProvider(), resourceLoader.getClassLoader());
 		return (builder) -> {
 			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
@@ -199,13 +217,16 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * A cluster-mode endpoint needs topology refresh after failovers and scaling: periodic, on every adaptive trigger,
-	 * from every node, closing connections to nodes that left. Boot applies its
-	 * {@code spring.data.redis.lettuce.cluster.refresh.*} properties only with {@code spring.data.redis.cluster.*},
-	 * which the starter refuses, so those a user sets are applied here; unset ones keep the tuned values.
+	 * A cluster-mode endpoint needs topology refresh after failovers and scaling:
+	 * periodic, on every adaptive trigger, from every node, closing connections to nodes
+	 * that left. Boot applies its {@code spring.data.redis.lettuce.cluster.refresh.*}
+	 * properties only with {@code spring.data.redis.cluster.*}, which the starter
+	 * refuses, so those a user sets are applied here; unset ones keep the tuned values.
 	 */
-	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them off; Lettuce 6 (this build's
-	// baseline) starts with none and has no such method. Called reflectively so that one jar serves both.
+	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them
+	// off; Lettuce 6 (this build's
+	// baseline) starts with none and has no such method. Called reflectively so that one
+	// jar serves both.
 	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils
 		.findMethod(ClusterTopologyRefreshOptions.Builder.class, "disableAllAdaptiveRefreshTriggers");
 
@@ -228,9 +249,11 @@ class ElastiCacheConnectionConfiguration {
 		else if (DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS != null) {
 			ReflectionUtils.invokeMethod(DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS, refresh);
 		}
-		ClusterClientOptions.Builder cluster = ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build());
+		ClusterClientOptions.Builder cluster = ClusterClientOptions.builder(options)
+			.topologyRefreshOptions(refresh.build());
 		if (nodeDomain != null) {
-			// A refreshed topology's node outside the cache's domain is left out, as the guard refused it at startup.
+			// A refreshed topology's node outside the cache's domain is left out, as the
+			// guard refused it at startup.
 			cluster.nodeFilter(nodeDomain.nodeFilter());
 		}
 		return cluster.build();
@@ -250,7 +273,8 @@ class ElastiCacheConnectionConfiguration {
 	private static SslBundle sslBundle(ElastiCacheSecureProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		String name = properties.getTls().getBundle();
 		if (name == null && properties.getTls().getVerifyMode() == SslVerifyMode.CA) {
-			// Without the host-name check, the JDK's trust store accepts any host's certificate from any public CA.
+			// Without the host-name check, the JDK's trust store accepts any host's
+			// certificate from any public CA.
 			throw new ElastiCacheConfigurationException("elasticache.secure.tls.verify-mode",
 					"'elasticache.secure.tls.verify-mode=ca' checks the certificate chain but not the host name, and "
 							+ "without 'elasticache.secure.tls.bundle' the chain is checked against the JDK's trust "

@@ -8,10 +8,11 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.ssl.SslBundle;
 
 /**
- * {@link DataRedisConnectionDetails} for the secured ElastiCache connection: Boot's own Lettuce configuration builds
- * the connection factory from them, and always with TLS, because an {@link SslBundle} is always returned. With a reader
- * endpoint they are master/replica details: Boot then builds a static master/replica factory of the primary endpoint
- * and the reader endpoint, and Lettuce tells them apart by their {@code ROLE}.
+ * {@link DataRedisConnectionDetails} for the secured ElastiCache connection: Boot's own
+ * Lettuce configuration builds the connection factory from them, and always with TLS,
+ * because an {@link SslBundle} is always returned. With a reader endpoint they are
+ * master/replica details: Boot then builds a static master/replica factory of the primary
+ * endpoint and the reader endpoint, and Lettuce tells them apart by their {@code ROLE}.
  */
 final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 
@@ -61,8 +62,10 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 		if (reader == null) {
 			return null;
 		}
-		// The primary first: Boot builds the configuration from the first node and adds the others.
-		List<Node> nodes = List.of(new Node(this.cache.host(), this.cache.port()), new Node(reader.host(), reader.port()));
+		// The primary first: Boot builds the configuration from the first node and adds
+		// the others.
+		List<Node> nodes = List.of(new Node(this.cache.host(), this.cache.port()),
+				new Node(reader.host(), reader.port()));
 		return () -> nodes;
 	}
 
@@ -80,7 +83,8 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 		ElastiCacheDescription.Reader reader = this.cache.reader();
 		return "ElastiCacheConnectionDetails{endpoint=" + this.cache.endpoint()
 				+ ((reader != null) ? ", readerEndpoint=" + reader.endpoint() : "") + ", topology="
-				+ this.cache.topology().value() + ", username=" + this.username + ", password=" + ((this.password != null) ? "******" : "none") + "}";
+				+ this.cache.topology().value() + ", username=" + this.username + ", password="
+				+ ((this.password != null) ? "******" : "none") + "}";
 	}
 
 }

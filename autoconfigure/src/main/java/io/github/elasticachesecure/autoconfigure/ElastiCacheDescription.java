@@ -9,22 +9,25 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
 /**
- * The cache the application connects to, resolved once from {@code elasticache.secure.*} and the endpoint's host name:
- * the connection details, IAM authentication, health and metrics all read it from here. Available as a bean.
+ * The cache the application connects to, resolved once from {@code elasticache.secure.*}
+ * and the endpoint's host name: the connection details, IAM authentication, health and
+ * metrics all read it from here. Available as a bean.
  * <p>
- * What ElastiCache's host names say ({@code master.}, {@code replica.} and {@code clustercfg.} prefixes, the
- * {@code .serverless.} segment, the cache name) is derived here, only where the properties leave it open, and logged
- * once. The deprecated aliases {@code elasticache.secure.cluster-mode}, {@code elasticache.secure.iam.serverless} and
- * {@code elasticache.secure.iam.cache-name} still count; each one used is warned about, and one that contradicts its
- * replacement stops the start.
+ * What ElastiCache's host names say ({@code master.}, {@code replica.} and
+ * {@code clustercfg.} prefixes, the {@code .serverless.} segment, the cache name) is
+ * derived here, only where the properties leave it open, and logged once. The deprecated
+ * aliases {@code elasticache.secure.cluster-mode},
+ * {@code elasticache.secure.iam.serverless} and {@code elasticache.secure.iam.cache-name}
+ * still count; each one used is warned about, and one that contradicts its replacement
+ * stops the start.
  *
  * @param host the endpoint's host name (or address)
  * @param port the endpoint's port
  * @param topology how the cache is laid out
- * @param cacheName the replication group id or serverless cache name, or {@code null} when it is neither configured
- * nor part of the host name
- * @param reader the reader endpoint of a replication group, or {@code null} when reads go through the endpoint (or,
- * for the cluster protocol, to the replicas the topology names)
+ * @param cacheName the replication group id or serverless cache name, or {@code null}
+ * when it is neither configured nor part of the host name
+ * @param reader the reader endpoint of a replication group, or {@code null} when reads go
+ * through the endpoint (or, for the cluster protocol, to the replicas the topology names)
  */
 public record ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName,
 		@Nullable Reader reader) {
@@ -55,7 +58,8 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * Return the endpoint as {@code host:port} ({@code [address]:port} for an IPv6 address).
+	 * Return the endpoint as {@code host:port} ({@code [address]:port} for an IPv6
+	 * address).
 	 * @return the endpoint
 	 */
 	public String endpoint() {
@@ -75,7 +79,8 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * Resolve the description of the cache from the properties: the one place where the endpoint is parsed.
+	 * Resolve the description of the cache from the properties: the one place where the
+	 * endpoint is parsed.
 	 * @param properties the bound properties
 	 * @return the description
 	 */
@@ -84,7 +89,8 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		CacheTopology topology = topology(properties, endpoint);
 		Reader reader = reader(properties, topology);
 		if (reader != null && topology == CacheTopology.STANDALONE) {
-			// A node with a reader endpoint is the primary of a replication group, whatever its host name says.
+			// A node with a reader endpoint is the primary of a replication group,
+			// whatever its host name says.
 			topology = CacheTopology.REPLICATION_GROUP;
 		}
 		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName(properties, endpoint),
@@ -92,9 +98,10 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * Resolve the description of the cache that connection details the starter did not create point at (a
-	 * {@code @ServiceConnection} container's), for the TLS customizers, IAM, health and the guard: their standalone
-	 * node, or the first node of their cluster; the cache name comes from the properties.
+	 * Resolve the description of the cache that connection details the starter did not
+	 * create point at (a {@code @ServiceConnection} container's), for the TLS
+	 * customizers, IAM, health and the guard: their standalone node, or the first node of
+	 * their cluster; the cache name comes from the properties.
 	 * @param details the application's connection details
 	 * @param properties the bound properties
 	 * @return the description
@@ -113,9 +120,10 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 			return new ElastiCacheDescription(endpoint.host(), endpoint.port(), CacheTopology.CLUSTER,
 					cacheName(properties, endpoint));
 		}
-		throw new ElastiCacheConfigurationException("elasticache.secure.endpoint", "The application's connection "
-				+ "details (" + details.getClass().getName() + ") name neither a standalone server nor a cluster, "
-				+ "the only layouts the starter secures without 'elasticache.secure.endpoint'.",
+		throw new ElastiCacheConfigurationException("elasticache.secure.endpoint",
+				"The application's connection " + "details (" + details.getClass().getName()
+						+ ") name neither a standalone server nor a cluster, "
+						+ "the only layouts the starter secures without 'elasticache.secure.endpoint'.",
 				"Set 'elasticache.secure.endpoint' to the cache's endpoint.");
 	}
 
@@ -128,8 +136,9 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 			String replicas = (topology == CacheTopology.SERVERLESS)
 					? "a serverless cache serves reads from replicas on port 6380 of its own endpoint"
 					: "a cluster-mode cache names its replicas in its cluster topology";
-			throw new ElastiCacheConfigurationException(READER_ENDPOINT, "'" + READER_ENDPOINT + "' is set, but the "
-					+ "cache is a " + topology.value() + " topology: " + replicas + ", so it has no reader endpoint.",
+			throw new ElastiCacheConfigurationException(READER_ENDPOINT,
+					"'" + READER_ENDPOINT + "' is set, but the " + "cache is a " + topology.value() + " topology: "
+							+ replicas + ", so it has no reader endpoint.",
 					"Remove '" + READER_ENDPOINT + "' and set 'elasticache.secure.read-from=replica-preferred' to read "
 							+ "from replicas, or set '" + TOPOLOGY + "=replication-group' if the endpoint is the "
 							+ "primary endpoint of a replication group with cluster mode disabled.");
@@ -170,8 +179,9 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * The topology that ElastiCache's naming of endpoints gives away; {@link CacheTopology#STANDALONE} for any other
-	 * name (a node endpoint, a CNAME, an address).
+	 * The topology that ElastiCache's naming of endpoints gives away;
+	 * {@link CacheTopology#STANDALONE} for any other name (a node endpoint, a CNAME, an
+	 * address).
 	 */
 	private static CacheTopology hostTopology(ElastiCacheEndpoint endpoint) {
 		if (endpoint.isServerlessHostName()) {
@@ -180,7 +190,8 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		if (endpoint.isClusterModeHostName()) {
 			return CacheTopology.CLUSTER;
 		}
-		// master.<id>.… and replica.<id>.… are the only other names that carry a cache name
+		// master.<id>.… and replica.<id>.… are the only other names that carry a cache
+		// name
 		return (endpoint.cacheName() != null) ? CacheTopology.REPLICATION_GROUP : CacheTopology.STANDALONE;
 	}
 
@@ -210,15 +221,16 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * A deprecated alias set to another value than the property it contradicts. Both values are names or flags,
-	 * never secrets.
+	 * A deprecated alias set to another value than the property it contradicts. Both
+	 * values are names or flags, never secrets.
 	 */
 	private static InvalidConfigurationPropertyValueException contradiction(String alias, Object aliasValue,
 			String other, String otherValue) {
 		String replacement = alias.equals(IAM_CACHE_NAME) ? CACHE_NAME : TOPOLOGY;
-		return new InvalidConfigurationPropertyValueException(alias, aliasValue, "'" + alias + "=" + aliasValue
-				+ "' contradicts '" + other + "=" + otherValue + "'. Remove the deprecated '" + alias + "' and set '"
-				+ replacement + "' to what the cache is");
+		return new InvalidConfigurationPropertyValueException(alias, aliasValue,
+				"'" + alias + "=" + aliasValue + "' contradicts '" + other + "=" + otherValue
+						+ "'. Remove the deprecated '" + alias + "' and set '" + replacement
+						+ "' to what the cache is");
 	}
 
 	/**
@@ -230,7 +242,8 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	public record Reader(String host, int port) {
 
 		/**
-		 * Return the reader endpoint as {@code host:port} ({@code [address]:port} for an IPv6 address).
+		 * Return the reader endpoint as {@code host:port} ({@code [address]:port} for an
+		 * IPv6 address).
 		 * @return the reader endpoint
 		 */
 		public String endpoint() {

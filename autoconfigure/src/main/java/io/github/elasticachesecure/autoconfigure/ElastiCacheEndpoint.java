@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parsed {@code elasticache.secure.endpoint}. Public for the {@code elasticache-secure} command, which parses its
- * {@code --endpoint} option the same way.
+ * The parsed {@code elasticache.secure.endpoint}. Public for the
+ * {@code elasticache-secure} command, which parses its {@code --endpoint} option the same
+ * way.
  *
  * @param host the host name (or address)
  * @param port the port
@@ -21,12 +22,14 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static final String FORM = "Write the endpoint as host:port, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379 "
 			+ "(an IPv6 address in brackets: [2001:db8::1]:6379).";
 
-	// Only values made of these characters are repeated in a report: they cannot carry user-info or a query. Text
-	// after a ':' that is not a port is never repeated: it may be a password written in the port's place or after it.
+	// Only values made of these characters are repeated in a report: they cannot carry
+	// user-info or a query. Text
+	// after a ':' that is not a port is never repeated: it may be a password written in
+	// the port's place or after it.
 	private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
 
-	private static final Pattern HOST_NAME = Pattern
-		.compile("(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+	private static final Pattern HOST_NAME = Pattern.compile(
+			"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
 	private static final Pattern IPV4 = Pattern
 		.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -38,11 +41,13 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static final String NOT_REPEATED = " (not repeated here: it may hold a password)";
 
 	/**
-	 * Parse {@code elasticache.secure.endpoint}. A value that carries user-info, a path, a query or a fragment is
-	 * refused without being repeated in the message, as it may carry a password.
+	 * Parse {@code elasticache.secure.endpoint}. A value that carries user-info, a path,
+	 * a query or a fragment is refused without being repeated in the message, as it may
+	 * carry a password.
 	 * @param value the property value
 	 * @return the endpoint
-	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
+	 * @throws ElastiCacheConfigurationException if the value is not a host name or
+	 * address with an optional port
 	 */
 	static ElastiCacheEndpoint parse(@Nullable String value) {
 		return parse(PROPERTY, value);
@@ -53,7 +58,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	 * @param property the name of the property, for reports
 	 * @param value the property value
 	 * @return the endpoint
-	 * @throws ElastiCacheConfigurationException if the value is not a host name or address with an optional port
+	 * @throws ElastiCacheConfigurationException if the value is not a host name or
+	 * address with an optional port
 	 */
 	public static ElastiCacheEndpoint parse(String property, @Nullable String value) {
 		if (value == null || value.isBlank()) {
@@ -80,15 +86,16 @@ public record ElastiCacheEndpoint(String host, int port) {
 		int colon = text.indexOf(':');
 		if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
 			// Not repeated: "host:port:secret" is a password written after the port.
-			throw invalid(property, "has more than one ':'" + NOT_REPEATED
-					+ "; an IPv6 address must be written in brackets", FORM);
+			throw invalid(property,
+					"has more than one ':'" + NOT_REPEATED + "; an IPv6 address must be written in brackets", FORM);
 		}
 		String host = (colon >= 0) ? text.substring(0, colon) : text;
 		int port = (colon >= 0) ? parsePort(property, text.substring(0, colon), text.substring(colon + 1))
 				: DEFAULT_PORT;
 		boolean numeric = host.chars().allMatch((c) -> c == '.' || Character.isDigit(c));
 		if (numeric ? !IPV4.matcher(host).matches() : !HOST_NAME.matcher(host).matches()) {
-			throw invalid(property, text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')", FORM);
+			throw invalid(property, text, "has no valid host name or IPv4 address (letters, digits, '-' and '.')",
+					FORM);
 		}
 		return new ElastiCacheEndpoint(host, port);
 	}
@@ -100,23 +107,24 @@ public record ElastiCacheEndpoint(String host, int port) {
 		}
 		String host = text.substring(1, close);
 		if (!isIpv6Address(host)) {
-			throw invalid(property, text.substring(0, close + 1), "has no valid IPv6 address between '[' and ']'", FORM);
+			throw invalid(property, text.substring(0, close + 1), "has no valid IPv6 address between '[' and ']'",
+					FORM);
 		}
 		String rest = text.substring(close + 1);
 		if (rest.isEmpty()) {
 			return new ElastiCacheEndpoint(host, DEFAULT_PORT);
 		}
 		if (rest.charAt(0) != ':') {
-			throw invalid(property, text.substring(0, close + 1), "has text after ']' that is not ':port'" + NOT_REPEATED,
-					FORM);
+			throw invalid(property, text.substring(0, close + 1),
+					"has text after ']' that is not ':port'" + NOT_REPEATED, FORM);
 		}
 		return new ElastiCacheEndpoint(host, parsePort(property, text.substring(0, close + 1), rest.substring(1)));
 	}
 
 	/**
 	 * @param host the text before the port's ':', repeated in the report
-	 * @param port the text after it, repeated only when it is digits: "host:secret" is a password written in the
-	 * port's place
+	 * @param port the text after it, repeated only when it is digits: "host:secret" is a
+	 * password written in the port's place
 	 */
 	private static int parsePort(String property, String host, String port) {
 		boolean digits = !port.isEmpty() && port.chars().allMatch((c) -> c >= '0' && c <= '9');
@@ -132,8 +140,9 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	/**
-	 * Whether the text is an IPv6 address in the textual forms of RFC 4291 (with "::" and an embedded IPv4 address),
-	 * without a zone. Checked by hand because {@link java.net.InetAddress} may resolve what is not a literal.
+	 * Whether the text is an IPv6 address in the textual forms of RFC 4291 (with "::" and
+	 * an embedded IPv4 address), without a zone. Checked by hand because
+	 * {@link java.net.InetAddress} may resolve what is not a literal.
 	 */
 	private static boolean isIpv6Address(String text) {
 		String address = text;
@@ -158,7 +167,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	/**
-	 * The number of colon-separated hexadecimal groups in the text (0 when empty), or -1 when one is malformed.
+	 * The number of colon-separated hexadecimal groups in the text (0 when empty), or -1
+	 * when one is malformed.
 	 */
 	private static int groups(String text) {
 		if (text.isEmpty()) {
@@ -173,8 +183,10 @@ public record ElastiCacheEndpoint(String host, int port) {
 		return groups.length;
 	}
 
-	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value of this property from every
-	// property source that sets it, and another source may hold an endpoint with a password in its user-info.
+	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value
+	// of this property from every
+	// property source that sets it, and another source may hold an endpoint with a
+	// password in its user-info.
 	private static ElastiCacheConfigurationException invalid(String property, String problem, String action) {
 		return new ElastiCacheConfigurationException(property, "The property '" + property + "' " + problem + ".",
 				action);
@@ -188,8 +200,9 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	/**
-	 * Whether the host name is one that ElastiCache gives only to cluster-mode endpoints: the configuration endpoint
-	 * of a cluster-mode replication group, or a serverless cache.
+	 * Whether the host name is one that ElastiCache gives only to cluster-mode endpoints:
+	 * the configuration endpoint of a cluster-mode replication group, or a serverless
+	 * cache.
 	 */
 	boolean isClusterModeHostName() {
 		String name = this.host.toLowerCase(Locale.ROOT);
@@ -197,7 +210,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	/**
-	 * Whether the host name is that of a serverless cache ({@code <name>-<id>.serverless.<region-code>.cache.amazonaws.com}).
+	 * Whether the host name is that of a serverless cache
+	 * ({@code <name>-<id>.serverless.<region-code>.cache.amazonaws.com}).
 	 * @return whether the host name is a serverless cache's
 	 */
 	public boolean isServerlessHostName() {
@@ -205,9 +219,11 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	/**
-	 * The cache name (replication group id or serverless cache name) that ElastiCache puts in its endpoint names:
-	 * {@code master.<id>.…}, {@code replica.<id>.…}, {@code clustercfg.<id>.…}, and {@code <name>-<suffix>.serverless.…}.
-	 * @return the cache name, or {@code null} for a host name of another form (a node endpoint, a CNAME, an address)
+	 * The cache name (replication group id or serverless cache name) that ElastiCache
+	 * puts in its endpoint names: {@code master.<id>.…}, {@code replica.<id>.…},
+	 * {@code clustercfg.<id>.…}, and {@code <name>-<suffix>.serverless.…}.
+	 * @return the cache name, or {@code null} for a host name of another form (a node
+	 * endpoint, a CNAME, an address)
 	 */
 	public @Nullable String cacheName() {
 		String[] labels = this.host.toLowerCase(Locale.ROOT).split("\\.");

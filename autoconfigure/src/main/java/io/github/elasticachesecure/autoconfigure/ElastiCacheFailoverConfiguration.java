@@ -12,9 +12,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Failover without a restart, through the client resources Boot builds: short-lived DNS answers, jittered reconnects
- * and, outside cluster mode, a reconnect when the primary endpoint's node answers {@code READONLY}. An application
- * that defines its own {@code ClientResources} bean gets none of this.
+ * Failover without a restart, through the client resources Boot builds: short-lived DNS
+ * answers, jittered reconnects and, outside cluster mode, a reconnect when the primary
+ * endpoint's node answers {@code READONLY}. An application that defines its own
+ * {@code ClientResources} bean gets none of this.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
@@ -27,8 +28,8 @@ class ElastiCacheFailoverConfiguration {
 	}
 
 	/**
-	 * First among the client resources customizers, so that an application's own (for example another address
-	 * resolver group, reconnect delay or Netty customizer) wins.
+	 * First among the client resources customizers, so that an application's own (for
+	 * example another address resolver group, reconnect delay or Netty customizer) wins.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,7 +38,8 @@ class ElastiCacheFailoverConfiguration {
 		return (builder) -> {
 			builder.addressResolverGroup(FailoverClientResources.addressResolverGroup())
 				.reconnectDelay(FailoverClientResources.reconnectDelay());
-			// In cluster mode a demoted node answers writes with MOVED, which Lettuce follows itself.
+			// In cluster mode a demoted node answers writes with MOVED, which Lettuce
+			// follows itself.
 			if (!cache.isClusterProtocol()) {
 				builder.nettyCustomizer(readOnlyReplicaReconnector);
 			}

@@ -42,8 +42,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 /**
- * IAM authentication: a token provider that signs ahead of expiry, handed to Lettuce as streaming credentials so that
- * every new token re-authenticates live connections.
+ * IAM authentication: a token provider that signs ahead of expiry, handed to Lettuce as
+ * streaming credentials so that every new token re-authenticates live connections.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ AwsV4HttpSigner.class, Region.class })
@@ -58,8 +58,8 @@ class ElastiCacheIamConfiguration {
 	private static final Duration FIRST_TOKEN_SIGNING_MARGIN = Duration.ofSeconds(10);
 
 	/**
-	 * The property behind each setting the token generator and provider check again: a value these checks refuse is
-	 * reported against the property it came from.
+	 * The property behind each setting the token generator and provider check again: a
+	 * value these checks refuse is reported against the property it came from.
 	 */
 	private static final Map<IamSetting, String> SETTING_PROPERTIES = Map.of(IamSetting.CACHE_NAME,
 			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, "elasticache.secure.auth.username",
@@ -70,7 +70,8 @@ class ElastiCacheIamConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
 	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
-		// The default chain: system properties, environment, web identity (IRSA), profile, container, instance.
+		// The default chain: system properties, environment, web identity (IRSA),
+		// profile, container, instance.
 		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
 	}
 
@@ -81,8 +82,9 @@ class ElastiCacheIamConfiguration {
 			ObjectProvider<AwsRegionProvider> regionProvider, ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
-			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(cacheName(cache, "IAM authentication"),
-					userId(properties), region(iam, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
+			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
+					cacheName(cache, "IAM authentication"), userId(properties),
+					region(iam, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -105,12 +107,13 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * Without a first token no connection can authenticate: missing AWS credentials stop the start with a report
-	 * rather than failing every request.
+	 * Without a first token no connection can authenticate: missing AWS credentials stop
+	 * the start with a report rather than failing every request.
 	 */
 	private static void awaitFirstToken(ElastiCacheIamCredentialsProvider provider, Duration credentialsTimeout) {
 		try {
-			// The provider bounds the credentials call itself; this only guards against a wait without end.
+			// The provider bounds the credentials call itself; this only guards against a
+			// wait without end.
 			provider.resolveCredentials().block(credentialsTimeout.plus(FIRST_TOKEN_SIGNING_MARGIN));
 		}
 		catch (RuntimeException ex) {
@@ -120,7 +123,8 @@ class ElastiCacheIamConfiguration {
 						"No IAM token could be signed at startup: " + ex.getMessage(),
 						"Check that the application reaches its AWS credentials source (instance metadata, the "
 								+ "container credentials endpoint, STS), or raise "
-								+ "'elasticache.secure.iam.credentials-timeout' (now " + credentialsTimeout.toMillis() + "ms).",
+								+ "'elasticache.secure.iam.credentials-timeout' (now " + credentialsTimeout.toMillis()
+								+ "ms).",
 						ex);
 			}
 			throw new ElastiCacheConfigurationException("elasticache.secure.iam.profile",
@@ -144,7 +148,8 @@ class ElastiCacheIamConfiguration {
 		};
 		return (builder) -> {
 			builder.redisCredentialsProviderFactory(factory);
-			// Built only to read the protocol the option customizers chose: neither builder has getters.
+			// Built only to read the protocol the option customizers chose: neither
+			// builder has getters.
 			ClientOptions options = builder.build().getClientOptions().orElse(null);
 			if (options != null && options.getConfiguredProtocolVersion() == ProtocolVersion.RESP2) {
 				logger.warn("IAM authentication with RESP2: Lettuce cannot re-authenticate pub/sub connections on "
@@ -155,7 +160,8 @@ class ElastiCacheIamConfiguration {
 
 	@Bean
 	LettuceClientOptionsBuilderCustomizer elastiCacheIamClientOptionsCustomizer() {
-		// Every new token is pushed into live connections with AUTH: ElastiCache drops IAM connections after 12 h.
+		// Every new token is pushed into live connections with AUTH: ElastiCache drops
+		// IAM connections after 12 h.
 		return (builder) -> builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 	}
 
@@ -177,8 +183,8 @@ class ElastiCacheIamConfiguration {
 		String name = cache.cacheName();
 		if (name == null) {
 			throw new ElastiCacheConfigurationException(ElastiCacheDescription.CACHE_NAME,
-					purpose + " needs the cache name, which cannot be derived from the endpoint '"
-							+ cache.endpoint() + "'.",
+					purpose + " needs the cache name, which cannot be derived from the endpoint '" + cache.endpoint()
+							+ "'.",
 					"Set '" + ElastiCacheDescription.CACHE_NAME
 							+ "' to the replication group id or serverless cache name.");
 		}
@@ -197,7 +203,8 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's chain; for IAM and the audit.
+	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's
+	 * chain; for IAM and the audit.
 	 */
 	static String region(ElastiCacheSecureProperties.Iam iam, ObjectProvider<AwsRegionProvider> regionProvider,
 			String purpose) {
@@ -218,9 +225,10 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}, exactly as the properties do
-	 * (Boot's lenient enum binding: "iam ", "IAM" and "Iam" alike), so that the condition and the bound mode never
-	 * disagree. A value that does not bind does not match; binding the properties then reports it.
+	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM},
+	 * exactly as the properties do (Boot's lenient enum binding: "iam ", "IAM" and "Iam"
+	 * alike), so that the condition and the bound mode never disagree. A value that does
+	 * not bind does not match; binding the properties then reports it.
 	 */
 	static class OnIamAuthModeCondition extends SpringBootCondition {
 

@@ -11,10 +11,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Where reads go: {@code elasticache.secure.read-from}, applied to the master/replica connection of a replication group
- * with a reader endpoint and to cluster connections (where Lettuce sends {@code READONLY} to the replicas it reads
- * from). Spring Boot's own {@code spring.data.redis.lettuce.read-from} is honoured when it is the only one set or says
- * the same ({@link SpringDataRedisConflicts} refuses it when it contradicts).
+ * Where reads go: {@code elasticache.secure.read-from}, applied to the master/replica
+ * connection of a replication group with a reader endpoint and to cluster connections
+ * (where Lettuce sends {@code READONLY} to the replicas it reads from). Spring Boot's own
+ * {@code spring.data.redis.lettuce.read-from} is honoured when it is the only one set or
+ * says the same ({@link SpringDataRedisConflicts} refuses it when it contradicts).
  */
 @Configuration(proxyBeanMethods = false)
 class ElastiCacheReadConfiguration {
@@ -37,7 +38,8 @@ class ElastiCacheReadConfiguration {
 					"Set '" + ElastiCacheDescription.READER_ENDPOINT + "' to the reader endpoint of the replication "
 							+ "group (replica.<id>.…:6379), or remove '" + property + "'.");
 		}
-		// Spring Boot applied its own property already; the starter's wins, being applied after it.
+		// Spring Boot applied its own property already; the starter's wins, being applied
+		// after it.
 		ReadFrom readFrom = (preference != null
 				&& (properties.getReadFrom() != null || bootReadFrom(environment) == null)) ? preference.readFrom()
 						: null;
@@ -49,10 +51,11 @@ class ElastiCacheReadConfiguration {
 	}
 
 	/**
-	 * The read preference in effect: the starter's property, else Spring Boot's, else {@code replica-preferred} with a
-	 * reader endpoint (which is there to be read from).
-	 * @return the preference, or {@code null} for Lettuce's default (the primary only), or for a Spring Boot value
-	 * that names no preference (such as {@code subnet:…}), which Spring Boot applies itself
+	 * The read preference in effect: the starter's property, else Spring Boot's, else
+	 * {@code replica-preferred} with a reader endpoint (which is there to be read from).
+	 * @return the preference, or {@code null} for Lettuce's default (the primary only),
+	 * or for a Spring Boot value that names no preference (such as {@code subnet:…}),
+	 * which Spring Boot applies itself
 	 */
 	static @Nullable ReadPreference readPreference(ElastiCacheSecureProperties properties, ElastiCacheDescription cache,
 			Environment environment) {

@@ -10,14 +10,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration for TLS-only connections to AWS ElastiCache through Spring Boot's own Redis support: from
- * {@code elasticache.secure.*} it resolves the {@link ElastiCacheDescription} and contributes
- * {@code DataRedisConnectionDetails}, Lettuce customizers (TLS, failover, dead-peer detection) and, for IAM
- * authentication, the AWS credentials and the token provider. The startup guard, health and metrics have
+ * Auto-configuration for TLS-only connections to AWS ElastiCache through Spring Boot's
+ * own Redis support: from {@code elasticache.secure.*} it resolves the
+ * {@link ElastiCacheDescription} and contributes {@code DataRedisConnectionDetails},
+ * Lettuce customizers (TLS, failover, dead-peer detection) and, for IAM authentication,
+ * the AWS credentials and the token provider. The startup guard, health and metrics have
  * auto-configurations of their own, after Boot's.
  */
-// After Spring Cloud AWS's credentials and region (by name: no dependency on it), so that its AwsCredentialsProvider
-// bean, not the starter's default chain, signs IAM tokens whatever order the names alone would give.
+// After Spring Cloud AWS's credentials and region (by name: no dependency on it), so that
+// its AwsCredentialsProvider
+// bean, not the starter's default chain, signs IAM tokens whatever order the names alone
+// would give.
 @AutoConfiguration(before = DataRedisAutoConfiguration.class,
 		afterName = { "io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
 				"io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration" })

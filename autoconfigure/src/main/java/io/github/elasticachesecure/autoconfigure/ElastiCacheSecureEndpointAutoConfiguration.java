@@ -15,9 +15,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the read-only {@code elasticache} actuator endpoint (exposed like any endpoint, with
- * {@code management.endpoints.web.exposure.include=elasticache}): the connection's TLS and IAM state and the posture
- * audit.
+ * Auto-configuration of the read-only {@code elasticache} actuator endpoint (exposed like
+ * any endpoint, with {@code management.endpoints.web.exposure.include=elasticache}): the
+ * connection's TLS and IAM state and the posture audit.
  */
 @AutoConfiguration(after = ElastiCacheSecureHealthAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, Health.class })

@@ -23,20 +23,23 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration of the startup guard: each {@link RedisConnectionFactory} in the context is checked as it is
- * created, before it can open a connection (see {@link RedisConnectionGuardPostProcessor}), whether
- * {@code elasticache.secure.endpoint} is set or not. A failure stops the refresh, so the context closes the factories
- * it created and nothing is left half-started.
+ * Auto-configuration of the startup guard: each {@link RedisConnectionFactory} in the
+ * context is checked as it is created, before it can open a connection (see
+ * {@link RedisConnectionGuardPostProcessor}), whether {@code elasticache.secure.endpoint}
+ * is set or not. A failure stops the refresh, so the context closes the factories it
+ * created and nothing is left half-started.
  * <p>
- * Ordered after Boot's Redis auto-configuration like the other parts that act on its factory: the post-processor is
- * a bean definition, and every definition is registered before the first singleton (a factory) is created.
+ * Ordered after Boot's Redis auto-configuration like the other parts that act on its
+ * factory: the post-processor is a bean definition, and every definition is registered
+ * before the first singleton (a factory) is created.
  */
 @AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 public final class ElastiCacheSecureGuardAutoConfiguration {
 
-	// infrastructure: the guard's post-processor uses it when client resources are created, which may be early
+	// infrastructure: the guard's post-processor uses it when client resources are
+	// created, which may be early
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
@@ -59,9 +62,10 @@ public final class ElastiCacheSecureGuardAutoConfiguration {
 	}
 
 	/**
-	 * The guard's post-processors, for contexts that {@link RedisConnectionGuardInitializer} did not prepare (it adds
-	 * both itself, before any bean exists, and registers the check as a singleton). Static, so that registering them
-	 * pulls nothing in early.
+	 * The guard's post-processors, for contexts that
+	 * {@link RedisConnectionGuardInitializer} did not prepare (it adds both itself,
+	 * before any bean exists, and registers the check as a singleton). Static, so that
+	 * registering them pulls nothing in early.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(value = ConnectionFactoryBeanCheck.class, search = SearchStrategy.CURRENT)

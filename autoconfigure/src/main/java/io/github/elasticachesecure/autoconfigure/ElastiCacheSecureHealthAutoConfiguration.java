@@ -35,24 +35,28 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration of the {@code elasticache} health indicator: a bounded PING over the application's own
- * connection, with the TLS and IAM details of the secured connection.
+ * Auto-configuration of the {@code elasticache} health indicator: a bounded PING over the
+ * application's own connection, with the TLS and IAM details of the secured connection.
  * <p>
- * The indicator pings the same connection factory as Spring Boot's {@code redis} indicator. To avoid two PINGs per
- * health check it replaces it: Boot's {@code DataRedisHealthContributorAutoConfiguration} and its reactive variant
- * back off from a bean named {@code redisHealthContributor}, so a {@link BootRedisHealthContributorPlaceholder} is
- * defined under that name, which is why this runs before them. Set
- * {@code elasticache.secure.health.replace-redis-indicator=false} to keep Boot's indicator, for instance for
- * additional connection factories of your own.
+ * The indicator pings the same connection factory as Spring Boot's {@code redis}
+ * indicator. To avoid two PINGs per health check it replaces it: Boot's
+ * {@code DataRedisHealthContributorAutoConfiguration} and its reactive variant back off
+ * from a bean named {@code redisHealthContributor}, so a
+ * {@link BootRedisHealthContributorPlaceholder} is defined under that name, which is why
+ * this runs before them. Set
+ * {@code elasticache.secure.health.replace-redis-indicator=false} to keep Boot's
+ * indicator, for instance for additional connection factories of your own.
  */
 @AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class },
-		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+		beforeName = {
+				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass({ RedisConnectionFactory.class, HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean({ ElastiCacheDescription.class, RedisConnectionFactory.class })
 public final class ElastiCacheSecureHealthAutoConfiguration {
 
-	// Boot derives the contributor name from the bean name less "HealthIndicator", case kept: "elasticache".
+	// Boot derives the contributor name from the bean name less "HealthIndicator", case
+	// kept: "elasticache".
 	static final String HEALTH_INDICATOR_BEAN_NAME = "elasticacheHealthIndicator";
 
 	private static final String BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME = "redisHealthContributor";
@@ -60,7 +64,8 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 	// Boot's own factory, when the application defines more than one
 	private static final String BOOT_CONNECTION_FACTORY_BEAN_NAME = "redisConnectionFactory";
 
-	// Nested: its condition can only be loaded once the class conditions above found the health module.
+	// Nested: its condition can only be loaded once the class conditions above found the
+	// health module.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnEnabledHealthIndicator("elasticache")
 	static class EnabledHealthIndicatorConfiguration {
@@ -68,8 +73,8 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
-				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories, TlsEndpointMonitor tlsEndpointMonitor,
-				ObjectProvider<IamTokenStatusSource> iamTokenStatus,
+				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories,
+				TlsEndpointMonitor tlsEndpointMonitor, ObjectProvider<IamTokenStatusSource> iamTokenStatus,
 				ObjectProvider<RedisCredentialsProvider> iamCredentials, Environment environment,
 				ObjectProvider<PostureAuditRunner> audit) {
 			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
@@ -78,12 +83,13 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			ElastiCacheSecureProperties.Health health = properties.getHealth();
 			RedisConnectionFactory factory = connectionFactory(connectionFactories);
 			ElastiCacheDescription.Reader reader = cache.reader();
-			ReplicationGroupHealth replicationGroup = (reader != null && factory instanceof LettuceConnectionFactory lettuce)
-					? new ReplicationGroupHealth(() -> (RedisClient) lettuce.getRequiredNativeClient(),
-							nodeUri(cache.host(), cache.port(), properties, iamCredentials),
-							nodeUri(reader.host(), reader.port(), properties, iamCredentials),
-							ElastiCacheReadConfiguration.readPreference(properties, cache, environment))
-					: null;
+			ReplicationGroupHealth replicationGroup = (reader != null
+					&& factory instanceof LettuceConnectionFactory lettuce)
+							? new ReplicationGroupHealth(() -> (RedisClient) lettuce.getRequiredNativeClient(),
+									nodeUri(cache.host(), cache.port(), properties, iamCredentials),
+									nodeUri(reader.host(), reader.port(), properties, iamCredentials),
+									ElastiCacheReadConfiguration.readPreference(properties, cache, environment))
+							: null;
 			ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
 					Clock.systemUTC(), replicationGroup);
@@ -92,8 +98,9 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		}
 
 		/**
-		 * A node of the replication group with the application's TLS verification and credentials (the IAM provider's
-		 * tokens, or the password), for the health check's own connection to it.
+		 * A node of the replication group with the application's TLS verification and
+		 * credentials (the IAM provider's tokens, or the password), for the health
+		 * check's own connection to it.
 		 */
 		private static RedisURI nodeUri(String host, int port, ElastiCacheSecureProperties properties,
 				ObjectProvider<RedisCredentialsProvider> iamCredentials) {
@@ -108,14 +115,15 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 				builder.withAuthentication(iamCredentials.getObject());
 			}
 			else if (auth.getMode() == AuthMode.PASSWORD && auth.getPassword() != null) {
-				builder.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials
-					.just(auth.getUsername(), auth.getPassword())));
+				builder.withAuthentication(RedisCredentialsProvider
+					.from(() -> RedisCredentials.just(auth.getUsername(), auth.getPassword())));
 			}
 			return builder.build();
 		}
 
 		/**
-		 * Takes the place of Boot's {@code redis} indicator (see the class description); not a health contributor.
+		 * Takes the place of Boot's {@code redis} indicator (see the class description);
+		 * not a health contributor.
 		 */
 		@Bean(BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME)
 		@ConditionalOnMissingBean(name = { "redisHealthIndicator", BOOT_REDIS_HEALTH_CONTRIBUTOR_BEAN_NAME })
@@ -182,9 +190,10 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 	}
 
 	/**
-	 * Stands in the place of Spring Boot's {@code redis} health contributor, under its bean name, so that Boot's
-	 * indicator backs off and the connection is pinged once per health check, by the {@code elasticache} indicator.
-	 * It contributes no health itself.
+	 * Stands in the place of Spring Boot's {@code redis} health contributor, under its
+	 * bean name, so that Boot's indicator backs off and the connection is pinged once per
+	 * health check, by the {@code elasticache} indicator. It contributes no health
+	 * itself.
 	 */
 	static final class BootRedisHealthContributorPlaceholder {
 

@@ -17,11 +17,13 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer meters for the secured ElastiCache connection (see {@link ElastiCacheMetrics}), when Micrometer is on the
- * classpath and the application has a {@link MeterRegistry}.
+ * Micrometer meters for the secured ElastiCache connection (see
+ * {@link ElastiCacheMetrics}), when Micrometer is on the classpath and the application
+ * has a {@link MeterRegistry}.
  */
-@AutoConfiguration(after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class,
-		ElastiCacheSecureGuardAutoConfiguration.class },
+@AutoConfiguration(
+		after = { ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				ElastiCacheSecureGuardAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, ElastiCacheMetrics.class })
 @ConditionalOnBean({ MeterRegistry.class, ElastiCacheDescription.class })

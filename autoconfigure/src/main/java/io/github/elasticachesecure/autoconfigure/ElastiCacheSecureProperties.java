@@ -17,50 +17,58 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration properties for the secured ElastiCache connection ({@code elasticache.secure.*}). They validate
- * themselves when bound, so that Spring Boot's failure report names a property that is out of range.
+ * Configuration properties for the secured ElastiCache connection
+ * ({@code elasticache.secure.*}). They validate themselves when bound, so that Spring
+ * Boot's failure report names a property that is out of range.
  *
  * @see ElastiCacheSecureAutoConfiguration
  */
 @ConfigurationProperties("elasticache.secure")
 public class ElastiCacheSecureProperties implements Validator {
 
-	// Beyond a minute a silent peer or a stalled handshake is no longer bounded in any useful way: the startup guard,
+	// Beyond a minute a silent peer or a stalled handshake is no longer bounded in any
+	// useful way: the startup guard,
 	// a health check and every new connection would wait that long.
 	private static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
-	// ElastiCacheIamCredentialsProvider.MAX_REFRESH_INTERVAL (a token is valid 15 minutes), not read from there as
+	// ElastiCacheIamCredentialsProvider.MAX_REFRESH_INTERVAL (a token is valid 15
+	// minutes), not read from there as
 	// that class needs the AWS SDK, which is optional.
 	private static final Duration MAX_IAM_REFRESH_INTERVAL = Duration.ofMinutes(14);
 
 	/**
-	 * Endpoint of the cache as host:port (port defaults to 6379), e.g. the primary or configuration endpoint of a
-	 * replication group, or the endpoint of a serverless cache.
+	 * Endpoint of the cache as host:port (port defaults to 6379), e.g. the primary or
+	 * configuration endpoint of a replication group, or the endpoint of a serverless
+	 * cache.
 	 */
 	private @Nullable String endpoint;
 
 	/**
-	 * Reader endpoint of a replication group with cluster mode disabled as host:port (port defaults to 6379); reads
-	 * then go to it as 'read-from' says, writes to the endpoint.
+	 * Reader endpoint of a replication group with cluster mode disabled as host:port
+	 * (port defaults to 6379); reads then go to it as 'read-from' says, writes to the
+	 * endpoint.
 	 */
 	private @Nullable String readerEndpoint;
 
 	/**
-	 * Which nodes serve reads: upstream, upstream-preferred, replica-preferred, replica, lowest-latency, any or
-	 * any-replica. When unset: replica-preferred with a reader endpoint, otherwise the primary only.
+	 * Which nodes serve reads: upstream, upstream-preferred, replica-preferred, replica,
+	 * lowest-latency, any or any-replica. When unset: replica-preferred with a reader
+	 * endpoint, otherwise the primary only.
 	 */
 	private @Nullable ReadPreference readFrom;
 
 	/**
-	 * Layout of the cache: standalone, replication-group, cluster or serverless. When unset, derived from the host
-	 * name: "master." and "replica." are a replication group, "clustercfg." a cluster, ".serverless." a serverless
-	 * cache, anything else standalone.
+	 * Layout of the cache: standalone, replication-group, cluster or serverless. When
+	 * unset, derived from the host name: "master." and "replica." are a replication
+	 * group, "clustercfg." a cluster, ".serverless." a serverless cache, anything else
+	 * standalone.
 	 */
 	private @Nullable CacheTopology topology;
 
 	/**
-	 * Replication group id or serverless cache name (not the endpoint DNS name), as IAM tokens are signed for it.
-	 * When unset, derived from the endpoint host name when it follows ElastiCache's naming.
+	 * Replication group id or serverless cache name (not the endpoint DNS name), as IAM
+	 * tokens are signed for it. When unset, derived from the endpoint host name when it
+	 * follows ElastiCache's naming.
 	 */
 	private @Nullable String cacheName;
 
@@ -169,9 +177,10 @@ public class ElastiCacheSecureProperties implements Validator {
 	}
 
 	/**
-	 * Refuse durations out of range and credentials that the selected authentication mode would silently ignore.
-	 * Errors are reported against the property name relative to {@code elasticache.secure}; credentials are rejected
-	 * as global errors, since a field error would print their value.
+	 * Refuse durations out of range and credentials that the selected authentication mode
+	 * would silently ignore. Errors are reported against the property name relative to
+	 * {@code elasticache.secure}; credentials are rejected as global errors, since a
+	 * field error would print their value.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
@@ -179,8 +188,8 @@ public class ElastiCacheSecureProperties implements Validator {
 		checkDuration(errors, "tls.handshake-timeout", properties.getTls().getHandshakeTimeout(), MAX_WAIT, "10s");
 		checkDuration(errors, "guard.probe-timeout", properties.getGuard().getProbeTimeout(), MAX_WAIT, "3s");
 		checkDuration(errors, "health.timeout", properties.getHealth().getTimeout(), MAX_WAIT, "2s");
-		checkDuration(errors, "health.certificate-expiry-warning",
-				properties.getHealth().getCertificateExpiryWarning(), null, "14d");
+		checkDuration(errors, "health.certificate-expiry-warning", properties.getHealth().getCertificateExpiryWarning(),
+				null, "14d");
 		checkDuration(errors, "health.tls-recheck-interval", properties.getHealth().getTlsRecheckInterval(), null,
 				"5m");
 		checkDuration(errors, "iam.refresh-interval", properties.getIam().getRefreshInterval(),
@@ -192,9 +201,10 @@ public class ElastiCacheSecureProperties implements Validator {
 		}
 		checkDuration(errors, "audit.timeout", properties.getAudit().getTimeout(), MAX_WAIT, "10s");
 		if (!TlsSessionPolicy.PROTOCOLS.contains(properties.getTls().getMinVersion())) {
-			errors.rejectValue("tls.min-version", "unsupported", "'elasticache.secure.tls.min-version' must be one of "
-					+ TlsSessionPolicy.PROTOCOLS + "; set it to TLSv1.2 (the default, ElastiCache's own floor) or "
-					+ "TLSv1.3, or remove it");
+			errors.rejectValue("tls.min-version", "unsupported",
+					"'elasticache.secure.tls.min-version' must be one of " + TlsSessionPolicy.PROTOCOLS
+							+ "; set it to TLSv1.2 (the default, ElastiCache's own floor) or "
+							+ "TLSv1.3, or remove it");
 		}
 		Socket socket = properties.getSocket();
 		checkWholeSeconds(errors, "socket.keep-alive-idle", socket.getKeepAliveIdle(), "10s");
@@ -205,7 +215,8 @@ public class ElastiCacheSecureProperties implements Validator {
 					+ "must be at least 1; set it to a count such as 3 (the default), or remove it");
 		}
 		Auth auth = properties.getAuth();
-		// Empty counts as unset, as for password mode: shared files often hold password=${ELASTICACHE_PASSWORD:}.
+		// Empty counts as unset, as for password mode: shared files often hold
+		// password=${ELASTICACHE_PASSWORD:}.
 		boolean passwordSet = StringUtils.hasLength(auth.getPassword());
 		if (auth.getMode() == AuthMode.IAM && passwordSet) {
 			errors.reject("unusedPassword", "'elasticache.secure.auth.password' is set, but with "
@@ -224,8 +235,9 @@ public class ElastiCacheSecureProperties implements Validator {
 			String defaultValue) {
 		String property = "elasticache.secure." + field;
 		if (value.isNegative() || value.isZero()) {
-			errors.rejectValue(field, "notPositive", "'" + property + "' must be positive; set it to a duration such as "
-					+ defaultValue + " (the default), or remove it");
+			errors.rejectValue(field, "notPositive",
+					"'" + property + "' must be positive; set it to a duration such as " + defaultValue
+							+ " (the default), or remove it");
 		}
 		else if (max != null && value.compareTo(max) > 0) {
 			errors.rejectValue(field, "tooLong", "'" + property + "' must be at most " + format(max) + "; set it to a "
@@ -233,11 +245,14 @@ public class ElastiCacheSecureProperties implements Validator {
 		}
 	}
 
-	// The kernel takes keep-alive times in whole seconds (Lettuce drops the rest): 500ms would become 0, refused.
+	// The kernel takes keep-alive times in whole seconds (Lettuce drops the rest): 500ms
+	// would become 0, refused.
 	private static void checkWholeSeconds(Errors errors, String field, Duration value, String defaultValue) {
 		if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.toMillis() % 1000 != 0) {
-			errors.rejectValue(field, "notWholeSeconds", "'elasticache.secure." + field + "' must be a whole number of "
-					+ "seconds, at least 1s; set it to a duration such as " + defaultValue + " (the default), or remove it");
+			errors.rejectValue(field, "notWholeSeconds",
+					"'elasticache.secure." + field + "' must be a whole number of "
+							+ "seconds, at least 1s; set it to a duration such as " + defaultValue
+							+ " (the default), or remove it");
 		}
 	}
 
@@ -253,8 +268,8 @@ public class ElastiCacheSecureProperties implements Validator {
 		private AuthMode mode = AuthMode.PASSWORD;
 
 		/**
-		 * Redis ACL user name; for IAM the IAM-enabled user id (user name and user id must be identical). Optional
-		 * for the "default" user in password mode.
+		 * Redis ACL user name; for IAM the IAM-enabled user id (user name and user id
+		 * must be identical). Optional for the "default" user in password mode.
 		 */
 		private @Nullable String username;
 
@@ -298,14 +313,16 @@ public class ElastiCacheSecureProperties implements Validator {
 	public static class Tls {
 
 		/**
-		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies the server, for a
-		 * private CA. Without it the JDK's default trust store is used, to which ElastiCache's certificates chain.
+		 * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material
+		 * verifies the server, for a private CA. Without it the JDK's default trust store
+		 * is used, to which ElastiCache's certificates chain.
 		 */
 		private @Nullable String bundle;
 
 		/**
-		 * How the server certificate is verified. FULL checks the chain and the host name. CA (chain only) and NONE
-		 * are explicit opt-ins that are logged as a warning at every start and reported by the startup guard.
+		 * How the server certificate is verified. FULL checks the chain and the host
+		 * name. CA (chain only) and NONE are explicit opt-ins that are logged as a
+		 * warning at every start and reported by the startup guard.
 		 */
 		private SslVerifyMode verifyMode = SslVerifyMode.FULL;
 
@@ -316,13 +333,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 		/**
 		 * TLS engine of the connections: jdk, openssl (Netty's BoringSSL engine, needs
-		 * io.netty:netty-tcnative-boringssl-static) or auto (openssl when that engine is on the classpath and loads).
+		 * io.netty:netty-tcnative-boringssl-static) or auto (openssl when that engine is
+		 * on the classpath and loads).
 		 */
 		private TlsProvider provider = TlsProvider.AUTO;
 
 		/**
-		 * Lowest TLS protocol a connection may run on, checked on each connection's live session before its first
-		 * byte: TLSv1.2 (ElastiCache's own floor) or TLSv1.3.
+		 * Lowest TLS protocol a connection may run on, checked on each connection's live
+		 * session before its first byte: TLSv1.2 (ElastiCache's own floor) or TLSv1.3.
 		 */
 		private String minVersion = "TLSv1.2";
 
@@ -371,13 +389,15 @@ public class ElastiCacheSecureProperties implements Validator {
 	public static class Guard {
 
 		/**
-		 * Upper bound for the TLS probe of each endpoint at startup (TCP connect plus TLS handshake).
+		 * Upper bound for the TLS probe of each endpoint at startup (TCP connect plus TLS
+		 * handshake).
 		 */
 		private Duration probeTimeout = Duration.ofSeconds(3);
 
 		/**
-		 * Whether an endpoint that cannot be reached at startup stops the application. By default it is logged as a
-		 * warning, so an application can start while the cache is briefly unavailable.
+		 * Whether an endpoint that cannot be reached at startup stops the application. By
+		 * default it is logged as a warning, so an application can start while the cache
+		 * is briefly unavailable.
 		 */
 		private boolean failOnUnreachable;
 
@@ -407,13 +427,15 @@ public class ElastiCacheSecureProperties implements Validator {
 		private @Nullable String cacheName;
 
 		/**
-		 * AWS region of the cache. When unset, taken from an AwsRegionProvider bean or the AWS SDK's region provider
-		 * chain (AWS_REGION, the profile, instance metadata).
+		 * AWS region of the cache. When unset, taken from an AwsRegionProvider bean or
+		 * the AWS SDK's region provider chain (AWS_REGION, the profile, instance
+		 * metadata).
 		 */
 		private @Nullable String region;
 
 		/**
-		 * Whether the cache is a serverless cache (the token then carries ResourceType=ServerlessCache).
+		 * Whether the cache is a serverless cache (the token then carries
+		 * ResourceType=ServerlessCache).
 		 */
 		private @Nullable Boolean serverless;
 
@@ -423,21 +445,22 @@ public class ElastiCacheSecureProperties implements Validator {
 		private @Nullable String profile;
 
 		/**
-		 * How often a fresh token is signed and pushed into live connections. At most 14 minutes, as a token is
-		 * valid for 15.
+		 * How often a fresh token is signed and pushed into live connections. At most 14
+		 * minutes, as a token is valid for 15.
 		 */
 		private Duration refreshInterval = Duration.ofMinutes(5);
 
 		/**
-		 * Longest wait for one call to the AWS credentials source (instance metadata, STS, a profile); a call that
-		 * takes longer is abandoned and retried with backoff.
+		 * Longest wait for one call to the AWS credentials source (instance metadata,
+		 * STS, a profile); a call that takes longer is abandoned and retried with
+		 * backoff.
 		 */
 		private Duration credentialsTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Window over which each live connection takes up a new token at a random moment of its own, so that a
-		 * rotation is no burst of AUTHs; 0s re-authenticates all at once. At most a quarter of the refresh interval is
-		 * used.
+		 * Window over which each live connection takes up a new token at a random moment
+		 * of its own, so that a rotation is no burst of AUTHs; 0s re-authenticates all at
+		 * once. At most a quarter of the refresh interval is used.
 		 */
 		private Duration reauthenticationSpread = Duration.ofSeconds(5);
 
@@ -510,24 +533,27 @@ public class ElastiCacheSecureProperties implements Validator {
 	public static class Health {
 
 		/**
-		 * Upper bound for one health check (PING over the application's connection), whatever the command timeout.
+		 * Upper bound for one health check (PING over the application's connection),
+		 * whatever the command timeout.
 		 */
 		private Duration timeout = Duration.ofSeconds(2);
 
 		/**
-		 * How long before the server certificate expires the health details carry a warning (the status stays UP).
+		 * How long before the server certificate expires the health details carry a
+		 * warning (the status stays UP).
 		 */
 		private Duration certificateExpiryWarning = Duration.ofDays(14);
 
 		/**
-		 * How often the TLS handshake details (protocol, cipher suite, certificate) are probed again in the
-		 * background; health checks read the last result and never wait for a handshake.
+		 * How often the TLS handshake details (protocol, cipher suite, certificate) are
+		 * probed again in the background; health checks read the last result and never
+		 * wait for a handshake.
 		 */
 		private Duration tlsRecheckInterval = Duration.ofMinutes(5);
 
 		/**
-		 * Whether the "elasticache" indicator replaces Spring Boot's "redis" indicator, so that the connection is not
-		 * pinged twice per health check.
+		 * Whether the "elasticache" indicator replaces Spring Boot's "redis" indicator,
+		 * so that the connection is not pinged twice per health check.
 		 */
 		private boolean replaceRedisIndicator = true;
 
@@ -566,17 +592,20 @@ public class ElastiCacheSecureProperties implements Validator {
 	}
 
 	/**
-	 * Dead-peer detection on every connection, so that a connection whose peer vanished without closing it (a failed
-	 * node, a network partition, a security-group change) is closed and reconnected instead of hanging until the
-	 * operating system gives up, after hours. An idle connection is found dead after at most
-	 * {@code keep-alive-idle + keep-alive-interval * keep-alive-count} (25 s by default); one waiting for replies, with
-	 * Netty's epoll or io_uring transport on the classpath, after {@code tcp-user-timeout}. A
-	 * {@code LettuceClientOptionsBuilderCustomizer} of the application that sets socket options wins over these.
+	 * Dead-peer detection on every connection, so that a connection whose peer vanished
+	 * without closing it (a failed node, a network partition, a security-group change) is
+	 * closed and reconnected instead of hanging until the operating system gives up,
+	 * after hours. An idle connection is found dead after at most
+	 * {@code keep-alive-idle + keep-alive-interval * keep-alive-count} (25 s by default);
+	 * one waiting for replies, with Netty's epoll or io_uring transport on the classpath,
+	 * after {@code tcp-user-timeout}. A {@code LettuceClientOptionsBuilderCustomizer} of
+	 * the application that sets socket options wins over these.
 	 */
 	public static class Socket {
 
 		/**
-		 * How long a connection stays idle before the first TCP keep-alive probe (whole seconds).
+		 * How long a connection stays idle before the first TCP keep-alive probe (whole
+		 * seconds).
 		 */
 		private Duration keepAliveIdle = Duration.ofSeconds(10);
 
@@ -591,8 +620,9 @@ public class ElastiCacheSecureProperties implements Validator {
 		private int keepAliveCount = 3;
 
 		/**
-		 * How long sent data may stay unacknowledged before the connection is closed (TCP_USER_TIMEOUT); applied only
-		 * with Netty's epoll or io_uring transport, which the Java socket API lacks.
+		 * How long sent data may stay unacknowledged before the connection is closed
+		 * (TCP_USER_TIMEOUT); applied only with Netty's epoll or io_uring transport,
+		 * which the Java socket API lacks.
 		 */
 		private Duration tcpUserTimeout = Duration.ofSeconds(25);
 
@@ -631,21 +661,23 @@ public class ElastiCacheSecureProperties implements Validator {
 	}
 
 	/**
-	 * The posture audit: the cache's own settings read through the AWS APIs ({@code Describe*} calls) once at startup,
-	 * beside the rest of the start, and on demand from the {@code elasticache} actuator endpoint.
+	 * The posture audit: the cache's own settings read through the AWS APIs
+	 * ({@code Describe*} calls) once at startup, beside the rest of the start, and on
+	 * demand from the {@code elasticache} actuator endpoint.
 	 */
 	public static class Audit {
 
 		/**
-		 * Whether the posture audit runs at startup: off, warn (log the failed checks) or fail (also stop the start on
-		 * a failed check of high severity). Needs the AWS SDK modules elasticache and url-connection-client (and ec2
-		 * for the network checks).
+		 * Whether the posture audit runs at startup: off, warn (log the failed checks) or
+		 * fail (also stop the start on a failed check of high severity). Needs the AWS
+		 * SDK modules elasticache and url-connection-client (and ec2 for the network
+		 * checks).
 		 */
 		private Mode mode = Mode.OFF;
 
 		/**
-		 * Upper bound for one run of the audit, all its AWS calls together; a call still waiting then is reported as
-		 * a timeout finding.
+		 * Upper bound for one run of the audit, all its AWS calls together; a call still
+		 * waiting then is reported as a timeout finding.
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 

@@ -15,17 +15,19 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Dead-peer detection ({@code elasticache.secure.socket.*}): TCP keep-alive with short times on every connection and,
- * where the transport can set it, {@code TCP_USER_TIMEOUT}, through the client options Boot builds.
+ * Dead-peer detection ({@code elasticache.secure.socket.*}): TCP keep-alive with short
+ * times on every connection and, where the transport can set it,
+ * {@code TCP_USER_TIMEOUT}, through the client options Boot builds.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheSocketConfiguration {
 
 	/**
-	 * First among the option customizers, so that socket options an application sets in its own customizer win. The
-	 * socket options already in the builder (Boot's {@code spring.data.redis.connect-timeout}) are kept: the builder
-	 * has no getter, so they are read from a built copy (building has no side effect).
+	 * First among the option customizers, so that socket options an application sets in
+	 * its own customizer win. The socket options already in the builder (Boot's
+	 * {@code spring.data.redis.connect-timeout}) are kept: the builder has no getter, so
+	 * they are read from a built copy (building has no side effect).
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -37,12 +39,15 @@ class ElastiCacheSocketConfiguration {
 
 	static SocketOptions withDeadPeerDetection(SocketOptions options, ElastiCacheSecureProperties.Socket socket) {
 		boolean nativeTransport = IOUringProvider.isAvailable() || EpollProvider.isAvailable();
-		// Built anew rather than with mutate(), which in Lettuce 6 drops the TCP user timeout.
+		// Built anew rather than with mutate(), which in Lettuce 6 drops the TCP user
+		// timeout.
 		SocketOptions.Builder builder = SocketOptions.builder()
 			.connectTimeout(options.getConnectTimeout())
 			.tcpNoDelay(options.isTcpNoDelay());
-		// Lettuce applies idle, interval and count through epoll, io_uring or Java's extended NIO socket options, not
-		// with kqueue (it warns, and Lettuce 7 refuses to connect): there only the system's keep-alive times apply.
+		// Lettuce applies idle, interval and count through epoll, io_uring or Java's
+		// extended NIO socket options, not
+		// with kqueue (it warns, and Lettuce 7 refuses to connect): there only the
+		// system's keep-alive times apply.
 		if (nativeTransport || !KqueueProvider.isAvailable()) {
 			builder.keepAlive(KeepAliveOptions.builder()
 				.enable()
@@ -54,7 +59,8 @@ class ElastiCacheSocketConfiguration {
 		else {
 			builder.keepAlive(true);
 		}
-		// Only epoll and io_uring set TCP_USER_TIMEOUT; on NIO Lettuce 6 warns for every connection and Lettuce 7
+		// Only epoll and io_uring set TCP_USER_TIMEOUT; on NIO Lettuce 6 warns for every
+		// connection and Lettuce 7
 		// refuses to connect.
 		if (nativeTransport) {
 			builder.tcpUserTimeout(

@@ -23,8 +23,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The TLS details of the endpoint for health and metrics, starting from the startup guard's probe and probed again in
- * the background, never per health check.
+ * The TLS details of the endpoint for health and metrics, starting from the startup
+ * guard's probe and probed again in the background, never per health check.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
@@ -51,8 +51,8 @@ class ElastiCacheTlsMonitorConfiguration {
 		return (wireCheck != null) ? wireCheck.sessions().latest(cache.host(), cache.port()) : null;
 	}
 
-	private static TlsEndpointMonitor.@Nullable Observation startupObservation(
-			@Nullable StartupGuardReport report, ElastiCacheDescription cache) {
+	private static TlsEndpointMonitor.@Nullable Observation startupObservation(@Nullable StartupGuardReport report,
+			ElastiCacheDescription cache) {
 		TlsProbeResult result = (report != null) ? report.resultFor(cache.host(), cache.port()) : null;
 		Instant checkedAt = (report != null) ? report.checkedAt() : null;
 		return (result != null && checkedAt != null) ? new TlsEndpointMonitor.Observation(result, checkedAt) : null;

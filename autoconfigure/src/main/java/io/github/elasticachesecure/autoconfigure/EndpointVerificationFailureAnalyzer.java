@@ -12,7 +12,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link EndpointVerificationException}: what the TLS probe of an endpoint found, and what to change.
+ * Reports an {@link EndpointVerificationException}: what the TLS probe of an endpoint
+ * found, and what to change.
  */
 class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<EndpointVerificationException> {
 
@@ -34,8 +35,9 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 							+ "connects in plaintext. In tests, a plaintext container (@ServiceConnection RedisContainer) "
 							+ "is refused alike: use the test kit's ElastiCacheContainer.",
 					cause);
-			case UNTRUSTED_CERTIFICATE -> new FailureAnalysis(subject + " presented a certificate that is not trusted"
-					+ describe(certificate) + ": " + result.detail() + ".",
+			case UNTRUSTED_CERTIFICATE -> new FailureAnalysis(
+					subject + " presented a certificate that is not trusted" + describe(certificate) + ": "
+							+ result.detail() + ".",
 					"If the server uses a private CA, trust it: set 'elasticache.secure.tls.bundle=<name>' and "
 							+ "'spring.ssl.bundle.pem.<name>.truststore.certificate=<CA certificate PEM>'. ElastiCache's "
 							+ "own certificates chain to the JDK's default trust store, so an untrusted certificate "
@@ -61,23 +63,26 @@ class EndpointVerificationFailureAnalyzer extends AbstractFailureAnalyzer<Endpoi
 	}
 
 	/**
-	 * A node the cluster announces must present a certificate for the address announced: the client connects there.
+	 * A node the cluster announces must present a certificate for the address announced:
+	 * the client connects there.
 	 */
 	private static FailureAnalysis announcedHostNameMismatch(String subject, TlsProbeResult result,
 			@Nullable PeerCertificate certificate, EndpointVerificationException cause) {
 		if (NetUtil.isValidIpV4Address(result.host()) || NetUtil.isValidIpV6Address(result.host())) {
-			return new FailureAnalysis(subject + " is an IP address, and its certificate is not issued for it"
-					+ describe(certificate) + ". Certificates name hosts, not IP addresses, so with full verification "
-					+ "the client would fail the TLS handshake with every node of a cluster that announces IP "
-					+ "addresses, on the first redirection (MOVED) to it.",
+			return new FailureAnalysis(
+					subject + " is an IP address, and its certificate is not issued for it" + describe(certificate)
+							+ ". Certificates name hosts, not IP addresses, so with full verification "
+							+ "the client would fail the TLS handshake with every node of a cluster that announces IP "
+							+ "addresses, on the first redirection (MOVED) to it.",
 					"A TLS-enabled ElastiCache cluster announces host names: point 'elasticache.secure.endpoint' at "
 							+ "its configuration endpoint. For a self-managed cluster, set 'cluster-announce-hostname' on "
 							+ "every node to a name its certificate lists, and 'cluster-preferred-endpoint-type hostname'. "
 							+ "Do not lower 'elasticache.secure.tls.verify-mode': it would accept any node's certificate.",
 					cause);
 		}
-		return new FailureAnalysis(subject + " presented a certificate that is not issued for '" + result.host() + "'"
-				+ describe(certificate) + ".",
+		return new FailureAnalysis(
+				subject + " presented a certificate that is not issued for '" + result.host() + "'"
+						+ describe(certificate) + ".",
 				"Give every node a certificate issued for the host name it announces ('cluster-announce-hostname'); "
 						+ "the client connects to the announced names.",
 				cause);

@@ -6,7 +6,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports a {@link MissingPermissionException}: the command to grant, and why the client needs it.
+ * Reports a {@link MissingPermissionException}: the command to grant, and why the client
+ * needs it.
  */
 class MissingPermissionFailureAnalyzer extends AbstractFailureAnalyzer<MissingPermissionException> {
 

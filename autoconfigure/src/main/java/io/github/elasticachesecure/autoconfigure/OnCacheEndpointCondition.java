@@ -6,10 +6,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
 /**
- * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint}, or, without it,
- * {@link DataRedisConnectionDetails} that the application brings (a {@code @ServiceConnection} container's, its own
- * bean). Boot's own details from {@code spring.data.redis.*} are defined after this auto-configuration, so they do
- * not count.
+ * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint},
+ * or, without it, {@link DataRedisConnectionDetails} that the application brings (a
+ * {@code @ServiceConnection} container's, its own bean). Boot's own details from
+ * {@code spring.data.redis.*} are defined after this auto-configuration, so they do not
+ * count.
  */
 class OnCacheEndpointCondition extends AnyNestedCondition {
 

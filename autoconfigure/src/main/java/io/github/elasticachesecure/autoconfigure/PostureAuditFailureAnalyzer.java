@@ -8,7 +8,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports a {@link PostureAuditException}: each failed check of high severity with what was found, and its fix.
+ * Reports a {@link PostureAuditException}: each failed check of high severity with what
+ * was found, and its fix.
  */
 class PostureAuditFailureAnalyzer extends AbstractFailureAnalyzer<PostureAuditException> {
 
@@ -22,9 +23,10 @@ class PostureAuditFailureAnalyzer extends AbstractFailureAnalyzer<PostureAuditEx
 			.stream()
 			.map((finding) -> "  - " + finding.id() + ": " + finding.fix())
 			.collect(Collectors.joining("\n"));
-		return new FailureAnalysis("The posture audit (elasticache.secure.audit.mode=fail) of ElastiCache cache '"
-				+ cause.getReport().cacheName() + "' in " + cause.getReport().region()
-				+ " found checks of high severity failing:\n" + found,
+		return new FailureAnalysis(
+				"The posture audit (elasticache.secure.audit.mode=fail) of ElastiCache cache '"
+						+ cause.getReport().cacheName() + "' in " + cause.getReport().region()
+						+ " found checks of high severity failing:\n" + found,
 				"Correct the cache's settings:\n" + fixes + "\nOr set 'elasticache.secure.audit.mode=warn' to start "
 						+ "with these findings logged.",
 				cause);

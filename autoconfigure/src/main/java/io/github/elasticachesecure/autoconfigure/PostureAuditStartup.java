@@ -15,9 +15,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * The posture audit at startup: started when this bean is created (before the connection factory, so it runs beside
- * the guard's probes and the rest of the start), joined once every singleton exists. Failed checks are logged once;
- * in {@code fail} mode a failed check of high severity stops the start with a {@link PostureAuditException}.
+ * The posture audit at startup: started when this bean is created (before the connection
+ * factory, so it runs beside the guard's probes and the rest of the start), joined once
+ * every singleton exists. Failed checks are logged once; in {@code fail} mode a failed
+ * check of high severity stops the start with a {@link PostureAuditException}.
  */
 final class PostureAuditStartup implements SmartInitializingSingleton, DisposableBean {
 

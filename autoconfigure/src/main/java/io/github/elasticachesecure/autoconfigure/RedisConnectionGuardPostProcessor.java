@@ -27,25 +27,30 @@ import org.springframework.core.metrics.StartupStep;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Runs the {@link RedisConnectionGuard} on each {@link RedisConnectionFactory} as the container initializes it: the
- * configuration checks and the TLS probes before its initialization (before
- * {@code LettuceConnectionFactory.afterPropertiesSet()} starts it, and with eager initialization connects), the
- * startup PING after it. So a refused factory never opens a connection, whatever connects early (eager
- * initialization, cache warm-up in {@code @PostConstruct}), and a failure surfaces as the cause of Spring's bean
- * creation failure, which the starter's failure analyzers find.
+ * Runs the {@link RedisConnectionGuard} on each {@link RedisConnectionFactory} as the
+ * container initializes it: the configuration checks and the TLS probes before its
+ * initialization (before {@code LettuceConnectionFactory.afterPropertiesSet()} starts it,
+ * and with eager initialization connects), the startup PING after it. So a refused
+ * factory never opens a connection, whatever connects early (eager initialization, cache
+ * warm-up in {@code @PostConstruct}), and a failure surfaces as the cause of Spring's
+ * bean creation failure, which the starter's failure analyzers find.
  * <p>
- * The guard and the report are looked up when the first factory appears (in this context or an ancestor), not when
- * this post-processor is created, so they are configured by then. {@link RedisConnectionGuardInitializer} adds it to
- * every Spring Boot context before any bean exists, so that a factory created early (one a post-processor depends on)
- * is checked too; the auto-configuration registers it in contexts that no initializer prepared.
+ * The guard and the report are looked up when the first factory appears (in this context
+ * or an ancestor), not when this post-processor is created, so they are configured by
+ * then. {@link RedisConnectionGuardInitializer} adds it to every Spring Boot context
+ * before any bean exists, so that a factory created early (one a post-processor depends
+ * on) is checked too; the auto-configuration registers it in contexts that no initializer
+ * prepared.
  * <p>
- * It also replaces every {@link ClientResources} bean with a copy whose channels carry the {@link WireCheck}, which
- * holds back each connection's first byte until its live TLS session passed.
+ * It also replaces every {@link ClientResources} bean with a copy whose channels carry
+ * the {@link WireCheck}, which holds back each connection's first byte until its live TLS
+ * session passed.
  * <p>
- * Each check of a factory the container creates is a step of the context's {@link ApplicationStartup}
- * ({@value #CHECK_TLS_STEP} and {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard
- * costs at startup shows in {@code /actuator/startup} or a flight recording, inside the factory's own
- * {@code spring.beans.instantiate} step.
+ * Each check of a factory the container creates is a step of the context's
+ * {@link ApplicationStartup} ({@value #CHECK_TLS_STEP} and
+ * {@value #CHECK_AUTHENTICATION_STEP}, tagged with the bean name), so what the guard
+ * costs at startup shows in {@code /actuator/startup} or a flight recording, inside the
+ * factory's own {@code spring.beans.instantiate} step.
  */
 final class RedisConnectionGuardPostProcessor
 		implements DestructionAwareBeanPostProcessor, BeanFactoryAware, PriorityOrdered {
@@ -60,7 +65,8 @@ final class RedisConnectionGuardPostProcessor
 
 	private final Set<String> awaitingPing = ConcurrentHashMap.newKeySet();
 
-	// the guarded copies of client resources beans, shut down with the originals they share everything with
+	// the guarded copies of client resources beans, shut down with the originals they
+	// share everything with
 	private final Map<String, ClientResources> guardedCopies = new ConcurrentHashMap<>();
 
 	private @Nullable ListableBeanFactory beanFactory;
@@ -72,7 +78,8 @@ final class RedisConnectionGuardPostProcessor
 
 	@Override
 	public int getOrder() {
-		// before any other post-processor could make a factory connect (the initializer adds it before all of them)
+		// before any other post-processor could make a factory connect (the initializer
+		// adds it before all of them)
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
@@ -107,7 +114,8 @@ final class RedisConnectionGuardPostProcessor
 				});
 			}
 			catch (RuntimeException ex) {
-				// The container destroys only beans whose initialization completed: stop this one's client here.
+				// The container destroys only beans whose initialization completed: stop
+				// this one's client here.
 				destroy(factory);
 				throw ex;
 			}
@@ -116,8 +124,9 @@ final class RedisConnectionGuardPostProcessor
 	}
 
 	/**
-	 * Every client resources bean, the application's own included, is replaced by a copy whose channels carry the
-	 * {@link WireCheck}; the guard refuses factories built on any other.
+	 * Every client resources bean, the application's own included, is replaced by a copy
+	 * whose channels carry the {@link WireCheck}; the guard refuses factories built on
+	 * any other.
 	 */
 	private ClientResources guardedResources(ClientResources resources, String beanName) {
 		WireCheck wireCheck = (this.beanFactory != null)
@@ -139,16 +148,18 @@ final class RedisConnectionGuardPostProcessor
 	public void postProcessBeforeDestruction(Object bean, String beanName) {
 		ClientResources copy = this.guardedCopies.remove(beanName);
 		if (copy != null) {
-			// It owns nothing but its latency event publisher: the original's shutdown ends the shared parts.
+			// It owns nothing but its latency event publisher: the original's shutdown
+			// ends the shared parts.
 			copy.shutdown(0, 0, TimeUnit.MILLISECONDS);
 		}
 	}
 
 	/**
-	 * Check the factories that never passed through this post-processor before their initialization: ready-made
-	 * singletons, and the products of a {@code FactoryBean} that declares no object type. Called by
-	 * {@link ConnectionFactoryBeanCheck} once every singleton exists, since a post-processor added by the initializer
-	 * is not itself a bean that the container would call then.
+	 * Check the factories that never passed through this post-processor before their
+	 * initialization: ready-made singletons, and the products of a {@code FactoryBean}
+	 * that declares no object type. Called by {@link ConnectionFactoryBeanCheck} once
+	 * every singleton exists, since a post-processor added by the initializer is not
+	 * itself a bean that the container would call then.
 	 */
 	void checkFactoriesNotSeenBefore() {
 		RedisConnectionGuard guard = guard();
@@ -177,8 +188,8 @@ final class RedisConnectionGuardPostProcessor
 	}
 
 	private @Nullable RedisConnectionGuard guard() {
-		return (this.beanFactory != null) ? this.beanFactory.getBeanProvider(RedisConnectionGuard.class).getIfAvailable()
-				: null;
+		return (this.beanFactory != null)
+				? this.beanFactory.getBeanProvider(RedisConnectionGuard.class).getIfAvailable() : null;
 	}
 
 	private void record(List<TlsProbeResult> results) {

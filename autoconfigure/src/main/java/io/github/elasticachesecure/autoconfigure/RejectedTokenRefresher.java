@@ -16,15 +16,16 @@ import reactor.core.Disposable;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Signs a fresh token as soon as the server rejects one on a live connection (a failed re-authentication or a
- * reconnect refused with WRONGPASS), so that the next attempt does not reuse the rejected token.
+ * Signs a fresh token as soon as the server rejects one on a live connection (a failed
+ * re-authentication or a reconnect refused with WRONGPASS), so that the next attempt does
+ * not reuse the rejected token.
  */
 final class RejectedTokenRefresher implements DisposableBean {
 
 	/**
-	 * A server that keeps refusing fresh tokens (a revoked policy, a deleted user) must not turn rejections into
-	 * a signing loop: every connection reports its own rejection, and each new token makes every connection try
-	 * again.
+	 * A server that keeps refusing fresh tokens (a revoked policy, a deleted user) must
+	 * not turn rejections into a signing loop: every connection reports its own
+	 * rejection, and each new token makes every connection try again.
 	 */
 	static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
@@ -32,7 +33,8 @@ final class RejectedTokenRefresher implements DisposableBean {
 
 	private final @Nullable Disposable subscription;
 
-	private final AtomicLong lastForcedRefresh = new AtomicLong(System.nanoTime() - MIN_FORCED_REFRESH_INTERVAL.toNanos());
+	private final AtomicLong lastForcedRefresh = new AtomicLong(
+			System.nanoTime() - MIN_FORCED_REFRESH_INTERVAL.toNanos());
 
 	RejectedTokenRefresher(@Nullable ClientResources clientResources,
 			ElastiCacheIamCredentialsProvider credentialsProvider) {

@@ -20,22 +20,27 @@ import org.springframework.util.PropertyPlaceholderHelper;
 import org.springframework.util.StringUtils;
 
 /**
- * Masks the credentials of the Redis connection in {@code /actuator/env} and {@code /actuator/configprops}, whatever
- * the key they appear under: every value that contains a configured secret ({@code elasticache.secure.auth.password},
- * {@code spring.data.redis.password}, the password in {@code spring.data.redis.url}, the AWS secret key and session
- * token) or a property that feeds one through a placeholder, and every property so fed. Values are compared as text
- * whatever their type: YAML reads {@code password: 12345678} as a number, and the property source keeps it so. Secrets
- * are resolved from the {@link Environment} on each call, so a changed environment is followed. Also masks keys that
- * name an ElastiCache credential, such as {@code ELASTICACHE_PASSWORD}, and keys that name an AWS secret in any of
- * their relaxed forms ({@code AWS_SECRET_ACCESS_KEY}, {@code aws.sessionToken},
- * {@code spring.cloud.aws.credentials.secret-key}, ...): Spring Boot masks no key by name once values are shown.
+ * Masks the credentials of the Redis connection in {@code /actuator/env} and
+ * {@code /actuator/configprops}, whatever the key they appear under: every value that
+ * contains a configured secret ({@code elasticache.secure.auth.password},
+ * {@code spring.data.redis.password}, the password in {@code spring.data.redis.url}, the
+ * AWS secret key and session token) or a property that feeds one through a placeholder,
+ * and every property so fed. Values are compared as text whatever their type: YAML reads
+ * {@code password: 12345678} as a number, and the property source keeps it so. Secrets
+ * are resolved from the {@link Environment} on each call, so a changed environment is
+ * followed. Also masks keys that name an ElastiCache credential, such as
+ * {@code ELASTICACHE_PASSWORD}, and keys that name an AWS secret in any of their relaxed
+ * forms ({@code AWS_SECRET_ACCESS_KEY}, {@code aws.sessionToken},
+ * {@code spring.cloud.aws.credentials.secret-key}, ...): Spring Boot masks no key by name
+ * once values are shown.
  */
 class SecretValuesSanitizingFunction implements SanitizingFunction {
 
 	/**
-	 * The AWS SDK's environment variables and system properties (SDK v2, and the v1 aliases it still reads) that
-	 * hold a secret key, a session token or the container credentials' token, and Spring Cloud AWS's secret key.
-	 * The access key id is no secret: it names the key.
+	 * The AWS SDK's environment variables and system properties (SDK v2, and the v1
+	 * aliases it still reads) that hold a secret key, a session token or the container
+	 * credentials' token, and Spring Cloud AWS's secret key. The access key id is no
+	 * secret: it names the key.
 	 */
 	private static final List<String> AWS_SECRET_PROPERTIES = List.of("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey",
 			"AWS_SECRET_KEY", "aws.secretKey", "AWS_SESSION_TOKEN", "aws.sessionToken",
@@ -61,8 +66,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	private static List<String> secretProperties() {
-		List<String> properties = new ArrayList<>(List.of("elasticache.secure.auth.password",
-				"spring.data.redis.password"));
+		List<String> properties = new ArrayList<>(
+				List.of("elasticache.secure.auth.password", "spring.data.redis.password"));
 		properties.addAll(AWS_SECRET_PROPERTIES);
 		return List.copyOf(properties);
 	}
@@ -84,8 +89,9 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * A scalar value as text, as the environment converts it when the secret is read: a YAML number or boolean stays
-	 * one in its property source. Other values (beans, maps of configprops) are masked member by member.
+	 * A scalar value as text, as the environment converts it when the secret is read: a
+	 * YAML number or boolean stays one in its property source. Other values (beans, maps
+	 * of configprops) are masked member by member.
 	 */
 	private static @Nullable String text(@Nullable Object value) {
 		return (value instanceof CharSequence || value instanceof Number || value instanceof Boolean
@@ -93,8 +99,9 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * A key without case and separators, so that every relaxed form of a name (an environment variable, a system
-	 * property, a kebab-case or camel-case property) compares equal.
+	 * A key without case and separators, so that every relaxed form of a name (an
+	 * environment variable, a system property, a kebab-case or camel-case property)
+	 * compares equal.
 	 */
 	private static String normalized(String key) {
 		StringBuilder normalized = new StringBuilder(key.length());
@@ -108,8 +115,9 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * {@code elasticache.secure.auth.password} in any of its relaxed forms (ELASTICACHE_SECURE_AUTH_PASSWORD), and
-	 * variables like the sample's {@code ELASTICACHE_PASSWORD} that feed it.
+	 * {@code elasticache.secure.auth.password} in any of its relaxed forms
+	 * (ELASTICACHE_SECURE_AUTH_PASSWORD), and variables like the sample's
+	 * {@code ELASTICACHE_PASSWORD} that feed it.
 	 */
 	private static boolean isElastiCacheCredential(String key) {
 		String normalized = key.toLowerCase(Locale.ROOT);
@@ -128,7 +136,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 		if (url != null) {
 			addUrlPassword(values, url);
 		}
-		// Even when the URL does not resolve, as for the other secret properties: its feeders may hold the password.
+		// Even when the URL does not resolve, as for the other secret properties: its
+		// feeders may hold the password.
 		collectFeeders(URL_PROPERTY, feeders);
 		for (String feeder : feeders) {
 			addSecret(values, resolve(feeder));
@@ -154,7 +163,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * Adds the names of the placeholders, nested ones included, in the raw value of the property.
+	 * Adds the names of the placeholders, nested ones included, in the raw value of the
+	 * property.
 	 */
 	private void collectFeeders(String property, Set<String> feeders) {
 		String raw = rawValue(property);
@@ -174,7 +184,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 
 	private @Nullable String rawValue(String name) {
 		if (this.environment instanceof ConfigurableEnvironment configurable) {
-			// The first source is Boot's configurationProperties view, which also finds relaxed forms (env variables).
+			// The first source is Boot's configurationProperties view, which also finds
+			// relaxed forms (env variables).
 			for (PropertySource<?> source : configurable.getPropertySources()) {
 				Object value = source.getProperty(name);
 				if (value != null) {
@@ -186,8 +197,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 	}
 
 	/**
-	 * Adds the password in a Redis URL's user-info, read as Boot does (after the first ':' or, without one, all of
-	 * it), as written and decoded.
+	 * Adds the password in a Redis URL's user-info, read as Boot does (after the first
+	 * ':' or, without one, all of it), as written and decoded.
 	 */
 	private static void addUrlPassword(Set<String> values, String url) {
 		try {
@@ -196,7 +207,8 @@ class SecretValuesSanitizingFunction implements SanitizingFunction {
 			addSecret(values, password(uri.getUserInfo()));
 		}
 		catch (URISyntaxException ex) {
-			// Not a URL, but it may still carry a password: the whole value is taken as secret.
+			// Not a URL, but it may still carry a password: the whole value is taken as
+			// secret.
 			addSecret(values, url);
 		}
 	}

@@ -19,14 +19,17 @@ import org.springframework.boot.context.properties.source.MutuallyExclusiveConfi
 import org.springframework.core.env.Environment;
 
 /**
- * Refuses {@code spring.data.redis.*} settings that contradict the secured connection, so that an application never
- * believes it talks to one server while Boot would connect to another, or without TLS. Settings that do not touch
- * the endpoint, TLS or credentials (timeouts, pool, client name, database) keep working.
+ * Refuses {@code spring.data.redis.*} settings that contradict the secured connection, so
+ * that an application never believes it talks to one server while Boot would connect to
+ * another, or without TLS. Settings that do not touch the endpoint, TLS or credentials
+ * (timeouts, pool, client name, database) keep working.
  * <p>
- * A second place to say where to connect, or a second user name, password or SSL bundle, is reported with Spring
- * Boot's {@link MutuallyExclusiveConfigurationPropertiesException}, whose report names the properties and where they
- * are set but never their values. A value the starter cannot honour ({@code ssl.enabled=false}, another client) is
- * reported with {@link InvalidConfigurationPropertyValueException}, whose report repeats the value.
+ * A second place to say where to connect, or a second user name, password or SSL bundle,
+ * is reported with Spring Boot's
+ * {@link MutuallyExclusiveConfigurationPropertiesException}, whose report names the
+ * properties and where they are set but never their values. A value the starter cannot
+ * honour ({@code ssl.enabled=false}, another client) is reported with
+ * {@link InvalidConfigurationPropertyValueException}, whose report repeats the value.
  */
 final class SpringDataRedisConflicts {
 
@@ -47,10 +50,12 @@ final class SpringDataRedisConflicts {
 		refuseIfDifferent("spring.data.redis.port", String.valueOf(endpoint.port()), endpointProperty);
 		refuseIfDifferent("spring.data.redis.username", properties.getAuth().getUsername(),
 				"elasticache.secure.auth.username");
-		// Compared, never printed: Boot's report for mutually exclusive properties names them only.
+		// Compared, never printed: Boot's report for mutually exclusive properties names
+		// them only.
 		refuseIfDifferent("spring.data.redis.password", properties.getAuth().getPassword(),
 				"elasticache.secure.auth.password");
-		refuseIfDifferent("spring.data.redis.ssl.bundle", properties.getTls().getBundle(), "elasticache.secure.tls.bundle");
+		refuseIfDifferent("spring.data.redis.ssl.bundle", properties.getTls().getBundle(),
+				"elasticache.secure.tls.bundle");
 		refuseContradictingReadFrom(properties.getReadFrom());
 		String sslEnabled = value("spring.data.redis.ssl.enabled");
 		if ("false".equalsIgnoreCase(sslEnabled)) {
@@ -67,13 +72,15 @@ final class SpringDataRedisConflicts {
 	}
 
 	/**
-	 * Refuses Spring Boot's read-from when the starter's is set too and says something else; Lettuce's aliases (such
-	 * as {@code slavePreferred} for {@code replica-preferred}) say the same.
+	 * Refuses Spring Boot's read-from when the starter's is set too and says something
+	 * else; Lettuce's aliases (such as {@code slavePreferred} for
+	 * {@code replica-preferred}) say the same.
 	 */
 	private void refuseContradictingReadFrom(@Nullable ReadPreference own) {
 		String springValue = value(ElastiCacheReadConfiguration.BOOT_READ_FROM);
 		if (own != null && springValue != null && ReadPreference.fromLettuceName(springValue) != own) {
-			throw mutuallyExclusive(ElastiCacheReadConfiguration.BOOT_READ_FROM, ElastiCacheReadConfiguration.READ_FROM);
+			throw mutuallyExclusive(ElastiCacheReadConfiguration.BOOT_READ_FROM,
+					ElastiCacheReadConfiguration.READ_FROM);
 		}
 	}
 
@@ -85,8 +92,9 @@ final class SpringDataRedisConflicts {
 	}
 
 	/**
-	 * Refuses a value that differs from the starter's own. With the starter's property unset, the Spring Data Redis
-	 * one still contradicts the connection the starter makes to its endpoint.
+	 * Refuses a value that differs from the starter's own. With the starter's property
+	 * unset, the Spring Data Redis one still contradicts the connection the starter makes
+	 * to its endpoint.
 	 */
 	private void refuseIfDifferent(String springProperty, @Nullable String ownValue, String ownProperty) {
 		String springValue = value(springProperty);
@@ -103,8 +111,9 @@ final class SpringDataRedisConflicts {
 	}
 
 	/**
-	 * The names under which a property is set: Boot's report looks each one up in the property sources to show where
-	 * it is set, and shows no report for a name it cannot find, so an indexed list reports its elements.
+	 * The names under which a property is set: Boot's report looks each one up in the
+	 * property sources to show where it is set, and shows no report for a name it cannot
+	 * find, so an indexed list reports its elements.
 	 */
 	private Set<String> configuredNames(String property) {
 		Set<String> names = new LinkedHashSet<>();

@@ -16,7 +16,8 @@ final class TlsEngine {
 
 	static final String ARTIFACT = "io.netty:netty-tcnative-boringssl-static";
 
-	// The class Netty's OpenSsl loads first; asked of the application's class loader, as the starter asks of the AWS SDK.
+	// The class Netty's OpenSsl loads first; asked of the application's class loader, as
+	// the starter asks of the AWS SDK.
 	private static final String TCNATIVE_CLASS = "io.netty.internal.tcnative.SSL";
 
 	private TlsEngine() {
@@ -27,8 +28,8 @@ final class TlsEngine {
 	 * @param requested the configured provider
 	 * @param classLoader the application's class loader
 	 * @return {@link SslProvider#JDK} or {@link SslProvider#OPENSSL}
-	 * @throws ElastiCacheConfigurationException if {@code openssl} is requested and the engine is missing or does not
-	 * load
+	 * @throws ElastiCacheConfigurationException if {@code openssl} is requested and the
+	 * engine is missing or does not load
 	 */
 	static SslProvider resolve(TlsProvider requested, @Nullable ClassLoader classLoader) {
 		if (requested == TlsProvider.JDK) {
@@ -44,12 +45,14 @@ final class TlsEngine {
 		if (!present) {
 			throw new ElastiCacheConfigurationException(PROPERTY,
 					"'" + PROPERTY + "=openssl' asks for Netty's OpenSSL engine, which is not on the classpath.",
-					"Add the dependency " + ARTIFACT + " (Spring Boot's dependency management sets its version), or set '"
-							+ PROPERTY + "' to 'auto' (OpenSSL when present) or 'jdk'.");
+					"Add the dependency " + ARTIFACT
+							+ " (Spring Boot's dependency management sets its version), or set '" + PROPERTY
+							+ "' to 'auto' (OpenSSL when present) or 'jdk'.");
 		}
 		Throwable cause = OpenSsl.unavailabilityCause();
 		throw new ElastiCacheConfigurationException(PROPERTY,
-				"'" + PROPERTY + "=openssl' asks for Netty's OpenSSL engine, which is on the classpath but does not load "
+				"'" + PROPERTY
+						+ "=openssl' asks for Netty's OpenSSL engine, which is on the classpath but does not load "
 						+ "on this platform: " + cause,
 				"Use a build of " + ARTIFACT + " for this operating system and architecture (with the version "
 						+ "Spring Boot's dependency management sets, matching Netty's), or set '" + PROPERTY

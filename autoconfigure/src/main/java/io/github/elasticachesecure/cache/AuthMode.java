@@ -18,7 +18,8 @@ public enum AuthMode {
 	IAM,
 
 	/**
-	 * No AUTH, for a cache without access control. An explicit opt-in, logged as a warning at every start.
+	 * No AUTH, for a cache without access control. An explicit opt-in, logged as a
+	 * warning at every start.
 	 */
 	NONE;
 

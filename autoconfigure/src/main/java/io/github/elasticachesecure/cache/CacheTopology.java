@@ -3,7 +3,8 @@ package io.github.elasticachesecure.cache;
 import java.util.Locale;
 
 /**
- * How an ElastiCache cache is laid out, which decides the protocol the client speaks and how the IAM token is signed.
+ * How an ElastiCache cache is laid out, which decides the protocol the client speaks and
+ * how the IAM token is signed.
  */
 public enum CacheTopology {
 
@@ -13,19 +14,20 @@ public enum CacheTopology {
 	STANDALONE(false),
 
 	/**
-	 * A replication group with cluster mode disabled, reached through its primary ({@code master.}) or reader
-	 * ({@code replica.}) endpoint: a standalone connection.
+	 * A replication group with cluster mode disabled, reached through its primary
+	 * ({@code master.}) or reader ({@code replica.}) endpoint: a standalone connection.
 	 */
 	REPLICATION_GROUP(false),
 
 	/**
-	 * A replication group with cluster mode enabled, reached through its configuration endpoint
-	 * ({@code clustercfg.}): a cluster connection that follows the topology.
+	 * A replication group with cluster mode enabled, reached through its configuration
+	 * endpoint ({@code clustercfg.}): a cluster connection that follows the topology.
 	 */
 	CLUSTER(true),
 
 	/**
-	 * A serverless cache: a cluster connection, and IAM tokens signed for {@code ResourceType=ServerlessCache}.
+	 * A serverless cache: a cluster connection, and IAM tokens signed for
+	 * {@code ResourceType=ServerlessCache}.
 	 */
 	SERVERLESS(true);
 
@@ -45,7 +47,8 @@ public enum CacheTopology {
 
 	/**
 	 * Return the topology as it is written in configuration and shown in health details.
-	 * @return {@code standalone}, {@code replication-group}, {@code cluster} or {@code serverless}
+	 * @return {@code standalone}, {@code replication-group}, {@code cluster} or
+	 * {@code serverless}
 	 */
 	public String value() {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -7,12 +7,13 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The DNS domain that every node of an ElastiCache cluster (cluster mode enabled) shares with its configuration
- * endpoint: {@code clustercfg.my-cache.abc123.use1.cache.amazonaws.com} announces nodes such as
- * {@code my-cache-0001-001.my-cache.abc123.use1.cache.amazonaws.com}. A node announced outside it is not part of the
- * cache, whatever its certificate says for its own name, so credentials never go to it. Seeds that are not an
- * ElastiCache configuration endpoint (a self-managed cluster, a test on loopback) have no such domain and restrict
- * nothing.
+ * The DNS domain that every node of an ElastiCache cluster (cluster mode enabled) shares
+ * with its configuration endpoint:
+ * {@code clustercfg.my-cache.abc123.use1.cache.amazonaws.com} announces nodes such as
+ * {@code my-cache-0001-001.my-cache.abc123.use1.cache.amazonaws.com}. A node announced
+ * outside it is not part of the cache, whatever its certificate says for its own name, so
+ * credentials never go to it. Seeds that are not an ElastiCache configuration endpoint (a
+ * self-managed cluster, a test on loopback) have no such domain and restrict nothing.
  */
 public final class ClusterNodeDomain {
 
@@ -27,7 +28,8 @@ public final class ClusterNodeDomain {
 	/**
 	 * Return the domain of the nodes a seed may announce.
 	 * @param seedHost the host name of the seed (the configuration endpoint)
-	 * @return the domain, or {@code null} when the seed is not an ElastiCache configuration endpoint
+	 * @return the domain, or {@code null} when the seed is not an ElastiCache
+	 * configuration endpoint
 	 */
 	public static @Nullable ClusterNodeDomain of(String seedHost) {
 		String host = seedHost.toLowerCase(Locale.ROOT);
@@ -49,7 +51,8 @@ public final class ClusterNodeDomain {
 	}
 
 	/**
-	 * Return a Lettuce cluster node filter that keeps only nodes in the domain, for topology refreshes after start-up.
+	 * Return a Lettuce cluster node filter that keeps only nodes in the domain, for
+	 * topology refreshes after start-up.
 	 * @return the filter
 	 */
 	public Predicate<RedisClusterNode> nodeFilter() {

@@ -6,8 +6,8 @@ import io.lettuce.core.ReadFrom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which nodes serve reads: Lettuce's {@link ReadFrom} choices, as they are written in configuration. Writes always go
- * to the primary.
+ * Which nodes serve reads: Lettuce's {@link ReadFrom} choices, as they are written in
+ * configuration. Writes always go to the primary.
  */
 public enum ReadPreference {
 
@@ -80,11 +80,13 @@ public enum ReadPreference {
 	}
 
 	/**
-	 * Return the choice a Lettuce read-from name stands for, in any of the spellings and aliases
-	 * {@link ReadFrom#valueOf(String)} accepts (Spring Boot's {@code spring.data.redis.lettuce.read-from} is one).
-	 * @param name the name, for example {@code replicaPreferred}, {@code replica-preferred} or {@code slavePreferred}
-	 * @return the choice, or {@code null} for a name that is none of them (such as {@code subnet:…} or
-	 * {@code regex:…})
+	 * Return the choice a Lettuce read-from name stands for, in any of the spellings and
+	 * aliases {@link ReadFrom#valueOf(String)} accepts (Spring Boot's
+	 * {@code spring.data.redis.lettuce.read-from} is one).
+	 * @param name the name, for example {@code replicaPreferred},
+	 * {@code replica-preferred} or {@code slavePreferred}
+	 * @return the choice, or {@code null} for a name that is none of them (such as
+	 * {@code subnet:…} or {@code regex:…})
 	 */
 	public static @Nullable ReadPreference fromLettuceName(String name) {
 		String canonical = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");

@@ -19,10 +19,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.util.StringUtils;
 
 /**
- * Asks a cluster seed for the nodes of the topology, as the cluster client will: {@code CLUSTER NODES} parsed by
- * Lettuce's own parser, so each node's address is the one the client connects to (the announced host name when there
- * is one, else the IP address). Nodes the cluster flags as failed, without address or still joining are left out: the
- * client routes nothing to them.
+ * Asks a cluster seed for the nodes of the topology, as the cluster client will:
+ * {@code CLUSTER NODES} parsed by Lettuce's own parser, so each node's address is the one
+ * the client connects to (the announced host name when there is one, else the IP
+ * address). Nodes the cluster flags as failed, without address or still joining are left
+ * out: the client routes nothing to them.
  */
 final class ClusterTopologyNodes {
 
@@ -33,8 +34,9 @@ final class ClusterTopologyNodes {
 	 * Ask the seeds in turn, skipping those not verified, until one answers.
 	 * @param cluster the factory's cluster configuration
 	 * @param configuration the factory's client configuration
-	 * @param seedResults the probe results of the seeds: only those that passed are asked, so the credentials travel
-	 * over verified TLS only, and the seeds are not among the nodes returned
+	 * @param seedResults the probe results of the seeds: only those that passed are
+	 * asked, so the credentials travel over verified TLS only, and the seeds are not
+	 * among the nodes returned
 	 * @return the nodes, or the failure of the last seed asked
 	 */
 	static Answer lookUp(String beanName, RedisClusterConfiguration cluster, LettuceClientConfiguration configuration,
@@ -61,8 +63,8 @@ final class ClusterTopologyNodes {
 	}
 
 	/**
-	 * Refuse a topology in which an ElastiCache configuration endpoint names a node outside the cache's domain: the
-	 * factory would send that node its credentials.
+	 * Refuse a topology in which an ElastiCache configuration endpoint names a node
+	 * outside the cache's domain: the factory would send that node its credentials.
 	 */
 	private static void requireInCacheDomain(String beanName, RedisNode seed, List<RedisNode> nodes) {
 		ClusterNodeDomain domain = ClusterNodeDomain.of(seed.getRequiredHost());
@@ -76,8 +78,8 @@ final class ClusterTopologyNodes {
 	}
 
 	/**
-	 * The seed URI as {@code LettuceConnectionFactory} builds a cluster node's: the factory's credentials (or its
-	 * credentials provider), TLS settings and timeout.
+	 * The seed URI as {@code LettuceConnectionFactory} builds a cluster node's: the
+	 * factory's credentials (or its credentials provider), TLS settings and timeout.
 	 */
 	private static RedisURI uri(RedisNode seed, RedisClusterConfiguration cluster,
 			LettuceClientConfiguration configuration) {
@@ -124,6 +126,7 @@ final class ClusterTopologyNodes {
 
 	/**
 	 * What the seeds answered.
+	 *
 	 * @param nodes the nodes of the topology, empty when no seed answered
 	 * @param asked the last seed asked, {@code null} when none was verified
 	 * @param failure why no seed answered, {@code null} when one did

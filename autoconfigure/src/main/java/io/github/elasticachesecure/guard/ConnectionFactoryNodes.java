@@ -18,9 +18,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.util.ReflectionUtils;
 
 /**
- * What a {@link LettuceConnectionFactory}'s configuration says it connects to, whatever its topology: the standalone
- * node, the cluster's seed nodes, the static master/replica nodes, or the sentinels of a sentinel factory (the data
- * nodes those name are looked up by {@link SentinelDataNodes}), and the user it authenticates as.
+ * What a {@link LettuceConnectionFactory}'s configuration says it connects to, whatever
+ * its topology: the standalone node, the cluster's seed nodes, the static master/replica
+ * nodes, or the sentinels of a sentinel factory (the data nodes those name are looked up
+ * by {@link SentinelDataNodes}), and the user it authenticates as.
  */
 final class ConnectionFactoryNodes {
 
@@ -30,7 +31,8 @@ final class ConnectionFactoryNodes {
 	/**
 	 * The nodes the factory connects to first.
 	 * @param factory the factory
-	 * @return its standalone node, cluster seed nodes, static master/replica nodes or sentinels
+	 * @return its standalone node, cluster seed nodes, static master/replica nodes or
+	 * sentinels
 	 */
 	static List<RedisNode> of(LettuceConnectionFactory factory) {
 		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
@@ -74,8 +76,9 @@ final class ConnectionFactoryNodes {
 	}
 
 	/**
-	 * How the factory authenticates on its data nodes: with a credentials provider (which Spring Data Redis prefers to
-	 * a static password, and which the starter configures only for IAM tokens), with a password, or not at all.
+	 * How the factory authenticates on its data nodes: with a credentials provider (which
+	 * Spring Data Redis prefers to a static password, and which the starter configures
+	 * only for IAM tokens), with a password, or not at all.
 	 * @param factory the factory
 	 * @return the authentication mode
 	 */
@@ -89,7 +92,8 @@ final class ConnectionFactoryNodes {
 	/**
 	 * The user any factory authenticates as, for reports.
 	 * @param factory the factory
-	 * @return the user name of a Lettuce factory, {@code null} for the default user or another factory
+	 * @return the user name of a Lettuce factory, {@code null} for the default user or
+	 * another factory
 	 */
 	static @Nullable String username(RedisConnectionFactory factory) {
 		return (factory instanceof LettuceConnectionFactory lettuce) ? username(lettuce) : null;
@@ -98,16 +102,18 @@ final class ConnectionFactoryNodes {
 	/**
 	 * How any factory authenticates, for reports.
 	 * @param factory the factory
-	 * @return the authentication mode of a Lettuce factory, {@code PASSWORD} for another factory
+	 * @return the authentication mode of a Lettuce factory, {@code PASSWORD} for another
+	 * factory
 	 */
 	static AuthMode authMode(RedisConnectionFactory factory) {
 		return (factory instanceof LettuceConnectionFactory lettuce) ? authMode(lettuce) : AuthMode.PASSWORD;
 	}
 
 	/**
-	 * The configuration that holds the user and password of the data nodes. A sentinel configuration's
-	 * {@code getUsername()} and {@code getPassword()} are those of the data nodes (what its
-	 * {@code getDataNodeUsername()} and {@code getDataNodePassword()} return), not the sentinels' own.
+	 * The configuration that holds the user and password of the data nodes. A sentinel
+	 * configuration's {@code getUsername()} and {@code getPassword()} are those of the
+	 * data nodes (what its {@code getDataNodeUsername()} and
+	 * {@code getDataNodePassword()} return), not the sentinels' own.
 	 */
 	private static WithAuthentication dataNodeAuthentication(LettuceConnectionFactory factory) {
 		RedisStaticMasterReplicaConfiguration masterReplica = staticMasterReplicaConfiguration(factory);
@@ -123,9 +129,11 @@ final class ConnectionFactoryNodes {
 	}
 
 	/**
-	 * The factory keeps a static master/replica configuration only in a private field (its accessor
-	 * {@code isStaticMasterReplicaAware()} is private too, and {@code getStandaloneConfiguration()} then answers the
-	 * unused default {@code localhost:6379}), so it is read reflectively: the nodes are what the factory connects to.
+	 * The factory keeps a static master/replica configuration only in a private field
+	 * (its accessor {@code isStaticMasterReplicaAware()} is private too, and
+	 * {@code getStandaloneConfiguration()} then answers the unused default
+	 * {@code localhost:6379}), so it is read reflectively: the nodes are what the factory
+	 * connects to.
 	 */
 	private static @Nullable RedisStaticMasterReplicaConfiguration staticMasterReplicaConfiguration(
 			LettuceConnectionFactory factory) {

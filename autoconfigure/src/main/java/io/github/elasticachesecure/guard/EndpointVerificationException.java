@@ -4,9 +4,10 @@ import io.github.elasticachesecure.tls.TlsProbeResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by the {@link RedisConnectionGuard} when probing an endpoint at startup shows that it cannot be reached
- * securely: it does not speak TLS, its certificate is not trusted or not issued for its host name, or (when asked
- * for) it cannot be reached at all.
+ * Thrown by the {@link RedisConnectionGuard} when probing an endpoint at startup shows
+ * that it cannot be reached securely: it does not speak TLS, its certificate is not
+ * trusted or not issued for its host name, or (when asked for) it cannot be reached at
+ * all.
  */
 public class EndpointVerificationException extends RuntimeException {
 
@@ -26,11 +27,12 @@ public class EndpointVerificationException extends RuntimeException {
 	}
 
 	/**
-	 * Create an exception for an endpoint the client learns from the server rather than from its configuration.
+	 * Create an exception for an endpoint the client learns from the server rather than
+	 * from its configuration.
 	 * @param beanName the name of the connection factory bean whose endpoint failed
 	 * @param result the probe result
-	 * @param announcedBy what announced the endpoint, such as a cluster's topology, or {@code null} for an endpoint
-	 * of the factory's configuration
+	 * @param announcedBy what announced the endpoint, such as a cluster's topology, or
+	 * {@code null} for an endpoint of the factory's configuration
 	 */
 	public EndpointVerificationException(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
 		super("RedisConnectionFactory '" + beanName + "': endpoint " + result.endpoint()
@@ -51,8 +53,8 @@ public class EndpointVerificationException extends RuntimeException {
 
 	/**
 	 * Return what announced the endpoint.
-	 * @return a description such as a cluster's topology, or {@code null} for an endpoint of the factory's
-	 * configuration
+	 * @return a description such as a cluster's topology, or {@code null} for an endpoint
+	 * of the factory's configuration
 	 */
 	public @Nullable String getAnnouncedBy() {
 		return this.announcedBy;

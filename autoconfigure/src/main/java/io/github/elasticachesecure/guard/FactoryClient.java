@@ -8,9 +8,10 @@ import io.lettuce.core.RedisClient;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 
 /**
- * A short-lived Lettuce client for the guard's own questions to a node (a sentinel's data nodes, a cluster's
- * topology): the factory's client options (its {@code SslOptions}) and, when it shares them, its client resources;
- * otherwise the client owns its resources, and its shutdown stops their threads.
+ * A short-lived Lettuce client for the guard's own questions to a node (a sentinel's data
+ * nodes, a cluster's topology): the factory's client options (its {@code SslOptions})
+ * and, when it shares them, its client resources; otherwise the client owns its
+ * resources, and its shutdown stops their threads.
  */
 final class FactoryClient {
 

@@ -13,7 +13,8 @@ import io.netty.handler.ssl.SslContext;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 
 /**
- * The trust material a factory's own client configuration holds, as the {@link SSLContext} the guard probes with.
+ * The trust material a factory's own client configuration holds, as the
+ * {@link SSLContext} the guard probes with.
  */
 final class FactoryTrust {
 
@@ -31,7 +32,8 @@ final class FactoryTrust {
 			.map(ClientOptions::getSslOptions)
 			.orElseGet(SslOptions::create);
 		try {
-			// The JDK provider yields a javax SSLContext with the factory's own trust material.
+			// The JDK provider yields a javax SSLContext with the factory's own trust
+			// material.
 			SslContext context = sslOptions.mutate().jdkSslProvider().build().createSslContextBuilder().build();
 			return ((JdkSslContext) context).context();
 		}

@@ -1,7 +1,8 @@
 package io.github.elasticachesecure.guard;
 
 /**
- * Thrown by the {@link RedisConnectionGuard} when a connection factory is configured to talk to Redis insecurely.
+ * Thrown by the {@link RedisConnectionGuard} when a connection factory is configured to
+ * talk to Redis insecurely.
  */
 public class InsecureConnectionException extends RuntimeException {
 
@@ -48,7 +49,8 @@ public class InsecureConnectionException extends RuntimeException {
 		PLAINTEXT,
 
 		/**
-		 * The factory uses STARTTLS: its first command, with the credentials, goes out before the TLS handshake.
+		 * The factory uses STARTTLS: its first command, with the credentials, goes out
+		 * before the TLS handshake.
 		 */
 		STARTTLS,
 
@@ -58,7 +60,8 @@ public class InsecureConnectionException extends RuntimeException {
 		VERIFICATION_DISABLED,
 
 		/**
-		 * The factory's trust manager accepts any server certificate, whatever its verify mode says.
+		 * The factory's trust manager accepts any server certificate, whatever its verify
+		 * mode says.
 		 */
 		TRUSTS_ANY_CERTIFICATE,
 
@@ -68,25 +71,28 @@ public class InsecureConnectionException extends RuntimeException {
 		UNSUPPORTED_FACTORY,
 
 		/**
-		 * The factory's client resources do not carry the wire check (they are not a bean of the context, or the
-		 * factory has none), so its connections could send bytes before their TLS session is checked.
+		 * The factory's client resources do not carry the wire check (they are not a bean
+		 * of the context, or the factory has none), so its connections could send bytes
+		 * before their TLS session is checked.
 		 */
 		UNCHECKED_CLIENT_RESOURCES,
 
 		/**
-		 * The wire check closed one of the factory's connections before its first byte: no TLS handler, a replaced
-		 * one, or a live session below the policy (protocol, cipher suite, certificate).
+		 * The wire check closed one of the factory's connections before its first byte:
+		 * no TLS handler, a replaced one, or a live session below the policy (protocol,
+		 * cipher suite, certificate).
 		 */
 		SESSION_REFUSED,
 
 		/**
-		 * The factory is the product of a {@code FactoryBean}, which creates (and may start) it before the guard can
-		 * check it.
+		 * The factory is the product of a {@code FactoryBean}, which creates (and may
+		 * start) it before the guard can check it.
 		 */
 		FACTORY_BEAN,
 
 		/**
-		 * An ElastiCache cluster's configuration endpoint named a node outside the cache's own domain.
+		 * An ElastiCache cluster's configuration endpoint named a node outside the
+		 * cache's own domain.
 		 */
 		NODE_OUTSIDE_CACHE_DOMAIN
 

@@ -7,15 +7,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by the {@link RedisConnectionGuard} when the server accepted the factory's credentials but refuses
- * ({@code NOPERM}) a command that the client itself sends to open its connections, so that the factory cannot connect
- * at all: {@code ROLE} for a primary with a reader endpoint (Lettuce asks each node for its role), {@code SELECT} for
- * a database, {@code CLIENT} for a client name, {@code CLUSTER} in cluster mode.
+ * Thrown by the {@link RedisConnectionGuard} when the server accepted the factory's
+ * credentials but refuses ({@code NOPERM}) a command that the client itself sends to open
+ * its connections, so that the factory cannot connect at all: {@code ROLE} for a primary
+ * with a reader endpoint (Lettuce asks each node for its role), {@code SELECT} for a
+ * database, {@code CLIENT} for a client name, {@code CLUSTER} in cluster mode.
  */
 public class MissingPermissionException extends RuntimeException {
 
-	// Redis and Valkey name the refused command in single quotes: "NOPERM User app has no permissions to run the
-	// 'role' command" (7.2+), "NOPERM this user has no permissions to run the 'role' command" (7.0).
+	// Redis and Valkey name the refused command in single quotes: "NOPERM User app has no
+	// permissions to run the
+	// 'role' command" (7.2+), "NOPERM this user has no permissions to run the 'role'
+	// command" (7.0).
 	private static final Pattern REFUSED_COMMAND = Pattern.compile("to run the '([^']+)' command");
 
 	private final String beanName;
@@ -27,12 +30,12 @@ public class MissingPermissionException extends RuntimeException {
 	/**
 	 * Create an exception.
 	 * @param beanName the name of the connection factory bean
-	 * @param username the user the factory authenticates as ({@code null} for the default user)
+	 * @param username the user the factory authenticates as ({@code null} for the default
+	 * user)
 	 * @param command the refused command, as the server names it
 	 * @param serverReply the server's {@code NOPERM} reply, which names no credential
 	 */
-	public MissingPermissionException(String beanName, @Nullable String username, String command,
-			String serverReply) {
+	public MissingPermissionException(String beanName, @Nullable String username, String command, String serverReply) {
 		super("RedisConnectionFactory '" + beanName + "': user '" + ((username != null) ? username : "default")
 				+ "' may not run '" + command + "', which the client sends to open its connections, so it cannot "
 				+ "connect: " + serverReply);
@@ -42,14 +45,16 @@ public class MissingPermissionException extends RuntimeException {
 	}
 
 	/**
-	 * The exception for a {@code NOPERM} reply to the startup check, when the refused command is one the client sent
-	 * to connect: the check itself sends only {@code PING}.
+	 * The exception for a {@code NOPERM} reply to the startup check, when the refused
+	 * command is one the client sent to connect: the check itself sends only
+	 * {@code PING}.
 	 * @param beanName the name of the connection factory bean
-	 * @param username the user the factory authenticates as ({@code null} for the default user)
-	 * @param permissionRefusal the server's reply, as {@link AuthenticationRejectedException#findPermissionRefusal}
-	 * found it
-	 * @return the exception, or {@code null} when the refused command is the PING, or the reply is about keys or
-	 * channels rather than a command
+	 * @param username the user the factory authenticates as ({@code null} for the default
+	 * user)
+	 * @param permissionRefusal the server's reply, as
+	 * {@link AuthenticationRejectedException#findPermissionRefusal} found it
+	 * @return the exception, or {@code null} when the refused command is the PING, or the
+	 * reply is about keys or channels rather than a command
 	 */
 	static @Nullable MissingPermissionException ofConnectCommand(String beanName, @Nullable String username,
 			String permissionRefusal) {
@@ -61,8 +66,8 @@ public class MissingPermissionException extends RuntimeException {
 	/**
 	 * The command a {@code NOPERM} reply says was refused.
 	 * @param permissionRefusal the server's reply
-	 * @return the command in lower case (a subcommand as {@code client|setname}), or {@code null} when the reply is
-	 * about keys or channels rather than a command
+	 * @return the command in lower case (a subcommand as {@code client|setname}), or
+	 * {@code null} when the reply is about keys or channels rather than a command
 	 */
 	static @Nullable String refusedCommand(String permissionRefusal) {
 		Matcher matcher = REFUSED_COMMAND.matcher(permissionRefusal);

@@ -19,18 +19,23 @@ import io.lettuce.core.SslVerifyMode;
 import org.springframework.data.redis.connection.RedisNode;
 
 /**
- * Probes the nodes of one step of the guard (a replication group's primary and readers, a cluster's seeds or its
- * announced nodes, a sentinel's master and replicas) a few at a time, so that the startup waits for the slowest
- * handshake rather than for their sum. The results come back in the order of the nodes, so the guard reports them,
- * and fails on the first one that did not pass, exactly as it would probing one after the other. A probe sends no
- * Redis command and no credential, so probing a node after one that fails exposes nothing.
+ * Probes the nodes of one step of the guard (a replication group's primary and readers, a
+ * cluster's seeds or its announced nodes, a sentinel's master and replicas) a few at a
+ * time, so that the startup waits for the slowest handshake rather than for their sum.
+ * The results come back in the order of the nodes, so the guard reports them, and fails
+ * on the first one that did not pass, exactly as it would probing one after the other. A
+ * probe sends no Redis command and no credential, so probing a node after one that fails
+ * exposes nothing.
  * <p>
- * The threads are the guard's own, made for the call and ended before it returns: nothing is left running between
- * checks, and a single node is probed on the caller's thread.
+ * The threads are the guard's own, made for the call and ended before it returns: nothing
+ * is left running between checks, and a single node is probed on the caller's thread.
  */
 final class NodeProbes {
 
-	/** At most this many handshakes at once: a replication group or a small cluster in one round, few threads. */
+	/**
+	 * At most this many handshakes at once: a replication group or a small cluster in one
+	 * round, few threads.
+	 */
 	static final int MAX_PARALLEL = 4;
 
 	static final String THREAD_NAME_PREFIX = "redis-connection-guard-probe-";
@@ -56,13 +61,14 @@ final class NodeProbes {
 				.toList();
 		}
 		List<Callable<TlsProbeResult>> probes = nodes.stream()
-			.<Callable<TlsProbeResult>>map((node) -> () -> probe.probe(node.getRequiredHost(), node.getRequiredPort(),
-					sslContext, verifyMode))
+			.<Callable<TlsProbeResult>>map(
+					(node) -> () -> probe.probe(node.getRequiredHost(), node.getRequiredPort(), sslContext, verifyMode))
 			.toList();
 		ExecutorService executor = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, probes.size()),
 				NodeProbes::daemonThread);
 		try {
-			// each probe ends within the probe timeout, so this returns within a few of them
+			// each probe ends within the probe timeout, so this returns within a few of
+			// them
 			List<Future<TlsProbeResult>> results = executor.invokeAll(probes);
 			executor.shutdown();
 			executor.awaitTermination(1, TimeUnit.MINUTES);

@@ -29,15 +29,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Refuses Redis connection factories that would talk to Redis insecurely: without TLS, with STARTTLS (credentials
- * sent before TLS starts), with less certificate verification than allowed, or to an endpoint whose TLS the
- * {@link TlsEndpointProbe} cannot confirm. A factory whose endpoints passed is used once (a PING), so that rejected
- * credentials are reported at startup.
+ * Refuses Redis connection factories that would talk to Redis insecurely: without TLS,
+ * with STARTTLS (credentials sent before TLS starts), with less certificate verification
+ * than allowed, or to an endpoint whose TLS the {@link TlsEndpointProbe} cannot confirm.
+ * A factory whose endpoints passed is used once (a PING), so that rejected credentials
+ * are reported at startup.
  * <p>
- * It reads each factory's own client configuration, so user-defined factories are checked the same way as the
- * starter's, and it probes with the factory's own trust material. A sentinel factory's master and replicas are
- * probed too, at the addresses its sentinels report, and so is every node of a cluster factory's topology, at the
- * address its seed announces.
+ * It reads each factory's own client configuration, so user-defined factories are checked
+ * the same way as the starter's, and it probes with the factory's own trust material. A
+ * sentinel factory's master and replicas are probed too, at the addresses its sentinels
+ * report, and so is every node of a cluster factory's topology, at the address its seed
+ * announces.
  */
 public final class RedisConnectionGuard {
 
@@ -53,12 +55,13 @@ public final class RedisConnectionGuard {
 
 	/**
 	 * Create a guard.
-	 * @param allowedVerifyMode the weakest verification a factory may use ({@code FULL} unless the application
-	 * explicitly opted into less)
-	 * @param failOnUnreachable whether an endpoint that cannot be reached is a failure rather than a warning
+	 * @param allowedVerifyMode the weakest verification a factory may use ({@code FULL}
+	 * unless the application explicitly opted into less)
+	 * @param failOnUnreachable whether an endpoint that cannot be reached is a failure
+	 * rather than a warning
 	 * @param probe the probe for endpoints
-	 * @param wireCheck the check every connection's TLS session passes before its first byte: a factory's client
-	 * resources must carry it
+	 * @param wireCheck the check every connection's TLS session passes before its first
+	 * byte: a factory's client resources must carry it
 	 */
 	public RedisConnectionGuard(SslVerifyMode allowedVerifyMode, boolean failOnUnreachable, TlsEndpointProbe probe,
 			WireCheck wireCheck) {
@@ -82,7 +85,8 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Check one factory: {@link #checkTls} and, when every endpoint proved secure, {@link #checkAuthentication}.
+	 * Check one factory: {@link #checkTls} and, when every endpoint proved secure,
+	 * {@link #checkAuthentication}.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory, started
 	 * @return the probe results of its endpoints
@@ -96,11 +100,12 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Check how a factory is configured and probe the TLS of the endpoints it will use. For a sentinel factory these
-	 * are its sentinels and then the data nodes a sentinel that passed names (the master, and the replicas when the
-	 * factory reads from them); that
-	 * question is the only Redis connection opened here, and only the sentinel credentials travel over it. Nothing
-	 * uses the factory itself, so this can run before the factory is started.
+	 * Check how a factory is configured and probe the TLS of the endpoints it will use.
+	 * For a sentinel factory these are its sentinels and then the data nodes a sentinel
+	 * that passed names (the master, and the replicas when the factory reads from them);
+	 * that question is the only Redis connection opened here, and only the sentinel
+	 * credentials travel over it. Nothing uses the factory itself, so this can run before
+	 * the factory is started.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory
 	 * @return the probe results of its endpoints
@@ -114,13 +119,13 @@ public final class RedisConnectionGuard {
 		}
 		LettuceClientConfiguration configuration = lettuce.getClientConfiguration();
 		if (lettuce.getSocketConfiguration() != null || !configuration.isUseSsl()) {
-			throw new InsecureConnectionException(beanName, Reason.PLAINTEXT,
-					"RedisConnectionFactory '" + beanName + "' connects to " + ConnectionFactoryNodes.describe(lettuce)
-							+ " without TLS");
+			throw new InsecureConnectionException(beanName, Reason.PLAINTEXT, "RedisConnectionFactory '" + beanName
+					+ "' connects to " + ConnectionFactoryNodes.describe(lettuce) + " without TLS");
 		}
 		if (configuration.isStartTls()) {
 			throw new InsecureConnectionException(beanName, Reason.STARTTLS,
-					"RedisConnectionFactory '" + beanName + "' uses STARTTLS to " + ConnectionFactoryNodes.describe(lettuce)
+					"RedisConnectionFactory '" + beanName + "' uses STARTTLS to "
+							+ ConnectionFactoryNodes.describe(lettuce)
 							+ ", so its first command (HELLO or AUTH, with the credentials) is sent before TLS starts");
 		}
 		SslVerifyMode verifyMode = configuration.getVerifyMode();
@@ -130,8 +135,9 @@ public final class RedisConnectionGuard {
 							+ ", weaker than the allowed " + this.allowedVerifyMode);
 		}
 		if (verifyMode != SslVerifyMode.FULL) {
-			logger.warn("RedisConnectionFactory '" + beanName + "' verifies server certificates with mode "
-					+ verifyMode + " (explicit opt-in): " + ((verifyMode == SslVerifyMode.NONE)
+			logger.warn("RedisConnectionFactory '" + beanName + "' verifies server certificates with mode " + verifyMode
+					+ " (explicit opt-in): "
+					+ ((verifyMode == SslVerifyMode.NONE)
 							? "any certificate is accepted, so the connection is open to interception"
 							: "host names are not checked"));
 		}
@@ -151,7 +157,8 @@ public final class RedisConnectionGuard {
 		if (cluster != null) {
 			ClusterTopologyNodes.Answer answer = ClusterTopologyNodes.lookUp(beanName, cluster, configuration, results);
 			if (answer.failure() != null) {
-				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(), "the other cluster nodes");
+				unanswered(beanName, answer.asked(), "the cluster seeds " + answer.failure(),
+						"the other cluster nodes");
 			}
 			results.addAll(probe(beanName, answer.nodes(), sslContext, verifyMode, answer.announcedBy()));
 		}
@@ -159,8 +166,9 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Probe nodes together ({@link NodeProbes}), then report them in their order: the first that did not pass fails
-	 * the check, as if they had been probed one after the other.
+	 * Probe nodes together ({@link NodeProbes}), then report them in their order: the
+	 * first that did not pass fails the check, as if they had been probed one after the
+	 * other.
 	 */
 	private List<TlsProbeResult> probe(String beanName, List<RedisNode> nodes, SSLContext sslContext,
 			SslVerifyMode verifyMode, @Nullable String announcedBy) {
@@ -170,7 +178,8 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Nodes that could not be asked for the nodes they name: a warning, or a failure when unreachable endpoints are.
+	 * Nodes that could not be asked for the nodes they name: a warning, or a failure when
+	 * unreachable endpoints are.
 	 */
 	private void unanswered(String beanName, @Nullable RedisNode asked, String failure, String unchecked) {
 		if (asked != null && this.failOnUnreachable) {
@@ -182,8 +191,8 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * The data nodes a sentinel that passed its probe names. A sentinel that cannot be asked is a warning, or a
-	 * failure when unreachable endpoints are.
+	 * The data nodes a sentinel that passed its probe names. A sentinel that cannot be
+	 * asked is a warning, or a failure when unreachable endpoints are.
 	 */
 	private List<RedisNode> sentinelDataNodes(String beanName, RedisSentinelConfiguration sentinel,
 			LettuceClientConfiguration configuration, List<TlsProbeResult> sentinelResults) {
@@ -207,12 +216,17 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * A probe trusts what the factory trusts, so a trust manager that accepts anything (such as Netty's
-	 * {@code InsecureTrustManagerFactory}) would pass it with any server: test the trust itself first.
+	 * A probe trusts what the factory trusts, so a trust manager that accepts anything
+	 * (such as Netty's {@code InsecureTrustManagerFactory}) would pass it with any
+	 * server: test the trust itself first.
 	 */
 	private void refuseTrustingAnyCertificate(String beanName, LettuceConnectionFactory factory, SSLContext sslContext,
 			SslVerifyMode verifyMode) {
-		for (String host : ConnectionFactoryNodes.of(factory).stream().map(RedisNode::getRequiredHost).distinct().toList()) {
+		for (String host : ConnectionFactoryNodes.of(factory)
+			.stream()
+			.map(RedisNode::getRequiredHost)
+			.distinct()
+			.toList()) {
 			if (PermissiveTrustDetector.acceptsAnyCertificate(sslContext, host, verifyMode)) {
 				String message = "RedisConnectionFactory '" + beanName + "' verifies server certificates with mode "
 						+ verifyMode + ", but its trust manager accepts any certificate (it accepted a self-signed "
@@ -227,15 +241,18 @@ public final class RedisConnectionGuard {
 	}
 
 	/**
-	 * Use a started factory once (a PING), so that rejected credentials stop the start with a clear report instead
-	 * of failing the first request. A missing permission ({@code NOPERM}) for the PING is a warning, one for a
-	 * command the client sends to connect fails the check; other failures are left to the application's own error
+	 * Use a started factory once (a PING), so that rejected credentials stop the start
+	 * with a clear report instead of failing the first request. A missing permission
+	 * ({@code NOPERM}) for the PING is a warning, one for a command the client sends to
+	 * connect fails the check; other failures are left to the application's own error
 	 * handling. Call it only once {@link #checkTls} passed: it sends the credentials.
 	 * @param beanName the bean name, for reports
 	 * @param factory the factory, started
 	 * @throws AuthenticationRejectedException when the server rejected the credentials
-	 * @throws MissingPermissionException when the user may not run a command the client needs to connect
-	 * @throws InsecureConnectionException when the wire check closed the connection before its first byte
+	 * @throws MissingPermissionException when the user may not run a command the client
+	 * needs to connect
+	 * @throws InsecureConnectionException when the wire check closed the connection
+	 * before its first byte
 	 */
 	public void checkAuthentication(String beanName, RedisConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
@@ -262,20 +279,23 @@ public final class RedisConnectionGuard {
 				if (connectCommandRefused != null) {
 					throw connectCommandRefused;
 				}
-				// Not a credentials problem, and the application may not need PING: say what is missing.
+				// Not a credentials problem, and the application may not need PING: say
+				// what is missing.
 				logger.warn("RedisConnectionFactory '" + beanName + "': user '" + ((user != null) ? user : "default")
 						+ "' may not run a command of the startup check (" + refusal + "); the credentials were "
 						+ "not rejected. Grant the user that command in its ACL if the application needs it; "
 						+ "health checks use PING.");
 				return;
 			}
-			logger.warn("RedisConnectionFactory '" + beanName + "': the startup PING failed: " + FailureDescription.of(ex));
+			logger.warn(
+					"RedisConnectionFactory '" + beanName + "': the startup PING failed: " + FailureDescription.of(ex));
 		}
 	}
 
 	private void report(String beanName, TlsProbeResult result, @Nullable String announcedBy) {
 		if (result.isSecure()) {
-			// What the application's own connections negotiate is logged from their live sessions, once they exist.
+			// What the application's own connections negotiate is logged from their live
+			// sessions, once they exist.
 			logger.info("RedisConnectionFactory '" + beanName + "': " + result.endpoint()
 					+ " speaks TLS (the guard's probe handshake passed)");
 			return;

@@ -18,10 +18,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConverters;
 
 /**
- * Asks a sentinel for the data nodes a sentinel factory will connect to: the master, and the available replicas when
- * it has a {@code readFrom} (Lettuce then connects to every one of them, with the data-node credentials, to rank them,
- * whatever the {@code ReadFrom}). The addresses are used as reported: they are what the client will connect to, so a
- * host-name check against them is the one the application will meet.
+ * Asks a sentinel for the data nodes a sentinel factory will connect to: the master, and
+ * the available replicas when it has a {@code readFrom} (Lettuce then connects to every
+ * one of them, with the data-node credentials, to rank them, whatever the
+ * {@code ReadFrom}). The addresses are used as reported: they are what the client will
+ * connect to, so a host-name check against them is the one the application will meet.
  */
 final class SentinelDataNodes {
 
@@ -33,8 +34,8 @@ final class SentinelDataNodes {
 	 * @param master the name of the master
 	 * @param sentinel the factory's sentinel configuration
 	 * @param configuration the factory's client configuration
-	 * @param verified whether a sentinel passed its TLS probe: only those are asked, so the sentinel credentials
-	 * travel over verified TLS only
+	 * @param verified whether a sentinel passed its TLS probe: only those are asked, so
+	 * the sentinel credentials travel over verified TLS only
 	 * @return the data nodes, or the failure of the last sentinel asked
 	 */
 	static Answer lookUp(String master, RedisSentinelConfiguration sentinel, LettuceClientConfiguration configuration,
@@ -57,8 +58,9 @@ final class SentinelDataNodes {
 	}
 
 	/**
-	 * The sentinel URIs as {@code LettuceConnectionFactory} builds them: the sentinel credentials (or those of the
-	 * factory's credentials provider), its TLS settings and its timeout.
+	 * The sentinel URIs as {@code LettuceConnectionFactory} builds them: the sentinel
+	 * credentials (or those of the factory's credentials provider), its TLS settings and
+	 * its timeout.
 	 */
 	private static List<RedisURI> sentinelUris(RedisSentinelConfiguration sentinel,
 			LettuceClientConfiguration configuration) {
@@ -83,8 +85,8 @@ final class SentinelDataNodes {
 			try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel(sentinelUri)) {
 				RedisSentinelCommands<String, String> commands = connection.sync();
 				if (!(commands.getMasterAddrByName(master) instanceof InetSocketAddress address)) {
-					throw new IllegalStateException("sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort()
-							+ " does not monitor it");
+					throw new IllegalStateException(
+							"sentinel " + sentinelUri.getHost() + ":" + sentinelUri.getPort() + " does not monitor it");
 				}
 				List<RedisNode> nodes = new ArrayList<>();
 				nodes.add(new RedisNode(address.getHostString(), address.getPort()));
@@ -101,7 +103,8 @@ final class SentinelDataNodes {
 	}
 
 	/**
-	 * The replicas Lettuce's Sentinel topology uses: those not flagged down or disconnected.
+	 * The replicas Lettuce's Sentinel topology uses: those not flagged down or
+	 * disconnected.
 	 */
 	private static boolean isAvailable(Map<String, String> replica) {
 		String flags = replica.getOrDefault("flags", "");
@@ -110,6 +113,7 @@ final class SentinelDataNodes {
 
 	/**
 	 * What the sentinels answered.
+	 *
 	 * @param nodes the data nodes, empty when no sentinel answered
 	 * @param asked the last sentinel asked, {@code null} when none was verified
 	 * @param failure why no sentinel answered, {@code null} when one did

@@ -10,8 +10,8 @@ import io.github.elasticachesecure.tls.TlsProbeResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The probe results of the startup guard, kept for health details and metrics once the application started. Free of
- * secrets, like the results themselves.
+ * The probe results of the startup guard, kept for health details and metrics once the
+ * application started. Free of secrets, like the results themselves.
  */
 public final class StartupGuardReport {
 
@@ -38,7 +38,8 @@ public final class StartupGuardReport {
 
 	/**
 	 * Add the results of a check, as each factory is checked.
-	 * @param results the probe results, as {@link RedisConnectionGuard#checkTls} returned them
+	 * @param results the probe results, as {@link RedisConnectionGuard#checkTls} returned
+	 * them
 	 */
 	public synchronized void add(List<TlsProbeResult> results) {
 		List<TlsProbeResult> all = new ArrayList<>(this.results);

@@ -12,8 +12,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * How the guard relates a factory to the {@link WireCheck}: whether its connections carry it, what it refused, and
- * what its live sessions negotiated.
+ * How the guard relates a factory to the {@link WireCheck}: whether its connections carry
+ * it, what it refused, and what its live sessions negotiated.
  */
 final class WireCoverage {
 
@@ -21,21 +21,22 @@ final class WireCoverage {
 	}
 
 	/**
-	 * Refuse a factory whose client resources do not carry the wire check: its connections would send their first
-	 * bytes without a check of their TLS session.
+	 * Refuse a factory whose client resources do not carry the wire check: its
+	 * connections would send their first bytes without a check of their TLS session.
 	 */
 	static void requireGuardedResources(String beanName, LettuceClientConfiguration configuration,
 			WireCheck wireCheck) {
 		if (configuration.getClientResources().filter(wireCheck::guards).isEmpty()) {
-			throw new InsecureConnectionException(beanName, Reason.UNCHECKED_CLIENT_RESOURCES, "RedisConnectionFactory '"
-					+ beanName + "' is built on client resources that are not a bean of the application context (or on "
-					+ "none), so its connections could send their first bytes before their TLS session is checked");
+			throw new InsecureConnectionException(beanName, Reason.UNCHECKED_CLIENT_RESOURCES,
+					"RedisConnectionFactory '" + beanName
+							+ "' is built on client resources that are not a bean of the application context (or on "
+							+ "none), so its connections could send their first bytes before their TLS session is checked");
 		}
 	}
 
 	/**
-	 * The refusal of a connection by the wire check, as the guard reports it, or {@code null} when the failure has
-	 * another cause.
+	 * The refusal of a connection by the wire check, as the guard reports it, or
+	 * {@code null} when the failure has another cause.
 	 */
 	static @Nullable InsecureConnectionException refusal(String beanName, Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -13,9 +13,11 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * A PING over the application's own connection ({@link RedisConnectionFactory#getConnection()}, for Lettuce its
- * asynchronous commands: with native connection sharing the application's shared connection), or for a cluster the
- * {@link ClusterHealth} check. It yields what is missing in a cluster, if anything; whoever subscribes bounds it.
+ * A PING over the application's own connection
+ * ({@link RedisConnectionFactory#getConnection()}, for Lettuce its asynchronous commands:
+ * with native connection sharing the application's shared connection), or for a cluster
+ * the {@link ClusterHealth} check. It yields what is missing in a cluster, if anything;
+ * whoever subscribes bounds it.
  */
 final class ConnectionPing {
 
@@ -28,10 +30,11 @@ final class ConnectionPing {
 	}
 
 	/**
-	 * The connection, obtained on a thread of its own: it may be connecting (the shared connection's first use), which
-	 * must go on when the check gives up. Not {@code subscribeOn}: Reactor interrupts its worker once the check has
-	 * answered, which would abort that connect and, with every check, the next one. A connection obtained after the
-	 * check gave up is closed (closing twice is harmless).
+	 * The connection, obtained on a thread of its own: it may be connecting (the shared
+	 * connection's first use), which must go on when the check gives up. Not
+	 * {@code subscribeOn}: Reactor interrupts its worker once the check has answered,
+	 * which would abort that connect and, with every check, the next one. A connection
+	 * obtained after the check gave up is closed (closing twice is harmless).
 	 */
 	private static Mono<RedisConnection> connection(RedisConnectionFactory connectionFactory) {
 		return Mono.defer(() -> {
@@ -55,8 +58,10 @@ final class ConnectionPing {
 		}
 		if (connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> commands) {
 			CompletableFuture<String> reply = commands.ping().toCompletableFuture();
-			// On timeout the PING is cancelled, so that it does not wait in Lettuce's queue for the command timeout.
-			return Mono.fromCompletionStage(reply).map((ignored) -> Optional.<String>empty())
+			// On timeout the PING is cancelled, so that it does not wait in Lettuce's
+			// queue for the command timeout.
+			return Mono.fromCompletionStage(reply)
+				.map((ignored) -> Optional.<String>empty())
 				.doOnCancel(() -> reply.cancel(false));
 		}
 		return Mono.fromCallable(connection::ping)

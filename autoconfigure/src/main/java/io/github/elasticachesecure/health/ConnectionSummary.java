@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param topology how the cache is laid out
  * @param verifyMode how the server certificate is verified
  * @param authMode how the client authenticates
- * @param username the ACL user name (the IAM user id), or {@code null} for the default user
+ * @param username the ACL user name (the IAM user id), or {@code null} for the default
+ * user
  */
 public record ConnectionSummary(String endpoint, CacheTopology topology, SslVerifyMode verifyMode, AuthMode authMode,
 		@Nullable String username) {

@@ -13,11 +13,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The {@code elasticache} actuator endpoint, read-only: {@code /actuator/elasticache} shows the connection (TLS and IAM
- * state, as the health check computes them) and the posture audit's latest report; {@code /actuator/elasticache/audit}
- * runs the audit again and shows its report. The audit only reads ({@code Describe*} calls), and runs at most once a
- * minute whoever asks: requests in between get the latest report and when the next run may start. No secret is
- * shown.
+ * The {@code elasticache} actuator endpoint, read-only: {@code /actuator/elasticache}
+ * shows the connection (TLS and IAM state, as the health check computes them) and the
+ * posture audit's latest report; {@code /actuator/elasticache/audit} runs the audit again
+ * and shows its report. The audit only reads ({@code Describe*} calls), and runs at most
+ * once a minute whoever asks: requests in between get the latest report and when the next
+ * run may start. No secret is shown.
  */
 @Endpoint(id = "elasticache")
 public final class ElastiCacheActuatorEndpoint {

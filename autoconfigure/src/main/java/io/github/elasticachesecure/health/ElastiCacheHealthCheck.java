@@ -26,23 +26,28 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The health check behind the {@code elasticache} indicator: a PING over the application's own secured connection,
- * bounded in time, and secret-free details of the connection (TLS session, certificate, authentication).
+ * The health check behind the {@code elasticache} indicator: a PING over the
+ * application's own secured connection, bounded in time, and secret-free details of the
+ * connection (TLS session, certificate, authentication).
  * <p>
- * The PING goes through {@link RedisConnectionFactory#getConnection()} and, for Lettuce, through the connection's
- * asynchronous commands: with native connection sharing (Spring Data Redis's default) that is the application's shared
- * connection, so no connection is opened per check. The whole check, including obtaining the connection, is bounded by
- * the timeout, independently of Lettuce's command timeout; a command still queued then is cancelled.
+ * The PING goes through {@link RedisConnectionFactory#getConnection()} and, for Lettuce,
+ * through the connection's asynchronous commands: with native connection sharing (Spring
+ * Data Redis's default) that is the application's shared connection, so no connection is
+ * opened per check. The whole check, including obtaining the connection, is bounded by
+ * the timeout, independently of Lettuce's command timeout; a command still queued then is
+ * cancelled.
  * <p>
- * For a cluster, every master that serves slots is pinged and {@code CLUSTER INFO} must report the slots covered
- * ({@link ClusterHealth}), within the same bound.
+ * For a cluster, every master that serves slots is pinged and {@code CLUSTER INFO} must
+ * report the slots covered ({@link ClusterHealth}), within the same bound.
  * <p>
- * At most one PING (or cluster check) is in flight, shared by the checks that come meanwhile; a reader endpoint's
- * checks keep a connection per endpoint ({@link ReplicationGroupHealth}), closed with {@link #close()}.
+ * At most one PING (or cluster check) is in flight, shared by the checks that come
+ * meanwhile; a reader endpoint's checks keep a connection per endpoint
+ * ({@link ReplicationGroupHealth}), closed with {@link #close()}.
  * <p>
- * The status is {@code DOWN} when the PING fails or does not answer in time, when a cluster misses a master or slots,
- * when IAM authentication has no usable token left, and when the last TLS probe found the endpoint's TLS no longer
- * verifying (for instance an expired or replaced certificate). A certificate close to expiry keeps the status
+ * The status is {@code DOWN} when the PING fails or does not answer in time, when a
+ * cluster misses a master or slots, when IAM authentication has no usable token left, and
+ * when the last TLS probe found the endpoint's TLS no longer verifying (for instance an
+ * expired or replaced certificate). A certificate close to expiry keeps the status
  * {@code UP} and adds a warning to the details.
  */
 public final class ElastiCacheHealthCheck implements AutoCloseable {
@@ -51,7 +56,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 
 	private static final int MAX_REASON_LENGTH = 300;
 
-	// The parts answer by the deadline themselves; this covers only their threads being scheduled late.
+	// The parts answer by the deadline themselves; this covers only their threads being
+	// scheduled late.
 	static final Duration DEADLINE_GRACE = Duration.ofMillis(50);
 
 	private final RedisConnectionFactory connectionFactory;
@@ -79,11 +85,13 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	 * @param connectionFactory the application's connection factory
 	 * @param connection what to report about the connection
 	 * @param timeout the upper bound of one check
-	 * @param certificateExpiryWarning how long before the certificate expires a warning is added
+	 * @param certificateExpiryWarning how long before the certificate expires a warning
+	 * is added
 	 * @param tls the TLS details of the endpoint, or {@code null} to report none
 	 * @param iam the IAM token status, or {@code null} without IAM authentication
 	 * @param clock the clock
-	 * @param replicationGroup the primary and reader endpoints to report, or {@code null} without a reader endpoint
+	 * @param replicationGroup the primary and reader endpoints to report, or {@code null}
+	 * without a reader endpoint
 	 */
 	public ElastiCacheHealthCheck(RedisConnectionFactory connectionFactory, ConnectionSummary connection,
 			Duration timeout, Duration certificateExpiryWarning, @Nullable TlsEndpointMonitor tls,
@@ -110,7 +118,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Show the posture audit's latest findings in the details of every check, as {@code audit}.
+	 * Show the posture audit's latest findings in the details of every check, as
+	 * {@code audit}.
 	 * @param audit the findings at the time of a check, {@code null} for none yet
 	 */
 	public void showAudit(Supplier<@Nullable Object> audit) {
@@ -118,8 +127,9 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Check the connection. The returned {@link Mono} always completes with a {@link Health} within the timeout (plus
-	 * scheduling delays of a few milliseconds), never with an error.
+	 * Check the connection. The returned {@link Mono} always completes with a
+	 * {@link Health} within the timeout (plus scheduling delays of a few milliseconds),
+	 * never with an error.
 	 * @return the health
 	 */
 	public Mono<Health> check() {
@@ -129,9 +139,10 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 			Mono<Health> connection = Mono.defer(() -> ping().timeout(deadline.remaining()))
 				.map((clusterProblem) -> healthy(System.nanoTime() - start, clusterProblem.orElse(null)))
 				.onErrorResume((ex) -> Mono.just(unhealthy(System.nanoTime() - start, ex)));
-			Mono<Health> health = (this.replicationGroup != null)
-					? this.replicationGroup.addTo(connection, deadline) : connection;
-			// The parts end at the deadline, doing their slow work (obtaining or opening a connection) on other threads;
+			Mono<Health> health = (this.replicationGroup != null) ? this.replicationGroup.addTo(connection, deadline)
+					: connection;
+			// The parts end at the deadline, doing their slow work (obtaining or opening
+			// a connection) on other threads;
 			// should one still be late, this answers for them.
 			return health.timeout(this.timeout.plus(DEADLINE_GRACE),
 					Mono.fromSupplier(() -> unhealthy(System.nanoTime() - start, new TimeoutException())));
@@ -139,7 +150,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	}
 
 	/**
-	 * The PING in flight, or a new one bounded by the timeout from its start; a check that gives up leaves it to end.
+	 * The PING in flight, or a new one bounded by the timeout from its start; a check
+	 * that gives up leaves it to end.
 	 */
 	private Mono<Optional<String>> ping() {
 		return this.pings.join(() -> ConnectionPing.ping(this.connectionFactory, this.timeout.dividedBy(2))
@@ -147,7 +159,10 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 			.toFuture());
 	}
 
-	/** Close the connections kept for a replication group's endpoints (the application's own are its to close). */
+	/**
+	 * Close the connections kept for a replication group's endpoints (the application's
+	 * own are its to close).
+	 */
 	@Override
 	public void close() {
 		if (this.replicationGroup != null) {
@@ -164,14 +179,16 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 		String problem = clusterProblem;
 		if (problem == null && iamStatus != null && !iamStatus.tokenUsable()) {
 			problem = "no usable IAM token: "
-					+ ((iamStatus.lastRefreshError() != null) ? "the last refresh failed (" + iamStatus.lastRefreshError()
-							+ ")" : "none was signed yet")
+					+ ((iamStatus.lastRefreshError() != null)
+							? "the last refresh failed (" + iamStatus.lastRefreshError() + ")" : "none was signed yet")
 					+ "; connected clients keep working, new connections and re-authentications fail";
 		}
 		if (problem == null && observation != null && isBroken(observation.result())) {
-			// The connection answers: the certificate may verify again (live connections outlast a replaced one).
+			// The connection answers: the certificate may verify again (live connections
+			// outlast a replaced one).
 			this.tls.recheck();
-			// What the user must know comes first: the probe's detail (the JDK's own words, of any length) is last.
+			// What the user must know comes first: the probe's detail (the JDK's own
+			// words, of any length) is last.
 			problem = "the endpoint's TLS no longer verifies (" + observation.result().outcome()
 					+ "): new connections fail; " + observation.result().detail();
 		}
@@ -181,9 +198,9 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 				problem = "the server certificate expired at " + notAfter + "; new connections fail";
 			}
 			else if (Duration.between(now, notAfter).compareTo(this.certificateExpiryWarning) < 0) {
-				warnings.add("the server certificate expires in " + Duration.between(now, notAfter).toDays()
-						+ " days, at " + notAfter + " (warning threshold " + this.certificateExpiryWarning.toDays()
-						+ " days)");
+				warnings
+					.add("the server certificate expires in " + Duration.between(now, notAfter).toDays() + " days, at "
+							+ notAfter + " (warning threshold " + this.certificateExpiryWarning.toDays() + " days)");
 			}
 		}
 		if (problem != null) {
@@ -199,7 +216,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 				: "PING to " + this.connection.endpoint() + " failed: " + FailureDescription.of(ex);
 		TlsEndpointMonitor.Observation observation = null;
 		if (this.tls != null) {
-			// A failed connection may be a server certificate that no longer verifies: probe again, and name it.
+			// A failed connection may be a server certificate that no longer verifies:
+			// probe again, and name it.
 			observation = this.tls.current();
 			this.tls.recheck();
 			if (observation != null && isCertificateRefused(observation.result())) {
@@ -211,7 +229,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 			logger.debug("ElastiCache health check DOWN: " + reason);
 		}
 		IamTokenStatus iamStatus = (this.iam != null) ? this.iam.get() : null;
-		return Health.down().withDetail("reason", truncate(reason))
+		return Health.down()
+			.withDetail("reason", truncate(reason))
 			.withDetails(details(this.clock.instant(), latencyNanos, observation, iamStatus, List.of()))
 			.build();
 	}

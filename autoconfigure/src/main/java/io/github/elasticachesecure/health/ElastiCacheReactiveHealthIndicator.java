@@ -6,8 +6,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 
 /**
- * {@link ReactiveHealthIndicator} for the secured ElastiCache connection (shown as {@code elasticache}), for reactive
- * applications: the check never blocks the caller and completes within its timeout.
+ * {@link ReactiveHealthIndicator} for the secured ElastiCache connection (shown as
+ * {@code elasticache}), for reactive applications: the check never blocks the caller and
+ * completes within its timeout.
  *
  * @see ElastiCacheHealthCheck
  */

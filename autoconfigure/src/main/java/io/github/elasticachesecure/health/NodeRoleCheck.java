@@ -23,20 +23,25 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The {@code ROLE} of one endpoint, asked over one connection kept for the health checks: health checks are open to
- * whoever may call the health endpoint, and a connection per check would turn their rate into TLS handshakes and
- * {@code AUTH}s (IAM ones throttled by ElastiCache) on the cache.
+ * The {@code ROLE} of one endpoint, asked over one connection kept for the health checks:
+ * health checks are open to whoever may call the health endpoint, and a connection per
+ * check would turn their rate into TLS handshakes and {@code AUTH}s (IAM ones throttled
+ * by ElastiCache) on the cache.
  * <p>
- * The connection is opened on the first check, from the application's client (its TLS options, resources and, through
- * the endpoint's URI, credentials: with IAM the credentials provider whose new tokens Lettuce pushes into live
- * connections, so the kept connection re-authenticates as the application's do). It is opened again only when it is
- * no longer open (the node went away, or dropped it), when a {@code ROLE} on it failed with the connection or was
- * refused for authentication ({@code NOAUTH}, {@code WRONGPASS}: opened again with the current credentials), or when the endpoint's name resolves to other addresses than when it was opened (a failover moves the
- * primary endpoint's name; the connection would stay on the old node). A {@code ROLE} that does not answer in time
- * leaves it open: the node may be slow, and its keep-alive and user timeout end a dead peer's connection.
+ * The connection is opened on the first check, from the application's client (its TLS
+ * options, resources and, through the endpoint's URI, credentials: with IAM the
+ * credentials provider whose new tokens Lettuce pushes into live connections, so the kept
+ * connection re-authenticates as the application's do). It is opened again only when it
+ * is no longer open (the node went away, or dropped it), when a {@code ROLE} on it failed
+ * with the connection or was refused for authentication ({@code NOAUTH},
+ * {@code WRONGPASS}: opened again with the current credentials), or when the endpoint's
+ * name resolves to other addresses than when it was opened (a failover moves the primary
+ * endpoint's name; the connection would stay on the old node). A {@code ROLE} that does
+ * not answer in time leaves it open: the node may be slow, and its keep-alive and user
+ * timeout end a dead peer's connection.
  * <p>
- * At most one {@code ROLE} is in flight: checks that come meanwhile share it. Each run ends by itself within its bound;
- * a check that stops waiting does not cancel it.
+ * At most one {@code ROLE} is in flight: checks that come meanwhile share it. Each run
+ * ends by itself within its bound; a check that stops waiting does not cancel it.
  */
 final class NodeRoleCheck implements AutoCloseable {
 
@@ -58,8 +63,8 @@ final class NodeRoleCheck implements AutoCloseable {
 
 	/**
 	 * Create the check of one endpoint.
-	 * @param client the application's client, looked up when a connection is opened (it is replaced when the
-	 * application's factory restarts)
+	 * @param client the application's client, looked up when a connection is opened (it
+	 * is replaced when the application's factory restarts)
 	 * @param uri the endpoint with the application's TLS settings and credentials
 	 * @param timeout the bound of one run, opening the connection included
 	 */
@@ -75,7 +80,8 @@ final class NodeRoleCheck implements AutoCloseable {
 
 	/**
 	 * The endpoint's role: the one in flight, or a new run.
-	 * @return the first element of the {@code ROLE} reply; cancelling the wait does not cancel the run
+	 * @return the first element of the {@code ROLE} reply; cancelling the wait does not
+	 * cancel the run
 	 */
 	Mono<String> role() {
 		return this.roles.join(this::run);
@@ -84,7 +90,8 @@ final class NodeRoleCheck implements AutoCloseable {
 	private CompletableFuture<String> run() {
 		CompletableFuture<String> role = new CompletableFuture<>();
 		role.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		// Resolving the name and opening a connection (which builds the TLS context) may block: not on the caller's
+		// Resolving the name and opening a connection (which builds the TLS context) may
+		// block: not on the caller's
 		// thread, whose check is timed.
 		Schedulers.boundedElastic().schedule(() -> {
 			try {
@@ -109,7 +116,8 @@ final class NodeRoleCheck implements AutoCloseable {
 		CompletableFuture<List<Object>> command = redis.async().role().toCompletableFuture();
 		role.whenComplete((reply, ex) -> {
 			if (ex instanceof TimeoutException) {
-				// Only the command is dropped, so that it does not wait in Lettuce's queue: no answer in time says
+				// Only the command is dropped, so that it does not wait in Lettuce's
+				// queue: no answer in time says
 				// nothing against the connection, which the next check uses again.
 				command.cancel(false);
 			}
@@ -127,9 +135,10 @@ final class NodeRoleCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a failed {@code ROLE} means that the connection cannot be used again: a failure of the connection itself,
-	 * or an authentication the server no longer accepts (it is opened again with the current credentials). Any other
-	 * error reply is the node's state, a timeout or a cancelled command is no failure of the connection.
+	 * Whether a failed {@code ROLE} means that the connection cannot be used again: a
+	 * failure of the connection itself, or an authentication the server no longer accepts
+	 * (it is opened again with the current credentials). Any other error reply is the
+	 * node's state, a timeout or a cancelled command is no failure of the connection.
 	 */
 	private static boolean breaks(Throwable ex) {
 		Throwable failure = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
@@ -144,8 +153,9 @@ final class NodeRoleCheck implements AutoCloseable {
 	}
 
 	/**
-	 * The kept connection, or a new one when there is none or it can no longer be used. A connection still being
-	 * opened is kept: opening is bounded by the client's connect and TLS handshake timeouts.
+	 * The kept connection, or a new one when there is none or it can no longer be used. A
+	 * connection still being opened is kept: opening is bounded by the client's connect
+	 * and TLS handshake timeouts.
 	 */
 	private Opened connection() {
 		@Nullable Set<InetAddress> addresses = addresses(this.uri.getHost());
@@ -181,7 +191,8 @@ final class NodeRoleCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Close the kept connection (also one still being opened, once it is); later runs fail.
+	 * Close the kept connection (also one still being opened, once it is); later runs
+	 * fail.
 	 */
 	@Override
 	public void close() {
@@ -192,8 +203,10 @@ final class NodeRoleCheck implements AutoCloseable {
 			this.opened = null;
 		}
 		if (connection != null) {
-			// As the context closes, the application's client is stopped (closing its connections) before the health
-			// check goes: one that is not open is closed already, or reconnecting until that client stops.
+			// As the context closes, the application's client is stopped (closing its
+			// connections) before the health
+			// check goes: one that is not open is closed already, or reconnecting until
+			// that client stops.
 			connection.connecting().thenAccept((redis) -> {
 				if (redis.isOpen()) {
 					redis.closeAsync();
@@ -207,8 +220,9 @@ final class NodeRoleCheck implements AutoCloseable {
 	}
 
 	/**
-	 * What the name resolves to now (the JVM's cache included, as for Lettuce's own connections), {@code null} when
-	 * it does not resolve: then connecting tells what is wrong.
+	 * What the name resolves to now (the JVM's cache included, as for Lettuce's own
+	 * connections), {@code null} when it does not resolve: then connecting tells what is
+	 * wrong.
 	 */
 	private static @Nullable Set<InetAddress> addresses(String host) {
 		try {
@@ -220,7 +234,8 @@ final class NodeRoleCheck implements AutoCloseable {
 	}
 
 	/**
-	 * A connection, opened or being opened, and what the endpoint's name resolved to then.
+	 * A connection, opened or being opened, and what the endpoint's name resolved to
+	 * then.
 	 */
 	private record Opened(CompletableFuture<StatefulRedisConnection<String, String>> connecting,
 			@Nullable Set<InetAddress> addresses) {

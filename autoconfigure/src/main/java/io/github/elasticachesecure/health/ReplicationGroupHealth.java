@@ -19,19 +19,22 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The state of the two endpoints of a replication group with cluster mode disabled, for the {@code elasticache} health
- * details: each one reached over a connection of its own (TLS, verification and credentials as the application's) and
- * asked for its {@code ROLE}, both within the health timeout.
+ * The state of the two endpoints of a replication group with cluster mode disabled, for
+ * the {@code elasticache} health details: each one reached over a connection of its own
+ * (TLS, verification and credentials as the application's) and asked for its
+ * {@code ROLE}, both within the health timeout.
  * <p>
- * Each endpoint's connection is kept from one check to the next and at most one {@code ROLE} per endpoint is in flight
- * ({@link NodeRoleCheck}), so that the rate of health checks, which whoever may call the health endpoint decides, is
- * not a rate of new TLS connections and authentications on the cache. The connections are closed with
+ * Each endpoint's connection is kept from one check to the next and at most one
+ * {@code ROLE} per endpoint is in flight ({@link NodeRoleCheck}), so that the rate of
+ * health checks, which whoever may call the health endpoint decides, is not a rate of new
+ * TLS connections and authentications on the cache. The connections are closed with
  * {@link #close()}.
  * <p>
- * The status is {@code DOWN} when the primary endpoint cannot be reached or reaches a replica (writes fail), and when
- * the reader cannot be reached while the read preference needs a replica ({@code replica}, {@code any-replica}: reads
- * fail). A reader that cannot be reached under any other preference keeps the status {@code UP} with a warning, as
- * reads then go to the primary, which is what those preferences ask for.
+ * The status is {@code DOWN} when the primary endpoint cannot be reached or reaches a
+ * replica (writes fail), and when the reader cannot be reached while the read preference
+ * needs a replica ({@code replica}, {@code any-replica}: reads fail). A reader that
+ * cannot be reached under any other preference keeps the status {@code UP} with a
+ * warning, as reads then go to the primary, which is what those preferences ask for.
  */
 public final class ReplicationGroupHealth implements AutoCloseable {
 
@@ -43,11 +46,14 @@ public final class ReplicationGroupHealth implements AutoCloseable {
 
 	/**
 	 * Create the check.
-	 * @param client the application's client (for its TLS options and resources), looked up once it is started
-	 * @param primary the primary endpoint with the application's TLS settings and credentials, and the health timeout
-	 * as its timeout (the bound of one {@code ROLE}, opening the connection included)
+	 * @param client the application's client (for its TLS options and resources), looked
+	 * up once it is started
+	 * @param primary the primary endpoint with the application's TLS settings and
+	 * credentials, and the health timeout as its timeout (the bound of one {@code ROLE},
+	 * opening the connection included)
 	 * @param reader the reader endpoint with the same settings
-	 * @param readPreference where the application reads, {@code null} for a setting that names no preference
+	 * @param readPreference where the application reads, {@code null} for a setting that
+	 * names no preference
 	 */
 	public ReplicationGroupHealth(Supplier<RedisClient> client, RedisURI primary, RedisURI reader,
 			@Nullable ReadPreference readPreference) {
@@ -60,7 +66,8 @@ public final class ReplicationGroupHealth implements AutoCloseable {
 	 * Check both endpoints at once and add their state to the health of the connection.
 	 * @param connection the health of the application's connection
 	 * @param deadline when each endpoint's check ends
-	 * @return the health with a {@code nodes} detail, and {@code DOWN} with a reason when an endpoint fails
+	 * @return the health with a {@code nodes} detail, and {@code DOWN} with a reason when
+	 * an endpoint fails
 	 */
 	Mono<Health> addTo(Mono<Health> connection, HealthDeadline deadline) {
 		return Mono.zip(connection, state(this.primary, deadline), state(this.reader, deadline))
@@ -80,10 +87,10 @@ public final class ReplicationGroupHealth implements AutoCloseable {
 		boolean replicaRequired = this.readPreference != null && this.readPreference.isReplicaRequired();
 		String readFrom = (this.readPreference != null) ? "read-from " + this.readPreference.value() : "the read-from";
 		if (reader.role() == null) {
-			(replicaRequired ? problems : warnings).add("the reader endpoint " + reader.endpoint()
-					+ " cannot be reached (" + reader.error() + "); " + (replicaRequired
-							? readFrom + " reads only from replicas, so reads fail"
-							: "under " + readFrom + " reads go to the primary"));
+			(replicaRequired ? problems : warnings)
+				.add("the reader endpoint " + reader.endpoint() + " cannot be reached (" + reader.error() + "); "
+						+ (replicaRequired ? readFrom + " reads only from replicas, so reads fail"
+								: "under " + readFrom + " reads go to the primary"));
 		}
 		else if ("master".equals(reader.role())) {
 			warnings.add("the reader endpoint " + reader.endpoint() + " reaches the primary: the replication group "
@@ -113,8 +120,9 @@ public final class ReplicationGroupHealth implements AutoCloseable {
 	}
 
 	/**
-	 * The node's role, from the run in flight or a new one on the kept connection, waited for until the deadline; a
-	 * check that gives up leaves the run (and the connection) to end by itself.
+	 * The node's role, from the run in flight or a new one on the kept connection, waited
+	 * for until the deadline; a check that gives up leaves the run (and the connection)
+	 * to end by itself.
 	 */
 	private static Mono<NodeState> state(NodeRoleCheck node, HealthDeadline deadline) {
 		return Mono.defer(() -> {

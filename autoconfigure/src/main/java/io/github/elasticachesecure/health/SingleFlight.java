@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * At most one run of a task at a time: callers that come while it runs share its result instead of starting another.
- * Health checks are open to whoever may call the health endpoint, so their rate must not become the rate of work on
- * the cache. A caller that stops waiting does not cancel the run; the next callers still share it.
+ * At most one run of a task at a time: callers that come while it runs share its result
+ * instead of starting another. Health checks are open to whoever may call the health
+ * endpoint, so their rate must not become the rate of work on the cache. A caller that
+ * stops waiting does not cancel the run; the next callers still share it.
  *
  * @param <T> the result
  */
@@ -27,7 +28,8 @@ final class SingleFlight<T> {
 	 */
 	Mono<T> join(Supplier<? extends CompletableFuture<T>> task) {
 		CompletableFuture<T> run = start(task);
-		// The run's outcome as a value, so that one that comes after this caller stopped waiting is dropped quietly,
+		// The run's outcome as a value, so that one that comes after this caller stopped
+		// waiting is dropped quietly,
 		// not reported to Reactor as an error without a subscriber.
 		CompletableFuture<Mono<T>> outcome = run
 			.handle((result, ex) -> (ex != null) ? Mono.<T>error(unwrap(ex)) : Mono.justOrEmpty(result));

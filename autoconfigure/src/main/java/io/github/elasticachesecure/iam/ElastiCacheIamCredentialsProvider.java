@@ -15,21 +15,26 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
- * A streaming Lettuce {@link RedisCredentialsProvider} that hands out ElastiCache IAM tokens and keeps them fresh.
+ * A streaming Lettuce {@link RedisCredentialsProvider} that hands out ElastiCache IAM
+ * tokens and keeps them fresh.
  * <p>
- * A daemon thread of its own signs a new token every {@link Builder#refreshInterval(Duration) refresh interval}, or
- * earlier when the token's {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the AWS
- * credentials) ends sooner. {@link #resolveCredentials()} returns the cached token without signing or calling AWS; only
- * when no usable token exists does it wait for the (single, shared) refresh in flight. Failed refreshes are retried
- * with jittered exponential backoff while the last good token keeps serving until its usable period ends. Every new
- * token is emitted on {@link #credentials()}, so that Lettuce re-authenticates live connections with
- * {@code ReauthenticateBehavior.ON_NEW_CREDENTIALS} well before ElastiCache drops them after 12 hours.
- * Each call to the AWS credentials source is bounded by the {@link Builder#credentialsTimeout(Duration) credentials
- * timeout}.
+ * A daemon thread of its own signs a new token every
+ * {@link Builder#refreshInterval(Duration) refresh interval}, or earlier when the token's
+ * {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the AWS
+ * credentials) ends sooner. {@link #resolveCredentials()} returns the cached token
+ * without signing or calling AWS; only when no usable token exists does it wait for the
+ * (single, shared) refresh in flight. Failed refreshes are retried with jittered
+ * exponential backoff while the last good token keeps serving until its usable period
+ * ends. Every new token is emitted on {@link #credentials()}, so that Lettuce
+ * re-authenticates live connections with
+ * {@code ReauthenticateBehavior.ON_NEW_CREDENTIALS} well before ElastiCache drops them
+ * after 12 hours. Each call to the AWS credentials source is bounded by the
+ * {@link Builder#credentialsTimeout(Duration) credentials timeout}.
  * <p>
- * Lettuce's {@code TokenBasedRedisCredentialsProvider} with redis-authx-core's {@code TokenManager} is not used: its
- * retries use a fixed delay without jitter, its retry count is never reset and renewal stops for good once it is
- * exhausted, it offers no forced refresh, it replays a token after the token expired, and it reads
+ * Lettuce's {@code TokenBasedRedisCredentialsProvider} with redis-authx-core's
+ * {@code TokenManager} is not used: its retries use a fixed delay without jitter, its
+ * retry count is never reset and renewal stops for good once it is exhausted, it offers
+ * no forced refresh, it replays a token after the token expired, and it reads
  * {@code System.currentTimeMillis()} on non-daemon, unnamed threads.
  */
 public final class ElastiCacheIamCredentialsProvider implements RedisCredentialsProvider, AutoCloseable {
@@ -63,7 +68,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	/**
 	 * Create a builder.
 	 * @param generator the token generator
-	 * @param credentialsProvider the source of AWS credentials, called on threads of the provider only
+	 * @param credentialsProvider the source of AWS credentials, called on threads of the
+	 * provider only
 	 * @return a new builder
 	 */
 	public static Builder builder(ElastiCacheIamTokenGenerator generator, AwsCredentialsProvider credentialsProvider) {
@@ -77,7 +83,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 			if (token != null) {
 				return Mono.just(toCredentials(token));
 			}
-			// suppressCancel: a caller giving up must not cancel the refresh the others wait for.
+			// suppressCancel: a caller giving up must not cancel the refresh the others
+			// wait for.
 			return Mono.fromFuture(this.refresher.refresh(), true).map(this::toCredentials);
 		});
 	}
@@ -88,11 +95,12 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Return the stream of new credentials: every token signed after subscription, each after a random delay within
-	 * the {@link Builder#reauthenticationSpread(Duration) re-authentication spread} of its own per subscriber. The
-	 * token that is current at subscription is not replayed: Lettuce subscribes right after a connection
-	 * authenticated with {@link #resolveCredentials()}, and a replay would make every new connection send the same
-	 * AUTH twice.
+	 * Return the stream of new credentials: every token signed after subscription, each
+	 * after a random delay within the {@link Builder#reauthenticationSpread(Duration)
+	 * re-authentication spread} of its own per subscriber. The token that is current at
+	 * subscription is not replayed: Lettuce subscribes right after a connection
+	 * authenticated with {@link #resolveCredentials()}, and a replay would make every new
+	 * connection send the same AUTH twice.
 	 * @return the credentials stream, completed on {@link #close()}
 	 */
 	@Override
@@ -104,9 +112,11 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Drop the current token and sign a new one, e.g. after the server rejected a token ({@code WRONGPASS}). Connections
-	 * opened meanwhile wait for the new token; a refresh already in flight is joined.
-	 * @return a future completing with the new token, or exceptionally with {@link IamTokenUnavailableException}
+	 * Drop the current token and sign a new one, e.g. after the server rejected a token
+	 * ({@code WRONGPASS}). Connections opened meanwhile wait for the new token; a refresh
+	 * already in flight is joined.
+	 * @return a future completing with the new token, or exceptionally with
+	 * {@link IamTokenUnavailableException}
 	 */
 	public CompletableFuture<IamAuthToken> refreshNow() {
 		return this.refresher.refreshNow().copy();
@@ -121,8 +131,9 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Stop refreshing, interrupt a call to the AWS credentials source in progress, and release the threads. Afterwards
-	 * no credentials are handed out and {@link #credentials()} completes. A call stuck in non-interruptible I/O keeps its
+	 * Stop refreshing, interrupt a call to the AWS credentials source in progress, and
+	 * release the threads. Afterwards no credentials are handed out and
+	 * {@link #credentials()} completes. A call stuck in non-interruptible I/O keeps its
 	 * daemon thread until it returns; its result is discarded.
 	 */
 	@Override
@@ -132,10 +143,11 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 	}
 
 	/**
-	 * Lettuce subscribes once per connection: a delay of its own for each makes a rotation reach the connections
-	 * spread over the window instead of as one burst of AUTHs (each of which makes ElastiCache verify a signature). A
-	 * newer token replaces one still waiting. The connections stay authenticated meanwhile: the old token is valid
-	 * for minutes more, and ElastiCache's 12-hour deadline is hours away.
+	 * Lettuce subscribes once per connection: a delay of its own for each makes a
+	 * rotation reach the connections spread over the window instead of as one burst of
+	 * AUTHs (each of which makes ElastiCache verify a signature). A newer token replaces
+	 * one still waiting. The connections stay authenticated meanwhile: the old token is
+	 * valid for minutes more, and ElastiCache's 12-hour deadline is hours away.
 	 */
 	private Flux<IamAuthToken> spread(Flux<IamAuthToken> tokens) {
 		if (this.reauthenticationSpread.isZero()) {
@@ -192,7 +204,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		 * Set how often a fresh token is signed (default 5 minutes, at most 14 minutes).
 		 * @param refreshInterval the refresh interval
 		 * @return this builder
-		 * @throws InvalidIamSettingException if the interval is not positive or above 14 minutes
+		 * @throws InvalidIamSettingException if the interval is not positive or above 14
+		 * minutes
 		 */
 		public Builder refreshInterval(Duration refreshInterval) {
 			Objects.requireNonNull(refreshInterval, "'refreshInterval' must not be null");
@@ -208,10 +221,11 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		}
 
 		/**
-		 * Set the window over which a new token reaches the live connections: each subscriber of
-		 * {@link ElastiCacheIamCredentialsProvider#credentials()} (each Lettuce connection) gets it after a random
-		 * delay within the window, so that a rotation is no burst of AUTHs. Default zero (every connection at once); at
-		 * most a quarter of the refresh interval is used.
+		 * Set the window over which a new token reaches the live connections: each
+		 * subscriber of {@link ElastiCacheIamCredentialsProvider#credentials()} (each
+		 * Lettuce connection) gets it after a random delay within the window, so that a
+		 * rotation is no burst of AUTHs. Default zero (every connection at once); at most
+		 * a quarter of the refresh interval is used.
 		 * @param reauthenticationSpread the window, zero for none
 		 * @return this builder
 		 */
@@ -225,8 +239,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		}
 
 		/**
-		 * Set the retry delays after failed refreshes: doubling from {@code initial} up to {@code max}, jittered
-		 * (default 1 second up to 30 seconds).
+		 * Set the retry delays after failed refreshes: doubling from {@code initial} up
+		 * to {@code max}, jittered (default 1 second up to 30 seconds).
 		 * @param initial the first delay
 		 * @param max the longest delay
 		 * @return this builder
@@ -240,16 +254,17 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		}
 
 		/**
-		 * Equal jitter, half of each delay fixed and half random: instances that failed together do not retry together,
-		 * and none retries at once.
+		 * Equal jitter, half of each delay fixed and half random: instances that failed
+		 * together do not retry together, and none retries at once.
 		 */
 		private static BackoffStrategy equalJitter(Duration initial, Duration max) {
 			return BackoffStrategy.exponentialDelayHalfJitter(initial, max);
 		}
 
 		/**
-		 * Set how long one call to the AWS credentials source may take (default 10 seconds). A call that takes longer is
-		 * interrupted and abandoned, and the refresh is retried with backoff.
+		 * Set how long one call to the AWS credentials source may take (default 10
+		 * seconds). A call that takes longer is interrupted and abandoned, and the
+		 * refresh is retried with backoff.
 		 * @param credentialsTimeout the timeout
 		 * @return this builder
 		 * @throws InvalidIamSettingException if the timeout is not positive
@@ -265,8 +280,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 		}
 
 		/**
-		 * Set the clock that decides whether a token is still usable and when to refresh it (default the system
-		 * clock). Use the generator's clock.
+		 * Set the clock that decides whether a token is still usable and when to refresh
+		 * it (default the system clock). Use the generator's clock.
 		 * @param clock the clock
 		 * @return this builder
 		 */
@@ -287,7 +302,8 @@ public final class ElastiCacheIamCredentialsProvider implements RedisCredentials
 
 		/**
 		 * Build the provider and start signing the first token in the background.
-		 * @return the started provider, to be {@link ElastiCacheIamCredentialsProvider#close() closed} after use
+		 * @return the started provider, to be
+		 * {@link ElastiCacheIamCredentialsProvider#close() closed} after use
 		 */
 		public ElastiCacheIamCredentialsProvider build() {
 			ElastiCacheIamCredentialsProvider provider = new ElastiCacheIamCredentialsProvider(this);

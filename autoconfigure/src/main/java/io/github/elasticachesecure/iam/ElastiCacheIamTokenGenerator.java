@@ -21,9 +21,10 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Generates ElastiCache IAM authentication tokens: a SigV4 query-string presigned
- * {@code GET https://<cacheName>/?Action=connect&User=<userId>} (plus {@code ResourceType=ServerlessCache} for a
- * serverless cache), valid for 15 minutes, returned without its scheme. Settings are validated at construction, before
- * anything is signed. Thread-safe.
+ * {@code GET https://<cacheName>/?Action=connect&User=<userId>} (plus
+ * {@code ResourceType=ServerlessCache} for a serverless cache), valid for 15 minutes,
+ * returned without its scheme. Settings are validated at construction, before anything is
+ * signed. Thread-safe.
  */
 public final class ElastiCacheIamTokenGenerator {
 
@@ -33,14 +34,14 @@ public final class ElastiCacheIamTokenGenerator {
 	public static final Duration TOKEN_VALIDITY = Duration.ofSeconds(900);
 
 	/**
-	 * Taken off the token's own expiry: covers clock skew between this host and AWS and the time an AUTH takes to reach
-	 * the server.
+	 * Taken off the token's own expiry: covers clock skew between this host and AWS and
+	 * the time an AUTH takes to reach the server.
 	 */
 	public static final Duration TOKEN_EXPIRY_MARGIN = Duration.ofSeconds(60);
 
 	/**
-	 * Taken off the signing credentials' expiry: a token signed with expired credentials is rejected, so it must not be
-	 * handed out close to that point either.
+	 * Taken off the signing credentials' expiry: a token signed with expired credentials
+	 * is rejected, so it must not be handed out close to that point either.
 	 */
 	public static final Duration CREDENTIALS_EXPIRY_MARGIN = Duration.ofSeconds(60);
 
@@ -48,12 +49,14 @@ public final class ElastiCacheIamTokenGenerator {
 
 	private static final String SCHEME = "https://";
 
-	// ElastiCache naming rules for replication group ids and serverless cache names (both lower case).
+	// ElastiCache naming rules for replication group ids and serverless cache names (both
+	// lower case).
 	private static final Pattern CACHE_NAME = Pattern.compile("[a-z](?:[a-z0-9]|-(?!-))*(?<!-)");
 
 	private static final Pattern USER_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
 
-	// Partition prefix, one or more words, a number: us-east-1, cn-north-1, us-gov-west-1, eu-isoe-west-1.
+	// Partition prefix, one or more words, a number: us-east-1, cn-north-1,
+	// us-gov-west-1, eu-isoe-west-1.
 	private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}");
 
 	private static final int MAX_NAME_LENGTH = 40;
@@ -72,7 +75,8 @@ public final class ElastiCacheIamTokenGenerator {
 
 	/**
 	 * Create a new generator that signs with the system clock.
-	 * @param cacheName the replication group id or serverless cache name (upper case is lower-cased)
+	 * @param cacheName the replication group id or serverless cache name (upper case is
+	 * lower-cased)
 	 * @param userId the ElastiCache user id (identical to its user name for IAM users)
 	 * @param region the region of the cache, e.g. {@code us-east-1}
 	 * @param serverless whether the cache is a serverless cache
@@ -84,7 +88,8 @@ public final class ElastiCacheIamTokenGenerator {
 
 	/**
 	 * Create a new generator.
-	 * @param cacheName the replication group id or serverless cache name (upper case is lower-cased)
+	 * @param cacheName the replication group id or serverless cache name (upper case is
+	 * lower-cased)
 	 * @param userId the ElastiCache user id (identical to its user name for IAM users)
 	 * @param region the region of the cache, e.g. {@code us-east-1}
 	 * @param serverless whether the cache is a serverless cache
@@ -104,7 +109,8 @@ public final class ElastiCacheIamTokenGenerator {
 		if (cacheName == null || cacheName.isBlank()) {
 			throw new InvalidIamSettingException(IamSetting.CACHE_NAME, "must not be blank");
 		}
-		// ElastiCache stores names in lower case and the token must be signed for that host.
+		// ElastiCache stores names in lower case and the token must be signed for that
+		// host.
 		String name = cacheName.strip().toLowerCase(Locale.ROOT);
 		if (name.length() > MAX_NAME_LENGTH) {
 			throw new InvalidIamSettingException(IamSetting.CACHE_NAME,
@@ -147,11 +153,13 @@ public final class ElastiCacheIamTokenGenerator {
 	/**
 	 * Sign a new token. Signing is local: no network call is made.
 	 * @param credentials the AWS credentials to sign with
-	 * @return the token, whose {@link IamAuthToken#usableUntil()} also accounts for the credentials' expiry
+	 * @return the token, whose {@link IamAuthToken#usableUntil()} also accounts for the
+	 * credentials' expiry
 	 */
 	public IamAuthToken generate(AwsCredentialsIdentity credentials) {
 		Objects.requireNonNull(credentials, "'credentials' must not be null");
-		// Whole seconds: X-Amz-Date has no fraction, so issuedAt matches what the server sees.
+		// Whole seconds: X-Amz-Date has no fraction, so issuedAt matches what the server
+		// sees.
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		String value = presign(this.cacheName, this.userId, this.region, this.serverless, issuedAt, credentials);
 		Instant usableUntil = issuedAt.plus(TOKEN_VALIDITY).minus(TOKEN_EXPIRY_MARGIN);

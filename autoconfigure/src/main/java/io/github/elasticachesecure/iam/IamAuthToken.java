@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An ElastiCache IAM authentication token: the presigned {@code connect} URL without its scheme, sent as the password of
- * {@code AUTH <userId> <token>}. The value never appears in {@link #toString()}.
+ * An ElastiCache IAM authentication token: the presigned {@code connect} URL without its
+ * scheme, sent as the password of {@code AUTH <userId> <token>}. The value never appears
+ * in {@link #toString()}.
  */
 public final class IamAuthToken {
 
@@ -44,8 +45,9 @@ public final class IamAuthToken {
 	}
 
 	/**
-	 * Return the last instant at which the token may be handed out: the earlier of its own expiry and the expiry of the
-	 * credentials that signed it, each less a safety margin.
+	 * Return the last instant at which the token may be handed out: the earlier of its
+	 * own expiry and the expiry of the credentials that signed it, each less a safety
+	 * margin.
 	 * @return the end of the usable period
 	 */
 	public Instant usableUntil() {

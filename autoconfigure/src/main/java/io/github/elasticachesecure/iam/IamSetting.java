@@ -1,8 +1,8 @@
 package io.github.elasticachesecure.iam;
 
 /**
- * The IAM authentication settings that {@link InvalidIamSettingException} can refer to, each with what a valid value
- * is.
+ * The IAM authentication settings that {@link InvalidIamSettingException} can refer to,
+ * each with what a valid value is.
  */
 public enum IamSetting {
 

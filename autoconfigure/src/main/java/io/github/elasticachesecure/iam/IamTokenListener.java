@@ -1,8 +1,9 @@
 package io.github.elasticachesecure.iam;
 
 /**
- * Callback for token refresh outcomes, e.g. to record metrics. Called on the refresh thread: implementations must be
- * quick and must not block. Exceptions thrown by a listener are ignored.
+ * Callback for token refresh outcomes, e.g. to record metrics. Called on the refresh
+ * thread: implementations must be quick and must not block. Exceptions thrown by a
+ * listener are ignored.
  */
 public interface IamTokenListener {
 

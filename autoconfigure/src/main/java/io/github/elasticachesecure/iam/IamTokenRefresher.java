@@ -14,12 +14,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
- * Keeps an ElastiCache IAM token fresh. Its {@link RefreshScheduler refresh thread} signs a new token every refresh
- * interval, or earlier when the token's {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the
- * AWS credentials) ends sooner. One refresh runs at a time and every caller that needs a token meanwhile shares it
- * ({@link SingleFlightToken}). A failed refresh is retried with backoff while the last good token keeps serving until
- * its usable period ends. Each call to the AWS credentials source is bounded by a
- * {@link TimeLimitedCredentialsResolver}; outcomes are kept in a {@link RefreshHistory} and told to the listener.
+ * Keeps an ElastiCache IAM token fresh. Its {@link RefreshScheduler refresh thread} signs
+ * a new token every refresh interval, or earlier when the token's
+ * {@link IamAuthToken#usableUntil() usable period} (bounded by the expiry of the AWS
+ * credentials) ends sooner. One refresh runs at a time and every caller that needs a
+ * token meanwhile shares it ({@link SingleFlightToken}). A failed refresh is retried with
+ * backoff while the last good token keeps serving until its usable period ends. Each call
+ * to the AWS credentials source is bounded by a {@link TimeLimitedCredentialsResolver};
+ * outcomes are kept in a {@link RefreshHistory} and told to the listener.
  */
 final class IamTokenRefresher {
 
@@ -51,7 +53,8 @@ final class IamTokenRefresher {
 	private volatile boolean closed;
 
 	/**
-	 * Create a refresher and its threads; the first refresh starts with the first call to {@link #refresh()}.
+	 * Create a refresher and its threads; the first refresh starts with the first call to
+	 * {@link #refresh()}.
 	 * @param generator signs the tokens
 	 * @param credentialsProvider the source of AWS credentials
 	 * @param credentialsTimeout the longest wait for one call to that source
@@ -59,7 +62,8 @@ final class IamTokenRefresher {
 	 * @param refreshInterval the longest time between two tokens
 	 * @param retryBackoff the delays after failed refreshes
 	 * @param listener told about refresh outcomes
-	 * @param newTokens given every new token on the refresh thread, before callers waiting for it continue
+	 * @param newTokens given every new token on the refresh thread, before callers
+	 * waiting for it continue
 	 */
 	IamTokenRefresher(ElastiCacheIamTokenGenerator generator, AwsCredentialsProvider credentialsProvider,
 			Duration credentialsTimeout, Clock clock, Duration refreshInterval, BackoffStrategy retryBackoff,
@@ -81,7 +85,8 @@ final class IamTokenRefresher {
 	 */
 	@Nullable IamAuthToken usableToken() {
 		IamAuthToken token = this.singleFlight.current();
-		// closed is checked too: a refresh finishing during close() may still have published its token.
+		// closed is checked too: a refresh finishing during close() may still have
+		// published its token.
 		return (token != null && !this.closed && token.isUsableAt(this.clock.instant())) ? token : null;
 	}
 
@@ -94,8 +99,10 @@ final class IamTokenRefresher {
 	}
 
 	/**
-	 * Start a refresh unless one is in flight, and return the future of the one that runs.
-	 * @return a future completing with the new token, or exceptionally with {@link IamTokenUnavailableException}
+	 * Start a refresh unless one is in flight, and return the future of the one that
+	 * runs.
+	 * @return a future completing with the new token, or exceptionally with
+	 * {@link IamTokenUnavailableException}
 	 */
 	CompletableFuture<IamAuthToken> refresh() {
 		if (this.closed) {
@@ -114,7 +121,8 @@ final class IamTokenRefresher {
 
 	/**
 	 * Drop the current token and refresh, joining a refresh in flight.
-	 * @return a future completing with the new token, or exceptionally with {@link IamTokenUnavailableException}
+	 * @return a future completing with the new token, or exceptionally with
+	 * {@link IamTokenUnavailableException}
 	 */
 	CompletableFuture<IamAuthToken> refreshNow() {
 		this.singleFlight.drop();
@@ -132,8 +140,8 @@ final class IamTokenRefresher {
 	}
 
 	/**
-	 * Stop refreshing, interrupt a call to the AWS credentials source in progress, fail a refresh in flight, and wait
-	 * briefly for the threads to end.
+	 * Stop refreshing, interrupt a call to the AWS credentials source in progress, fail a
+	 * refresh in flight, and wait briefly for the threads to end.
 	 */
 	void close() {
 		if (this.closed) {
@@ -181,8 +189,7 @@ final class IamTokenRefresher {
 			return;
 		}
 		this.history.recordSuccess(startedAt);
-		this.scheduler.runIn(Duration.between(this.clock.instant(), refreshTime(startedAt, token)),
-				this::refresh);
+		this.scheduler.runIn(Duration.between(this.clock.instant(), refreshTime(startedAt, token)), this::refresh);
 		if (!this.singleFlight.publish(future, token)) {
 			return;
 		}
@@ -201,15 +208,17 @@ final class IamTokenRefresher {
 		}
 		String message = describe(ex);
 		int failures = this.history.recordFailure(startedAt, message);
-		// The SDK counts the first try as attempt 1 (no delay): the n-th failure waits as its attempt n + 1.
+		// The SDK counts the first try as attempt 1 (no delay): the n-th failure waits as
+		// its attempt n + 1.
 		Duration backoff = this.retryBackoff.computeDelay(failures + 1);
 		IamAuthToken token = usableToken();
 		this.scheduler.runIn(backoff, this::refresh);
 		this.singleFlight.land(future);
-		future.completeExceptionally(new IamTokenUnavailableException("No usable ElastiCache IAM token for user '"
-				+ this.generator.userId() + "' on cache '" + this.generator.cacheName() + "': refresh failed ("
-				+ message + ")", ex));
-		// Only the message: SDK exceptions carry no secrets, but stack traces are left to the caller's error path.
+		future.completeExceptionally(
+				new IamTokenUnavailableException("No usable ElastiCache IAM token for user '" + this.generator.userId()
+						+ "' on cache '" + this.generator.cacheName() + "': refresh failed (" + message + ")", ex));
+		// Only the message: SDK exceptions carry no secrets, but stack traces are left to
+		// the caller's error path.
 		logger.warn("ElastiCache IAM token refresh failed (" + failures + " in a row, "
 				+ ((token != null) ? "current token usable until " + token.usableUntil() : "no usable token")
 				+ ", retrying in " + backoff.toMillis() + " ms): " + message);
@@ -217,8 +226,9 @@ final class IamTokenRefresher {
 	}
 
 	/**
-	 * The earlier of a refresh interval after signing and three quarters into the usable period, which leaves a quarter
-	 * of it for retries when the credentials expire soon. Measured from the clock, not the whole-second issuedAt.
+	 * The earlier of a refresh interval after signing and three quarters into the usable
+	 * period, which leaves a quarter of it for retries when the credentials expire soon.
+	 * Measured from the clock, not the whole-second issuedAt.
 	 */
 	private Instant refreshTime(Instant signedAt, IamAuthToken token) {
 		Instant byInterval = signedAt.plus(this.refreshInterval);

@@ -5,11 +5,13 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A snapshot of an {@link ElastiCacheIamCredentialsProvider}'s token lifecycle, for health checks and metrics. Carries
- * no token value and no credentials.
+ * A snapshot of an {@link ElastiCacheIamCredentialsProvider}'s token lifecycle, for
+ * health checks and metrics. Carries no token value and no credentials.
  *
- * @param tokenIssuedAt when the current token was signed, or {@code null} if there is none
- * @param tokenUsableUntil until when the current token may be handed out, or {@code null} if there is none
+ * @param tokenIssuedAt when the current token was signed, or {@code null} if there is
+ * none
+ * @param tokenUsableUntil until when the current token may be handed out, or {@code null}
+ * if there is none
  * @param tokenUsable whether a token could be handed out when the snapshot was taken
  * @param nextRefreshAt when the next refresh is scheduled, or {@code null} if none is
  * @param lastRefreshSuccess when the last successful refresh started, or {@code null}

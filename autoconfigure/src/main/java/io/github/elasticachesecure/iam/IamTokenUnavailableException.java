@@ -3,8 +3,9 @@ package io.github.elasticachesecure.iam;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when no usable ElastiCache IAM token can be handed out: none was signed yet and signing failed, the last one
- * is past its usable period, or the provider is closed. Messages never carry tokens or credentials.
+ * Thrown when no usable ElastiCache IAM token can be handed out: none was signed yet and
+ * signing failed, the last one is past its usable period, or the provider is closed.
+ * Messages never carry tokens or credentials.
  */
 public final class IamTokenUnavailableException extends IllegalStateException {
 

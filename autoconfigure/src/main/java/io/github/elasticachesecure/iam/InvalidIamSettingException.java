@@ -1,8 +1,9 @@
 package io.github.elasticachesecure.iam;
 
 /**
- * Thrown when an IAM authentication setting is invalid. Raised at construction time, before anything is signed, so
- * that the faulty setting can be reported against its configuration property. Messages never carry credentials.
+ * Thrown when an IAM authentication setting is invalid. Raised at construction time,
+ * before anything is signed, so that the faulty setting can be reported against its
+ * configuration property. Messages never carry credentials.
  */
 public final class InvalidIamSettingException extends IllegalArgumentException {
 

@@ -5,8 +5,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcomes of a token refresher's refreshes (counts, times, last error), from which {@link IamTokenStatus}
- * snapshots are taken. Written by the refresh thread only; read by any thread.
+ * The outcomes of a token refresher's refreshes (counts, times, last error), from which
+ * {@link IamTokenStatus} snapshots are taken. Written by the refresh thread only; read by
+ * any thread.
  */
 final class RefreshHistory {
 

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The refresh thread of one token refresher: a named daemon thread that runs a task now or after a delay, with at most
- * one delayed run pending. It also names the threads that call the AWS credentials source after itself, so that every
- * thread of a provider starts with the refresh thread's name.
+ * The refresh thread of one token refresher: a named daemon thread that runs a task now
+ * or after a delay, with at most one delayed run pending. It also names the threads that
+ * call the AWS credentials source after itself, so that every thread of a provider starts
+ * with the refresh thread's name.
  */
 final class RefreshScheduler {
 
@@ -42,12 +43,14 @@ final class RefreshScheduler {
 	RefreshScheduler(Clock clock) {
 		this.clock = clock;
 		this.executor = new ScheduledThreadPoolExecutor(1, daemonThreads(this.threadName));
-		// Rescheduling cancels the previous run: drop it rather than keep it queued for minutes.
+		// Rescheduling cancels the previous run: drop it rather than keep it queued for
+		// minutes.
 		this.executor.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
-	 * Return a factory of daemon threads for the calls to the AWS credentials source, named after the refresh thread.
+	 * Return a factory of daemon threads for the calls to the AWS credentials source,
+	 * named after the refresh thread.
 	 * @return the thread factory
 	 */
 	ThreadFactory credentialsThreads() {
@@ -72,7 +75,8 @@ final class RefreshScheduler {
 	}
 
 	/**
-	 * Run the task after the delay, instead of the run scheduled before. Does nothing after {@link #shutdownNow()}.
+	 * Run the task after the delay, instead of the run scheduled before. Does nothing
+	 * after {@link #shutdownNow()}.
 	 * @param delay the delay, run at once if negative
 	 * @param task the task
 	 */

@@ -7,9 +7,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The current token and the one refresh in flight. Every caller that needs a token while a refresh runs shares that
- * refresh. Both change in one step: a caller that could already see a new token never joins the refresh that signed it,
- * as that refresh would hand it the same token again, possibly after its usable period ended.
+ * The current token and the one refresh in flight. Every caller that needs a token while
+ * a refresh runs shares that refresh. Both change in one step: a caller that could
+ * already see a new token never joins the refresh that signed it, as that refresh would
+ * hand it the same token again, possibly after its usable period ended.
  */
 final class SingleFlightToken {
 
@@ -26,8 +27,10 @@ final class SingleFlightToken {
 	}
 
 	/**
-	 * Return the refresh in flight, or make a new one the refresh in flight and hand it to {@code start}.
-	 * @param start starts the new refresh, which ends with {@link #publish} or {@link #land}
+	 * Return the refresh in flight, or make a new one the refresh in flight and hand it
+	 * to {@code start}.
+	 * @param start starts the new refresh, which ends with {@link #publish} or
+	 * {@link #land}
 	 * @return the future of the refresh in flight
 	 */
 	CompletableFuture<IamAuthToken> joinOrStart(Consumer<CompletableFuture<IamAuthToken>> start) {
@@ -49,7 +52,8 @@ final class SingleFlightToken {
 	 * End the given refresh with its new token, which becomes the current one.
 	 * @param refresh the refresh
 	 * @param token its token
-	 * @return {@code false} if that refresh was no longer in flight (after {@link #clear()})
+	 * @return {@code false} if that refresh was no longer in flight (after
+	 * {@link #clear()})
 	 */
 	boolean publish(CompletableFuture<IamAuthToken> refresh, IamAuthToken token) {
 		State published = new State(token, null);
@@ -62,8 +66,8 @@ final class SingleFlightToken {
 	 * @param refresh the refresh
 	 */
 	void land(CompletableFuture<IamAuthToken> refresh) {
-		this.state.updateAndGet(
-				(current) -> (current.inFlight() == refresh) ? new State(current.token(), null) : current);
+		this.state
+			.updateAndGet((current) -> (current.inFlight() == refresh) ? new State(current.token(), null) : current);
 	}
 
 	/**

@@ -17,26 +17,30 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * Calls an AWS credentials source on threads of its own and waits for each call at most a timeout.
+ * Calls an AWS credentials source on threads of its own and waits for each call at most a
+ * timeout.
  * <p>
- * Most AWS SDK credentials providers resolve synchronously inside {@code resolveIdentity()} (a call to the instance
- * metadata service, STS or a process), so a timeout on the returned future would never fire: only a wait on another
- * thread bounds them. A call that takes longer than the timeout is interrupted and abandoned. A call stuck in
- * non-interruptible I/O keeps its thread until it returns (its result is discarded); at most {@value #MAX_CALLS} calls
- * run at once, so that stuck calls cannot pile up: beyond that, calls fail at once until a stuck call returns.
+ * Most AWS SDK credentials providers resolve synchronously inside
+ * {@code resolveIdentity()} (a call to the instance metadata service, STS or a process),
+ * so a timeout on the returned future would never fire: only a wait on another thread
+ * bounds them. A call that takes longer than the timeout is interrupted and abandoned. A
+ * call stuck in non-interruptible I/O keeps its thread until it returns (its result is
+ * discarded); at most {@value #MAX_CALLS} calls run at once, so that stuck calls cannot
+ * pile up: beyond that, calls fail at once until a stuck call returns.
  */
 final class TimeLimitedCredentialsResolver {
 
 	/**
-	 * The default longest wait for one call: well above the SDK's own instance-metadata and container-endpoint timeouts
-	 * (1 to 2 s per try, with retries) and an STS round trip, and short enough for several retries within a token's
-	 * usable period and a prompt report at startup.
+	 * The default longest wait for one call: well above the SDK's own instance-metadata
+	 * and container-endpoint timeouts (1 to 2 s per try, with retries) and an STS round
+	 * trip, and short enough for several retries within a token's usable period and a
+	 * prompt report at startup.
 	 */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
 	/**
-	 * The most calls that may run at once: the current one and one abandoned after its timeout that has not returned
-	 * yet.
+	 * The most calls that may run at once: the current one and one abandoned after its
+	 * timeout that has not returned yet.
 	 */
 	static final int MAX_CALLS = 2;
 
@@ -55,16 +59,20 @@ final class TimeLimitedCredentialsResolver {
 	TimeLimitedCredentialsResolver(AwsCredentialsProvider source, Duration timeout, ThreadFactory threads) {
 		this.source = source;
 		this.timeout = timeout;
-		// No queue and no idle threads: every call gets a fresh thread, and a call beyond the cap is rejected.
-		// (The SDK's ThreadFactoryBuilder and CompletableFutureUtils are @SdkProtectedApi, and neither interrupts.)
+		// No queue and no idle threads: every call gets a fresh thread, and a call beyond
+		// the cap is rejected.
+		// (The SDK's ThreadFactoryBuilder and CompletableFutureUtils are
+		// @SdkProtectedApi, and neither interrupts.)
 		this.callers = new ThreadPoolExecutor(0, MAX_CALLS, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
 	}
 
 	/**
 	 * Call the source and wait for its answer at most the timeout.
 	 * @return the credentials
-	 * @throws TimeoutException if the source did not answer in time, or too many earlier calls are still blocked
-	 * @throws InterruptedException if the waiting thread was interrupted (the call is interrupted too)
+	 * @throws TimeoutException if the source did not answer in time, or too many earlier
+	 * calls are still blocked
+	 * @throws InterruptedException if the waiting thread was interrupted (the call is
+	 * interrupted too)
 	 * @throws Exception what the source threw
 	 */
 	AwsCredentialsIdentity resolve() throws Exception {
@@ -73,9 +81,9 @@ final class TimeLimitedCredentialsResolver {
 			call = this.callers.submit(this::callSource);
 		}
 		catch (RejectedExecutionException ex) {
-			throw new TimeoutException("The AWS credentials source did not answer within " + format(this.timeout)
-					+ " and " + MAX_CALLS + " calls to it are still blocked;"
-					+ " it is called again once one of them returns");
+			throw new TimeoutException(
+					"The AWS credentials source did not answer within " + format(this.timeout) + " and " + MAX_CALLS
+							+ " calls to it are still blocked;" + " it is called again once one of them returns");
 		}
 		try {
 			return Objects.requireNonNull(call.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS),
@@ -98,7 +106,8 @@ final class TimeLimitedCredentialsResolver {
 	private AwsCredentialsIdentity callSource() throws Exception {
 		CompletableFuture<? extends AwsCredentialsIdentity> identity = this.source.resolveIdentity();
 		try {
-			// Completed already for synchronous providers; truly asynchronous ones are awaited interruptibly.
+			// Completed already for synchronous providers; truly asynchronous ones are
+			// awaited interruptibly.
 			return identity.get();
 		}
 		catch (ExecutionException ex) {
@@ -111,9 +120,10 @@ final class TimeLimitedCredentialsResolver {
 	}
 
 	/**
-	 * The exception a call threw, which a future wraps exactly once. Not {@code NestedExceptionUtils}: its most
-	 * specific cause is the root cause, which would replace the SDK's own message (e.g. "Unable to execute HTTP
-	 * request") by a bare socket error.
+	 * The exception a call threw, which a future wraps exactly once. Not
+	 * {@code NestedExceptionUtils}: its most specific cause is the root cause, which
+	 * would replace the SDK's own message (e.g. "Unable to execute HTTP request") by a
+	 * bare socket error.
 	 */
 	private static Exception failureOf(ExecutionException ex) {
 		return (ex.getCause() instanceof Exception cause) ? cause : ex;

@@ -1,5 +1,6 @@
 /**
- * ElastiCache IAM authentication: SigV4-presigned tokens and their lifecycle; free of auto-configuration.
+ * ElastiCache IAM authentication: SigV4-presigned tokens and their lifecycle; free of
+ * auto-configuration.
  */
 @NullMarked
 package io.github.elasticachesecure.iam;

@@ -9,11 +9,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Describes why a Redis call failed, for health reasons and log lines, without passing a server's error text through: a Redis
- * error reply may echo what the client sent (Redis answers an unknown or renamed command with its first arguments,
- * which for {@code AUTH} and {@code HELLO … AUTH} are the user name and the password or IAM token). A server error is
- * named by its error code, when it is one Redis defines, and described in the starter's own words; other failures
- * (the client's, the JVM's, the network's) by their type and message, which come from this side of the connection.
+ * Describes why a Redis call failed, for health reasons and log lines, without passing a
+ * server's error text through: a Redis error reply may echo what the client sent (Redis
+ * answers an unknown or renamed command with its first arguments, which for {@code AUTH}
+ * and {@code HELLO … AUTH} are the user name and the password or IAM token). A server
+ * error is named by its error code, when it is one Redis defines, and described in the
+ * starter's own words; other failures (the client's, the JVM's, the network's) by their
+ * type and message, which come from this side of the connection.
  */
 public final class FailureDescription {
 
@@ -28,8 +30,7 @@ public final class FailureDescription {
 			Map.entry("BUSY", "the server is busy running a script"),
 			Map.entry("READONLY", "the node is a read-only replica"),
 			Map.entry("MASTERDOWN", "the replica has lost its primary"),
-			Map.entry("CLUSTERDOWN", "the cluster is down"),
-			Map.entry("TRYAGAIN", "the cluster is resharding"),
+			Map.entry("CLUSTERDOWN", "the cluster is down"), Map.entry("TRYAGAIN", "the cluster is resharding"),
 			Map.entry("MISCONF", "the server cannot persist its data"),
 			Map.entry("OOM", "the server is out of memory"));
 
@@ -68,7 +69,8 @@ public final class FailureDescription {
 	private static String serverError(@Nullable String message) {
 		String code = (message != null) ? message.strip().split("\\s", 2)[0].toUpperCase(Locale.ROOT) : "";
 		String description = SERVER_ERRORS.get(code);
-		// Only a code Redis defines is shown: the first word of another reply is the server's text like the rest.
+		// Only a code Redis defines is shown: the first word of another reply is the
+		// server's text like the rest.
 		return "the server answered with an error" + ((description != null) ? " " + code + ": " + description : "")
 				+ " (its text is left out: it can echo the command's arguments)";
 	}

@@ -24,21 +24,49 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
- * Binds the meters of the secured ElastiCache connection. Every meter reads state that exists independently of the
- * registry (the token provider's counts, events counted since this binder was created, the guard's report), so values
- * recorded before the registry was bound are not lost.
+ * Binds the meters of the secured ElastiCache connection. Every meter reads state that
+ * exists independently of the registry (the token provider's counts, events counted since
+ * this binder was created, the guard's report), so values recorded before the registry
+ * was bound are not lost.
  * <table>
  * <caption>Meters</caption>
- * <tr><th>Name</th><th>Type</th><th>Tags</th><th>Meaning</th></tr>
- * <tr><td>{@value #TOKEN_REFRESHES}</td><td>counter</td><td>result=success|failure</td><td>IAM token refreshes</td></tr>
- * <tr><td>{@value #TOKEN_EXPIRY}</td><td>gauge, seconds</td><td></td><td>time until the current IAM token's usable
- * period ends (NaN without a token)</td></tr>
- * <tr><td>{@value #REAUTHENTICATIONS}</td><td>counter</td><td>result=success|failure</td><td>re-authentications of
- * live connections (Lettuce events; a connection that was closing when its new token came counts as neither)</td></tr>
- * <tr><td>{@value #GUARD_CHECKS}</td><td>counter</td><td>outcome=secure|not_tls|...|unreachable</td><td>endpoints the
- * startup guard probed, by outcome</td></tr>
- * <tr><td>{@value #CERTIFICATE_EXPIRY}</td><td>gauge, seconds</td><td></td><td>time until the server certificate
- * expires (NaN before a probe saw it)</td></tr>
+ * <tr>
+ * <th>Name</th>
+ * <th>Type</th>
+ * <th>Tags</th>
+ * <th>Meaning</th>
+ * </tr>
+ * <tr>
+ * <td>{@value #TOKEN_REFRESHES}</td>
+ * <td>counter</td>
+ * <td>result=success|failure</td>
+ * <td>IAM token refreshes</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #TOKEN_EXPIRY}</td>
+ * <td>gauge, seconds</td>
+ * <td></td>
+ * <td>time until the current IAM token's usable period ends (NaN without a token)</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #REAUTHENTICATIONS}</td>
+ * <td>counter</td>
+ * <td>result=success|failure</td>
+ * <td>re-authentications of live connections (Lettuce events; a connection that was
+ * closing when its new token came counts as neither)</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #GUARD_CHECKS}</td>
+ * <td>counter</td>
+ * <td>outcome=secure|not_tls|...|unreachable</td>
+ * <td>endpoints the startup guard probed, by outcome</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #CERTIFICATE_EXPIRY}</td>
+ * <td>gauge, seconds</td>
+ * <td></td>
+ * <td>time until the server certificate expires (NaN before a probe saw it)</td>
+ * </tr>
  * </table>
  */
 public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
@@ -84,7 +112,8 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 
 	/**
 	 * Create the binder and start counting re-authentication events.
-	 * @param eventBus Lettuce's event bus ({@code ClientResources.eventBus()}), or {@code null} to count none
+	 * @param eventBus Lettuce's event bus ({@code ClientResources.eventBus()}), or
+	 * {@code null} to count none
 	 * @param iamStatus the IAM token status, or {@code null} without IAM authentication
 	 * @param guardReport the startup guard's report, or {@code null}
 	 * @param tlsMonitor the TLS monitor of the endpoint, or {@code null}
@@ -102,7 +131,8 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 			}
 			else if (event instanceof ReauthenticationFailedEvent failed
 					&& !ReauthenticationRace.isClosingConnection(failed.getCause())) {
-				// A connection that was closing when its new token came is no failure: it is going away.
+				// A connection that was closing when its new token came is no failure: it
+				// is going away.
 				this.reauthenticationFailures.incrementAndGet();
 			}
 		}) : null;

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The latest session the wire check accepted for each endpoint, for reports. Bounded, so that a client that connects
- * to ever new endpoints cannot make it grow without end.
+ * The latest session the wire check accepted for each endpoint, for reports. Bounded, so
+ * that a client that connects to ever new endpoints cannot make it grow without end.
  */
 public final class LiveTlsSessions {
 
@@ -33,7 +33,8 @@ public final class LiveTlsSessions {
 	 * Return the latest accepted session to an endpoint.
 	 * @param host the host as the client names it
 	 * @param port the port
-	 * @return the session, or {@code null} when no connection to it passed the wire check yet
+	 * @return the session, or {@code null} when no connection to it passed the wire check
+	 * yet
 	 */
 	public @Nullable LiveTlsSession latest(String host, int port) {
 		synchronized (this.latest) {

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a server certificate says about itself, for reports: never trust material on its own.
+ * What a server certificate says about itself, for reports: never trust material on its
+ * own.
  *
  * @param subject the subject distinguished name
  * @param issuer the issuer distinguished name
- * @param subjectAlternativeNames the DNS names and IP addresses the certificate is valid for
+ * @param subjectAlternativeNames the DNS names and IP addresses the certificate is valid
+ * for
  * @param notAfter the end of the validity period
  */
 public record PeerCertificate(String subject, String issuer, List<String> subjectAlternativeNames, Instant notAfter) {
@@ -34,9 +36,10 @@ public record PeerCertificate(String subject, String issuer, List<String> subjec
 	}
 
 	/**
-	 * Return whether one of the subject alternative names is the host, as a host-name check compares them (RFC 6125):
-	 * ignoring case, and with a wildcard standing for the host's first label only ({@code *.example.com} names
-	 * {@code a.example.com}, neither {@code example.com} nor {@code a.b.example.com}).
+	 * Return whether one of the subject alternative names is the host, as a host-name
+	 * check compares them (RFC 6125): ignoring case, and with a wildcard standing for the
+	 * host's first label only ({@code *.example.com} names {@code a.example.com}, neither
+	 * {@code example.com} nor {@code a.b.example.com}).
 	 * @param host the host name or address the client connects to
 	 * @return whether the certificate names the host
 	 */

@@ -18,15 +18,18 @@ import javax.net.ssl.TrustManager;
 import io.lettuce.core.SslVerifyMode;
 
 /**
- * Finds client TLS contexts that accept any server certificate, such as one whose trust manager is Netty's
- * {@code InsecureTrustManagerFactory} (the usual copy-pasted fix for PKIX errors). A probe cannot tell: it trusts
- * what the context trusts, so a real server with a certificate from an unknown CA passes it.
+ * Finds client TLS contexts that accept any server certificate, such as one whose trust
+ * manager is Netty's {@code InsecureTrustManagerFactory} (the usual copy-pasted fix for
+ * PKIX errors). A probe cannot tell: it trusts what the context trusts, so a real server
+ * with a certificate from an unknown CA passes it.
  * <p>
- * The context is offered a certificate that nobody issued: self-signed with a fresh key pair, yet issued for the
- * endpoint's own host name or address, so that a trust manager that still checks host names (the JDK adds that check
- * to a plain {@code X509TrustManager} with {@link SslVerifyMode#FULL}) is not the one that rejects it. No trust
- * store, neither the JDK's nor a configured bundle, holds that certificate: a context that accepts it accepts
- * anything. The TLS handshake runs in memory, between two {@link SSLEngine SSLEngines}, without network.
+ * The context is offered a certificate that nobody issued: self-signed with a fresh key
+ * pair, yet issued for the endpoint's own host name or address, so that a trust manager
+ * that still checks host names (the JDK adds that check to a plain
+ * {@code X509TrustManager} with {@link SslVerifyMode#FULL}) is not the one that rejects
+ * it. No trust store, neither the JDK's nor a configured bundle, holds that certificate:
+ * a context that accepts it accepts anything. The TLS handshake runs in memory, between
+ * two {@link SSLEngine SSLEngines}, without network.
  */
 public final class PermissiveTrustDetector {
 
@@ -42,9 +45,10 @@ public final class PermissiveTrustDetector {
 	 * Return whether a client TLS context accepts any server certificate.
 	 * @param clientContext the client's TLS context, as it connects to the endpoint
 	 * @param host the endpoint's host name or IP address, as the client connects to it
-	 * @param verifyMode how the client verifies the server: {@code FULL} checks host names, {@code NONE} accepts
-	 * any certificate by definition
-	 * @return whether the client completed a TLS handshake with a server presenting a certificate nobody issued
+	 * @param verifyMode how the client verifies the server: {@code FULL} checks host
+	 * names, {@code NONE} accepts any certificate by definition
+	 * @return whether the client completed a TLS handshake with a server presenting a
+	 * certificate nobody issued
 	 */
 	public static boolean acceptsAnyCertificate(SSLContext clientContext, String host, SslVerifyMode verifyMode) {
 		if (verifyMode == SslVerifyMode.NONE) {
@@ -52,7 +56,8 @@ public final class PermissiveTrustDetector {
 		}
 		SSLEngine server = serverContext(host).createSSLEngine();
 		server.setUseClientMode(false);
-		// No port: no session of this handshake is ever offered for resumption to a real endpoint.
+		// No port: no session of this handshake is ever offered for resumption to a real
+		// endpoint.
 		SSLEngine client = clientContext.createSSLEngine(host, -1);
 		client.setUseClientMode(true);
 		SSLParameters parameters = client.getSSLParameters();
@@ -62,13 +67,14 @@ public final class PermissiveTrustDetector {
 	}
 
 	/**
-	 * Run the handshake until the client completes it or gives up. A client that fails for another reason than the
-	 * certificate (no common protocol version or cipher suite) cannot connect to a real server either: the probe
-	 * reports that, so it does not count as accepting.
+	 * Run the handshake until the client completes it or gives up. A client that fails
+	 * for another reason than the certificate (no common protocol version or cipher
+	 * suite) cannot connect to a real server either: the probe reports that, so it does
+	 * not count as accepting.
 	 */
 	private static boolean completesHandshake(SSLEngine client, SSLEngine server) {
-		int bufferSize = 4 * Math.max(client.getSession().getPacketBufferSize(),
-				server.getSession().getPacketBufferSize());
+		int bufferSize = 4
+				* Math.max(client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
 		ByteBuffer toServer = ByteBuffer.allocate(bufferSize);
 		ByteBuffer toClient = ByteBuffer.allocate(bufferSize);
 		ByteBuffer clientData = ByteBuffer.allocate(client.getSession().getApplicationBufferSize());
@@ -138,7 +144,8 @@ public final class PermissiveTrustDetector {
 	private static SSLContext serverContext(String host) {
 		try {
 			ThrowawayCertificate certificate = ThrowawayCertificate.issuedFor(host);
-			// JKS protects the key cheaply; PKCS12 spends tens of milliseconds on 10,000 PBE iterations, twice, for a
+			// JKS protects the key cheaply; PKCS12 spends tens of milliseconds on 10,000
+			// PBE iterations, twice, for a
 			// key that never leaves memory.
 			KeyStore keyStore = KeyStore.getInstance("JKS");
 			keyStore.load(null, null);

@@ -22,14 +22,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
- * A self-signed X.509 v3 certificate with a fresh EC P-256 key pair, made up for one host name or IP address: valid,
- * issued for that host, and trusted by no trust store.
+ * A self-signed X.509 v3 certificate with a fresh EC P-256 key pair, made up for one host
+ * name or IP address: valid, issued for that host, and trusted by no trust store.
  * <p>
- * The JDK has no public API to create a certificate, and Netty's {@code SelfSignedCertificate} needs BouncyCastle
- * (test-only here) or else runs the {@code keytool} program (about 2 s, temporary files) and sets no
- * subjectAltName, without which no IP address passes a host-name check. So this class DER-encodes the fields a TLS
- * client checks (RFC 5280: version, serial, names, validity, key, subjectAltName), signs them with
- * {@link Signature}, and has the JDK's {@link CertificateFactory} parse the result.
+ * The JDK has no public API to create a certificate, and Netty's
+ * {@code SelfSignedCertificate} needs BouncyCastle (test-only here) or else runs the
+ * {@code keytool} program (about 2 s, temporary files) and sets no subjectAltName,
+ * without which no IP address passes a host-name check. So this class DER-encodes the
+ * fields a TLS client checks (RFC 5280: version, serial, names, validity, key,
+ * subjectAltName), signs them with {@link Signature}, and has the JDK's
+ * {@link CertificateFactory} parse the result.
  */
 final class ThrowawayCertificate {
 
@@ -65,7 +67,9 @@ final class ThrowawayCertificate {
 	/** OID 2.5.29.17, subjectAltName. */
 	private static final byte[] SUBJECT_ALT_NAME = { 0x06, 0x03, 0x55, 0x1D, 0x11 };
 
-	/** AlgorithmIdentifier of ecdsa-with-SHA256 (OID 1.2.840.10045.4.3.2, no parameters). */
+	/**
+	 * AlgorithmIdentifier of ecdsa-with-SHA256 (OID 1.2.840.10045.4.3.2, no parameters).
+	 */
 	private static final byte[] ECDSA_WITH_SHA256 = { 0x30, 0x0A, 0x06, 0x08, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE,
 			0x3D, 0x04, 0x03, 0x02 };
 
@@ -82,7 +86,8 @@ final class ThrowawayCertificate {
 
 	/**
 	 * Create a certificate with a fresh key pair, valid from an hour ago for a day.
-	 * @param host the host name or IP address literal the certificate is issued for (common name and subjectAltName)
+	 * @param host the host name or IP address literal the certificate is issued for
+	 * (common name and subjectAltName)
 	 * @return the certificate and its key pair
 	 * @throws GeneralSecurityException if the JDK cannot generate, sign or parse it
 	 */
@@ -91,8 +96,10 @@ final class ThrowawayCertificate {
 	}
 
 	/**
-	 * Create a certificate with a fresh key pair, valid from an hour before the given time until a day after it.
-	 * @param host the host name or IP address literal the certificate is issued for (common name and subjectAltName)
+	 * Create a certificate with a fresh key pair, valid from an hour before the given
+	 * time until a day after it.
+	 * @param host the host name or IP address literal the certificate is issued for
+	 * (common name and subjectAltName)
 	 * @param now the time its validity is counted from
 	 * @return the certificate and its key pair
 	 * @throws GeneralSecurityException if the JDK cannot generate, sign or parse it
@@ -160,7 +167,10 @@ final class ThrowawayCertificate {
 		return der(tag, new byte[] { (byte) smallInteger });
 	}
 
-	/** A DER type-length-value: the tag, the definite length of the contents, the contents. */
+	/**
+	 * A DER type-length-value: the tag, the definite length of the contents, the
+	 * contents.
+	 */
 	private static byte[] der(int tag, byte[]... contents) {
 		int length = 0;
 		for (byte[] content : contents) {

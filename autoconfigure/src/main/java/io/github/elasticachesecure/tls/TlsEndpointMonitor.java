@@ -14,13 +14,14 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the TLS details of one endpoint (negotiated protocol, cipher suite, server certificate) for health details and
- * metrics, without a handshake per health check.
+ * Keeps the TLS details of one endpoint (negotiated protocol, cipher suite, server
+ * certificate) for health details and metrics, without a handshake per health check.
  * <p>
- * It starts from an earlier probe of the same endpoint (the startup guard's) and probes again in the background, on a
- * daemon thread and at most one probe at a time, once the last result is older than the recheck interval (or older than
- * {@link #RETRY_INTERVAL} when the last probe did not complete a handshake). Readers always get the last result at
- * once.
+ * It starts from an earlier probe of the same endpoint (the startup guard's) and probes
+ * again in the background, on a daemon thread and at most one probe at a time, once the
+ * last result is older than the recheck interval (or older than {@link #RETRY_INTERVAL}
+ * when the last probe did not complete a handshake). Readers always get the last result
+ * at once.
  */
 public final class TlsEndpointMonitor {
 
@@ -61,11 +62,12 @@ public final class TlsEndpointMonitor {
 	 * @param sslContext the client's TLS context (created on first use)
 	 * @param verifyMode the client's verification mode
 	 * @param recheckInterval how old a result may get before it is probed again
-	 * @param earlier an earlier observation of the endpoint (the startup guard's probe), used until the first own
-	 * probe; it may supply {@code null}
+	 * @param earlier an earlier observation of the endpoint (the startup guard's probe),
+	 * used until the first own probe; it may supply {@code null}
 	 * @param clock the clock
-	 * @param liveSession the latest live session of the application's connection to the endpoint, whose protocol
-	 * and cipher suite are reported rather than the probe's; it may supply {@code null}
+	 * @param liveSession the latest live session of the application's connection to the
+	 * endpoint, whose protocol and cipher suite are reported rather than the probe's; it
+	 * may supply {@code null}
 	 */
 	public TlsEndpointMonitor(String host, int port, TlsEndpointProbe probe, Supplier<SSLContext> sslContext,
 			SslVerifyMode verifyMode, Duration recheckInterval, Supplier<@Nullable Observation> earlier, Clock clock,
@@ -97,9 +99,9 @@ public final class TlsEndpointMonitor {
 	}
 
 	/**
-	 * The probe says whether new connections would verify; what a connection negotiated (its engine, protocols and
-	 * cipher suites may differ from the probe's) comes from its live session, and the certificate from the newer of
-	 * the two handshakes.
+	 * The probe says whether new connections would verify; what a connection negotiated
+	 * (its engine, protocols and cipher suites may differ from the probe's) comes from
+	 * its live session, and the certificate from the newer of the two handshakes.
 	 */
 	private @Nullable Observation withLiveSession(@Nullable Observation observation) {
 		LiveTlsSession session = this.liveSession.get();
@@ -113,8 +115,8 @@ public final class TlsEndpointMonitor {
 	}
 
 	/**
-	 * Start a background probe now, whatever the age of the last result: for example when the connection has just
-	 * failed, which a changed certificate may explain.
+	 * Start a background probe now, whatever the age of the last result: for example when
+	 * the connection has just failed, which a changed certificate may explain.
 	 */
 	public void recheck() {
 		probeInBackground();

@@ -35,11 +35,13 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.util.ExceptionTypeFilter;
 
 /**
- * Checks that an endpoint speaks TLS and presents a certificate that the client's trust material accepts, with one
- * bounded TCP connect and TLS handshake. No Redis command is sent and no credential is used.
+ * Checks that an endpoint speaks TLS and presents a certificate that the client's trust
+ * material accepts, with one bounded TCP connect and TLS handshake. No Redis command is
+ * sent and no credential is used.
  * <p>
- * The probe uses the JDK's {@link SSLSocket} rather than a Lettuce connection so that it can tell a plaintext peer, an
- * untrusted certificate and a host-name mismatch apart, and name the certificate it saw.
+ * The probe uses the JDK's {@link SSLSocket} rather than a Lettuce connection so that it
+ * can tell a plaintext peer, an untrusted certificate and a host-name mismatch apart, and
+ * name the certificate it saw.
  */
 public final class TlsEndpointProbe {
 
@@ -60,9 +62,11 @@ public final class TlsEndpointProbe {
 	 * Probe an endpoint.
 	 * @param host the host name or address, as the client connects to it
 	 * @param port the port
-	 * @param sslContext the client's TLS context (its trust material decides what is trusted)
-	 * @param verifyMode how the client verifies the server: {@code FULL} adds the host-name check, {@code NONE}
-	 * accepts any certificate (an explicit opt-in of the caller)
+	 * @param sslContext the client's TLS context (its trust material decides what is
+	 * trusted)
+	 * @param verifyMode how the client verifies the server: {@code FULL} adds the
+	 * host-name check, {@code NONE} accepts any certificate (an explicit opt-in of the
+	 * caller)
 	 * @return what was found
 	 */
 	public TlsProbeResult probe(String host, int port, SSLContext sslContext, SslVerifyMode verifyMode) {
@@ -100,7 +104,8 @@ public final class TlsEndpointProbe {
 				if (ex instanceof SSLHandshakeException handshake) {
 					return handshakeFailure(host, port, handshake, deadline);
 				}
-				// "Unsupported or unrecognized SSL message", a reset or an early close: the peer is not a TLS server.
+				// "Unsupported or unrecognized SSL message", a reset or an early close:
+				// the peer is not a TLS server.
 				return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
 			}
 		}
@@ -124,8 +129,9 @@ public final class TlsEndpointProbe {
 	}
 
 	/**
-	 * Handshake once more only to read the certificate the server presents, for the report. The recording trust
-	 * manager rejects every chain, so this handshake never completes and nothing is sent over it.
+	 * Handshake once more only to read the certificate the server presents, for the
+	 * report. The recording trust manager rejects every chain, so this handshake never
+	 * completes and nothing is sent over it.
 	 */
 	private @Nullable PeerCertificate fetchCertificate(String host, int port, long deadline) {
 		AtomicReference<@Nullable X509Certificate> seen = new AtomicReference<>();
@@ -138,15 +144,17 @@ public final class TlsEndpointProbe {
 			}
 		}
 		catch (IOException ex) {
-			// Expected: the recording trust manager aborts the handshake (or the deadline closed the socket).
+			// Expected: the recording trust manager aborts the handshake (or the deadline
+			// closed the socket).
 		}
 		X509Certificate certificate = seen.get();
 		return (certificate != null) ? PeerCertificate.of(certificate) : null;
 	}
 
 	/**
-	 * A context whose trust manager records the server's leaf certificate. With {@code accept} it accepts any chain:
-	 * only used for a caller that opted into {@link SslVerifyMode#NONE}.
+	 * A context whose trust manager records the server's leaf certificate. With
+	 * {@code accept} it accepts any chain: only used for a caller that opted into
+	 * {@link SslVerifyMode#NONE}.
 	 */
 	private static SSLContext recordingContext(AtomicReference<@Nullable X509Certificate> seen, boolean accept) {
 		X509TrustManager recorder = new X509TrustManager() {
@@ -217,9 +225,10 @@ public final class TlsEndpointProbe {
 	}
 
 	/**
-	 * Closes a socket at a deadline. A read timeout bounds each read, not the handshake: a peer that trickles one byte
-	 * per read timeout would hold the probe indefinitely, and closing the socket is the one way to end a blocked read of
-	 * an {@link SSLSocket}.
+	 * Closes a socket at a deadline. A read timeout bounds each read, not the handshake:
+	 * a peer that trickles one byte per read timeout would hold the probe indefinitely,
+	 * and closing the socket is the one way to end a blocked read of an
+	 * {@link SSLSocket}.
 	 */
 	private static final class SocketDeadline implements AutoCloseable {
 
@@ -246,8 +255,8 @@ public final class TlsEndpointProbe {
 		}
 
 		/**
-		 * One daemon thread for all probes, ended a second after the last deadline is gone, so that no thread is left
-		 * behind between probes.
+		 * One daemon thread for all probes, ended a second after the last deadline is
+		 * gone, so that no thread is left behind between probes.
 		 */
 		private static ScheduledThreadPoolExecutor createTimer() {
 			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {

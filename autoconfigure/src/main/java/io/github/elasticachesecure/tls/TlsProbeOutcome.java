@@ -6,25 +6,28 @@ package io.github.elasticachesecure.tls;
 public enum TlsProbeOutcome {
 
 	/**
-	 * The endpoint completed a TLS handshake and its certificate passed the requested verification.
+	 * The endpoint completed a TLS handshake and its certificate passed the requested
+	 * verification.
 	 */
 	SECURE,
 
 	/**
-	 * The endpoint accepted the TCP connection but did not complete a TLS handshake: it answered in plaintext, reset
-	 * the connection, or stayed silent (a plaintext Redis waits for a line end and never answers a ClientHello).
+	 * The endpoint accepted the TCP connection but did not complete a TLS handshake: it
+	 * answered in plaintext, reset the connection, or stayed silent (a plaintext Redis
+	 * waits for a line end and never answers a ClientHello).
 	 */
 	NOT_TLS,
 
 	/**
-	 * The endpoint speaks TLS but the handshake failed for another reason than the certificate: no common protocol
-	 * version or cipher suite, or the server rejected the client.
+	 * The endpoint speaks TLS but the handshake failed for another reason than the
+	 * certificate: no common protocol version or cipher suite, or the server rejected the
+	 * client.
 	 */
 	HANDSHAKE_FAILED,
 
 	/**
-	 * The certificate chain does not lead to a trusted certificate authority, or is otherwise invalid (expired, for
-	 * example).
+	 * The certificate chain does not lead to a trusted certificate authority, or is
+	 * otherwise invalid (expired, for example).
 	 */
 	UNTRUSTED_CERTIFICATE,
 

@@ -33,9 +33,11 @@ public record TlsProbeResult(String host, int port, TlsProbeOutcome outcome, Str
 	}
 
 	/**
-	 * Return this result with what a live session of the application's connection negotiated.
+	 * Return this result with what a live session of the application's connection
+	 * negotiated.
 	 * @param session the live session
-	 * @param certificate the certificate to report (the newer of the probe's and the session's)
+	 * @param certificate the certificate to report (the newer of the probe's and the
+	 * session's)
 	 * @return the result with the session's protocol and cipher suite
 	 */
 	public TlsProbeResult withSession(LiveTlsSession session, @Nullable PeerCertificate certificate) {

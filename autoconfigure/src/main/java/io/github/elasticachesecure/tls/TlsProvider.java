@@ -3,8 +3,8 @@ package io.github.elasticachesecure.tls;
 import java.util.Locale;
 
 /**
- * The TLS engine Lettuce runs its connections on. Trust material, protocols, cipher suites and verification are the
- * same on both engines.
+ * The TLS engine Lettuce runs its connections on. Trust material, protocols, cipher
+ * suites and verification are the same on both engines.
  */
 public enum TlsProvider {
 
@@ -14,13 +14,15 @@ public enum TlsProvider {
 	JDK,
 
 	/**
-	 * Netty's OpenSSL engine, BoringSSL from {@code io.netty:netty-tcnative-boringssl-static}, which must be on the
-	 * classpath and load on the platform.
+	 * Netty's OpenSSL engine, BoringSSL from
+	 * {@code io.netty:netty-tcnative-boringssl-static}, which must be on the classpath
+	 * and load on the platform.
 	 */
 	OPENSSL,
 
 	/**
-	 * {@link #OPENSSL} when Netty's OpenSSL engine is on the classpath and loads, {@link #JDK} otherwise.
+	 * {@link #OPENSSL} when Netty's OpenSSL engine is on the classpath and loads,
+	 * {@link #JDK} otherwise.
 	 */
 	AUTO;
 

@@ -19,11 +19,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sits right behind a channel's {@link SslHandler} and holds back every outbound Redis byte (Lettuce's {@code HELLO}
- * and {@code AUTH} first) until that handler's handshake has completed and its live session meets the
- * {@link TlsSessionPolicy}. A session that does not, a TLS handler removed later, or this gate removed while the
- * channel is open closes the channel with a {@link TlsSessionRefusedException}; held writes fail with it and nothing
- * is sent. Once the session passed, a write or a read costs one check that the TLS handler is still in place.
+ * Sits right behind a channel's {@link SslHandler} and holds back every outbound Redis
+ * byte (Lettuce's {@code HELLO} and {@code AUTH} first) until that handler's handshake
+ * has completed and its live session meets the {@link TlsSessionPolicy}. A session that
+ * does not, a TLS handler removed later, or this gate removed while the channel is open
+ * closes the channel with a {@link TlsSessionRefusedException}; held writes fail with it
+ * and nothing is sent. Once the session passed, a write or a read costs one check that
+ * the TLS handler is still in place.
  */
 final class TlsSessionGate extends ChannelDuplexHandler {
 
@@ -100,8 +102,9 @@ final class TlsSessionGate extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Replies pass here too: one arriving after the TLS handler was removed (still encrypted, or sent in clear by a
-	 * peer that followed) ends the connection even when nothing more is written.
+	 * Replies pass here too: one arriving after the TLS handler was removed (still
+	 * encrypted, or sent in clear by a peer that followed) ends the connection even when
+	 * nothing more is written.
 	 */
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -132,7 +135,8 @@ final class TlsSessionGate extends ChannelDuplexHandler {
 			return;
 		}
 		if (!handshake.isSuccess()) {
-			// The TLS handler closes the channel and reports its own failure; what was held never leaves.
+			// The TLS handler closes the channel and reports its own failure; what was
+			// held never leaves.
 			this.held.removeAndFailAll(handshake.cause());
 			return;
 		}
@@ -163,7 +167,8 @@ final class TlsSessionGate extends ChannelDuplexHandler {
 		if (this.held != null) {
 			this.held.removeAndFailAll(refusal);
 		}
-		// Lettuce's handshake handler, behind this gate, fails the connection with this cause.
+		// Lettuce's handshake handler, behind this gate, fails the connection with this
+		// cause.
 		ctx.fireExceptionCaught(refusal);
 		ctx.channel().close();
 	}

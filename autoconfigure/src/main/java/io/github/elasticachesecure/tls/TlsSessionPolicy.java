@@ -15,12 +15,14 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a live TLS session must show before a Redis byte may cross it: a protocol at or above the minimum, an AEAD
- * cipher suite with forward secrecy, and, unless verification is off, a server certificate chain (which the session's
- * own engine verified with the factory's trust material) whose leaf names the host the client meant to reach.
+ * What a live TLS session must show before a Redis byte may cross it: a protocol at or
+ * above the minimum, an AEAD cipher suite with forward secrecy, and, unless verification
+ * is off, a server certificate chain (which the session's own engine verified with the
+ * factory's trust material) whose leaf names the host the client meant to reach.
  *
  * @param minimumProtocol the lowest protocol accepted, {@code TLSv1.2} or {@code TLSv1.3}
- * @param verifyMode the weakest verification the application allows: {@code FULL} adds the host-name check here
+ * @param verifyMode the weakest verification the application allows: {@code FULL} adds
+ * the host-name check here
  */
 public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode) {
 
@@ -29,7 +31,8 @@ public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode)
 	 */
 	public static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
-	// Protocols a session may report, lowest first; anything else (SSLv3, or a name the JDK does not know) is refused.
+	// Protocols a session may report, lowest first; anything else (SSLv3, or a name the
+	// JDK does not know) is refused.
 	private static final List<String> RANKED_PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
 	/**
@@ -45,9 +48,11 @@ public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode)
 	}
 
 	/**
-	 * Return what is wrong with a completed session, or {@code null} when it may carry Redis traffic.
+	 * Return what is wrong with a completed session, or {@code null} when it may carry
+	 * Redis traffic.
 	 * @param session the session of a completed handshake
-	 * @param expectedHost the host the client meant to reach (not where an address resolver sent it)
+	 * @param expectedHost the host the client meant to reach (not where an address
+	 * resolver sent it)
 	 * @return a secret-free description of the first violation, {@code null} for none
 	 */
 	public @Nullable String violation(SSLSession session, String expectedHost) {
@@ -76,8 +81,9 @@ public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode)
 	}
 
 	/**
-	 * Return whether a cipher suite, in the JDK's (IANA) or OpenSSL's naming, encrypts with an AEAD cipher and agrees
-	 * its keys with ephemeral Diffie-Hellman. Every TLS 1.3 suite does both.
+	 * Return whether a cipher suite, in the JDK's (IANA) or OpenSSL's naming, encrypts
+	 * with an AEAD cipher and agrees its keys with ephemeral Diffie-Hellman. Every TLS
+	 * 1.3 suite does both.
 	 * @param cipherSuite the suite's name
 	 * @return whether it is acceptable
 	 */
@@ -104,9 +110,10 @@ public record TlsSessionPolicy(String minimumProtocol, SslVerifyMode verifyMode)
 	}
 
 	/**
-	 * The host-name check of a {@code FULL} verification, done here a second time from the live session: a
-	 * customizer can swap the engine's parameters or reroute the connection, and the JDK's own host-name checker is
-	 * not public API. An address is compared as an address ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one).
+	 * The host-name check of a {@code FULL} verification, done here a second time from
+	 * the live session: a customizer can swap the engine's parameters or reroute the
+	 * connection, and the JDK's own host-name checker is not public API. An address is
+	 * compared as an address ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one).
 	 */
 	private static boolean names(PeerCertificate certificate, String host) {
 		if (certificate.namesHost(host)) {

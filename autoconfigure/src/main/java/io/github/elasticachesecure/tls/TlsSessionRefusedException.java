@@ -3,9 +3,10 @@ package io.github.elasticachesecure.tls;
 import javax.net.ssl.SSLException;
 
 /**
- * The wire check closed a Redis connection before its first byte: the channel had no TLS handler where Lettuce puts
- * it, or its live session did not meet the {@link TlsSessionPolicy}. The message is secret-free and names the
- * endpoint and the cause.
+ * The wire check closed a Redis connection before its first byte: the channel had no TLS
+ * handler where Lettuce puts it, or its live session did not meet the
+ * {@link TlsSessionPolicy}. The message is secret-free and names the endpoint and the
+ * cause.
  */
 public final class TlsSessionRefusedException extends SSLException {
 

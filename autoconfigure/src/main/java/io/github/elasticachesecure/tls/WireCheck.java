@@ -7,14 +7,17 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * The check at the wire: every channel that a Lettuce client opens with {@link #guard guarded} client resources
- * carries a {@link TlsSessionGate} right behind Lettuce's own TLS handler, which holds back every outbound Redis byte
- * until that handler's handshake completed with a session that meets the {@link TlsSessionPolicy}. A channel whose
- * TLS handler is missing, replaced, doubled or removed is closed before its first byte, whatever a
- * {@link NettyCustomizer} of the application did, since the gate is installed after it and checks what it left.
+ * The check at the wire: every channel that a Lettuce client opens with {@link #guard
+ * guarded} client resources carries a {@link TlsSessionGate} right behind Lettuce's own
+ * TLS handler, which holds back every outbound Redis byte until that handler's handshake
+ * completed with a session that meets the {@link TlsSessionPolicy}. A channel whose TLS
+ * handler is missing, replaced, doubled or removed is closed before its first byte,
+ * whatever a {@link NettyCustomizer} of the application did, since the gate is installed
+ * after it and checks what it left.
  * <p>
- * What it cannot see: clients on client resources that were not guarded (the startup guard refuses connection
- * factories built on those), and code that writes to a channel from a position nearer the socket than the TLS handler.
+ * What it cannot see: clients on client resources that were not guarded (the startup
+ * guard refuses connection factories built on those), and code that writes to a channel
+ * from a position nearer the socket than the TLS handler.
  */
 public final class WireCheck {
 
@@ -35,9 +38,10 @@ public final class WireCheck {
 	}
 
 	/**
-	 * Return client resources whose channels carry the check: a copy of the given ones that shares their threads,
-	 * timer and event loops (so only the given resources are to be shut down) and runs their Netty customizer inside
-	 * the check's. Resources that carry it already are returned as they are.
+	 * Return client resources whose channels carry the check: a copy of the given ones
+	 * that shares their threads, timer and event loops (so only the given resources are
+	 * to be shut down) and runs their Netty customizer inside the check's. Resources that
+	 * carry it already are returned as they are.
 	 * @param resources the resources to guard
 	 * @return the guarded resources
 	 */
@@ -55,8 +59,8 @@ public final class WireCheck {
 	}
 
 	/**
-	 * Return a Netty customizer that runs the given one inside this check, for client resources built anew (those
-	 * that exist already are {@link #guard guarded}).
+	 * Return a Netty customizer that runs the given one inside this check, for client
+	 * resources built anew (those that exist already are {@link #guard guarded}).
 	 * @param application the customizer to run inside the check
 	 * @return the customizer to build client resources with
 	 */
@@ -70,8 +74,7 @@ public final class WireCheck {
 	 * @return whether they were guarded by this check
 	 */
 	public boolean guards(ClientResources resources) {
-		return resources.nettyCustomizer() instanceof WireCheckNettyCustomizer customizer
-				&& customizer.belongsTo(this);
+		return resources.nettyCustomizer() instanceof WireCheckNettyCustomizer customizer && customizer.belongsTo(this);
 	}
 
 	/**

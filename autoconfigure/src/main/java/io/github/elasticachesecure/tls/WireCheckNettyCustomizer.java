@@ -16,12 +16,14 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the application's {@link NettyCustomizer} inside the {@link WireCheck}. Lettuce calls
- * {@link #afterChannelInitialized} at the end of its own channel initializer, for every connection and reconnection:
- * its TLS handler is noted before the application's customizer sees the channel, and afterwards the channel must
- * hold exactly that handler, which then gets a {@link TlsSessionGate} right behind it. Otherwise the channel is
- * closed before it connects. An application customizer that replaces Lettuce's channel initializer on the bootstrap
- * (so that this would never be called) gets every channel closed instead.
+ * Runs the application's {@link NettyCustomizer} inside the {@link WireCheck}. Lettuce
+ * calls {@link #afterChannelInitialized} at the end of its own channel initializer, for
+ * every connection and reconnection: its TLS handler is noted before the application's
+ * customizer sees the channel, and afterwards the channel must hold exactly that handler,
+ * which then gets a {@link TlsSessionGate} right behind it. Otherwise the channel is
+ * closed before it connects. An application customizer that replaces Lettuce's channel
+ * initializer on the bootstrap (so that this would never be called) gets every channel
+ * closed instead.
  */
 final class WireCheckNettyCustomizer implements NettyCustomizer {
 

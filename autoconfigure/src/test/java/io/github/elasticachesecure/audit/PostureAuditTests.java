@@ -21,8 +21,9 @@ import static io.github.elasticachesecure.testkit.AwsFixtures.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The audit against ElastiCache's and EC2's query APIs played on loopback in their real wire format, reached through
- * the SDK's standard endpoint configuration (the {@code aws.endpointUrl} system property, as AWS_ENDPOINT_URL).
+ * The audit against ElastiCache's and EC2's query APIs played on loopback in their real
+ * wire format, reached through the SDK's standard endpoint configuration (the
+ * {@code aws.endpointUrl} system property, as AWS_ENDPOINT_URL).
  */
 public class PostureAuditTests {
 
@@ -71,7 +72,8 @@ public class PostureAuditTests {
 
 	@Test
 	void transitEncryptionModePreferredIsHigh() {
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "preferred", true, null, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "preferred", true, null, "orders-users"));
 		Finding finding = only(audit(), "transit-encryption");
 		assertThat(finding.isHighFailure()).isTrue();
 		assertThat(finding.found()).contains("preferred");
@@ -80,16 +82,19 @@ public class PostureAuditTests {
 
 	@Test
 	void transitEncryptionDisabledIsHigh() {
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", false, null, true, null, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", false, null, true, null, "orders-users"));
 		assertThat(only(audit(), "transit-encryption").isHighFailure()).isTrue();
 	}
 
 	@Test
 	void atRestEncryptionReportsTheKeyOrItsAbsence() {
 		String key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", true, key, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "required", true, key, "orders-users"));
 		assertThat(only(audit(), "at-rest-encryption").found()).contains("customer-managed KMS key " + key);
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", false, null, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "required", false, null, "orders-users"));
 		Finding disabled = only(audit(), "at-rest-encryption");
 		assertThat(disabled.passed()).isFalse();
 		assertThat(disabled.severity()).isEqualTo(Severity.WARNING);
@@ -104,8 +109,10 @@ public class PostureAuditTests {
 
 	@Test
 	void openDefaultUserIsHigh() {
-		this.aws.answer("DescribeUsers", users(user("default", "default", "on ~* +@all", "no-password", "orders-users"),
-				user("app", "app", "on ~* +@all", "iam", "orders-users")))
+		this.aws
+			.answer("DescribeUsers",
+					users(user("default", "default", "on ~* +@all", "no-password", "orders-users"),
+							user("app", "app", "on ~* +@all", "iam", "orders-users")))
 			.answer("DescribeUserGroups", userGroup("orders-users", "default", "app"));
 		Finding finding = only(audit(), "default-user");
 		assertThat(finding.isHighFailure()).isTrue();
@@ -114,7 +121,8 @@ public class PostureAuditTests {
 
 	@Test
 	void iamUserMustExistUseIamAndBeInAnAttachedGroup() {
-		this.aws.answer("DescribeUsers", users(user("orders-default", "default", "off -@all", "no-password", "orders-users")));
+		this.aws.answer("DescribeUsers",
+				users(user("orders-default", "default", "off -@all", "no-password", "orders-users")));
 		assertThat(only(audit(), "iam-user").found()).contains("does not exist");
 		this.aws.answer("DescribeUsers", users(user("app", "app", "on ~* +@all", "password", "orders-users")));
 		assertThat(only(audit(), "iam-user").found()).contains("authenticates with password");
@@ -131,30 +139,33 @@ public class PostureAuditTests {
 		assertThat(finding.isHighFailure()).isTrue();
 		assertThat(finding.found()).contains("redis 6.2.6");
 		assertThat(only(audit(AuthMode.PASSWORD, CacheTopology.REPLICATION_GROUP, Duration.ofSeconds(10)),
-				"engine-version").passed()).isTrue();
+				"engine-version")
+			.passed()).isTrue();
 	}
 
 	@Test
 	void securityGroupOpenToTheWorldOnTheCachePortIsHighAndNamed() {
-		this.aws.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6380,
-				null, "::/0"));
+		this.aws.answer("DescribeSecurityGroups",
+				securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6380, null, "::/0"));
 		Finding finding = only(audit(), "security-group");
 		assertThat(finding.isHighFailure()).isTrue();
 		assertThat(finding.found()).contains("sg-0123456789abcdef0 (orders-cache)").contains("tcp 6379-6380 from ::/0");
-		this.aws.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "-1", -1, -1,
-				"0.0.0.0/0", null));
+		this.aws.answer("DescribeSecurityGroups",
+				securityGroup("sg-0123456789abcdef0", "orders-cache", "-1", -1, -1, "0.0.0.0/0", null));
 		assertThat(only(audit(), "security-group").found()).contains("all traffic from 0.0.0.0/0");
-		this.aws.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 22, 22,
-				"0.0.0.0/0", null));
+		this.aws.answer("DescribeSecurityGroups",
+				securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 22, 22, "0.0.0.0/0", null));
 		assertThat(only(audit(), "security-group").passed()).as("another port open to the world").isTrue();
 	}
 
 	@Test
 	void accessDeniedIsAWarningNamingTheAction() {
-		this.aws.elastiCacheError("DescribeUsers", 403, "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/app"
-				+ " is not authorized to perform: elasticache:DescribeUsers")
-			.ec2Error("DescribeSecurityGroups", 403, "UnauthorizedOperation", "You are not authorized to perform this "
-					+ "operation.");
+		this.aws
+			.elastiCacheError("DescribeUsers", 403, "AccessDenied",
+					"User: arn:aws:sts::123456789012:assumed-role/app"
+							+ " is not authorized to perform: elasticache:DescribeUsers")
+			.ec2Error("DescribeSecurityGroups", 403, "UnauthorizedOperation",
+					"You are not authorized to perform this " + "operation.");
 		PostureReport report = audit();
 		assertThat(report.findings("missing-permission")).extracting(Finding::fix)
 			.anySatisfy((fix) -> assertThat(fix).contains("'elasticache:DescribeUsers'"))

@@ -23,9 +23,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A web application with the actuator: {@code /actuator/health} shows the {@code elasticache} details and no
- * {@code redis} entry, {@code /actuator/metrics} lists the meters, and no endpoint shows the password or the AWS
- * credentials.
+ * A web application with the actuator: {@code /actuator/health} shows the
+ * {@code elasticache} details and no {@code redis} entry, {@code /actuator/metrics} lists
+ * the meters, and no endpoint shows the password or the AWS credentials.
  */
 class ActuatorEndpointsIntegrationTests {
 
@@ -111,7 +111,8 @@ class ActuatorEndpointsIntegrationTests {
 		String tail = "7c1f9a";
 		assertThat(head + tail).isEqualTo(RedisTestContexts.PASSWORD);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
-			// Fed through placeholders from another property source, as from environment variables.
+			// Fed through placeholders from another property source, as from environment
+			// variables.
 			.properties("SECRET_HEAD=" + head, "SECRET_TAIL=" + tail, "WHOLE_SECRET=" + RedisTestContexts.PASSWORD)
 			.run(RedisTestContexts.applicationArguments(redis, "--server.port=0", "--server.address=127.0.0.1",
 					"--management.endpoints.web.exposure.include=env,configprops",
@@ -137,8 +138,9 @@ class ActuatorEndpointsIntegrationTests {
 	}
 
 	/**
-	 * The AWS SDK's names, as environment variables (a property source of the same names here) and system properties,
-	 * Spring Cloud AWS's secret key, and a password that YAML reads as a number, in {@code application.yml}.
+	 * The AWS SDK's names, as environment variables (a property source of the same names
+	 * here) and system properties, Spring Cloud AWS's secret key, and a password that
+	 * YAML reads as a number, in {@code application.yml}.
 	 */
 	@Test
 	void awsCredentialsAndANumericYamlPasswordAreMaskedWhenValuesAreShown(@TempDir Path config) throws Exception {
@@ -165,7 +167,8 @@ class ActuatorEndpointsIntegrationTests {
 					"--spring.cloud.aws.credentials.secret-key=" + SPRING_CLOUD_AWS_SECRET_KEY))) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			String env = get(port, "/actuator/env");
-			// The numeric password authenticated, and values are shown: the access key id is there in clear.
+			// The numeric password authenticated, and values are shown: the access key id
+			// is there in clear.
 			assertThat(env).contains("\"ASIAACTUATOREXAMPLE\"").contains("application.yml");
 			for (String path : new String[] { "/actuator/env", "/actuator/configprops",
 					"/actuator/env/AWS_SECRET_ACCESS_KEY", "/actuator/env/aws.sessionToken",

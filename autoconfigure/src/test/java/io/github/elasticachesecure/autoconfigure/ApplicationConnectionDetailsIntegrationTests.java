@@ -22,8 +22,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Connection details the application brings, as a {@code @ServiceConnection} container registers them, in place of
- * {@code elasticache.secure.endpoint}: the starter secures and checks the connection Boot builds from them.
+ * Connection details the application brings, as a {@code @ServiceConnection} container
+ * registers them, in place of {@code elasticache.secure.endpoint}: the starter secures
+ * and checks the connection Boot builds from them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ApplicationConnectionDetailsIntegrationTests {
@@ -39,10 +40,12 @@ class ApplicationConnectionDetailsIntegrationTests {
 	@Test
 	void tlsDetailsAreSecuredWithTheirBundleAndFullVerification() {
 		RedisTestContexts.runner()
-			.withBean(DataRedisConnectionDetails.class, () -> details(tls.port(), TestPki.get().trustedCa().sslBundle()))
+			.withBean(DataRedisConnectionDetails.class,
+					() -> details(tls.port(), TestPki.get().trustedCa().sslBundle()))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(ElastiCacheDescription.class).endpoint()).isEqualTo("localhost:" + tls.port());
+				assertThat(context.getBean(ElastiCacheDescription.class).endpoint())
+					.isEqualTo("localhost:" + tls.port());
 				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
 				assertThat(factory.getClientConfiguration().isUseSsl()).isTrue();
 				assertThat(factory.getClientConfiguration().getVerifyMode()).isEqualTo(SslVerifyMode.FULL);
@@ -58,10 +61,12 @@ class ApplicationConnectionDetailsIntegrationTests {
 	void applicationDetailsTakeThePlaceOfTheEndpoint() {
 		RedisTestContexts.runner()
 			.withPropertyValues("elasticache.secure.endpoint=master.orders.abc123.use1.cache.amazonaws.com:6379")
-			.withBean(DataRedisConnectionDetails.class, () -> details(tls.port(), TestPki.get().trustedCa().sslBundle()))
+			.withBean(DataRedisConnectionDetails.class,
+					() -> details(tls.port(), TestPki.get().trustedCa().sslBundle()))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(ElastiCacheDescription.class).endpoint()).isEqualTo("localhost:" + tls.port());
+				assertThat(context.getBean(ElastiCacheDescription.class).endpoint())
+					.isEqualTo("localhost:" + tls.port());
 				assertThat(context).doesNotHaveBean(ElastiCacheConnectionDetails.class);
 			});
 	}
@@ -99,8 +104,8 @@ class ApplicationConnectionDetailsIntegrationTests {
 	}
 
 	/**
-	 * Connection details as an application may write them: a record, whose {@code toString()} prints every component,
-	 * the password included.
+	 * Connection details as an application may write them: a record, whose
+	 * {@code toString()} prints every component, the password included.
 	 */
 	record RecordDetails(String host, int port, String username, String password,
 			@Nullable SslBundle sslBundle) implements DataRedisConnectionDetails {
@@ -127,7 +132,10 @@ class ApplicationConnectionDetailsIntegrationTests {
 
 	}
 
-	/** What Boot's {@code RedisContainer} service connection gives: a standalone node, and a bundle or none. */
+	/**
+	 * What Boot's {@code RedisContainer} service connection gives: a standalone node, and
+	 * a bundle or none.
+	 */
 	private static DataRedisConnectionDetails details(int port, @Nullable SslBundle sslBundle) {
 		return new DataRedisConnectionDetails() {
 

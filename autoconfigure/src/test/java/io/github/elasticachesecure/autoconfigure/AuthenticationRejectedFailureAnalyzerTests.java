@@ -30,8 +30,8 @@ class AuthenticationRejectedFailureAnalyzerTests {
 	@Test
 	void theDefaultUserIsNamedSo() {
 		assertThat(analyze(new AuthenticationRejectedException("redisConnectionFactory", null, AuthMode.PASSWORD,
-				"WRONGPASS invalid")).getDescription())
-			.contains("the credentials of user 'default'");
+				"WRONGPASS invalid"))
+			.getDescription()).contains("the credentials of user 'default'");
 	}
 
 	@Test
@@ -62,8 +62,7 @@ class AuthenticationRejectedFailureAnalyzerTests {
 		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer()
 			.analyze(new BeanCreationException("redisConnectionFactory", "password S3cret-app-2f9d", rejection(mode)));
 		assertThat(analysis).isNotNull();
-		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret"))
-			.as("a secret in the analysis")
+		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret")).as("a secret in the analysis")
 			.isFalse();
 	}
 

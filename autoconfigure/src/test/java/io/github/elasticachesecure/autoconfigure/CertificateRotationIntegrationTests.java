@@ -18,9 +18,10 @@ import static io.github.elasticachesecure.autoconfigure.TestConditions.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Certificate rotation on a real TLS server that restarts on the same port: with a new certificate from the same CA
- * the application reconnects and continues; with one from another CA every reconnection is refused (no command reaches
- * that server) and health is DOWN naming the certificate; when a trusted certificate returns, everything recovers
+ * Certificate rotation on a real TLS server that restarts on the same port: with a new
+ * certificate from the same CA the application reconnects and continues; with one from
+ * another CA every reconnection is refused (no command reaches that server) and health is
+ * DOWN naming the certificate; when a trusted certificate returns, everything recovers
  * without a restart of the application.
  */
 class CertificateRotationIntegrationTests {
@@ -77,10 +78,12 @@ class CertificateRotationIntegrationTests {
 				Duration healthNamedIt = since(replaced);
 				Health down = health.health();
 				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-				// what the user must know first, whatever the length of the JDK's own PKIX message after it
-				assertThat(reasonOf(down))
-					.startsWith("the endpoint's TLS no longer verifies (UNTRUSTED_CERTIFICATE): reconnections are refused");
-				// nothing was executed there but the test kit's own admin connection (HELLO, INFO)
+				// what the user must know first, whatever the length of the JDK's own
+				// PKIX message after it
+				assertThat(reasonOf(down)).startsWith(
+						"the endpoint's TLS no longer verifies (UNTRUSTED_CERTIFICATE): reconnections are refused");
+				// nothing was executed there but the test kit's own admin connection
+				// (HELLO, INFO)
 				assertThat(this.server.commandCalls("hello")).as("HELLO of the admin connection only").isEqualTo(1);
 				assertThat(this.server.authCalls()).isZero();
 				assertThat(this.server.commandCalls("set")).isZero();
@@ -103,7 +106,10 @@ class CertificateRotationIntegrationTests {
 			});
 	}
 
-	/** Stops the server and starts it again on the same port with another certificate; returns when it was up. */
+	/**
+	 * Stops the server and starts it again on the same port with another certificate;
+	 * returns when it was up.
+	 */
 	private long restartWith(ServerCertificate certificate, int port) {
 		this.server.close();
 		this.server = this.servers.serverCertificate(certificate).port(port).start();

@@ -21,21 +21,27 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cluster mode through failovers and slot migrations, against one real TLS cluster of three masters with a replica
- * each, announcing host names, with a 2 s {@code cluster-node-timeout}; FULL verification throughout. Every test
- * picks the shard it disturbs from the cluster's state, so the tests share the cluster in any order.
+ * Cluster mode through failovers and slot migrations, against one real TLS cluster of
+ * three masters with a replica each, announcing host names, with a 2 s
+ * {@code cluster-node-timeout}; FULL verification throughout. Every test picks the shard
+ * it disturbs from the cluster's state, so the tests share the cluster in any order.
  */
 class ClusterFailoverIntegrationTests {
 
-	/** What the application's commands wait at most for a node ({@code spring.data.redis.timeout} below). */
+	/**
+	 * What the application's commands wait at most for a node
+	 * ({@code spring.data.redis.timeout} below).
+	 */
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
-	 * The documented bound from a replica's promotion to the first successful write to its slots: every reconnect
-	 * attempt to the lost master triggers a topology refresh (at most one a second), and attempts are at most
-	 * {@link FailoverClientResources#RECONNECT_DELAY_MAX} apart; a write already queued for the lost master fails after
-	 * the command timeout. Measured with Lettuce's default trigger (the fifth attempt on): 5.5 to 9.1 s (median
-	 * 6.9 s) over five kills; from the first attempt on: 1.9 to 3.6 s (median 3.2 s).
+	 * The documented bound from a replica's promotion to the first successful write to
+	 * its slots: every reconnect attempt to the lost master triggers a topology refresh
+	 * (at most one a second), and attempts are at most
+	 * {@link FailoverClientResources#RECONNECT_DELAY_MAX} apart; a write already queued
+	 * for the lost master fails after the command timeout. Measured with Lettuce's
+	 * default trigger (the fifth attempt on): 5.5 to 9.1 s (median 6.9 s) over five
+	 * kills; from the first attempt on: 1.9 to 3.6 s (median 3.2 s).
 	 */
 	private static final Duration DOCUMENTED_BOUND = FailoverClientResources.RECONNECT_DELAY_MAX.plus(COMMAND_TIMEOUT);
 
@@ -44,7 +50,10 @@ class ClusterFailoverIntegrationTests {
 
 	private static final Duration PROMOTION_TIMEOUT = Duration.ofSeconds(30);
 
-	/** Threads of the load that keeps a ledger of acknowledged writes, beside the one that times the recovery. */
+	/**
+	 * Threads of the load that keeps a ledger of acknowledged writes, beside the one that
+	 * times the recovery.
+	 */
 	private static final int LEDGER_THREADS = 4;
 
 	private static RedisClusterProcess cluster;
@@ -73,7 +82,8 @@ class ClusterFailoverIntegrationTests {
 			try (WriteLoad load = new WriteLoad(template, tag)) {
 				load.awaitSuccessAfter(System.nanoTime(), Duration.ofSeconds(10));
 				ledger.awaitProgress(20, Duration.ofSeconds(30));
-				// without FORCE, the replica waits until it has every write the master acknowledged, the master
+				// without FORCE, the replica waits until it has every write the master
+				// acknowledged, the master
 				// holding its clients meanwhile: a controlled failover
 				replica.adminCommand("CLUSTER", "FAILOVER");
 				long promoted = awaitPromotion(replica);
@@ -118,7 +128,8 @@ class ClusterFailoverIntegrationTests {
 			finally {
 				assertThat(ledger.stop()).as("every call came back").isTrue();
 			}
-			// asynchronous replication: writes the master acknowledged but had not sent are lost; measured only
+			// asynchronous replication: writes the master acknowledged but had not sent
+			// are lost; measured only
 			System.out.println("SIGKILL under load (loss measured, not asserted): "
 					+ ledger.verify(AcknowledgedWriteLoad.mget(replica)));
 			template.opsForValue().set(tag + ":after-kill", "written");
@@ -145,23 +156,28 @@ class ClusterFailoverIntegrationTests {
 			String targetId = target.adminCommand("CLUSTER", "MYID");
 			target.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", sourceId);
 			source.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", targetId);
-			// While the slot migrates, a key the source does not hold is answered with ASK: the new key can only have
+			// While the slot migrates, a key the source does not hold is answered with
+			// ASK: the new key can only have
 			// reached the target through it.
 			template.opsForValue().set(tag + ":new", "new");
 			assertThat(target.adminCommand("CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("1");
 			assertThat(template.opsForValue().get(tag + ":new")).isEqualTo("new");
 			assertThat(template.opsForValue().get(tag + ":old-0")).isEqualTo("old-0");
-			List<String> migrate = new java.util.ArrayList<>(List.of("MIGRATE", "127.0.0.1",
-					String.valueOf(target.port()), "", "0", "5000", "AUTH2", target.adminUser(),
-					target.adminPassword(), "KEYS"));
+			List<String> migrate = new java.util.ArrayList<>(
+					List.of("MIGRATE", "127.0.0.1", String.valueOf(target.port()), "", "0", "5000", "AUTH2",
+							target.adminUser(), target.adminPassword(), "KEYS"));
 			for (int i = 0; i < 10; i++) {
 				migrate.add(tag + ":old-" + i);
 			}
 			source.adminCommand(migrate.toArray(String[]::new));
-			for (RedisServerProcess node : cluster.liveNodes().stream().filter(RedisClusterProcess::isMaster).toList()) {
+			for (RedisServerProcess node : cluster.liveNodes()
+				.stream()
+				.filter(RedisClusterProcess::isMaster)
+				.toList()) {
 				node.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", targetId);
 			}
-			// The source now answers MOVED for the slot: every key is read from the target.
+			// The source now answers MOVED for the slot: every key is read from the
+			// target.
 			for (int i = 0; i < 10; i++) {
 				assertThat(template.opsForValue().get(tag + ":old-" + i)).isEqualTo("old-" + i);
 			}
@@ -174,11 +190,13 @@ class ClusterFailoverIntegrationTests {
 	private static void withApplication(ThrowingConsumer<StringRedisTemplate> test) {
 		RedisTestContexts.runner()
 			// the configuration endpoint of ElastiCache resolves to live nodes
-			.withPropertyValues("elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.liveNodes().get(0).port(),
+			.withPropertyValues(
+					"elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.liveNodes().get(0).port(),
 					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
-					// a write queued for a lost node fails after this instead of holding the load for 60 s
+					// a write queued for a lost node fails after this instead of holding
+					// the load for 60 s
 					"spring.data.redis.timeout=" + COMMAND_TIMEOUT.toMillis() + "ms")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -225,8 +243,8 @@ class ClusterFailoverIntegrationTests {
 	}
 
 	/**
-	 * One thread writing keys of one hash tag (so one slot) in a loop through the application's template, recording
-	 * when each write succeeded.
+	 * One thread writing keys of one hash tag (so one slot) in a loop through the
+	 * application's template, recording when each write succeeded.
 	 */
 	private static final class WriteLoad implements AutoCloseable {
 
@@ -257,15 +275,20 @@ class ClusterFailoverIntegrationTests {
 		}
 
 		/**
-		 * @return when the first write that completed after {@code after} did, waiting at most {@code timeout}
+		 * @return when the first write that completed after {@code after} did, waiting at
+		 * most {@code timeout}
 		 */
 		long awaitSuccessAfter(long after, Duration timeout) {
 			long deadline = after + timeout.toNanos();
-			LongSupplier first = () -> this.successes.stream().mapToLong(Long::longValue).filter((t) -> t > after)
-				.min().orElse(Long.MAX_VALUE);
+			LongSupplier first = () -> this.successes.stream()
+				.mapToLong(Long::longValue)
+				.filter((t) -> t > after)
+				.min()
+				.orElse(Long.MAX_VALUE);
 			while (first.getAsLong() == Long.MAX_VALUE) {
-				assertThat(System.nanoTime() - deadline).as("a write succeeded within %s (%d failed)", timeout,
-						this.failures.get()).isNegative();
+				assertThat(System.nanoTime() - deadline)
+					.as("a write succeeded within %s (%d failed)", timeout, this.failures.get())
+					.isNegative();
 				sleep(20);
 			}
 			return first.getAsLong();

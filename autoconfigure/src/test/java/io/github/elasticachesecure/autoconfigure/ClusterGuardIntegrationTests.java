@@ -18,9 +18,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The startup guard checks every node of a cluster's topology, at the address the client will use, not only the
- * configured endpoint. Each test starts its own small cluster whose seed passes the check, so that only the nodes it
- * announces can fail. The health of a cluster is checked here too, on a cluster of its own that loses a master.
+ * The startup guard checks every node of a cluster's topology, at the address the client
+ * will use, not only the configured endpoint. Each test starts its own small cluster
+ * whose seed passes the check, so that only the nodes it announces can fail. The health
+ * of a cluster is checked here too, on a cluster of its own that loses a master.
  */
 class ClusterGuardIntegrationTests {
 
@@ -57,7 +58,8 @@ class ClusterGuardIntegrationTests {
 		try (RedisClusterProcess cluster = RedisClusterProcess.tls()
 			.masters(2)
 			.nodeCertificate(1, TestPki.get().untrustedLocalhost())
-			// the nodes trust each other on the cluster bus; only the client does not trust the odd one
+			// the nodes trust each other on the cluster bus; only the client does not
+			// trust the odd one
 			.extraArgs("--tls-ca-cert-file", TestPki.get().bothCaCertificatesPem().toString())
 			.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD)
 			.start()) {
@@ -95,7 +97,8 @@ class ClusterGuardIntegrationTests {
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 				int lost = cluster.ports().get(1);
 				cluster.nodes().get(1).kill();
-				// at once the lost master does not answer; after the node timeout the cluster reports its slots failing
+				// at once the lost master does not answer; after the node timeout the
+				// cluster reports its slots failing
 				awaitReason(health, "masters not answering PING within 1000 ms: [localhost:" + lost + "]");
 				awaitReason(health, "cluster_state:fail (slots assigned 16384 of 16384, ok 8192");
 			});

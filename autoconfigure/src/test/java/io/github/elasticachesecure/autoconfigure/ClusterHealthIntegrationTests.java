@@ -20,9 +20,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The health check of a cluster, counted from the nodes' side: it goes over the application's cluster connection (and
- * the node connections Lettuce keeps for it), so many checks open no connection, and concurrent checks share one
- * {@code PING} per master.
+ * The health check of a cluster, counted from the nodes' side: it goes over the
+ * application's cluster connection (and the node connections Lettuce keeps for it), so
+ * many checks open no connection, and concurrent checks share one {@code PING} per
+ * master.
  */
 class ClusterHealthIntegrationTests {
 
@@ -58,7 +59,8 @@ class ClusterHealthIntegrationTests {
 
 			RedisServerProcess paused = nodes.stream().filter(RedisClusterProcess::isMaster).findFirst().orElseThrow();
 			long pings = paused.commandCalls("ping");
-			// the master holds every client's commands for half a second (each master has half the health timeout),
+			// the master holds every client's commands for half a second (each master has
+			// half the health timeout),
 			// so that the ten checks overlap for sure
 			paused.adminCommand("CLIENT", "PAUSE", "500", "ALL");
 			List<Health> healths = Flux.range(0, 10)
@@ -91,7 +93,8 @@ class ClusterHealthIntegrationTests {
 					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
-					// Lettuce's periodic topology refresh opens connections of its own: not while the checks are counted
+					// Lettuce's periodic topology refresh opens connections of its own:
+					// not while the checks are counted
 					"spring.data.redis.lettuce.cluster.refresh.period=10m");
 	}
 

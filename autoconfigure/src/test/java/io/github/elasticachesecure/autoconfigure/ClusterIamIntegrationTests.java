@@ -25,10 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A cluster-mode cache as ElastiCache presents one with IAM: a real TLS cluster of three masters with a replica each,
- * every node behind an {@link IamFront} that checks SigV4 tokens, and every node announcing its front's port (with
- * the host name {@code localhost}), so that the client, from the seed on, reaches each node only through its front,
- * with FULL host-name verification. The application uses nothing but {@code elasticache.secure.*} properties.
+ * A cluster-mode cache as ElastiCache presents one with IAM: a real TLS cluster of three
+ * masters with a replica each, every node behind an {@link IamFront} that checks SigV4
+ * tokens, and every node announcing its front's port (with the host name
+ * {@code localhost}), so that the client, from the seed on, reaches each node only
+ * through its front, with FULL host-name verification. The application uses nothing but
+ * {@code elasticache.secure.*} properties.
  */
 class ClusterIamIntegrationTests {
 
@@ -69,21 +71,22 @@ class ClusterIamIntegrationTests {
 			for (int i = 0; i < KEYS; i++) {
 				assertThat(template.opsForValue().get("iam-" + i)).isEqualTo("value-" + i);
 			}
-			// keys spread over the slots of all three masters, read from all three replicas: every node was reached
+			// keys spread over the slots of all three masters, read from all three
+			// replicas: every node was reached
 			assertThat(perNode((node) -> node.commandCalls(RedisClusterProcess.isMaster(node) ? "set" : "get")))
 				.allSatisfy((node, calls) -> assertThat(calls).as("commands on %s", node).isPositive());
-			assertThat(fronts).allSatisfy((front) -> assertThat(front.acceptedTokens())
-				.as("tokens accepted by %s", front).isPositive());
+			assertThat(fronts).allSatisfy(
+					(front) -> assertThat(front.acceptedTokens()).as("tokens accepted by %s", front).isPositive());
 			Map<String, Long> authBefore = perNode((node) -> node.commandCalls("auth"));
 			List<Integer> acceptedBefore = fronts.stream().map(IamFront::acceptedTokens).toList();
 
 			context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().join();
-			// Lettuce authenticates new connections with HELLO … AUTH and re-authenticates live ones with AUTH: an
+			// Lettuce authenticates new connections with HELLO … AUTH and
+			// re-authenticates live ones with AUTH: an
 			// AUTH on every node is the node's live connection taking the new token.
 			await().atMost(AWAIT_LIMIT)
-				.untilAsserted(() -> assertThat(perNode((node) -> node.commandCalls("auth")))
-					.allSatisfy((node, calls) -> assertThat(calls).as("AUTH on %s", node)
-						.isGreaterThan(authBefore.get(node))));
+				.untilAsserted(() -> assertThat(perNode((node) -> node.commandCalls("auth"))).allSatisfy(
+						(node, calls) -> assertThat(calls).as("AUTH on %s", node).isGreaterThan(authBefore.get(node))));
 			for (int i = 0; i < fronts.size(); i++) {
 				assertThat(fronts.get(i).acceptedTokens()).as("tokens accepted by %s", fronts.get(i))
 					.isGreaterThan(acceptedBefore.get(i));
@@ -91,8 +94,8 @@ class ClusterIamIntegrationTests {
 			for (int i = 0; i < KEYS; i++) {
 				assertThat(template.opsForValue().get("iam-" + i)).isEqualTo("value-" + i);
 			}
-			assertThat(fronts).allSatisfy((front) -> assertThat(front.refusedTokens())
-				.as("tokens refused by %s", front).isZero());
+			assertThat(fronts)
+				.allSatisfy((front) -> assertThat(front.refusedTokens()).as("tokens refused by %s", front).isZero());
 		});
 	}
 
@@ -104,7 +107,8 @@ class ClusterIamIntegrationTests {
 			for (int i = 0; i < KEYS; i++) {
 				assertThat(template.opsForValue().get("preferred-" + i)).isEqualTo("value-" + i);
 			}
-			// replicas count the SETs they replay from their master too: writes are counted on the masters
+			// replicas count the SETs they replay from their master too: writes are
+			// counted on the masters
 			assertThat(sum(masters(), "set")).as("writes on the masters").isEqualTo(KEYS);
 			assertThat(sum(replicas(), "get")).as("reads on the replicas").isEqualTo(KEYS);
 			assertThat(sum(masters(), "get")).as("reads on the masters").isZero();
@@ -126,7 +130,8 @@ class ClusterIamIntegrationTests {
 
 	private static void withIamApplication(String readFrom, Consumer<ApplicationContext> test) {
 		RedisTestContexts.iamRunner()
-			// the configuration endpoint: the first node's front, as the cluster announces it
+			// the configuration endpoint: the first node's front, as the cluster
+			// announces it
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + fronts.get(0).port(),
 					"elasticache.secure.topology=cluster", "elasticache.secure.read-from=" + readFrom)
 			.run((context) -> {
@@ -136,8 +141,9 @@ class ClusterIamIntegrationTests {
 	}
 
 	/**
-	 * Writes keys spread over all slots through the application and waits until every replica acknowledged them
-	 * ({@code WAIT} on each master, which the command statistics count apart from reads and writes).
+	 * Writes keys spread over all slots through the application and waits until every
+	 * replica acknowledged them ({@code WAIT} on each master, which the command
+	 * statistics count apart from reads and writes).
 	 */
 	private static void writeAndReplicate(StringRedisTemplate template, String prefix) {
 		for (int i = 0; i < KEYS; i++) {

@@ -12,8 +12,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cluster mode against a real three-master TLS cluster whose nodes announce their host name, so that full host-name
- * verification holds on every node the client is redirected to.
+ * Cluster mode against a real three-master TLS cluster whose nodes announce their host
+ * name, so that full host-name verification holds on every node the client is redirected
+ * to.
  */
 class ClusterModeIntegrationTests {
 
@@ -49,9 +50,10 @@ class ClusterModeIntegrationTests {
 				for (int i = 0; i < 50; i++) {
 					assertThat(template.opsForValue().get("key-" + i)).isEqualTo("value-" + i);
 				}
-				// Fifty keys spread over the slots of all three masters: every node was reached over verified TLS.
-				assertThat(cluster.adminCommandOnAllNodes("DBSIZE")).allSatisfy(
-						(size) -> assertThat(Long.parseLong(size)).isPositive());
+				// Fifty keys spread over the slots of all three masters: every node was
+				// reached over verified TLS.
+				assertThat(cluster.adminCommandOnAllNodes("DBSIZE"))
+					.allSatisfy((size) -> assertThat(Long.parseLong(size)).isPositive());
 			});
 	}
 

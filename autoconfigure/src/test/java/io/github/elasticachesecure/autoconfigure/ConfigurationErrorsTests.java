@@ -44,16 +44,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs every row of {@code docs/configuration-errors.md} as a real application against one TLS test server: the start
- * fails with Spring Boot's failure report naming the property and the fix, no secret is printed, and nothing is left
- * behind. The rows are read from the document itself, so the document and the test cannot drift apart.
+ * Runs every row of {@code docs/configuration-errors.md} as a real application against
+ * one TLS test server: the start fails with Spring Boot's failure report naming the
+ * property and the fix, no secret is printed, and nothing is left behind. The rows are
+ * read from the document itself, so the document and the test cannot drift apart.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationErrorsTests {
 
 	private static final Path TABLE = Path.of("..", "docs", "configuration-errors.md");
 
-	// Every secret in the table contains it, and so do the password of the test user and the AWS secret key below.
+	// Every secret in the table contains it, and so do the password of the test user and
+	// the AWS secret key below.
 	private static final String SECRET_MARK = "S3cret";
 
 	private static final String DOCUMENTED_ENDPOINT = "localhost:6379";
@@ -71,15 +73,15 @@ class ConfigurationErrorsTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("rows")
-	void refusedWithAReportThatNamesThePropertyAndTheFixAndNoSecret(Row row, CapturedOutput output)
-			throws Exception {
+	void refusedWithAReportThatNamesThePropertyAndTheFixAndNoSecret(Row row, CapturedOutput output) throws Exception {
 		List<Long> processesBefore = childProcesses();
 		SpringApplication application = new SpringApplication(ConfigurationErrorsApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		application.setRegisterShutdownHook(false);
-		// The rows describe an application without Netty's OpenSSL engine, which the test classpath carries.
+		// The rows describe an application without Netty's OpenSSL engine, which the test
+		// classpath carries.
 		application.setResourceLoader(new DefaultResourceLoader(new FilteredClassLoader("io.netty.internal.tcnative")));
 		application.setDefaultProperties(new LinkedHashMap<>(row.properties(baseProperties(), this::local)));
 		Throwable failure = catchThrowable(() -> application.run().close());
@@ -118,7 +120,8 @@ class ConfigurationErrorsTests {
 	}
 
 	/**
-	 * The working configuration the document starts every row from (its first properties block).
+	 * The working configuration the document starts every row from (its first properties
+	 * block).
 	 */
 	private static Map<String, String> baseProperties() throws IOException {
 		String text = Files.readString(TABLE);
@@ -167,6 +170,7 @@ class ConfigurationErrorsTests {
 
 	/**
 	 * A row of the table.
+	 *
 	 * @param number its number
 	 * @param property the property the row is about
 	 * @param value its value, {@code null} to remove it
@@ -213,11 +217,12 @@ class ConfigurationErrorsTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SslAutoConfiguration.class, ElastiCacheSecureAutoConfiguration.class,
-					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
+			ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 			DataRedisAutoConfiguration.class })
 	static class ConfigurationErrorsApplication {
 
-		// Stand-ins for the AWS credential and region chains, which would ask the instance metadata service.
+		// Stand-ins for the AWS credential and region chains, which would ask the
+		// instance metadata service.
 		@Bean
 		AwsCredentialsProvider awsCredentialsProvider() {
 			return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "S3cret-aws-key"));

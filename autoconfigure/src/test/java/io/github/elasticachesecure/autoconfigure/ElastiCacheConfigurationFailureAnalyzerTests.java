@@ -26,14 +26,14 @@ class ElastiCacheConfigurationFailureAnalyzerTests {
 	@Test
 	void printsNothingOfTheCauseOrOfTheFailureAroundIt() {
 		ElastiCacheConfigurationException exception = new ElastiCacheConfigurationException(
-				"elasticache.secure.iam.profile", "The AWS profile named by 'elasticache.secure.iam.profile' is unusable.",
+				"elasticache.secure.iam.profile",
+				"The AWS profile named by 'elasticache.secure.iam.profile' is unusable.",
 				"Check 'elasticache.secure.iam.profile'.",
 				new IllegalStateException("aws_secret_access_key = S3cret-aws-key"));
 		FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
 			.analyze(new BeanCreationException("connectionDetails", "S3cret-wrapper", exception));
 		assertThat(analysis).isNotNull();
-		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret"))
-			.as("a secret in the analysis")
+		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret")).as("a secret in the analysis")
 			.isFalse();
 	}
 

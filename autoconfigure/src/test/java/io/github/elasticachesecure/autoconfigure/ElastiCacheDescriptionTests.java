@@ -27,8 +27,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How {@link ElastiCacheDescription} is resolved through the auto-configuration: what the host name gives away, what
- * the properties override, and the deprecated aliases. No factory is created, so no host here is ever connected to.
+ * How {@link ElastiCacheDescription} is resolved through the auto-configuration: what the
+ * host name gives away, what the properties override, and the deprecated aliases. No
+ * factory is created, so no host here is ever connected to.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheDescriptionTests {
@@ -62,7 +63,8 @@ class ElastiCacheDescriptionTests {
 			.run((context) -> {
 				DataRedisConnectionDetails details = context.getBean(DataRedisConnectionDetails.class);
 				assertThat(details.getCluster()).isNull();
-				assertThat(details.getStandalone().getHost()).isEqualTo("master.orders.abc123.use1.cache.amazonaws.com");
+				assertThat(details.getStandalone().getHost())
+					.isEqualTo("master.orders.abc123.use1.cache.amazonaws.com");
 			});
 	}
 
@@ -154,8 +156,8 @@ class ElastiCacheDescriptionTests {
 			metadata = JsonMapper.builder().build().readTree(json);
 		}
 		Map<String, String> replacements = Map.of("elasticache.secure.cluster-mode", "elasticache.secure.topology",
-				"elasticache.secure.iam.serverless", "elasticache.secure.topology",
-				"elasticache.secure.iam.cache-name", "elasticache.secure.cache-name");
+				"elasticache.secure.iam.serverless", "elasticache.secure.topology", "elasticache.secure.iam.cache-name",
+				"elasticache.secure.cache-name");
 		replacements.forEach((alias, replacement) -> {
 			JsonNode property = property(metadata, alias);
 			assertThat(property.path("deprecated").asBoolean()).as(alias).isTrue();
@@ -182,7 +184,8 @@ class ElastiCacheDescriptionTests {
 				assertThat(failure.getName()).isEqualTo(alias);
 				assertThat(failure.getReason()).contains("'" + alias + "=")
 					.contains("contradicts '" + contradicted + "=")
-					.contains("Remove the deprecated '" + alias + "' and set '" + replacement + "' to what the cache is");
+					.contains(
+							"Remove the deprecated '" + alias + "' and set '" + replacement + "' to what the cache is");
 			});
 	}
 

@@ -12,8 +12,10 @@ class ElastiCacheEndpointTests {
 
 	@Test
 	void parsesHostAndPortWithDefaultPort() {
-		assertThat(ElastiCacheEndpoint.parse("cache.example:6380")).isEqualTo(new ElastiCacheEndpoint("cache.example", 6380));
-		assertThat(ElastiCacheEndpoint.parse(" cache.example ")).isEqualTo(new ElastiCacheEndpoint("cache.example", 6379));
+		assertThat(ElastiCacheEndpoint.parse("cache.example:6380"))
+			.isEqualTo(new ElastiCacheEndpoint("cache.example", 6380));
+		assertThat(ElastiCacheEndpoint.parse(" cache.example "))
+			.isEqualTo(new ElastiCacheEndpoint("cache.example", 6379));
 		assertThat(ElastiCacheEndpoint.parse("[::1]:7000")).isEqualTo(new ElastiCacheEndpoint("::1", 7000));
 		assertThat(ElastiCacheEndpoint.parse("[::1]:7000")).hasToString("[::1]:7000");
 	}
@@ -47,7 +49,8 @@ class ElastiCacheEndpointTests {
 
 	@Test
 	void acceptsIpv6OnlyInBrackets() {
-		assertThat(ElastiCacheEndpoint.parse("[2001:db8::1]:6380")).isEqualTo(new ElastiCacheEndpoint("2001:db8::1", 6380));
+		assertThat(ElastiCacheEndpoint.parse("[2001:db8::1]:6380"))
+			.isEqualTo(new ElastiCacheEndpoint("2001:db8::1", 6380));
 		assertThat(ElastiCacheEndpoint.parse("[2001:db8::1]")).isEqualTo(new ElastiCacheEndpoint("2001:db8::1", 6379));
 		assertThat(ElastiCacheEndpoint.parse("[::ffff:192.0.2.1]:7000").host()).isEqualTo("::ffff:192.0.2.1");
 		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:7:8]").host()).isEqualTo("1:2:3:4:5:6:7:8");
@@ -126,11 +129,11 @@ class ElastiCacheEndpointTests {
 
 	@Test
 	void neverRepeatsWhatFollowsTheHostWhenItIsNotAPort() {
-		// A password written in the port's place, after the port, or after an address in brackets.
+		// A password written in the port's place, after the port, or after an address in
+		// brackets.
 		String secret = "S3cret-after-a-colon";
-		for (String value : new String[] { "cache.example:" + secret, "cache.example:6379:" + secret,
-				"[::1]:" + secret, "[::1]:6379:" + secret, "[::1]" + secret, "[2001:db8:::1]:" + secret,
-				"[::1:" + secret }) {
+		for (String value : new String[] { "cache.example:" + secret, "cache.example:6379:" + secret, "[::1]:" + secret,
+				"[::1]:6379:" + secret, "[::1]" + secret, "[2001:db8:::1]:" + secret, "[::1:" + secret }) {
 			assertThatExceptionOfType(ElastiCacheConfigurationException.class)
 				.isThrownBy(() -> ElastiCacheEndpoint.parse(value))
 				.satisfies((ex) -> assertThat(ex.getMessage() + ex.getAction()).as(value).doesNotContain(secret));
@@ -145,7 +148,8 @@ class ElastiCacheEndpointTests {
 		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:7::]").host()).isEqualTo("1:2:3:4:5:6:7::");
 		assertThat(ElastiCacheEndpoint.parse("[1:2:3:4:5:6:192.0.2.1]").host()).isEqualTo("1:2:3:4:5:6:192.0.2.1");
 		assertThat(ElastiCacheEndpoint.parse("[64:ff9b::192.0.2.1]:6380").port()).isEqualTo(6380);
-		// Nine groups in all, however they are split around "::", or after an embedded IPv4 address.
+		// Nine groups in all, however they are split around "::", or after an embedded
+		// IPv4 address.
 		assertRefused("[1::2:3:4:5:6:7:8]", "no valid IPv6 address");
 		assertRefused("[1:2:3:4:5:6:7:8::]", "no valid IPv6 address");
 		assertRefused("[1:2:3:4:5:6:7:192.0.2.1]", "no valid IPv6 address");

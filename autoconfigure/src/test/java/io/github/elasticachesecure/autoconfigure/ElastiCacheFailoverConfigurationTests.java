@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The client resources Boot builds with the starter: short-lived DNS answers, jittered reconnects and, outside
- * cluster mode, the reconnect on {@code READONLY}; each replaceable by the application.
+ * The client resources Boot builds with the starter: short-lived DNS answers, jittered
+ * reconnects and, outside cluster mode, the reconnect on {@code READONLY}; each
+ * replaceable by the application.
  */
 class ElastiCacheFailoverConfigurationTests {
 

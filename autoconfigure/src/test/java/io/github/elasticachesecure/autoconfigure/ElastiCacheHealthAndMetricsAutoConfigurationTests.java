@@ -33,8 +33,8 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions of the health indicator and the meters. The endpoint is a free port: the guard only warns about an
- * unreachable endpoint, so the contexts start without a server.
+ * Conditions of the health indicator and the meters. The endpoint is a free port: the
+ * guard only warns about an unreachable endpoint, so the contexts start without a server.
  */
 class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 
@@ -45,7 +45,10 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			DataRedisHealthContributorAutoConfiguration.class,
 			DataRedisReactiveHealthContributorAutoConfiguration.class);
 
-	/** Boot's own metrics: the registry, and the post-processor that binds every {@code MeterBinder} bean to it. */
+	/**
+	 * Boot's own metrics: the registry, and the post-processor that binds every
+	 * {@code MeterBinder} bean to it.
+	 */
 	private static final AutoConfigurations BOOT_METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
 			SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class);
 
@@ -82,14 +85,14 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	@Test
 	void healthIndicatorBacksOffFromAUserIndicatorOfItsType() {
 		this.runner
-			.withBean("myIndicator", ElastiCacheHealthIndicator.class,
-					() -> new ElastiCacheHealthIndicator(null))
+			.withBean("myIndicator", ElastiCacheHealthIndicator.class, () -> new ElastiCacheHealthIndicator(null))
 			.run((context) -> assertThat(context).doesNotHaveBean("elasticacheHealthIndicator"));
 	}
 
 	@Test
 	void withoutHealthModuleThereIsNoIndicator() {
-		// Without Boot's health auto-configurations, which cannot load their conditions either.
+		// Without Boot's health auto-configurations, which cannot load their conditions
+		// either.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
 					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
@@ -136,10 +139,10 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 	void metersAreBoundToBootsRegistryWithoutTheApplicationBindingThem() {
 		this.runner.withConfiguration(BOOT_METRICS).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("elasticache.reauthentications").tag("result", "success").functionCounter()
-				.count()).isZero();
-			assertThat(registry.get("elasticache.guard.checks").tag("outcome", "unreachable").functionCounter()
-				.count()).isEqualTo(1);
+			assertThat(registry.get("elasticache.reauthentications").tag("result", "success").functionCounter().count())
+				.isZero();
+			assertThat(registry.get("elasticache.guard.checks").tag("outcome", "unreachable").functionCounter().count())
+				.isEqualTo(1);
 			assertThat(registry.get("elasticache.tls.certificate.expiry").gauge().value()).isNaN();
 			// Password mode: no IAM meters.
 			assertThat(registry.find("elasticache.iam.token.refreshes").meters()).isEmpty();
@@ -158,8 +161,8 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		this.runner
 			// IAM refuses a password: the shared one is emptied, which counts as unset.
 			.withPropertyValues("elasticache.secure.auth.mode=iam", "elasticache.secure.auth.password=",
-					"elasticache.secure.auth.username=app",
-					"elasticache.secure.iam.cache-name=my-cache", "elasticache.secure.iam.region=us-east-1")
+					"elasticache.secure.auth.username=app", "elasticache.secure.iam.cache-name=my-cache",
+					"elasticache.secure.iam.region=us-east-1")
 			.withBean(AwsCredentialsProvider.class,
 					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))
 			.withBean(IamTokenListener.class, () -> listener)
@@ -167,8 +170,10 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(refreshed.await(5, TimeUnit.SECONDS)).isTrue();
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				assertThat(registry.get("elasticache.iam.token.refreshes").tag("result", "success")
-					.functionCounter().count()).isEqualTo(1);
+				assertThat(registry.get("elasticache.iam.token.refreshes")
+					.tag("result", "success")
+					.functionCounter()
+					.count()).isEqualTo(1);
 				assertThat(registry.get("elasticache.iam.token.expiry").gauge().value()).isBetween(60.0, 900.0);
 			});
 	}

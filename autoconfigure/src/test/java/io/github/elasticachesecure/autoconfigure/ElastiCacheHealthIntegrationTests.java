@@ -35,17 +35,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The {@code elasticache} health indicator against real TLS servers: UP with its details, DOWN once the server stops,
- * and DOWN within the bound when the endpoint goes silent.
+ * The {@code elasticache} health indicator against real TLS servers: UP with its details,
+ * DOWN once the server stops, and DOWN within the bound when the endpoint goes silent.
  */
 class ElastiCacheHealthIntegrationTests {
 
 	private static final Duration VALIDITY = Duration.ofDays(90);
 
 	/**
-	 * Added to a health timeout for the upper bound of one check: what a loaded 2-core machine may add, far below
-	 * Lettuce's 60 s command timeout that a check ignoring its own timeout would wait for. Only the bound is promised;
-	 * how long checks take belongs in the benchmark harness ({@code benchmarks/}), not in a test.
+	 * Added to a health timeout for the upper bound of one check: what a loaded 2-core
+	 * machine may add, far below Lettuce's 60 s command timeout that a check ignoring its
+	 * own timeout would wait for. Only the bound is promised; how long checks take
+	 * belongs in the benchmark harness ({@code benchmarks/}), not in a test.
 	 */
 	private static final Duration MARGIN = Duration.ofSeconds(2);
 
@@ -112,7 +113,8 @@ class ElastiCacheHealthIntegrationTests {
 					.value();
 				double expected = Duration.between(Instant.now(), TestPki.get().localhostValidFor(VALIDITY).notAfter())
 					.toSeconds();
-				// About 90 days: the margin covers the time since the certificate was made and the test's pace.
+				// About 90 days: the margin covers the time since the certificate was
+				// made and the test's pace.
 				assertThat(seconds).isCloseTo(expected, within(120.0));
 			});
 	}
@@ -131,7 +133,8 @@ class ElastiCacheHealthIntegrationTests {
 	void keepsBootsRedisIndicatorWhenAsked() {
 		withHealth(redis).withPropertyValues("elasticache.secure.health.replace-redis-indicator=false")
 			.run((context) -> {
-				assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
+				assertThat(context.getBeansOfType(HealthContributor.class))
+					.containsOnlyKeys("elasticacheHealthIndicator");
 				assertThat(context.getBeansOfType(ReactiveHealthContributor.class))
 					.containsOnlyKeys("redisHealthContributor");
 			});
@@ -157,7 +160,8 @@ class ElastiCacheHealthIntegrationTests {
 
 		@Test
 		void staysUpWithAWarning() {
-			// The test kit's default certificate is valid 2 days, under the 14-day default threshold.
+			// The test kit's default certificate is valid 2 days, under the 14-day
+			// default threshold.
 			withHealth(this.shortLived).run((context) -> {
 				Health health = indicator(context).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -209,7 +213,8 @@ class ElastiCacheHealthIntegrationTests {
 					TlsEndpointMonitor monitor = context.getBean(TlsEndpointMonitor.class);
 					TlsEndpointMonitor.Observation atStartup = monitor.current();
 					assertThat(atStartup.result().outcome()).isEqualTo(TlsProbeOutcome.SECURE);
-					// Reading starts a probe once the last result is older than the interval (5 minutes by default).
+					// Reading starts a probe once the last result is older than the
+					// interval (5 minutes by default).
 					awaitUntil(() -> monitor.current().probedAt().isAfter(atStartup.probedAt()), "probed again");
 					this.doomed.process().close();
 					awaitUntil(() -> monitor.current().result().outcome() == TlsProbeOutcome.UNREACHABLE,
@@ -220,8 +225,10 @@ class ElastiCacheHealthIntegrationTests {
 
 		@Test
 		void downWithinTheBoundWhenTheEndpointGoesSilent() {
-			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the bound must hold anyway. Only
-			// the upper bound is the product's promise; the reason names the timeout that was waited for.
+			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the
+			// bound must hold anyway. Only
+			// the upper bound is the product's promise; the reason names the timeout that
+			// was waited for.
 			withHealth(this.doomed)
 				.withPropertyValues("elasticache.secure.health.timeout=1s", "spring.data.redis.timeout=60s")
 				.run((context) -> {
@@ -229,7 +236,8 @@ class ElastiCacheHealthIntegrationTests {
 					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 					int port = this.doomed.port();
 					this.doomed.process().close();
-					// A peer that accepts TCP and never answers: Lettuce reconnects to it and waits in the handshake.
+					// A peer that accepts TCP and never answers: Lettuce reconnects to it
+					// and waits in the handshake.
 					try (SilentTcpServer silent = SilentTcpServer.start(port)) {
 						for (int i = 0; i < 3; i++) {
 							long start = System.nanoTime();

@@ -53,15 +53,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Conditions and validation of the IAM configuration. The AWS credentials and region come from beans, so nothing here
- * reaches for the network.
+ * Conditions and validation of the IAM configuration. The AWS credentials and region come
+ * from beans, so nothing here reaches for the network.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheIamConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
-					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
+				ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withBean(AwsCredentialsProvider.class,
 				() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret-key")))
@@ -71,8 +71,8 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void iamModeWiresStreamingCredentialsAndReauthentication() {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=My-Cache",
-					"elasticache.secure.iam.region=eu-west-1")
+			.withPropertyValues("elasticache.secure.auth.username=app-user",
+					"elasticache.secure.iam.cache-name=My-Cache", "elasticache.secure.iam.region=eu-west-1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
@@ -83,7 +83,8 @@ class ElastiCacheIamConfigurationTests {
 					.getRedisCredentialsProviderFactory()
 					.get()
 					.createCredentialsProvider(factory.getStandaloneConfiguration())).isSameAs(provider);
-				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow().getReauthenticateBehaviour())
+				assertThat(
+						factory.getClientConfiguration().getClientOptions().orElseThrow().getReauthenticateBehaviour())
 					.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 				assertThat(factory.getStandaloneConfiguration().getUsername()).isEqualTo("app-user");
 				assertThat(factory.getStandaloneConfiguration().getPassword().isPresent()).isFalse();
@@ -109,7 +110,8 @@ class ElastiCacheIamConfigurationTests {
 			this.contextRunner
 				.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
 						"elasticache.secure.iam.region=us-east-1")
-				// As a .properties line keeps it: TestPropertyValues would trim the blank.
+				// As a .properties line keeps it: TestPropertyValues would trim the
+				// blank.
 				.withInitializer((context) -> context.getEnvironment()
 					.getPropertySources()
 					.addFirst(new MapPropertySource("mode", Map.of("elasticache.secure.auth.mode", mode))))
@@ -150,7 +152,8 @@ class ElastiCacheIamConfigurationTests {
 
 	@Test
 	void missingUserIdIsRefused() {
-		this.contextRunner.withPropertyValues("elasticache.secure.iam.cache-name=c1", "elasticache.secure.iam.region=us-east-1")
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.iam.cache-name=c1", "elasticache.secure.iam.region=us-east-1")
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
 				.extracting(ElastiCacheConfigurationException::getProperty)
 				.isEqualTo("elasticache.secure.auth.username"));
@@ -201,12 +204,15 @@ class ElastiCacheIamConfigurationTests {
 					"elasticache.secure.iam.region=us-east-1")
 			.withBean("userProvider", ElastiCacheIamCredentialsProvider.class, () -> {
 				created[0] = ElastiCacheIamCredentialsProvider
-					.builder(new io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator("c2", "app-user",
-							"us-east-1", false), StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+					.builder(
+							new io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator("c2", "app-user",
+									"us-east-1", false),
+							StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
 					.build();
 				return created[0];
 			})
-			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isSameAs(created[0]));
+			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class))
+				.isSameAs(created[0]));
 	}
 
 	@Test
@@ -226,7 +232,8 @@ class ElastiCacheIamConfigurationTests {
 						ElastiCacheConfigurationException.class);
 				assertThat(failure).hasMessageContaining("No IAM token could be signed at startup")
 					.hasMessageContaining("Unable to load credentials");
-				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile").contains("AWS_ACCESS_KEY_ID");
+				assertThat(failure.getAction()).contains("elasticache.secure.iam.profile")
+					.contains("AWS_ACCESS_KEY_ID");
 			});
 		assertThat(Threads.alive(IamProviderThreads::isProviderThread)).isEmpty();
 	}
@@ -272,19 +279,21 @@ class ElastiCacheIamConfigurationTests {
 		try {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
-					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
+						ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 						DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
 						"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
 						"elasticache.secure.iam.region=us-east-1", "elasticache.secure.guard.probe-timeout=300ms")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
-					assertThat(context.getBean(AwsCredentialsProvider.class)).isInstanceOf(DefaultCredentialsProvider.class);
+					assertThat(context.getBean(AwsCredentialsProvider.class))
+						.isInstanceOf(DefaultCredentialsProvider.class);
 					provider.set(context.getBean(ElastiCacheIamCredentialsProvider.class));
 					assertThat(provider.get().status().tokenUsable()).isTrue();
 					assertThat(Threads.alive(IamProviderThreads::isProviderThread)).as("refresh thread while running")
 						.isNotEmpty();
-					// The SDK chain shows no state once closed (system properties hold no resources): its bean
+					// The SDK chain shows no state once closed (system properties hold no
+					// resources): its bean
 					// definition is what can be checked.
 					assertThat(context.getSourceApplicationContext()
 						.getBeanFactory()
@@ -296,7 +305,8 @@ class ElastiCacheIamConfigurationTests {
 			System.clearProperty("aws.accessKeyId");
 			System.clearProperty("aws.secretAccessKey");
 		}
-		// Closing the context closed the IAM provider: its threads end and it hands out no more credentials.
+		// Closing the context closed the IAM provider: its threads end and it hands out
+		// no more credentials.
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(Threads.alive(IamProviderThreads::isProviderThread)).isEmpty());
 		StepVerifier.create(provider.get().resolveCredentials())
@@ -311,11 +321,13 @@ class ElastiCacheIamConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1")
-			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(5), Duration.ofSeconds(1)));
+			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(5),
+					Duration.ofSeconds(1)));
 		this.contextRunner
 			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.refresh-interval=7m")
-			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(7), Duration.ofSeconds(1)));
+			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(7),
+					Duration.ofSeconds(1)));
 	}
 
 	@Test
@@ -349,11 +361,12 @@ class ElastiCacheIamConfigurationTests {
 						SslAutoConfiguration.class))
 				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
 						"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
-						"elasticache.secure.iam.profile=elasticache-app", "elasticache.secure.guard.probe-timeout=300ms")
+						"elasticache.secure.iam.profile=elasticache-app",
+						"elasticache.secure.guard.probe-timeout=300ms")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
-					assertThat(output).contains("elasticache.secure.iam.region taken from the AWS region provider "
-							+ "chain: eu-west-3");
+					assertThat(output).contains(
+							"elasticache.secure.iam.region taken from the AWS region provider " + "chain: eu-west-3");
 					RedisCredentials credentials = context.getBean(ElastiCacheIamCredentialsProvider.class)
 						.resolveCredentials()
 						.block(Duration.ofSeconds(30));
@@ -378,7 +391,8 @@ class ElastiCacheIamConfigurationTests {
 	}
 
 	/**
-	 * The time between the last successful refresh and the next scheduled one (each read from the system clock).
+	 * The time between the last successful refresh and the next scheduled one (each read
+	 * from the system clock).
 	 */
 	private static Duration scheduledRefreshInterval(ApplicationContext context) {
 		IamTokenStatus status = context.getBean(ElastiCacheIamCredentialsProvider.class).status();

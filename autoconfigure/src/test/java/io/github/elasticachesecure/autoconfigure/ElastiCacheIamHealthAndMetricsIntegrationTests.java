@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * IAM mode against a real server whose ACL user has the token as its password: a fixed clock and static credentials
- * make every token identical, so that re-authentication with a refreshed token succeeds, until the password changes.
+ * IAM mode against a real server whose ACL user has the token as its password: a fixed
+ * clock and static credentials make every token identical, so that re-authentication with
+ * a refreshed token succeeds, until the password changes.
  */
 class ElastiCacheIamHealthAndMetricsIntegrationTests {
 
@@ -109,7 +110,8 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> count(registry, "elasticache.reauthentications", "result", "success") > reauths);
 
-			// The server stops accepting the token: the next re-authentication is refused.
+			// The server stops accepting the token: the next re-authentication is
+			// refused.
 			redis.process().setAclUser(USER, "another-password-entirely");
 			this.provider.get().refreshNow().get(5, TimeUnit.SECONDS);
 			await().atMost(Duration.ofSeconds(5))

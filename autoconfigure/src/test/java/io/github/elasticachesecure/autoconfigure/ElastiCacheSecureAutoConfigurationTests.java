@@ -36,8 +36,9 @@ import org.springframework.validation.ObjectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions and back-off of {@link ElastiCacheSecureAutoConfiguration}. The endpoints here are closed loopback
- * ports: the guard's probe finds them unreachable, which is a warning by default.
+ * Conditions and back-off of {@link ElastiCacheSecureAutoConfiguration}. The endpoints
+ * here are closed loopback ports: the guard's probe finds them unreachable, which is a
+ * warning by default.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheSecureAutoConfigurationTests {
@@ -46,14 +47,15 @@ class ElastiCacheSecureAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
-					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
+				ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("elasticache.secure.guard.probe-timeout=500ms");
 
 	@Test
 	void withoutEndpointOnlyTheGuardIsConfigured() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
-				ElastiCacheSecureGuardAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisConnectionGuard.class);
 				assertThat(context).doesNotHaveBean(ElastiCacheConnectionDetails.class);
@@ -64,7 +66,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 	void withoutEndpointBootsPlaintextDefaultFactoryIsRefused() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(StartupFailures.find(context, InsecureConnectionException.class)).hasMessageContaining("'redisConnectionFactory' connects to localhost:6379 without TLS");
+			assertThat(StartupFailures.find(context, InsecureConnectionException.class))
+				.hasMessageContaining("'redisConnectionFactory' connects to localhost:6379 without TLS");
 		});
 	}
 
@@ -87,10 +90,14 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(factory.getClientConfiguration().getVerifyMode()).isEqualTo(SslVerifyMode.FULL);
 				assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(7));
 				assertThat(factory.getClientConfiguration().getClientName()).contains("orders");
-				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow()
+				assertThat(factory.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow()
 					.getSocketOptions()
 					.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow()
+				assertThat(factory.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow()
 					.getSslOptions()
 					.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
 				RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
@@ -131,7 +138,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(refresh.getAdaptiveRefreshTriggers())
 					.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
 				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
-				assertThat(refresh.getRefreshTriggersReconnectAttempts()).as("a lost node's first reconnect attempt refreshes")
+				assertThat(refresh.getRefreshTriggersReconnectAttempts())
+					.as("a lost node's first reconnect attempt refreshes")
 					.isEqualTo(1);
 				assertThat(refresh.useDynamicRefreshSources()).isTrue();
 				assertThat(refresh.isCloseStaleConnections()).isTrue();
@@ -142,7 +150,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 
 	@Test
 	void aClusterConfigurationEndpointKeepsRefreshedTopologiesInTheCachesDomain() {
-		// Without the guard, which would look the name up: the factory's options are built without a connection.
+		// Without the guard, which would look the name up: the factory's options are
+		// built without a connection.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
@@ -155,7 +164,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 					.orElseThrow();
 				assertThat(options.getNodeFilter())
 					.accepts(clusterNode("my-cache-0001-001.my-cache.abc123.use1.cache.amazonaws.com"))
-					.rejects(clusterNode("cache.attacker.example"), clusterNode("my-cache.abc123.use1.cache.amazonaws.com"));
+					.rejects(clusterNode("cache.attacker.example"),
+							clusterNode("my-cache.abc123.use1.cache.amazonaws.com"));
 			});
 		this.contextRunner
 			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
@@ -236,11 +246,10 @@ class ElastiCacheSecureAutoConfigurationTests {
 
 	@Test
 	void authModeNoneIsAnExplicitOptIn() {
-		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none")
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(ElastiCacheConnectionDetails.class).getPassword()).isNull();
-			});
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ElastiCacheConnectionDetails.class).getPassword()).isNull();
+		});
 	}
 
 	@Test
@@ -249,8 +258,10 @@ class ElastiCacheSecureAutoConfigurationTests {
 			this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.mode=none")
 				.run((context) -> assertThat(context).hasNotFailed());
 		}
-		assertThat(output.getAll().split("elasticache.secure.auth.mode=none: connecting to localhost:1 without AUTH",
-				-1)).as("warnings in two starts").hasSize(3);
+		assertThat(
+				output.getAll().split("elasticache.secure.auth.mode=none: connecting to localhost:1 without AUTH", -1))
+			.as("warnings in two starts")
+			.hasSize(3);
 	}
 
 	@Test
@@ -361,16 +372,16 @@ class ElastiCacheSecureAutoConfigurationTests {
 				"elasticache.secure.endpoint");
 		assertConflict("spring.data.redis.password=other-secret", "spring.data.redis.password",
 				"elasticache.secure.auth.password");
-		// Without elasticache.secure.tls.bundle, another bundle contradicts the connection to the endpoint.
+		// Without elasticache.secure.tls.bundle, another bundle contradicts the
+		// connection to the endpoint.
 		assertConflict("spring.data.redis.ssl.bundle=other", "spring.data.redis.ssl.bundle",
 				"elasticache.secure.endpoint");
 	}
 
 	@Test
 	void agreeingSpringDataRedisSettingsAreAccepted() {
-		this.contextRunner
-			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
-					"spring.data.redis.host=localhost", "spring.data.redis.port=1", "spring.data.redis.ssl.enabled=true")
+		this.contextRunner.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.auth.password=secret",
+				"spring.data.redis.host=localhost", "spring.data.redis.port=1", "spring.data.redis.ssl.enabled=true")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

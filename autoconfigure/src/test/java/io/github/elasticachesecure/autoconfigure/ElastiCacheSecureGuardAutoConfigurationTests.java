@@ -66,8 +66,10 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 		assertThat(context.getBeanFactory().getBeanPostProcessorCount()).isZero();
 	}
 
-	// Spring Boot applies the AOT-generated initializer first: it registers the check's definition, as the
-	// initializer did at build time, and the guard's post-processor, which is no bean, must still be added.
+	// Spring Boot applies the AOT-generated initializer first: it registers the check's
+	// definition, as the
+	// initializer did at build time, and the guard's post-processor, which is no bean,
+	// must still be added.
 	@Test
 	void theInitializerAddsTheGuardAfterTheDefinitionsOfSpringAotWereRegistered() {
 		GenericApplicationContext context = new GenericApplicationContext();
@@ -79,7 +81,8 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 		assertThat(context.getDefaultListableBeanFactory().getBeanPostProcessors())
 			.filteredOn(RedisConnectionGuardPostProcessor.class::isInstance)
 			.hasSize(1);
-		assertThat(context.getDefaultListableBeanFactory().getBeanNamesForType(ConnectionFactoryBeanCheck.class)).hasSize(1);
+		assertThat(context.getDefaultListableBeanFactory().getBeanNamesForType(ConnectionFactoryBeanCheck.class))
+			.hasSize(1);
 	}
 
 	@Test
@@ -90,7 +93,8 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 
 	@Test
 	void guardOrderedAfterBootsRedisConfigurationStillChecksBootsFactoryBeforeItConnects() {
-		// Boot's plaintext factory is refused by the configuration check, before any probe or connection.
+		// Boot's plaintext factory is refused by the configuration check, before any
+		// probe or connection.
 		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=" + FreePorts.unusedLoopbackPort(),
 					"spring.data.redis.lettuce.eager-initialization=true")

@@ -14,8 +14,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions of {@link ElastiCacheSecureHealthAutoConfiguration}. No guard runs here, so nothing connects to the free
- * port the endpoint names.
+ * Conditions of {@link ElastiCacheSecureHealthAutoConfiguration}. No guard runs here, so
+ * nothing connects to the free port the endpoint names.
  */
 class ElastiCacheSecureHealthAutoConfigurationTests {
 

@@ -23,9 +23,10 @@ import org.springframework.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Dead-peer detection in the client options Boot builds: on by default with short keep-alive times, tunable through
- * {@code elasticache.secure.socket.*}, kept in cluster mode and beside {@code spring.data.redis.connect-timeout}, and
- * overridden by an application's own option customizer.
+ * Dead-peer detection in the client options Boot builds: on by default with short
+ * keep-alive times, tunable through {@code elasticache.secure.socket.*}, kept in cluster
+ * mode and beside {@code spring.data.redis.connect-timeout}, and overridden by an
+ * application's own option customizer.
  */
 class ElastiCacheSocketConfigurationTests {
 
@@ -41,8 +42,10 @@ class ElastiCacheSocketConfigurationTests {
 			assertThat(socket.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(socket.isTcpNoDelay()).isTrue();
 			assertKeepAlive(socket, Duration.ofSeconds(10), Duration.ofSeconds(5), 3);
-			// TCP_USER_TIMEOUT only where Lettuce can set it; this build has neither epoll nor io_uring.
-			assertThat(socket.isEnableTcpUserTimeout()).isEqualTo(IOUringProvider.isAvailable() || EpollProvider.isAvailable());
+			// TCP_USER_TIMEOUT only where Lettuce can set it; this build has neither
+			// epoll nor io_uring.
+			assertThat(socket.isEnableTcpUserTimeout())
+				.isEqualTo(IOUringProvider.isAvailable() || EpollProvider.isAvailable());
 			assertThat(socket.getTcpUserTimeout().getTcpUserTimeout()).isEqualTo(socket.isEnableTcpUserTimeout()
 					? Duration.ofSeconds(25) : SocketOptions.TcpUserTimeoutOptions.DEFAULT_TCP_USER_TIMEOUT);
 		});
@@ -91,9 +94,9 @@ class ElastiCacheSocketConfigurationTests {
 			BindValidationException failure = StartupFailures.find(context, BindValidationException.class);
 			assertThat(failure.getValidationErrors().getAllErrors()).as(property)
 				.singleElement()
-				.isInstanceOfSatisfying(FieldError.class, (error) -> assertThat(error.getDefaultMessage())
-					.contains("'" + property + "' " + reason)
-					.contains("the default), or remove it"));
+				.isInstanceOfSatisfying(FieldError.class,
+						(error) -> assertThat(error.getDefaultMessage()).contains("'" + property + "' " + reason)
+							.contains("the default), or remove it"));
 		});
 	}
 
@@ -106,7 +109,10 @@ class ElastiCacheSocketConfigurationTests {
 	}
 
 	private static ClientOptions clientOptions(ApplicationContext context) {
-		return context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getClientOptions().orElseThrow();
+		return context.getBean(LettuceConnectionFactory.class)
+			.getClientConfiguration()
+			.getClientOptions()
+			.orElseThrow();
 	}
 
 }

@@ -100,16 +100,16 @@ class EndpointVerificationFailureAnalyzerTests {
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).startsWith(SUBJECT);
 		assertThat(analysis.getAction()).isNotBlank();
-		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret"))
-			.as("a secret in the analysis")
+		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret")).as("a secret in the analysis")
 			.isFalse();
 	}
 
 	@Test
 	void aClusterNodeAnnouncedByIpAddressExplainsWhyAndHowToAnnounceHostNames() {
 		FailureAnalysis analysis = analyzeAnnounced("10.0.1.12", TlsProbeOutcome.HOST_NAME_MISMATCH);
-		assertThat(analysis.getDescription()).startsWith("RedisConnectionFactory 'redisConnectionFactory': the endpoint "
-				+ "10.0.1.12:6379, announced by the cluster topology (CLUSTER NODES) of cache.example:6379, is an IP address")
+		assertThat(analysis.getDescription())
+			.startsWith("RedisConnectionFactory 'redisConnectionFactory': the endpoint "
+					+ "10.0.1.12:6379, announced by the cluster topology (CLUSTER NODES) of cache.example:6379, is an IP address")
 			.contains("Certificates name hosts, not IP addresses");
 		assertThat(analysis.getAction()).contains("configuration endpoint")
 			.contains("'cluster-preferred-endpoint-type hostname'");
@@ -127,7 +127,8 @@ class EndpointVerificationFailureAnalyzerTests {
 		assertThat(analysis.getDescription()).contains("announced by the cluster topology")
 			.contains("presented a certificate that is not issued for 'node-2.example'")
 			.doesNotContain("is an IP address");
-		assertThat(analysis.getAction()).startsWith("Give every node a certificate issued for the host name it announces");
+		assertThat(analysis.getAction())
+			.startsWith("Give every node a certificate issued for the host name it announces");
 	}
 
 	@Test

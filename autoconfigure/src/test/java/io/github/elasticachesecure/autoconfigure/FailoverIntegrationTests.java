@@ -26,12 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Failover of a replication group with cluster mode disabled, without a restart: a real TLS primary and replica
- * behind a proxy that plays the primary endpoint (a DNS name that moves to the promoted node), the starter's
- * application context, and a steady write load through {@code RedisTemplate}. The roles are swapped as ElastiCache
- * does (the replica promoted, the old primary demoted and still holding the application's connection, then the name
- * moved): writes fail with {@code READONLY} until the starter's reconnect reaches the new primary, which must happen
- * within the documented bound, counted from the name's move.
+ * Failover of a replication group with cluster mode disabled, without a restart: a real
+ * TLS primary and replica behind a proxy that plays the primary endpoint (a DNS name that
+ * moves to the promoted node), the starter's application context, and a steady write load
+ * through {@code RedisTemplate}. The roles are swapped as ElastiCache does (the replica
+ * promoted, the old primary demoted and still holding the application's connection, then
+ * the name moved): writes fail with {@code READONLY} until the starter's reconnect
+ * reaches the new primary, which must happen within the documented bound, counted from
+ * the name's move.
  */
 class FailoverIntegrationTests {
 
@@ -42,25 +44,34 @@ class FailoverIntegrationTests {
 
 	private static final int THREADS = 8;
 
-	/** What the README promises once the name has moved: DNS cache + first reconnect delay + handshake. */
+	/**
+	 * What the README promises once the name has moved: DNS cache + first reconnect delay
+	 * + handshake.
+	 */
 	private static final Duration DOCUMENTED_BOUND = FailoverClientResources.DNS_CACHE_TTL
 		.plus(FailoverClientResources.FIRST_RECONNECT_DELAY_MAX)
 		.plusSeconds(1);
 
 	/**
-	 * The documented bound, with a margin for a loaded machine: 17 swaps measured recovered 0.10 to 0.87 s after the
-	 * name moved (median 0.39 s).
+	 * The documented bound, with a margin for a loaded machine: 17 swaps measured
+	 * recovered 0.10 to 0.87 s after the name moved (median 0.39 s).
 	 */
 	private static final Duration ASSERTED_BOUND = DOCUMENTED_BOUND.multipliedBy(3).dividedBy(2);
 
-	/** The old primary has been demoted, but the endpoint's name still points at it, for that long. */
+	/**
+	 * The old primary has been demoted, but the endpoint's name still points at it, for
+	 * that long.
+	 */
 	private static final Duration DNS_LAG = Duration.ofSeconds(1);
 
 	private static RedisServerProcess primary;
 
 	private static RedisServerProcess replica;
 
-	/** Each node's IAM front: a TLS front that checks SigV4 tokens, as ElastiCache does on every node. */
+	/**
+	 * Each node's IAM front: a TLS front that checks SigV4 tokens, as ElastiCache does on
+	 * every node.
+	 */
 	private static final Map<RedisServerProcess, IamFront> iamFronts = new HashMap<>();
 
 	private static RepointableTcpProxy endpoint;
@@ -107,7 +118,8 @@ class FailoverIntegrationTests {
 			long demoted;
 			try {
 				load.awaitProgress(50, Duration.ofSeconds(30));
-				// as a controlled failover does: writes held, the replica caught up with every acknowledged one
+				// as a controlled failover does: writes held, the replica caught up with
+				// every acknowledged one
 				primary.adminCommand("CLIENT", "PAUSE", "10000", "WRITE");
 				awaitReplicaCaughtUp();
 				demoted = failover();
@@ -117,8 +129,10 @@ class FailoverIntegrationTests {
 				long moved = System.nanoTime();
 				long recovered = load.awaitSuccessAfterWatch(ASSERTED_BOUND);
 				load.awaitProgress(50, ASSERTED_BOUND);
-				System.out.printf("Controlled failover under load: writes paused, then recovered %d ms after the demotion, "
-						+ "%d ms after the name moved%n", Duration.ofNanos(recovered - demoted).toMillis(),
+				System.out.printf(
+						"Controlled failover under load: writes paused, then recovered %d ms after the demotion, "
+								+ "%d ms after the name moved%n",
+						Duration.ofNanos(recovered - demoted).toMillis(),
 						Duration.ofNanos(recovered - moved).toMillis());
 			}
 			finally {
@@ -132,9 +146,10 @@ class FailoverIntegrationTests {
 	}
 
 	/**
-	 * The primary killed under load, the replica promoted as it is and the name moved to it: Redis replicates
-	 * asynchronously, so writes the primary acknowledged but had not yet sent to the replica are lost. The test
-	 * measures how many; it asserts only that the application recovers. The killed node comes back as a replica.
+	 * The primary killed under load, the replica promoted as it is and the name moved to
+	 * it: Redis replicates asynchronously, so writes the primary acknowledged but had not
+	 * yet sent to the replica are lost. The test measures how many; it asserts only that
+	 * the application recovers. The killed node comes back as a replica.
 	 */
 	@Test
 	void primaryKilledUnderLoadIsReplacedByItsReplicaAndTheLossIsMeasured() {
@@ -164,8 +179,8 @@ class FailoverIntegrationTests {
 					.until(() -> killed.adminCommand("INFO", "replication").contains("master_link_status:up"));
 			}
 			AcknowledgedWriteLoad.Figures figures = load.verify(AcknowledgedWriteLoad.mget(promoted));
-			System.out.println("Primary killed under load (asynchronous replication, loss measured, not asserted): "
-					+ figures);
+			System.out.println(
+					"Primary killed under load (asynchronous replication, loss measured, not asserted): " + figures);
 			assertThat(figures.calls()).isPositive();
 		});
 	}
@@ -177,7 +192,8 @@ class FailoverIntegrationTests {
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + endpoint.port(),
 					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + USER,
 					"elasticache.secure.auth.password=" + PASSWORD,
-					// a write held by the pause, or queued for a dead node, fails after this
+					// a write held by the pause, or queued for a dead node, fails after
+					// this
 					"spring.data.redis.timeout=1s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -185,7 +201,10 @@ class FailoverIntegrationTests {
 			});
 	}
 
-	/** Waits until the replica has applied everything the primary has sent ({@code master_repl_offset}). */
+	/**
+	 * Waits until the replica has applied everything the primary has sent
+	 * ({@code master_repl_offset}).
+	 */
 	private static void awaitReplicaCaughtUp() {
 		await().atMost(Duration.ofSeconds(30)).until(() -> {
 			String primaryOffset = replicationField(primary, "master_repl_offset");
@@ -204,7 +223,8 @@ class FailoverIntegrationTests {
 
 	@Test
 	void writesResumeThroughIamAfterAFailoverAndARefreshReauthenticatesTheNewConnection() {
-		// the endpoint's name leads to the primary's IAM front, and to the other node's after a failover
+		// the endpoint's name leads to the primary's IAM front, and to the other node's
+		// after a failover
 		endpoint.pointTo(iamFronts.get(primary).port());
 		RedisTestContexts.iamRunner()
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + endpoint.port())
@@ -214,25 +234,29 @@ class FailoverIntegrationTests {
 				failOverUnderWriteLoad(template, IAM_SWAPS, (node) -> iamFronts.get(node).port());
 				IamFront front = iamFronts.get(primary);
 				assertThat(front.acceptedTokens()).as("tokens accepted by the new primary's front").isPositive();
-				// the demoted node's replication link authenticates on the new primary with AUTH too: let it settle
+				// the demoted node's replication link authenticates on the new primary
+				// with AUTH too: let it settle
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> replica.adminCommand("INFO", "replication").contains("master_link_status:up"));
 				int accepted = front.acceptedTokens();
 				long reauthentications = primary.commandCalls("auth");
 				context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().join();
-				// Lettuce re-authenticates a live connection with AUTH (new ones with HELLO … AUTH)
+				// Lettuce re-authenticates a live connection with AUTH (new ones with
+				// HELLO … AUTH)
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> front.acceptedTokens() > accepted && primary.commandCalls("auth") > reauthentications);
 				template.opsForValue().set("after-iam-failovers", "on-the-new-primary");
 				assertThat(primary.adminCommand("GET", "after-iam-failovers")).isEqualTo("on-the-new-primary");
-				assertThat(iamFronts.values()).allSatisfy((iamFront) -> assertThat(iamFront.refusedTokens())
-					.as("tokens refused by %s", iamFront).isZero());
+				assertThat(iamFronts.values())
+					.allSatisfy((iamFront) -> assertThat(iamFront.refusedTokens()).as("tokens refused by %s", iamFront)
+						.isZero());
 			});
 	}
 
 	/**
-	 * Fails the group over {@code swaps} times under a steady write load, each time repointing the endpoint to the new
-	 * primary's port, and asserts that writes resumed within the bound each time.
+	 * Fails the group over {@code swaps} times under a steady write load, each time
+	 * repointing the endpoint to the new primary's port, and asserts that writes resumed
+	 * within the bound each time.
 	 */
 	private static void failOverUnderWriteLoad(StringRedisTemplate template, int swaps,
 			ToIntFunction<RedisServerProcess> endpointPort) throws InterruptedException {
@@ -247,7 +271,8 @@ class FailoverIntegrationTests {
 				long demoted = failover();
 				long moved = System.nanoTime();
 				endpoint.pointTo(endpointPort.applyAsInt(primary));
-				// Recovered: a run of writes has succeeded since the last failure, so on the new primary (the only
+				// Recovered: a run of writes has succeeded since the last failure, so on
+				// the new primary (the only
 				// node that accepts writes now).
 				await().atMost(ASSERTED_BOUND)
 					.pollInterval(Duration.ofMillis(20))
@@ -275,15 +300,16 @@ class FailoverIntegrationTests {
 	}
 
 	private static void demote(RedisServerProcess demoted, RedisServerProcess primary) {
-		// the nodes of a replication group share their admin user, as the test kit's replicas do
+		// the nodes of a replication group share their admin user, as the test kit's
+		// replicas do
 		demoted.adminCommand("CONFIG", "SET", "masteruser", RedisServerProcess.ADMIN_USER);
 		demoted.adminCommand("CONFIG", "SET", "masterauth", demoted.adminPassword());
 		demoted.adminCommand("REPLICAOF", "127.0.0.1", Integer.toString(primary.port()));
 	}
 
 	/**
-	 * Promotes the replica and demotes the primary, swapping the fields; the endpoint still points at the old
-	 * primary.
+	 * Promotes the replica and demotes the primary, swapping the fields; the endpoint
+	 * still points at the old primary.
 	 * @return when the old primary was demoted ({@link System#nanoTime()})
 	 */
 	private static long failover() throws InterruptedException {

@@ -16,10 +16,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The health {@code reason} never passes a server's error text through: a real server whose {@code AUTH} is renamed
- * away answers a RESP2 client's {@code AUTH app <password>} with
- * {@code ERR unknown command 'AUTH', with args beginning with: 'app' '<password>'}, echoing the password the client
- * sent. The reason names the error code and says what it means in the starter's words.
+ * The health {@code reason} never passes a server's error text through: a real server
+ * whose {@code AUTH} is renamed away answers a RESP2 client's {@code AUTH app <password>}
+ * with {@code ERR unknown command 'AUTH', with args beginning with: 'app' '<password>'},
+ * echoing the password the client sent. The reason names the error code and says what it
+ * means in the starter's words.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HealthReasonIntegrationTests {
@@ -32,7 +33,8 @@ class HealthReasonIntegrationTests {
 	@Test
 	void aServerErrorThatEchoesThePasswordIsReportedByItsCodeAndOurWordsOnly(CapturedOutput output) {
 		RedisTestContexts.securedBy(redis)
-			// RESP3 pinned: a refused HELLO fails the connection instead of falling back to AUTH.
+			// RESP3 pinned: a refused HELLO fails the connection instead of falling back
+			// to AUTH.
 			.withBean(LettuceClientOptionsBuilderCustomizer.class,
 					() -> (options) -> options.protocolVersion(ProtocolVersion.RESP2))
 			.run((context) -> {
@@ -42,7 +44,8 @@ class HealthReasonIntegrationTests {
 					.isEqualTo("PING to localhost:" + redis.port() + " failed: the server answered with an error ERR: "
 							+ "a command was refused (unknown, renamed or not allowed) (its text is left out: it can "
 							+ "echo the command's arguments)");
-				assertThat(health.toString()).doesNotContain(RedisTestContexts.PASSWORD).doesNotContain("unknown command");
+				assertThat(health.toString()).doesNotContain(RedisTestContexts.PASSWORD)
+					.doesNotContain("unknown command");
 				assertThat(output.getAll()).doesNotContain(RedisTestContexts.PASSWORD);
 			});
 	}

@@ -52,10 +52,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * IAM authentication end to end against a real TLS server that accepts only the token the test computes on its own:
- * the app connects, serves traffic across a token rotation, re-authenticates its live connection, reconnects with the
- * current token after its connections are killed, never meets WRONGPASS, and never logs a token, with every logger at
- * TRACE.
+ * IAM authentication end to end against a real TLS server that accepts only the token the
+ * test computes on its own: the app connects, serves traffic across a token rotation,
+ * re-authenticates its live connection, reconnects with the current token after its
+ * connections are killed, never meets WRONGPASS, and never logs a token, with every
+ * logger at TRACE.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class IamAuthenticationIntegrationTests {
@@ -93,15 +94,18 @@ class IamAuthenticationIntegrationTests {
 		String firstToken = expectedToken(clock.instant());
 		resetUserAccepting(firstToken);
 		List<String> tokens = new ArrayList<>(List.of(firstToken));
-		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments("--logging.level.root=TRACE"))) {
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class,
+				iamArguments("--logging.level.root=TRACE"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("iam", "first");
 			assertThat(template.opsForValue().get("iam")).isEqualTo("first");
-			// A new connection authenticates once (HELLO … AUTH), not once more when it subscribes to new tokens.
+			// A new connection authenticates once (HELLO … AUTH), not once more when it
+			// subscribes to new tokens.
 			long beforeReconnect = authenticationCalls();
 			redis.process().killClientsOf(USER_ID);
-			// A replayed token would be sent while Lettuce activates the new connection, before the GET it had queued:
+			// A replayed token would be sent while Lettuce activates the new connection,
+			// before the GET it had queued:
 			// the server has counted it by the time the GET is answered.
 			assertThat(template.opsForValue().get("iam")).isEqualTo("first");
 			assertThat(authenticationCalls() - beforeReconnect).isOne();
@@ -109,15 +113,18 @@ class IamAuthenticationIntegrationTests {
 				clock.advance(Duration.ofMinutes(5));
 				String nextToken = expectedToken(clock.instant());
 				tokens.add(nextToken);
-				// As ElastiCache does, the server accepts the new token before the old one stops working.
+				// As ElastiCache does, the server accepts the new token before the old
+				// one stops working.
 				redis.adminCommand("ACL", "SETUSER", USER_ID, ">" + nextToken);
 				long authCallsBefore = authenticationCalls();
 				provider.refreshNow().get();
 				awaitUntil(() -> authenticationCalls() > authCallsBefore, "live connection re-authenticated");
 				redis.adminCommand("ACL", "SETUSER", USER_ID, "<" + tokens.get(rotation - 1));
-				assertThat(template.opsForValue().get("iam")).isEqualTo((rotation == 1) ? "first" : "rotation-" + (rotation - 1));
+				assertThat(template.opsForValue().get("iam"))
+					.isEqualTo((rotation == 1) ? "first" : "rotation-" + (rotation - 1));
 				template.opsForValue().set("iam", "rotation-" + rotation);
-				// Connections killed by the server reconnect with the current token, never the removed one.
+				// Connections killed by the server reconnect with the current token,
+				// never the removed one.
 				assertThat(redis.process().killClientsOf(USER_ID)).isPositive();
 				assertThat(template.opsForValue().get("iam")).isEqualTo("rotation-" + rotation);
 			}
@@ -132,7 +139,8 @@ class IamAuthenticationIntegrationTests {
 
 	@Test
 	void aTokenTheServerRejectsAtStartupStopsTheStartWithTheIamAction() {
-		// The user exists but accepts no token of these credentials: the startup PING meets WRONGPASS.
+		// The user exists but accepts no token of these credentials: the startup PING
+		// meets WRONGPASS.
 		resetUserAccepting("not-a-token-of-these-credentials");
 		Throwable failure = catchThrowable(() -> runIamApplication(IamApplication.class, iamArguments()).close());
 		AuthenticationRejectedException rejection = (AuthenticationRejectedException) NestedExceptionUtils
@@ -152,8 +160,10 @@ class IamAuthenticationIntegrationTests {
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("rejected", "before");
 			long successfulRefreshes = provider.status().refreshSuccessCount();
-			// The server stops accepting the cached token (as after a credentials revocation) and drops the
-			// connection: the reconnect is refused with WRONGPASS, which makes the provider sign a fresh token.
+			// The server stops accepting the cached token (as after a credentials
+			// revocation) and drops the
+			// connection: the reconnect is refused with WRONGPASS, which makes the
+			// provider sign a fresh token.
 			clock.advance(Duration.ofMinutes(1));
 			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">" + expectedToken(clock.instant()));
 			redis.process().killClientsOf(USER_ID);
@@ -179,7 +189,8 @@ class IamAuthenticationIntegrationTests {
 			});
 			try {
 				long refreshes = provider.status().refreshSuccessCount();
-				// A token the server does not accept: the live connection's re-AUTH with it meets WRONGPASS.
+				// A token the server does not accept: the live connection's re-AUTH with
+				// it meets WRONGPASS.
 				clock.advance(Duration.ofMinutes(1));
 				provider.refreshNow().get();
 				awaitUntil(() -> refusedReauthentications.get() > 0, "re-authentication refused with WRONGPASS");
@@ -197,7 +208,8 @@ class IamAuthenticationIntegrationTests {
 	@Test
 	void aFailingCredentialsSourceKeepsConnectionsWorkingAndRecovers() throws Exception {
 		resetUserAccepting(expectedToken(clock.instant()));
-		try (ConfigurableApplicationContext context = runIamApplication(FrequentlyRefreshingIamApplication.class, iamArguments())) {
+		try (ConfigurableApplicationContext context = runIamApplication(FrequentlyRefreshingIamApplication.class,
+				iamArguments())) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("source", "up");
@@ -206,7 +218,8 @@ class IamAuthenticationIntegrationTests {
 			awaitUntil(() -> provider.status().refreshFailureCount() > failuresBefore, "scheduled refresh failed");
 			assertThat(provider.status().lastRefreshError()).contains("credentials endpoint unavailable")
 				.doesNotContain(SECRET_KEY);
-			// The last good token keeps serving: live and new connections work while the source is down.
+			// The last good token keeps serving: live and new connections work while the
+			// source is down.
 			assertThat(template.opsForValue().get("source")).isEqualTo("up");
 			redis.process().killClientsOf(USER_ID);
 			assertThat(template.opsForValue().get("source")).isEqualTo("up");
@@ -221,12 +234,14 @@ class IamAuthenticationIntegrationTests {
 	@Test
 	void aPermissionErrorOnReconnectKeepsTheTokenInsteadOfSigningANewOne() throws Exception {
 		resetUserAccepting(expectedToken(clock.instant()));
-		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class, iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
+		try (ConfigurableApplicationContext context = runIamApplication(IamApplication.class,
+				iamArguments("--spring.data.redis.database=1", "--spring.data.redis.timeout=2s"))) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("kept", "yes");
 			IamTokenStatus before = provider.status();
-			// From here on a forced refresh fails: the application recovers only if the token was kept.
+			// From here on a forced refresh fails: the application recovers only if the
+			// token was kept.
 			IamApplication.credentialsFail = true;
 			AtomicInteger refusals = new AtomicInteger();
 			Disposable events = context.getBean(ClientResources.class).eventBus().get().subscribe((event) -> {
@@ -236,10 +251,12 @@ class IamAuthenticationIntegrationTests {
 				}
 			});
 			try {
-				// The user may no longer SELECT its database: reconnects are refused with NOPERM after AUTH.
+				// The user may no longer SELECT its database: reconnects are refused with
+				// NOPERM after AUTH.
 				redis.adminCommand("ACL", "SETUSER", USER_ID, "-select");
 				redis.process().killClientsOf(USER_ID);
-				// After a forced refresh (with the source down) reconnects would fail for want of a token instead.
+				// After a forced refresh (with the source down) reconnects would fail for
+				// want of a token instead.
 				awaitUntil(() -> refusals.get() >= 2, "reconnects refused with NOPERM, not for want of a token");
 				redis.adminCommand("ACL", "SETUSER", USER_ID, "+select");
 				awaitUntil(() -> reads(template, "kept", "yes"), "reconnected with the kept token");
@@ -293,19 +310,21 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	/**
-	 * The application's arguments: the endpoint is the front; nothing but properties and the AWS SDK's own
-	 * credentials chain (system properties) configures IAM.
+	 * The application's arguments: the endpoint is the front; nothing but properties and
+	 * the AWS SDK's own credentials chain (system properties) configures IAM.
 	 */
 	private static String[] frontArguments(IamFront front) {
 		return new String[] { "--elasticache.secure.endpoint=localhost:" + front.port(),
 				"--elasticache.secure.tls.bundle=test",
-				"--spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem(),
+				"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+						+ TestPki.get().trustedCa().certificatePem(),
 				"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
 				"--elasticache.secure.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION };
 	}
 
 	/**
-	 * Runs with the AWS SDK's credentials system properties set to the test key, and restores them after.
+	 * Runs with the AWS SDK's credentials system properties set to the test key, and
+	 * restores them after.
 	 */
 	private static void withAwsSystemProperties(String secretKey, Executable action) throws Throwable {
 		String previousKey = System.getProperty("aws.accessKeyId");
@@ -330,7 +349,10 @@ class IamAuthenticationIntegrationTests {
 		}
 	}
 
-	/** The IAM user exists, enabled, with all permissions, and accepts only the given password (or token). */
+	/**
+	 * The IAM user exists, enabled, with all permissions, and accepts only the given
+	 * password (or token).
+	 */
 	private static void resetUserAccepting(String password) {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + password, "~*", "&*", "+@all");
 	}
@@ -348,13 +370,14 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	private static long authenticationCalls() {
-		// Lettuce authenticates new connections with HELLO 3 AUTH and re-authenticates live ones with AUTH.
+		// Lettuce authenticates new connections with HELLO 3 AUTH and re-authenticates
+		// live ones with AUTH.
 		return redis.process().commandCalls("auth") + redis.process().commandCalls("hello");
 	}
 
 	/**
-	 * The token as the test computes it: SigV4 by hand ({@link SigV4Reference}), in the parameter order the generator
-	 * emits, which SigV4 leaves free.
+	 * The token as the test computes it: SigV4 by hand ({@link SigV4Reference}), in the
+	 * parameter order the generator emits, which SigV4 leaves free.
 	 */
 	private static String expectedToken(Instant time) {
 		Map<String, String> expected = SigV4Reference.presignedParameters(CACHE_NAME,
@@ -377,7 +400,8 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	/**
-	 * Whether the key reads the value now; {@code false} while the application cannot reach the server.
+	 * Whether the key reads the value now; {@code false} while the application cannot
+	 * reach the server.
 	 */
 	private static boolean reads(StringRedisTemplate template, String key, String value) {
 		try {
@@ -389,8 +413,8 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	/**
-	 * An application that configures IAM through properties only: the auto-configured provider, the SDK's default
-	 * credentials chain, the system clock.
+	 * An application that configures IAM through properties only: the auto-configured
+	 * provider, the SDK's default credentials chain, the system clock.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
@@ -399,8 +423,8 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	/**
-	 * Signs with the fixed test clock and the default refresh interval, from a credentials source that the test turns
-	 * off and on.
+	 * Signs with the fixed test clock and the default refresh interval, from a
+	 * credentials source that the test turns off and on.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

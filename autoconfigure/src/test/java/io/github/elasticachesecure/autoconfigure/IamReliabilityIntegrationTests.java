@@ -74,9 +74,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * IAM faults against a real TLS server behind an {@link IamFront} that verifies every token's SigV4 signature and age
- * on a clock the test controls, as ElastiCache does: a credentials outage longer than a token's life, token rotation
- * under load on many connections, and the logs and meters of re-authentication failures.
+ * IAM faults against a real TLS server behind an {@link IamFront} that verifies every
+ * token's SigV4 signature and age on a clock the test controls, as ElastiCache does: a
+ * credentials outage longer than a token's life, token rotation under load on many
+ * connections, and the logs and meters of re-authentication failures.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class IamReliabilityIntegrationTests {
@@ -96,7 +97,8 @@ class IamReliabilityIntegrationTests {
 	void startTheFront() {
 		redis.adminCommand("ACL", "SETUSER", USER_ID, "reset", "on", ">" + ACL_PASSWORD, "~*", "&*", "+@all");
 		ReliabilityApplication.credentialsFail = false;
-		// The front checks each token's age on the clock the application signs with, which each test sets.
+		// The front checks each token's age on the clock the application signs with,
+		// which each test sets.
 		this.front = RedisTestContexts.iamFront(IamFront.forServer(redis.process()))
 			.aclPassword(ACL_PASSWORD)
 			.clock(new ApplicationClock())
@@ -154,8 +156,9 @@ class IamReliabilityIntegrationTests {
 			awaitUntil(() -> provider.status().tokenUsable(), "a usable token again");
 			long tokenBack = System.nanoTime();
 			awaitUntil(() -> this.front.acceptedTokens() > acceptedBefore, "the live connection re-authenticated");
-			System.out.printf("IAM credentials outage: %d failed refreshes over 20 simulated minutes; after the source "
-					+ "returned: usable token in %d ms, live connection re-authenticated in %d ms%n",
+			System.out.printf(
+					"IAM credentials outage: %d failed refreshes over 20 simulated minutes; after the source "
+							+ "returned: usable token in %d ms, live connection re-authenticated in %d ms%n",
 					provider.status().refreshFailureCount(), (tokenBack - recoveryStart) / 1_000_000,
 					(System.nanoTime() - recoveryStart) / 1_000_000);
 			assertThat(clientId(template)).isEqualTo(liveConnection);
@@ -171,15 +174,16 @@ class IamReliabilityIntegrationTests {
 
 	@Test
 	void tokenRotationUnderLoadOnManyConnectionsMeetsNoAuthenticationErrorAndNoFailedCommand() throws Exception {
-		// 60 times real time: a token's 15 minutes of validity pass in 15 s; a new one is signed every 2 s.
+		// 60 times real time: a token's 15 minutes of validity pass in 15 s; a new one is
+		// signed every 2 s.
 		ReliabilityApplication.clock = new AcceleratedClock(T0, 60);
 		ReliabilityApplication.refreshInterval = Duration.ofSeconds(2);
 		int clients = 64;
 		Duration run = Duration.ofSeconds(Long.getLong("iam.rotation.seconds", 25));
 		try (ConfigurableApplicationContext context = run("--spring.data.redis.lettuce.pool.enabled=true",
 				"--spring.data.redis.lettuce.pool.max-active=" + clients,
-				"--spring.data.redis.lettuce.pool.max-idle=" + clients,
-				"--spring.data.redis.lettuce.pool.max-wait=30s", "--spring.data.redis.timeout=30s")) {
+				"--spring.data.redis.lettuce.pool.max-idle=" + clients, "--spring.data.redis.lettuce.pool.max-wait=30s",
+				"--spring.data.redis.timeout=30s")) {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			String firstToken = new String(provider.resolveCredentials().block().getPassword());
@@ -197,7 +201,8 @@ class IamReliabilityIntegrationTests {
 					for (long n = 0; running.get(); n++) {
 						long start = System.nanoTime();
 						try {
-							// A transaction takes a pooled connection of its own; SET and GET share one.
+							// A transaction takes a pooled connection of its own; SET and
+							// GET share one.
 							if (n % 2 == 0) {
 								if (transaction(template, key) != ++transactions) {
 									throw new IllegalStateException("lost increment");
@@ -213,8 +218,9 @@ class IamReliabilityIntegrationTests {
 							latencies.recordValue(System.nanoTime() - start);
 						}
 						catch (RuntimeException ex) {
-							failures.computeIfAbsent(ex.getClass().getSimpleName() + ": " + ex.getMessage(),
-									(name) -> new AtomicLong())
+							failures
+								.computeIfAbsent(ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+										(name) -> new AtomicLong())
 								.incrementAndGet();
 							return;
 						}
@@ -239,25 +245,27 @@ class IamReliabilityIntegrationTests {
 					"IAM rotation under load: %d clients, %d s, %d operations, %d failed (%s), %d tokens signed, "
 							+ "%d AUTH at the server, %d tokens accepted and %d refused by the front, "
 							+ "up to %d connections, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-					clients, run.toSeconds(), operations.get(), failures.values().stream().mapToLong(AtomicLong::get).sum(),
-					failures, rotations, reauthentications, this.front.acceptedTokens(), this.front.refusedTokens(),
-					mostConnections, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
+					clients, run.toSeconds(), operations.get(),
+					failures.values().stream().mapToLong(AtomicLong::get).sum(), failures, rotations, reauthentications,
+					this.front.acceptedTokens(), this.front.refusedTokens(), mostConnections,
+					latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
 					latencies.getMaxValue() / 1e6);
 			assertThat(failures).as("failed commands").isEmpty();
 			assertThat(this.front.refusedTokens()).as("tokens refused by the front").isZero();
 			assertThat(operations.get()).isPositive();
 			assertThat(mostConnections).as("connections under load").isGreaterThanOrEqualTo(16);
 			assertThat(rotations).as("tokens signed during the run").isGreaterThanOrEqualTo(run.toSeconds() / 4);
-			// Every rotation re-authenticated the live connections, the shared one at least.
+			// Every rotation re-authenticated the live connections, the shared one at
+			// least.
 			assertThat(reauthentications).isGreaterThanOrEqualTo(rotations);
-			// The front is strict: the first token, now older than its 15 minutes, is refused.
+			// The front is strict: the first token, now older than its 15 minutes, is
+			// refused.
 			assertThat(authenticateThroughTheFront(firstToken)).startsWith("-WRONGPASS");
 		}
 	}
 
 	@Test
-	void aTokenRefreshMeetingAClosingConnectionLogsNoErrorAndCountsNoFailure(CapturedOutput output)
-			throws Exception {
+	void aTokenRefreshMeetingAClosingConnectionLogsNoErrorAndCountsNoFailure(CapturedOutput output) throws Exception {
 		ReliabilityApplication.clock = new MutableClock(T0);
 		ReliabilityApplication.refreshInterval = Duration.ofMinutes(5);
 		try (ConfigurableApplicationContext context = run()) {
@@ -272,7 +280,8 @@ class IamReliabilityIntegrationTests {
 			});
 			StatefulRedisConnection<String, String> closing = newConnection(context);
 			assertThat(closing.sync().ping()).isEqualTo("PONG");
-			// The race made certain: the connection is closing (its close is still queued on its I/O thread)
+			// The race made certain: the connection is closing (its close is still queued
+			// on its I/O thread)
 			// when the new token reaches it.
 			EventLoopGroup ioThreads = resources.eventLoopGroupProvider().allocate(Transports.eventLoopGroupClass());
 			CountDownLatch release = new CountDownLatch(1);
@@ -287,7 +296,8 @@ class IamReliabilityIntegrationTests {
 				resources.eventLoopGroupProvider().release(ioThreads, 0, 0, TimeUnit.SECONDS);
 				events.dispose();
 			}
-			assertThat(failedReauthentications).singleElement().extracting(Throwable::getMessage)
+			assertThat(failedReauthentications).singleElement()
+				.extracting(Throwable::getMessage)
 				.isEqualTo("Connection is closed");
 			assertThat(reauthenticationFailures(context)).as("re-authentication failures counted").isZero();
 		}
@@ -302,7 +312,8 @@ class IamReliabilityIntegrationTests {
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
 			template.opsForValue().set("refused", "live");
-			// The user's ACL changes while the connection lives: its next AUTH is refused.
+			// The user's ACL changes while the connection lives: its next AUTH is
+			// refused.
 			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">a-password-the-front-does-not-know");
 			provider.refreshNow().get(10, TimeUnit.SECONDS);
 			awaitUntil(() -> reauthenticationFailures(context) > 0, "the refused re-authentication counted");
@@ -314,8 +325,8 @@ class IamReliabilityIntegrationTests {
 	}
 
 	/**
-	 * A new connection of the application's client (its TLS and client options), authenticated by the application's
-	 * IAM provider.
+	 * A new connection of the application's client (its TLS and client options),
+	 * authenticated by the application's IAM provider.
 	 */
 	private StatefulRedisConnection<String, String> newConnection(ConfigurableApplicationContext context) {
 		RedisClient client = (RedisClient) context.getBean(LettuceConnectionFactory.class).getNativeClient();
@@ -329,7 +340,8 @@ class IamReliabilityIntegrationTests {
 	}
 
 	/**
-	 * Occupies every I/O thread of the group until {@code release}, and returns once all are occupied.
+	 * Occupies every I/O thread of the group until {@code release}, and returns once all
+	 * are occupied.
 	 */
 	private static void holdEvery(EventLoopGroup group, CountDownLatch release) throws InterruptedException {
 		List<EventExecutor> executors = new ArrayList<>();
@@ -357,7 +369,10 @@ class IamReliabilityIntegrationTests {
 			.count();
 	}
 
-	/** MULTI, INCR, EXEC on a connection of its own (Spring Data takes a dedicated connection for a transaction). */
+	/**
+	 * MULTI, INCR, EXEC on a connection of its own (Spring Data takes a dedicated
+	 * connection for a transaction).
+	 */
 	@SuppressWarnings("unchecked")
 	private static Long transaction(StringRedisTemplate template, String key) {
 		List<Object> results = template.execute(new SessionCallback<List<Object>>() {
@@ -372,7 +387,10 @@ class IamReliabilityIntegrationTests {
 		return (Long) results.get(0);
 	}
 
-	/** The server's id of the application's shared connection, from {@code CLIENT INFO} ("id=7 addr=…"). */
+	/**
+	 * The server's id of the application's shared connection, from {@code CLIENT INFO}
+	 * ("id=7 addr=…").
+	 */
 	private static String clientId(StringRedisTemplate template) {
 		Object info = template.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
 				"INFO".getBytes(StandardCharsets.US_ASCII)));
@@ -381,12 +399,22 @@ class IamReliabilityIntegrationTests {
 	}
 
 	private static int connectionsOf(String user) {
-		return (int) redis.process().clientList().lines().filter((line) -> line.contains(" user=" + user + " ")).count();
+		return (int) redis.process()
+			.clientList()
+			.lines()
+			.filter((line) -> line.contains(" user=" + user + " "))
+			.count();
 	}
 
-	/** Sends {@code AUTH <user> <token>} to the front on a connection of its own and returns the reply line. */
+	/**
+	 * Sends {@code AUTH <user> <token>} to the front on a connection of its own and
+	 * returns the reply line.
+	 */
 	private String authenticateThroughTheFront(String token) throws IOException {
-		try (Socket socket = TestPki.get().trustedCa().sslContext().getSocketFactory()
+		try (Socket socket = TestPki.get()
+			.trustedCa()
+			.sslContext()
+			.getSocketFactory()
 			.createSocket("localhost", this.front.port())) {
 			socket.setSoTimeout(10_000);
 			OutputStream out = socket.getOutputStream();
@@ -415,7 +443,8 @@ class IamReliabilityIntegrationTests {
 	private ConfigurableApplicationContext run(String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.endpoint=localhost:" + this.front.port(),
 				"--elasticache.secure.tls.bundle=test",
-				"--spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem(),
+				"--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+						+ TestPki.get().trustedCa().certificatePem(),
 				"--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
 				"--elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
 				"--elasticache.secure.iam.region=" + IamAuthenticationIntegrationTests.REGION));
@@ -425,7 +454,8 @@ class IamReliabilityIntegrationTests {
 	}
 
 	/**
-	 * Signs with the test's clock and refresh interval, from a credentials source the test turns off and on.
+	 * Signs with the test's clock and refresh interval, from a credentials source the
+	 * test turns off and on.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

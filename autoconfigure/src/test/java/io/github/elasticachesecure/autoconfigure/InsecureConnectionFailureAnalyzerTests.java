@@ -67,10 +67,10 @@ class InsecureConnectionFailureAnalyzerTests {
 		FailureAnalysis analysis = new InsecureConnectionFailureAnalyzer()
 			.analyze(new BeanCreationException("redisConnectionFactory", "url rediss://u:S3cret@host", exception));
 		assertThat(analysis).isNotNull();
-		assertThat(analysis.getDescription()).startsWith("RedisConnectionFactory 'redisConnectionFactory' is insecure.");
+		assertThat(analysis.getDescription())
+			.startsWith("RedisConnectionFactory 'redisConnectionFactory' is insecure.");
 		assertThat(analysis.getAction()).contains("'redisConnectionFactory'");
-		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret"))
-			.as("a secret in the analysis")
+		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret")).as("a secret in the analysis")
 			.isFalse();
 	}
 

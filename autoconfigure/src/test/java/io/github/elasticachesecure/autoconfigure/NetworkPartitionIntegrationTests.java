@@ -27,23 +27,28 @@ import static io.github.elasticachesecure.autoconfigure.TestConditions.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A network partition between the application and a real TLS server: a loopback proxy stops forwarding both ways
- * without closing anything for several command timeouts, then heals. Commands fail within
- * {@code spring.data.redis.timeout}, health goes DOWN, and traffic and health come back after the heal without a
- * restart. The application's idle connection carries the starter's keep-alive times in the kernel, set through the
+ * A network partition between the application and a real TLS server: a loopback proxy
+ * stops forwarding both ways without closing anything for several command timeouts, then
+ * heals. Commands fail within {@code spring.data.redis.timeout}, health goes DOWN, and
+ * traffic and health come back after the heal without a restart. The application's idle
+ * connection carries the starter's keep-alive times in the kernel, set through the
  * properties a user would set.
  */
 class NetworkPartitionIntegrationTests {
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
-	/** What a loaded 2-core machine may add to a bound; only the bound is the product's promise. */
+	/**
+	 * What a loaded 2-core machine may add to a bound; only the bound is the product's
+	 * promise.
+	 */
 	private static final Duration MARGIN = Duration.ofSeconds(3);
 
 	/** How long the partition lasts: several command timeouts. */
 	private static final Duration PARTITION = COMMAND_TIMEOUT.multipliedBy(4);
 
-	// clock ticks (USER_HZ, 100 on Linux) per second, the unit of the timers in /proc/net/tcp
+	// clock ticks (USER_HZ, 100 on Linux) per second, the unit of the timers in
+	// /proc/net/tcp
 	private static final int CLOCK_TICKS_PER_SECOND = 100;
 
 	@RegisterExtension
@@ -92,7 +97,8 @@ class NetworkPartitionIntegrationTests {
 				catch (DataAccessException ex) {
 					Duration took = Duration.ofNanos(System.nanoTime() - start);
 					assertThat(ex).hasMessageContaining("timed out");
-					assertThat(took).as("a command's failure during the partition").isLessThan(COMMAND_TIMEOUT.plus(MARGIN));
+					assertThat(took).as("a command's failure during the partition")
+						.isLessThan(COMMAND_TIMEOUT.plus(MARGIN));
 					slowestFailure = (took.compareTo(slowestFailure) > 0) ? took : slowestFailure;
 					failures++;
 				}
@@ -114,33 +120,41 @@ class NetworkPartitionIntegrationTests {
 			awaitUntil(() -> health.health().getStatus().equals(Status.UP), "health UP after the heal");
 			Duration healthRecovery = Duration.ofNanos(System.nanoTime() - healed);
 			// the figures for docs/reliability.md
-			System.out.printf("partition: %d commands failed, slowest failure %d ms, health DOWN in %d ms; "
-					+ "first write %d ms after the heal, health UP %d ms after it%n", failures,
-					slowestFailure.toMillis(), healthTook.toMillis(), recovery.toMillis(), healthRecovery.toMillis());
+			System.out.printf(
+					"partition: %d commands failed, slowest failure %d ms, health DOWN in %d ms; "
+							+ "first write %d ms after the heal, health UP %d ms after it%n",
+					failures, slowestFailure.toMillis(), healthTook.toMillis(), recovery.toMillis(),
+					healthRecovery.toMillis());
 		});
 	}
 
 	/**
-	 * The proxy's kernel answers keep-alive probes, so a blackhole in user space cannot show a probe going unanswered
-	 * (docs/reliability.md gives the detection bound); what it can show is that the starter's keep-alive, with the
-	 * times a user sets, is armed on the application's idle connection, as the kernel reports it.
+	 * The proxy's kernel answers keep-alive probes, so a blackhole in user space cannot
+	 * show a probe going unanswered (docs/reliability.md gives the detection bound); what
+	 * it can show is that the starter's keep-alive, with the times a user sets, is armed
+	 * on the application's idle connection, as the kernel reports it.
 	 */
 	@Test
 	void theIdleConnectionCarriesTheKeepAliveTimesThatUsersSet() {
-		application().withPropertyValues("elasticache.secure.socket.keep-alive-idle=1s",
-				"elasticache.secure.socket.keep-alive-interval=1s", "elasticache.secure.socket.keep-alive-count=2")
+		application()
+			.withPropertyValues("elasticache.secure.socket.keep-alive-idle=1s",
+					"elasticache.secure.socket.keep-alive-interval=1s", "elasticache.secure.socket.keep-alive-count=2")
 			.run((context) -> {
 				context.getBean(StringRedisTemplate.class).opsForValue().set("keepalive", "1");
-				awaitUntil(() -> !connectionsTo(this.network.port()).isEmpty()
-						&& connectionsTo(this.network.port()).stream().allMatch(KernelSocket::keepAliveArmed),
+				awaitUntil(
+						() -> !connectionsTo(this.network.port()).isEmpty()
+								&& connectionsTo(this.network.port()).stream().allMatch(KernelSocket::keepAliveArmed),
 						"keep-alive armed on every connection to the endpoint: " + connectionsTo(this.network.port()));
-				assertThat(connectionsTo(this.network.port())).allSatisfy((socket) -> assertThat(socket.timerTicks())
-					.as("ticks to the next keep-alive probe (idle 1 s)")
-					.isLessThanOrEqualTo(CLOCK_TICKS_PER_SECOND));
+				assertThat(connectionsTo(this.network.port())).allSatisfy(
+						(socket) -> assertThat(socket.timerTicks()).as("ticks to the next keep-alive probe (idle 1 s)")
+							.isLessThanOrEqualTo(CLOCK_TICKS_PER_SECOND));
 			});
 	}
 
-	/** Established client sockets whose peer is the given loopback port, from the kernel's socket tables. */
+	/**
+	 * Established client sockets whose peer is the given loopback port, from the kernel's
+	 * socket tables.
+	 */
 	private static List<KernelSocket> connectionsTo(int port) {
 		return Stream.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))
 			.filter(Files::exists)
@@ -163,8 +177,8 @@ class NetworkPartitionIntegrationTests {
 	}
 
 	/**
-	 * A socket's active timer as {@code /proc/net/tcp} shows it: 1 retransmission, 2 keep-alive, 4 zero-window probe,
-	 * 0 none; and the clock ticks until it fires.
+	 * A socket's active timer as {@code /proc/net/tcp} shows it: 1 retransmission, 2
+	 * keep-alive, 4 zero-window probe, 0 none; and the clock ticks until it fires.
 	 */
 	private record KernelSocket(int timer, long timerTicks) {
 

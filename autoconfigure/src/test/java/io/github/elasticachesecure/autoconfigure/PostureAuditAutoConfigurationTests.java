@@ -30,8 +30,9 @@ import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code elasticache.secure.audit.mode} with the application context: a real TLS server for the connection, the AWS
- * APIs on loopback (reached through {@code aws.endpointUrl}) for the audit.
+ * {@code elasticache.secure.audit.mode} with the application context: a real TLS server
+ * for the connection, the AWS APIs on loopback (reached through {@code aws.endpointUrl})
+ * for the audit.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PostureAuditAutoConfigurationTests {
@@ -47,15 +48,17 @@ class PostureAuditAutoConfigurationTests {
 		return RedisTestContexts.securedBy(redis)
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureHealthAutoConfiguration.class,
 					ElastiCacheSecureEndpointAutoConfiguration.class))
-			.withBean(AwsCredentialsProvider.class, () -> StaticCredentialsProvider
-				.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", PostureAuditTests.SECRET_KEY)))
+			.withBean(AwsCredentialsProvider.class,
+					() -> StaticCredentialsProvider
+						.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", PostureAuditTests.SECRET_KEY)))
 			.withPropertyValues("elasticache.secure.audit.mode=" + mode, "elasticache.secure.cache-name=orders",
 					"elasticache.secure.iam.region=us-east-1", "management.endpoints.web.exposure.include=elasticache");
 	}
 
 	@Test
 	void failStopsTheStartWhenTransitEncryptionIsPreferred() {
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "preferred", true, null, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "preferred", true, null, "orders-users"));
 		runner("fail").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = new PostureAuditFailureAnalyzer().analyze(context.getStartupFailure());
@@ -67,8 +70,8 @@ class PostureAuditAutoConfigurationTests {
 
 	@Test
 	void failStopsTheStartWhenASecurityGroupIsOpenToTheWorld() {
-		this.aws.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379,
-				6379, "0.0.0.0/0", null));
+		this.aws.answer("DescribeSecurityGroups",
+				securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379, "0.0.0.0/0", null));
 		runner("fail").run((context) -> {
 			assertThat(context).getFailure().isInstanceOf(PostureAuditException.class);
 			FailureAnalysis analysis = new PostureAuditFailureAnalyzer().analyze(context.getStartupFailure());
@@ -80,28 +83,33 @@ class PostureAuditAutoConfigurationTests {
 
 	@Test
 	void failStartsWhenOnlyPermissionsAreMissing() {
-		this.aws.ec2Error("DescribeSecurityGroups", 403, "UnauthorizedOperation", "You are not authorized to perform "
-				+ "this operation.");
+		this.aws.ec2Error("DescribeSecurityGroups", 403, "UnauthorizedOperation",
+				"You are not authorized to perform " + "this operation.");
 		runner("fail").run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
 	void warnStartsAndLogsTheFindingsOnceAndHealthAndTheEndpointShowThem(CapturedOutput output) {
-		this.aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "preferred", true, null, "orders-users"));
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "preferred", true, null, "orders-users"));
 		runner("warn").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(output.getOut().split("ElastiCache posture audit: \\[high\\] transit-encryption", -1)).hasSize(2);
+			assertThat(output.getOut().split("ElastiCache posture audit: \\[high\\] transit-encryption", -1))
+				.hasSize(2);
 			Map<String, Object> health = context.getBean(ElastiCacheHealthIndicator.class).health().getDetails();
 			assertThat(health.get("audit").toString()).contains("transit-encryption");
 			ElastiCacheActuatorEndpoint endpoint = context.getBean(ElastiCacheActuatorEndpoint.class);
 			String json = JsonMapper.builder().build().writeValueAsString(endpoint.state());
-			assertThat(json).contains("\"connection\":{\"status\":\"UP\"").contains("\"tlsProbe\":\"SECURE\"")
-				.contains("\"audit\":{\"status\":\"done\"").contains("\"failedHigh\":1")
+			assertThat(json).contains("\"connection\":{\"status\":\"UP\"")
+				.contains("\"tlsProbe\":\"SECURE\"")
+				.contains("\"audit\":{\"status\":\"done\"")
+				.contains("\"failedHigh\":1")
 				.contains("{\"id\":\"transit-encryption\",\"severity\":\"high\",\"status\":\"high\"");
 			assertThat(json.contains(RedisTestContexts.PASSWORD)).as("password in the endpoint's JSON").isFalse();
 			assertThat(json.contains(PostureAuditTests.SECRET_KEY)).as("secret key in the endpoint's JSON").isFalse();
 			int calls = this.aws.actions().size();
-			// Within the minute after the startup run, asking again shows the same report without AWS calls.
+			// Within the minute after the startup run, asking again shows the same report
+			// without AWS calls.
 			assertThat(endpoint.part("audit")).containsEntry("failedHigh", 1).containsKey("nextRunAllowedAt");
 			assertThat(this.aws.actions()).hasSize(calls);
 			assertThat(context.getBean(PostureAuditRunner.class).latest()).isNotNull();

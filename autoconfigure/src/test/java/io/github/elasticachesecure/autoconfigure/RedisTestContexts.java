@@ -26,8 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * Context runners wired to a real test server: the starter, Boot's Redis support, and an SSL bundle "test" that
- * trusts the test kit's CA.
+ * Context runners wired to a real test server: the starter, Boot's Redis support, and an
+ * SSL bundle "test" that trusts the test kit's CA.
  */
 final class RedisTestContexts {
 
@@ -43,21 +43,22 @@ final class RedisTestContexts {
 	}
 
 	/**
-	 * Undo {@code logging.level.root=TRACE} of a test that ran a whole application, so that later tests in the same
-	 * JVM log as usual.
+	 * Undo {@code logging.level.root=TRACE} of a test that ran a whole application, so
+	 * that later tests in the same JVM log as usual.
 	 */
 	static void resetRootLogLevel() {
-		LoggingSystem.get(RedisTestContexts.class.getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
+		LoggingSystem.get(RedisTestContexts.class.getClassLoader())
+			.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 	}
 
 	/**
-	 * Command-line arguments for a whole application secured by the given server and trusting the test CA, followed
-	 * by the given ones.
+	 * Command-line arguments for a whole application secured by the given server and
+	 * trusting the test CA, followed by the given ones.
 	 */
 	static String[] applicationArguments(RedisServerExtension redis, String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.endpoint=localhost:" + redis.port(),
-				"--elasticache.secure.tls.bundle=test",
-				"--spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem()));
+				"--elasticache.secure.tls.bundle=test", "--spring.ssl.bundle.pem.test.truststore.certificate=file:"
+						+ TestPki.get().trustedCa().certificatePem()));
 		arguments.addAll(List.of(more));
 		return arguments.toArray(String[]::new);
 	}
@@ -73,12 +74,12 @@ final class RedisTestContexts {
 	}
 
 	/**
-	 * A runner authenticating with IAM as {@link IamAuthenticationIntegrationTests}' user, with the test AWS key (for an
-	 * {@link #iamFront IAM front} to check); the endpoint is left to the caller.
+	 * A runner authenticating with IAM as {@link IamAuthenticationIntegrationTests}'
+	 * user, with the test AWS key (for an {@link #iamFront IAM front} to check); the
+	 * endpoint is left to the caller.
 	 */
 	static ApplicationContextRunner iamRunner() {
-		return runner()
-			.withBean(AwsCredentialsProvider.class, IAM_CREDENTIALS::awsCredentialsProvider)
+		return runner().withBean(AwsCredentialsProvider.class, IAM_CREDENTIALS::awsCredentialsProvider)
 			.withPropertyValues("elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
 					"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
 					"elasticache.secure.cache-name=" + IamAuthenticationIntegrationTests.CACHE_NAME,
@@ -86,8 +87,8 @@ final class RedisTestContexts {
 	}
 
 	/**
-	 * The front configured for {@link #iamRunner()}'s user, cache, region and key: the front creates the user on its
-	 * server unless given its password.
+	 * The front configured for {@link #iamRunner()}'s user, cache, region and key: the
+	 * front creates the user on its server unless given its password.
 	 */
 	static IamFront.Builder iamFront(IamFront.Builder front) {
 		return front.userId(IamAuthenticationIntegrationTests.USER_ID)
@@ -103,8 +104,9 @@ final class RedisTestContexts {
 	}
 
 	/**
-	 * A bean registered when the runner's initializers run (in their order, after {@code withBean} registrations),
-	 * made from the context: for a factory an application builds on the context's {@link ClientResources}.
+	 * A bean registered when the runner's initializers run (in their order, after
+	 * {@code withBean} registrations), made from the context: for a factory an
+	 * application builds on the context's {@link ClientResources}.
 	 */
 	static <T> ApplicationContextInitializer<ConfigurableApplicationContext> contextBean(String name, Class<T> type,
 			Function<ApplicationContext, T> bean, BeanDefinitionCustomizer... customizers) {

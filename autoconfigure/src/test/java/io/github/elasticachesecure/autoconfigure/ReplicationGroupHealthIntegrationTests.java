@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The health check of a replication group with a reader endpoint, counted from the servers' side
- * ({@code total_connections_received}, {@code INFO commandstats}): checks reuse one connection per endpoint, concurrent
- * checks of a node share one {@code ROLE}, a stopped node is reported and its connection opened again when it comes
- * back, and the reused connections re-authenticate with IAM as the application's do.
+ * The health check of a replication group with a reader endpoint, counted from the
+ * servers' side ({@code total_connections_received}, {@code INFO commandstats}): checks
+ * reuse one connection per endpoint, concurrent checks of a node share one {@code ROLE},
+ * a stopped node is reported and its connection opened again when it comes back, and the
+ * reused connections re-authenticate with IAM as the application's do.
  */
 class ReplicationGroupHealthIntegrationTests {
 
@@ -82,7 +83,8 @@ class ReplicationGroupHealthIntegrationTests {
 			long primaryConnections = connectionsReceived(primary);
 			long replicaConnections = connectionsReceived(replica);
 			long roles = replica.commandCalls("role");
-			// the reader holds every client's commands for a second, so that the ten checks overlap for sure
+			// the reader holds every client's commands for a second, so that the ten
+			// checks overlap for sure
 			replica.adminCommand("CLIENT", "PAUSE", "1000", "ALL");
 			List<Health> healths = Flux.range(0, 10)
 				.flatMap((i) -> context.getBean(ElastiCacheHealthCheck.class).check())
@@ -135,8 +137,10 @@ class ReplicationGroupHealthIntegrationTests {
 				await().atMost(AWAIT_LIMIT).until(() -> health(context).getStatus() == Status.UP);
 				assertThat(node(health(context), "reader")).containsEntry("reachable", true)
 					.containsEntry("role", "slave");
-				// the application's own connection to the reader is back too, so what follows is the health check's
-				await().atMost(AWAIT_LIMIT).ignoreExceptions()
+				// the application's own connection to the reader is back too, so what
+				// follows is the health check's
+				await().atMost(AWAIT_LIMIT)
+					.ignoreExceptions()
 					.until(() -> "value".equals(template.opsForValue().get("health-key")));
 				long replicaConnections = connectionsReceived(ownReplica);
 				for (int i = 0; i < CHECKS; i++) {
@@ -189,7 +193,10 @@ class ReplicationGroupHealthIntegrationTests {
 		}
 	}
 
-	/** Writes and reads a key, so that the application's own connections are open before anything is counted. */
+	/**
+	 * Writes and reads a key, so that the application's own connections are open before
+	 * anything is counted.
+	 */
 	private static StringRedisTemplate useTheApplicationsConnection(ApplicationContext context) {
 		StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 		template.opsForValue().set("health-key", "value");
@@ -198,7 +205,10 @@ class ReplicationGroupHealthIntegrationTests {
 	}
 
 	private static long clientsOfUser(RedisServerProcess server) {
-		return server.clientList().lines().filter((line) -> line.contains(" user=" + RedisTestContexts.USER + " ")).count();
+		return server.clientList()
+			.lines()
+			.filter((line) -> line.contains(" user=" + RedisTestContexts.USER + " "))
+			.count();
 	}
 
 	/** Connections the server accepted since it started, from {@code INFO stats}. */

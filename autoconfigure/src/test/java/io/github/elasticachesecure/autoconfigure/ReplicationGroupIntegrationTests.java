@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A replication group with cluster mode disabled read through its reader endpoint, against a real TLS primary and
- * replica: the starter's properties alone make Spring Boot's factory write to the primary and read where
- * {@code read-from} says, the guard probes both endpoints, and the health details report both.
+ * A replication group with cluster mode disabled read through its reader endpoint,
+ * against a real TLS primary and replica: the starter's properties alone make Spring
+ * Boot's factory write to the primary and read where {@code read-from} says, the guard
+ * probes both endpoints, and the health details report both.
  */
 class ReplicationGroupIntegrationTests {
 
@@ -119,11 +120,13 @@ class ReplicationGroupIntegrationTests {
 				assertThat(node(healthy, "reader")).containsEntry("role", "slave")
 					.containsEntry("endpoint", "localhost:" + ownReplica.port());
 				assertThat(healthy.getDetails()).containsEntry("readFrom", "replica-preferred");
-				// the test certificates are short-lived, so a certificate warning may be there, but none about nodes
+				// the test certificates are short-lived, so a certificate warning may be
+				// there, but none about nodes
 				assertThat(String.valueOf(healthy.getDetails().get("warnings"))).doesNotContain("reader endpoint");
 
 				ownReplica.close();
-				await().atMost(AWAIT_LIMIT).ignoreExceptions()
+				await().atMost(AWAIT_LIMIT)
+					.ignoreExceptions()
 					.until(() -> "value-1".equals(template.opsForValue().get("fallback-1")));
 				long before = primary.commandCalls("get");
 				for (int i = 0; i < KEYS; i++) {
@@ -173,8 +176,9 @@ class ReplicationGroupIntegrationTests {
 					assertThat(primaryAccepted).as("tokens accepted for the primary").isPositive();
 					assertThat(readerAccepted).as("tokens accepted for the reader").isPositive();
 					context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().get();
-					await().atMost(AWAIT_LIMIT).until(() -> primaryFront.acceptedTokens() > primaryAccepted
-							&& readerFront.acceptedTokens() > readerAccepted);
+					await().atMost(AWAIT_LIMIT)
+						.until(() -> primaryFront.acceptedTokens() > primaryAccepted
+								&& readerFront.acceptedTokens() > readerAccepted);
 					assertThat(template.opsForValue().get("iam-1")).isEqualTo("value-1");
 					assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 					assertThat(primaryFront.refusedTokens() + readerFront.refusedTokens()).as("tokens refused")
@@ -216,7 +220,8 @@ class ReplicationGroupIntegrationTests {
 
 	@Test
 	void aUserWhoMayNotRunRoleStopsTheStartNamingTheCommandToGrant() {
-		// Lettuce asks each endpoint for its ROLE to tell the primary from the replica: without it nothing connects.
+		// Lettuce asks each endpoint for its ROLE to tell the primary from the replica:
+		// without it nothing connects.
 		for (RedisServerProcess node : List.of(primary, replica)) {
 			node.adminCommand("ACL", "SETUSER", "no-role", "reset", "on", ">" + RedisTestContexts.PASSWORD, "~*", "&*",
 					"+@all", "-role");
@@ -242,21 +247,24 @@ class ReplicationGroupIntegrationTests {
 	}
 
 	/**
-	 * Writes the keys through the application and waits until every replica acknowledged them ({@code WAIT}, which the
-	 * command statistics count apart from reads and writes).
+	 * Writes the keys through the application and waits until every replica acknowledged
+	 * them ({@code WAIT}, which the command statistics count apart from reads and
+	 * writes).
 	 */
 	private static void writeAndReplicate(StringRedisTemplate template, String prefix) {
 		for (int i = 0; i < KEYS; i++) {
 			template.opsForValue().set(prefix + "-" + i, "value-" + i);
 		}
-		// every replica, including one a test just started: WAIT 1 could be satisfied by the class's replica alone
+		// every replica, including one a test just started: WAIT 1 could be satisfied by
+		// the class's replica alone
 		String replicas = primary.adminCommand("INFO", "replication")
 			.lines()
 			.filter((line) -> line.startsWith("connected_slaves:"))
 			.map((line) -> line.substring("connected_slaves:".length()).strip())
 			.findFirst()
 			.orElseThrow();
-		assertThat(primary.adminCommand("WAIT", replicas, "10000")).as("replicas that acknowledged").isEqualTo(replicas);
+		assertThat(primary.adminCommand("WAIT", replicas, "10000")).as("replicas that acknowledged")
+			.isEqualTo(replicas);
 	}
 
 	private static Health health(org.springframework.context.ApplicationContext context) {
@@ -269,9 +277,10 @@ class ReplicationGroupIntegrationTests {
 	}
 
 	/**
-	 * A replica that announces itself to its primary at a port nothing listens on, as ElastiCache replicas announce
-	 * VPC-internal addresses: a client that discovered replicas from the primary's {@code INFO replication} instead of
-	 * using the reader endpoint could not read from it.
+	 * A replica that announces itself to its primary at a port nothing listens on, as
+	 * ElastiCache replicas announce VPC-internal addresses: a client that discovered
+	 * replicas from the primary's {@code INFO replication} instead of using the reader
+	 * endpoint could not read from it.
 	 */
 	private static RedisServerProcess replicaOf(RedisServerProcess master, ServerCertificate certificate) {
 		return RedisServerProcess.tls()

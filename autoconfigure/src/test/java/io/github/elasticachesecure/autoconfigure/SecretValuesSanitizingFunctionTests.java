@@ -12,7 +12,8 @@ import org.springframework.core.env.StandardEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which values {@link SecretValuesSanitizingFunction} masks, resolved from a real environment.
+ * Which values {@link SecretValuesSanitizingFunction} masks, resolved from a real
+ * environment.
  */
 class SecretValuesSanitizingFunctionTests {
 
@@ -20,7 +21,8 @@ class SecretValuesSanitizingFunctionTests {
 	void masksThePasswordOfTheRedisUrlWhereverItAppears() {
 		SecretValuesSanitizingFunction function = function(
 				Map.of("spring.data.redis.url", "rediss://user:S3cret%2Furl@cache.example:6379"));
-		assertThat(isMasked(function, "spring.data.redis.url", "rediss://user:S3cret%2Furl@cache.example:6379")).isTrue();
+		assertThat(isMasked(function, "spring.data.redis.url", "rediss://user:S3cret%2Furl@cache.example:6379"))
+			.isTrue();
 		assertThat(isMasked(function, "copy.encoded", "S3cret%2Furl")).isTrue();
 		assertThat(isMasked(function, "copy.decoded", "S3cret/url")).isTrue();
 		assertThat(isMasked(function, "other", "cache.example")).isFalse();
@@ -29,14 +31,16 @@ class SecretValuesSanitizingFunctionTests {
 	@Test
 	void masksThePasswordOfAUrlWithoutUserName() {
 		// The usual form for Redis AUTH with the default user.
-		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", "rediss://:S3cret@cache.example:6379"));
+		SecretValuesSanitizingFunction function = function(
+				Map.of("spring.data.redis.url", "rediss://:S3cret@cache.example:6379"));
 		assertThat(isMasked(function, "copy", "S3cret")).isTrue();
 		assertThat(isMasked(function, "other", "cache.example")).isFalse();
 	}
 
 	@Test
 	void masksAUrlThatCannotBeParsedAsAWhole() {
-		// The space makes it an invalid URI: its password cannot be found, so the whole value is the secret.
+		// The space makes it an invalid URI: its password cannot be found, so the whole
+		// value is the secret.
 		String url = "rediss://user:S3cret word@cache.example:6379";
 		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", url));
 		assertThat(isMasked(function, "copy", "value: " + url)).isTrue();
@@ -45,14 +49,16 @@ class SecretValuesSanitizingFunctionTests {
 
 	@Test
 	void aUrlWithoutUserInfoMasksNothingElse() {
-		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url", "rediss://cache.example:6379"));
+		SecretValuesSanitizingFunction function = function(
+				Map.of("spring.data.redis.url", "rediss://cache.example:6379"));
 		assertThat(isMasked(function, "spring.data.redis.url", "rediss://cache.example:6379")).isFalse();
 		assertThat(isMasked(function, "other", "cache.example")).isFalse();
 	}
 
 	@Test
 	void masksTheFeedersOfAUrlThatDoesNotResolve() {
-		// The URL cannot be resolved (its host is missing), but the property that feeds its password is still secret.
+		// The URL cannot be resolved (its host is missing), but the property that feeds
+		// its password is still secret.
 		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url",
 				"rediss://:${REDIS_PASSWORD}@${MISSING_HOST}:6379", "REDIS_PASSWORD", "S3cret"));
 		assertThat(isMasked(function, "REDIS_PASSWORD", "S3cret")).isTrue();
@@ -61,9 +67,9 @@ class SecretValuesSanitizingFunctionTests {
 
 	@Test
 	void masksEveryPropertyThatFeedsAUrlAndCopiesOfItsParts() {
-		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.url",
-				"rediss://:${REDIS_PASSWORD}@${REDIS_HOST}:6379", "REDIS_PASSWORD", "S3cret", "REDIS_HOST",
-				"cache.example"));
+		SecretValuesSanitizingFunction function = function(
+				Map.of("spring.data.redis.url", "rediss://:${REDIS_PASSWORD}@${REDIS_HOST}:6379", "REDIS_PASSWORD",
+						"S3cret", "REDIS_HOST", "cache.example"));
 		// Fed into the URL, so masked by name, whatever its value.
 		assertThat(isMasked(function, "REDIS_HOST", "cache.example")).isTrue();
 		assertThat(isMasked(function, "copy", "S3cret")).isTrue();
@@ -159,7 +165,8 @@ class SecretValuesSanitizingFunctionTests {
 
 	@Test
 	void masksAPasswordThatYamlReadsAsANumberWhereverItAppears() {
-		// What YAML's "password: 12345678" leaves in its property source: an Integer, not a String.
+		// What YAML's "password: 12345678" leaves in its property source: an Integer, not
+		// a String.
 		SecretValuesSanitizingFunction function = function(Map.of("spring.data.redis.password", 12345678));
 		assertThat(isMasked(function, "spring.data.redis.password", 12345678)).isTrue();
 		assertThat(isMasked(function, "copy.as.number", 12345678L)).isTrue();

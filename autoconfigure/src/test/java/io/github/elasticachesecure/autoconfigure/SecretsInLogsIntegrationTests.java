@@ -47,11 +47,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Whole authenticated sessions with every logger at TRACE never print a password, an IAM token, its signature or the
- * AWS credentials it was signed with: also when Lettuce's wire dump ({@code CommandEncoder} at TRACE) is switched on
- * at runtime through {@code /actuator/loggers}, and connections killed by the server reconnect and re-authenticate.
- * The posture audit and its credentials fetch with the AWS SDK's and the JDK HTTP client's loggers at TRACE print no
- * {@code Authorization} header, signature, session token or secret key either.
+ * Whole authenticated sessions with every logger at TRACE never print a password, an IAM
+ * token, its signature or the AWS credentials it was signed with: also when Lettuce's
+ * wire dump ({@code CommandEncoder} at TRACE) is switched on at runtime through
+ * {@code /actuator/loggers}, and connections killed by the server reconnect and
+ * re-authenticate. The posture audit and its credentials fetch with the AWS SDK's and the
+ * JDK HTTP client's loggers at TRACE print no {@code Authorization} header, signature,
+ * session token or secret key either.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsInLogsIntegrationTests {
@@ -59,15 +61,18 @@ class SecretsInLogsIntegrationTests {
 	private static final String COMMAND_ENCODER = "io.lettuce.core.protocol.CommandEncoder";
 
 	/**
-	 * The AWS SDK's loggers, the JDK's {@code HttpURLConnection} and the Apache clients (for an application that
-	 * brings the SDK's Apache client).
+	 * The AWS SDK's loggers, the JDK's {@code HttpURLConnection} and the Apache clients
+	 * (for an application that brings the SDK's Apache client).
 	 */
 	private static final List<String> HTTP_LOGGERS = List.of("software.amazon.awssdk",
 			"sun.net.www.protocol.http.HttpURLConnection", "org.apache.http", "org.apache.hc.client5.http");
 
 	private static final String IAM_USER = "iam-logged";
 
-	/** Temporary credentials, as on EC2, ECS or EKS: the session token is signed into the IAM token. */
+	/**
+	 * Temporary credentials, as on EC2, ECS or EKS: the session token is signed into the
+	 * IAM token.
+	 */
 	private static final AwsSessionCredentials AWS_CREDENTIALS = AwsSessionCredentials.create("ASIAEXAMPLELOGS",
 			"logs-secret-key-that-is-never-logged", "logs-session-token-that-is-never-logged");
 
@@ -138,10 +143,11 @@ class SecretsInLogsIntegrationTests {
 	}
 
 	/**
-	 * The posture audit with every logger at TRACE, the loggers that dump credentials set to TRACE one by one (over
-	 * the starter's level defaults), and container credentials: the credentials fetch sends the container's
-	 * {@code Authorization} token, and each {@code Describe*} call a SigV4 {@code Authorization} header and the session
-	 * token, all through the JDK's {@code HttpURLConnection}.
+	 * The posture audit with every logger at TRACE, the loggers that dump credentials set
+	 * to TRACE one by one (over the starter's level defaults), and container credentials:
+	 * the credentials fetch sends the container's {@code Authorization} token, and each
+	 * {@code Describe*} call a SigV4 {@code Authorization} header and the session token,
+	 * all through the JDK's {@code HttpURLConnection}.
 	 */
 	@Test
 	void postureAuditAndItsCredentialsFetchNeverLogHeadersOrCredentials(CapturedOutput output) throws Exception {
@@ -149,11 +155,11 @@ class SecretsInLogsIntegrationTests {
 		System.setProperty("aws.containerCredentialsFullUri",
 				"http://127.0.0.1:" + credentialsEndpoint.getAddress().getPort() + "/credentials");
 		System.setProperty("aws.containerAuthorizationToken", CONTAINER_AUTHORIZATION_TOKEN);
-		List<String> arguments = new ArrayList<>(List.of("--logging.level.root=TRACE",
-				"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
-				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
-				"--elasticache.secure.audit.mode=warn", "--elasticache.secure.cache-name=orders",
-				"--elasticache.secure.iam.region=us-east-1"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--logging.level.root=TRACE", "--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+						"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
+						"--elasticache.secure.audit.mode=warn", "--elasticache.secure.cache-name=orders",
+						"--elasticache.secure.iam.region=us-east-1"));
 		for (String logger : HTTP_LOGGERS) {
 			arguments.add("--logging.level." + logger + "=TRACE");
 		}
@@ -168,7 +174,8 @@ class SecretsInLogsIntegrationTests {
 			credentialsEndpoint.stop(0);
 		}
 		String everything = output.getAll();
-		// The calls were logged at DEBUG and TRACE, by the SDK's request logger among others.
+		// The calls were logged at DEBUG and TRACE, by the SDK's request logger among
+		// others.
 		assertThat(everything).contains("TRACE").contains("Sending Request: DefaultSdkHttpFullRequest");
 		assertThat(everything).doesNotContain("Authorization: ")
 			.doesNotContain("AWS4-HMAC-SHA256 Credential")
@@ -181,7 +188,8 @@ class SecretsInLogsIntegrationTests {
 	}
 
 	/**
-	 * The ECS/EKS container credentials endpoint: temporary credentials for a request that carries the token.
+	 * The ECS/EKS container credentials endpoint: temporary credentials for a request
+	 * that carries the token.
 	 */
 	private static HttpServer containerCredentialsEndpoint() throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -203,10 +211,12 @@ class SecretsInLogsIntegrationTests {
 	}
 
 	/**
-	 * Runs a web application with every logger at TRACE, switches the {@code CommandEncoder} logger to TRACE through
-	 * {@code /actuator/loggers} (which a lowest-precedence level default cannot stop), then has the server kill the
-	 * user's connections twice, with the given re-authentication in between, so that new connections (whose encoders
-	 * read the new level) authenticate, re-authenticate and reconnect.
+	 * Runs a web application with every logger at TRACE, switches the
+	 * {@code CommandEncoder} logger to TRACE through {@code /actuator/loggers} (which a
+	 * lowest-precedence level default cannot stop), then has the server kill the user's
+	 * connections twice, with the given re-authentication in between, so that new
+	 * connections (whose encoders read the new level) authenticate, re-authenticate and
+	 * reconnect.
 	 */
 	private static void fullSessionWithTheWireDumpOn(CapturedOutput output, Class<?> application, String user,
 			Consumer<ConfigurableApplicationContext> reauthentication, String... authArguments) throws Exception {
@@ -233,7 +243,8 @@ class SecretsInLogsIntegrationTests {
 			assertThat(redis.process().killClientsOf(user)).isPositive();
 			assertThat(template.opsForValue().get("session")).isEqualTo("after");
 		}
-		// The new level reached the encoders of the new connections: their DEBUG line is there.
+		// The new level reached the encoders of the new connections: their DEBUG line is
+		// there.
 		assertThat(output.getOut()).contains("TRACE").contains("CommandEncoder").contains("writing command");
 	}
 
@@ -267,7 +278,8 @@ class SecretsInLogsIntegrationTests {
 	}
 
 	/**
-	 * IAM with static credentials and a clock that stands still: every token is the one the server accepts.
+	 * IAM with static credentials and a clock that stands still: every token is the one
+	 * the server accepts.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The secured connection carries real traffic: templates and Spring Cache over TLS, authenticated as an ACL user.
+ * The secured connection carries real traffic: templates and Spring Cache over TLS,
+ * authenticated as an ACL user.
  */
 class SecureConnectionIntegrationTests {
 
@@ -55,7 +56,8 @@ class SecureConnectionIntegrationTests {
 	void reactiveTemplateWritesAndReadsOverTls() {
 		RedisTestContexts.securedBy(redis).run((context) -> {
 			ReactiveStringRedisTemplate template = context.getBean(ReactiveStringRedisTemplate.class);
-			StepVerifier.create(template.opsForValue().set("reactive", "yes").then(template.opsForValue().get("reactive")))
+			StepVerifier
+				.create(template.opsForValue().set("reactive", "yes").then(template.opsForValue().get("reactive")))
 				.expectNext("yes")
 				.expectComplete()
 				.verify(Duration.ofSeconds(10));
@@ -75,7 +77,8 @@ class SecureConnectionIntegrationTests {
 				while (!"1".equals(redis.adminCommand("EXISTS", "lookups::answer")) && System.nanoTime() < deadline) {
 					Thread.sleep(20);
 				}
-				assertThat(redis.adminCommand("EXISTS", "lookups::answer")).as("entry written to the server").isEqualTo("1");
+				assertThat(redis.adminCommand("EXISTS", "lookups::answer")).as("entry written to the server")
+					.isEqualTo("1");
 				assertThat(cache.get("answer", String.class)).isEqualTo("42");
 			});
 	}
@@ -87,8 +90,7 @@ class SecureConnectionIntegrationTests {
 			.run((context) -> {
 				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 				template.opsForValue().set("in-db-2", "x");
-				assertThat(redis.adminCommand("CLIENT", "LIST")).contains("name=orders-service")
-					.contains("db=2");
+				assertThat(redis.adminCommand("CLIENT", "LIST")).contains("name=orders-service").contains("db=2");
 			});
 	}
 
@@ -112,7 +114,8 @@ class SecureConnectionIntegrationTests {
 	@Test
 	void lettucePoolSettingsKeepWorking() {
 		RedisTestContexts.securedBy(redis)
-			.withPropertyValues("spring.data.redis.lettuce.pool.enabled=true", "spring.data.redis.lettuce.pool.max-active=3")
+			.withPropertyValues("spring.data.redis.lettuce.pool.enabled=true",
+					"spring.data.redis.lettuce.pool.max-active=3")
 			.run((context) -> {
 				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
 				assertThat(factory.getClientConfiguration()).isInstanceOfSatisfying(
@@ -132,20 +135,21 @@ class SecureConnectionIntegrationTests {
 			.withPropertyValues("spring.data.redis.client-name=shared-connection-check")
 			.run((context) -> {
 				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-				// Between operations, each connection the template gets asks the server for its id: one id, the
+				// Between operations, each connection the template gets asks the server
+				// for its id: one id, the
 				// shared connection's.
 				Set<Long> connectionIds = new HashSet<>();
 				for (int i = 0; i < 5; i++) {
 					assertThat(template.hasKey("nothing")).isFalse();
 					template.opsForValue().set("shared", Integer.toString(i));
-					connectionIds.add(template.execute((RedisCallback<Long>) (connection) -> nativeCommands(connection)
-						.clientId()
-						.toCompletableFuture()
-						.join()));
+					connectionIds.add(template.execute((RedisCallback<Long>) (
+							connection) -> nativeCommands(connection).clientId().toCompletableFuture().join()));
 				}
 				assertThat(connectionIds).as("server-side ids of the connections the operations used").hasSize(1);
-				assertThat(redis.process().clientList().lines().filter((client) -> client.contains(
-						"name=shared-connection-check")))
+				assertThat(redis.process()
+					.clientList()
+					.lines()
+					.filter((client) -> client.contains("name=shared-connection-check")))
 					.as("the application's connections on the server")
 					.singleElement(InstanceOfAssertFactories.STRING)
 					.contains("id=" + connectionIds.iterator().next() + " ");
@@ -164,7 +168,8 @@ class SecureConnectionIntegrationTests {
 			.start()) {
 			int port = server.port();
 			RedisTestContexts.runner()
-				.withPropertyValues("elasticache.secure.endpoint=localhost:" + port, "elasticache.secure.tls.bundle=test",
+				.withPropertyValues("elasticache.secure.endpoint=localhost:" + port,
+						"elasticache.secure.tls.bundle=test",
 						"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 						"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
 						"elasticache.secure.tls.handshake-timeout=1s", "spring.data.redis.connect-timeout=1m",
@@ -174,7 +179,8 @@ class SecureConnectionIntegrationTests {
 					server.close();
 					// The endpoint now accepts TCP and never answers the TLS handshake.
 					try (SilentTcpServer silent = SilentTcpServer.start(port)) {
-						// A connection of its own, so that the handshake is that of a new connection.
+						// A connection of its own, so that the handshake is that of a new
+						// connection.
 						factory.setShareNativeConnection(false);
 						long start = System.nanoTime();
 						assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(() -> {
@@ -184,7 +190,8 @@ class SecureConnectionIntegrationTests {
 						});
 						Duration took = Duration.ofNanos(System.nanoTime() - start);
 						assertThat(silent.acceptedConnections()).isPositive();
-						// 1 s, with a margin for a loaded machine below Lettuce's default (10 s) and the timeouts (1 min).
+						// 1 s, with a margin for a loaded machine below Lettuce's default
+						// (10 s) and the timeouts (1 min).
 						assertThat(took).isLessThan(Duration.ofSeconds(6));
 					}
 				});

@@ -27,8 +27,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The startup guard on a Redis Sentinel factory, against a real TLS Sentinel: it probes the sentinels, then the data
- * nodes the sentinels name (the master, and the replicas when the factory reads from them).
+ * The startup guard on a Redis Sentinel factory, against a real TLS Sentinel: it probes
+ * the sentinels, then the data nodes the sentinels name (the master, and the replicas
+ * when the factory reads from them).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SentinelGuardIntegrationTests {
@@ -67,8 +68,8 @@ class SentinelGuardIntegrationTests {
 		try (RedisServerProcess sentinel = sentinelOf(trusted.process())) {
 			guarded(sentinel, null).run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(output).contains("RedisConnectionFactory 'sentinelFactory': localhost:" + sentinel.port()
-						+ " speaks TLS")
+				assertThat(output)
+					.contains("RedisConnectionFactory 'sentinelFactory': localhost:" + sentinel.port() + " speaks TLS")
 					.contains("RedisConnectionFactory 'sentinelFactory': localhost:" + trusted.port() + " speaks TLS");
 				StartupGuardReport report = context.getBean(StartupGuardReport.class);
 				assertThat(report.resultFor("localhost", trusted.port())).isNotNull()
@@ -122,8 +123,8 @@ class SentinelGuardIntegrationTests {
 	}
 
 	/**
-	 * A context with a user-defined sentinel factory, built as an application would: TLS trusting the test CA,
-	 * credentials for the sentinels and for the data nodes.
+	 * A context with a user-defined sentinel factory, built as an application would: TLS
+	 * trusting the test CA, credentials for the sentinels and for the data nodes.
 	 */
 	private static ApplicationContextRunner guarded(RedisServerProcess sentinel, @Nullable ReadFrom readFrom) {
 		return RedisTestContexts.runner()

@@ -17,22 +17,30 @@ import static io.github.elasticachesecure.autoconfigure.RedisTestContexts.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A server restart under load: a real TLS {@code redis-server} with an append-only file fsynced on every write
- * ({@code appendfsync always}, so a write is on disk before it is acknowledged) is killed with {@code SIGKILL} and
- * started again on the same port with the same certificate and data, twice: once right away, once after staying down
- * for longer than the command timeout. Eight threads write ({@code INCR}, {@code SET} of unique values) and read
- * through the starter's application context all along. The application must recover without help; every
- * acknowledged write must be there afterwards; every failed call must have thrown; no call may take much longer
- * than {@code spring.data.redis.timeout}.
+ * A server restart under load: a real TLS {@code redis-server} with an append-only file
+ * fsynced on every write ({@code appendfsync always}, so a write is on disk before it is
+ * acknowledged) is killed with {@code SIGKILL} and started again on the same port with
+ * the same certificate and data, twice: once right away, once after staying down for
+ * longer than the command timeout. Eight threads write ({@code INCR}, {@code SET} of
+ * unique values) and read through the starter's application context all along. The
+ * application must recover without help; every acknowledged write must be there
+ * afterwards; every failed call must have thrown; no call may take much longer than
+ * {@code spring.data.redis.timeout}.
  */
 class ServerRestartIntegrationTests {
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
-	/** The promise is the command timeout; the margin is for a loaded machine (a thread waiting for a core). */
+	/**
+	 * The promise is the command timeout; the margin is for a loaded machine (a thread
+	 * waiting for a core).
+	 */
 	private static final Duration CALL_BOUND = COMMAND_TIMEOUT.plusSeconds(4);
 
-	/** From the restart to the first successful call: reconnect delay (jittered, capped) and handshake, generously. */
+	/**
+	 * From the restart to the first successful call: reconnect delay (jittered, capped)
+	 * and handshake, generously.
+	 */
 	private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
 
 	private static final int THREADS = 8;
@@ -93,7 +101,8 @@ class ServerRestartIntegrationTests {
 				assertThat(figures.acknowledgedIncrs()).isLessThanOrEqualTo(figures.appliedIncrs());
 				assertThat(figures.staleReads()).as("reads missing the write just acknowledged").isZero();
 				assertThat(figures.longestCall()).isLessThan(CALL_BOUND);
-				// a server that stayed down past the timeout made calls fail, and they said so
+				// a server that stayed down past the timeout made calls fail, and they
+				// said so
 				assertThat(figures.failures()).isPositive();
 			});
 	}

@@ -27,17 +27,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Closing the application while it is busy: IAM on, through the test kit's IAM front (every token checked, tokens
- * refreshed every second and pushed into the live connection), health checks probing TLS in the background, and
- * eight threads writing. After {@code close()}: the IAM refresher and the TLS probes have stopped, the server lists
- * none of the application's connections, and no thread of Lettuce, Netty or the starter is left.
+ * Closing the application while it is busy: IAM on, through the test kit's IAM front
+ * (every token checked, tokens refreshed every second and pushed into the live
+ * connection), health checks probing TLS in the background, and eight threads writing.
+ * After {@code close()}: the IAM refresher and the TLS probes have stopped, the server
+ * lists none of the application's connections, and no thread of Lettuce, Netty or the
+ * starter is left.
  */
 class ShutdownUnderLoadIntegrationTests {
 
 	/**
-	 * Threads of Lettuce (event loops, computation), Netty and the starter (IAM refresh and credentials calls, TLS
-	 * probes and their deadline timer). Not Reactor's global schedulers ({@code parallel-}, {@code boundedElastic-}),
-	 * which the health check borrows: they belong to the JVM, are shared with every other Reactor user, and idle
+	 * Threads of Lettuce (event loops, computation), Netty and the starter (IAM refresh
+	 * and credentials calls, TLS probes and their deadline timer). Not Reactor's global
+	 * schedulers ({@code parallel-}, {@code boundedElastic-}), which the health check
+	 * borrows: they belong to the JVM, are shared with every other Reactor user, and idle
 	 * {@code boundedElastic} workers end by themselves after 60 s.
 	 */
 	private static final List<String> CLIENT_THREAD_PREFIXES = List.of(Threads.LETTUCE, "elasticache-",
@@ -85,9 +88,11 @@ class ShutdownUnderLoadIntegrationTests {
 				try {
 					healthChecks.start();
 					load.awaitProgress(50, Duration.ofSeconds(30));
-					// the refresher is at work: live connections re-authenticated with new tokens
+					// the refresher is at work: live connections re-authenticated with
+					// new tokens
 					await().atMost(Duration.ofSeconds(30)).until(() -> front.acceptedTokens() >= acceptedBefore + 2);
-					assertThat(Threads.alive(IamProviderThreads::isProviderThread)).as("IAM refresh thread").isNotEmpty();
+					assertThat(Threads.alive(IamProviderThreads::isProviderThread)).as("IAM refresh thread")
+						.isNotEmpty();
 					assertThat(applicationConnections()).as("application connections while running").isPositive();
 					checking.set(false);
 					healthChecks.join(10_000);
@@ -113,7 +118,10 @@ class ShutdownUnderLoadIntegrationTests {
 			});
 	}
 
-	/** The connections the server has for the application's user (the IAM front opens one per client connection). */
+	/**
+	 * The connections the server has for the application's user (the IAM front opens one
+	 * per client connection).
+	 */
 	private static long applicationConnections() {
 		return redis.clientList().lines().filter((line) -> line.contains(" user=" + USER_ID + " ")).count();
 	}

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Tests for {@link SpringDataRedisConflicts}: the exception each conflict raises, and the report Spring Boot's own
- * failure analyzers (loaded as Boot loads them) make of it.
+ * Tests for {@link SpringDataRedisConflicts}: the exception each conflict raises, and the
+ * report Spring Boot's own failure analyzers (loaded as Boot loads them) make of it.
  */
 class SpringDataRedisConflictsTests {
 
@@ -42,13 +42,13 @@ class SpringDataRedisConflictsTests {
 	void aSecondPlaceToConnectIsMutuallyExclusiveWithTheEndpointAndItsUrlIsNotPrinted() {
 		Throwable failure = check(settings("spring.data.redis.url", "rediss://app:S3cret-url@other.example:6379"));
 		assertThat(failure).isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class);
-		FailureAnalysis report = report(failure, settings("spring.data.redis.url", "rediss://app:S3cret-url@other.example:6379"));
-		assertThat(report.getDescription())
-			.contains("The following configuration properties are mutually exclusive:")
+		FailureAnalysis report = report(failure,
+				settings("spring.data.redis.url", "rediss://app:S3cret-url@other.example:6379"));
+		assertThat(report.getDescription()).contains("The following configuration properties are mutually exclusive:")
 			.contains("\t" + ENDPOINT + "\n")
 			.contains("\tspring.data.redis.url\n");
-		assertThat(report.getAction())
-			.isEqualTo("Update your configuration so that only one of the mutually exclusive properties is configured.");
+		assertThat(report.getAction()).isEqualTo(
+				"Update your configuration so that only one of the mutually exclusive properties is configured.");
 		assertNoSecret(failure, report);
 	}
 
@@ -83,8 +83,9 @@ class SpringDataRedisConflictsTests {
 		Throwable failure = check(settings, new SystemEnvironmentPropertySource("systemEnvironment",
 				Map.of("SPRING_DATA_REDIS_HOST", "other.example")));
 		assertThat(failure).isInstanceOf(MutuallyExclusiveConfigurationPropertiesException.class);
-		assertThat(report(failure, settings, new SystemEnvironmentPropertySource("systemEnvironment",
-				Map.of("SPRING_DATA_REDIS_HOST", "other.example")))
+		assertThat(report(failure, settings,
+				new SystemEnvironmentPropertySource("systemEnvironment",
+						Map.of("SPRING_DATA_REDIS_HOST", "other.example")))
 			.getDescription()).contains("\tspring.data.redis.host\n").contains("\t" + ENDPOINT + "\n");
 	}
 
@@ -183,13 +184,15 @@ class SpringDataRedisConflictsTests {
 	}
 
 	/**
-	 * The report of the first failure analyzer on the class path that analyzes the failure, as Spring Boot makes it.
+	 * The report of the first failure analyzer on the class path that analyzes the
+	 * failure, as Spring Boot makes it.
 	 */
 	private static FailureAnalysis report(Throwable failure, Map<String, Object> settings, PropertySource<?>... more) {
 		ArgumentResolver arguments = ArgumentResolver.of(Environment.class, environment(settings, more))
 			.and(BeanFactory.class, new DefaultListableBeanFactory());
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, arguments, FailureHandler.logging(LogFactory.getLog(SpringDataRedisConflictsTests.class)));
+			.load(FailureAnalyzer.class, arguments,
+					FailureHandler.logging(LogFactory.getLog(SpringDataRedisConflictsTests.class)));
 		FailureAnalysis analysis = analyzers.stream()
 			.map((analyzer) -> analyzer.analyze(failure))
 			.filter(Objects::nonNull)

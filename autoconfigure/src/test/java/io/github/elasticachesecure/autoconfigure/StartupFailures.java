@@ -5,7 +5,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finds the starter's exception in a failed context's cause chain, as Spring Boot's failure analyzers do.
+ * Finds the starter's exception in a failed context's cause chain, as Spring Boot's
+ * failure analyzers do.
  */
 final class StartupFailures {
 

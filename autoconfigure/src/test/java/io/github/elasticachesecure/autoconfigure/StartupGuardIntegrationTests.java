@@ -61,7 +61,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Each refusal of the startup guard, shown against real servers, with the failure report it produces.
+ * Each refusal of the startup guard, shown against real servers, with the failure report
+ * it produces.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupGuardIntegrationTests {
@@ -103,7 +104,8 @@ class StartupGuardIntegrationTests {
 				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
 			List<TimelineEvent> events = startup.getBufferedTimeline().getEvents();
 			TimelineEvent factory = step(events, "spring.beans.instantiate", "redisConnectionFactory");
-			TimelineEvent tls = step(events, RedisConnectionGuardPostProcessor.CHECK_TLS_STEP, "redisConnectionFactory");
+			TimelineEvent tls = step(events, RedisConnectionGuardPostProcessor.CHECK_TLS_STEP,
+					"redisConnectionFactory");
 			TimelineEvent authentication = step(events, RedisConnectionGuardPostProcessor.CHECK_AUTHENTICATION_STEP,
 					"redisConnectionFactory");
 			assertThat(tls.getStartupStep().getParentId()).as("inside the factory's creation")
@@ -127,9 +129,11 @@ class StartupGuardIntegrationTests {
 	void theConsoleShowsSpringBootsFailureReportWithTheAction(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(GuardedApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		// the guard fails the factory's bean creation, so its exception is a cause of Spring's, where analyzers look
-		assertThatException().isThrownBy(() -> application
-			.run("--elasticache.secure.endpoint=localhost:" + untrusted.port(), "--elasticache.secure.auth.password=x"))
+		// the guard fails the factory's bean creation, so its exception is a cause of
+		// Spring's, where analyzers look
+		assertThatException()
+			.isThrownBy(() -> application.run("--elasticache.secure.endpoint=localhost:" + untrusted.port(),
+					"--elasticache.secure.auth.password=x"))
 			.satisfies((failure) -> StartupFailures.find(failure, EndpointVerificationException.class));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("presented a certificate that is not trusted")
@@ -167,15 +171,13 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void plaintextServerOnTheEndpointIsRefused() {
-		probing(plaintext.port())
-			.run((context) -> {
-				EndpointVerificationException failure = StartupFailures.find(context,
-						EndpointVerificationException.class);
-				assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
-				FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
-				assertThat(analysis.getDescription()).contains("does not speak TLS");
-				assertThat(analysis.getAction()).contains("elasticache.secure.endpoint");
-			});
+		probing(plaintext.port()).run((context) -> {
+			EndpointVerificationException failure = StartupFailures.find(context, EndpointVerificationException.class);
+			assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
+			FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
+			assertThat(analysis.getDescription()).contains("does not speak TLS");
+			assertThat(analysis.getAction()).contains("elasticache.secure.endpoint");
+		});
 	}
 
 	@Test
@@ -194,17 +196,15 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void untrustedCertificateIsRefusedNamingItsSubjectAndIssuer() {
-		probing(untrusted.port())
-			.run((context) -> {
-				EndpointVerificationException failure = StartupFailures.find(context,
-						EndpointVerificationException.class);
-				assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
-				FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
-				assertThat(analysis.getDescription()).contains(TestPki.get().untrustedLocalhost().subject())
-					.contains(TestPki.get().untrustedCa().subject());
-				assertThat(analysis.getAction()).contains("elasticache.secure.tls.bundle")
-					.contains("spring.ssl.bundle.pem.<name>.truststore.certificate");
-			});
+		probing(untrusted.port()).run((context) -> {
+			EndpointVerificationException failure = StartupFailures.find(context, EndpointVerificationException.class);
+			assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.UNTRUSTED_CERTIFICATE);
+			FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
+			assertThat(analysis.getDescription()).contains(TestPki.get().untrustedLocalhost().subject())
+				.contains(TestPki.get().untrustedCa().subject());
+			assertThat(analysis.getAction()).contains("elasticache.secure.tls.bundle")
+				.contains("spring.ssl.bundle.pem.<name>.truststore.certificate");
+		});
 	}
 
 	@Test
@@ -219,16 +219,14 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void hostNameMismatchIsRefusedNamingTheCertificateNames() {
-		probing(wrongHost.port())
-			.run((context) -> {
-				EndpointVerificationException failure = StartupFailures.find(context,
-						EndpointVerificationException.class);
-				assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.HOST_NAME_MISMATCH);
-				FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
-				assertThat(analysis.getDescription()).contains("not issued for 'localhost'")
-					.contains(TestPki.WRONG_HOST_NAME);
-				assertThat(analysis.getAction()).contains("elasticache.secure.endpoint");
-			});
+		probing(wrongHost.port()).run((context) -> {
+			EndpointVerificationException failure = StartupFailures.find(context, EndpointVerificationException.class);
+			assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.HOST_NAME_MISMATCH);
+			FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
+			assertThat(analysis.getDescription()).contains("not issued for 'localhost'")
+				.contains(TestPki.WRONG_HOST_NAME);
+			assertThat(analysis.getAction()).contains("elasticache.secure.endpoint");
+		});
 	}
 
 	@Test
@@ -268,8 +266,7 @@ class StartupGuardIntegrationTests {
 
 	@Test
 	void unreachableEndpointFailsWhenAskedTo() {
-		probing(FreePorts.unusedLoopbackPort())
-			.withPropertyValues("elasticache.secure.guard.fail-on-unreachable=true")
+		probing(FreePorts.unusedLoopbackPort()).withPropertyValues("elasticache.secure.guard.fail-on-unreachable=true")
 			.run((context) -> {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
@@ -283,8 +280,7 @@ class StartupGuardIntegrationTests {
 	void silentEndpointIsRefusedWithinTheProbeTimeout() throws Exception {
 		try (SilentTcpServer silent = SilentTcpServer.start()) {
 			long start = System.nanoTime();
-			probing(silent.port())
-				.withPropertyValues("elasticache.secure.guard.probe-timeout=500ms")
+			probing(silent.port()).withPropertyValues("elasticache.secure.guard.probe-timeout=500ms")
 				.run((context) -> assertThat(
 						StartupFailures.find(context, EndpointVerificationException.class).getResult().outcome())
 					.isEqualTo(TlsProbeOutcome.NOT_TLS));
@@ -300,9 +296,8 @@ class StartupGuardIntegrationTests {
 				probing(silent.port())
 					.withPropertyValues("elasticache.secure.guard.probe-timeout=300ms",
 							"spring.data.redis.connect-timeout=1m", "spring.data.redis.timeout=1m")
-					.run((context) -> result.set(StartupFailures.find(context, EndpointVerificationException.class)
-						.getResult()
-						.outcome()));
+					.run((context) -> result
+						.set(StartupFailures.find(context, EndpointVerificationException.class).getResult().outcome()));
 				return result.get();
 			});
 			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -312,8 +307,10 @@ class StartupGuardIntegrationTests {
 			}
 			long probeConnected = System.nanoTime();
 			assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(TlsProbeOutcome.NOT_TLS);
-			// From the probe's connect to the failed start: 300 ms, plus a margin for a loaded machine that stays
-			// below the default probe timeout (3 s), which a probe ignoring the property would take.
+			// From the probe's connect to the failed start: 300 ms, plus a margin for a
+			// loaded machine that stays
+			// below the default probe timeout (3 s), which a probe ignoring the property
+			// would take.
 			assertThat(Duration.ofNanos(System.nanoTime() - probeConnected)).isLessThan(Duration.ofMillis(2500));
 		}
 	}
@@ -327,8 +324,8 @@ class StartupGuardIntegrationTests {
 				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
 				assertThat(failure.getBeanName()).isEqualTo("otherClientFactory");
 				assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.UNSUPPORTED_FACTORY);
-				assertThat(failure).hasMessageContaining(
-						"is a " + OtherClientConnectionFactory.class.getName() + ", whose TLS settings cannot be verified");
+				assertThat(failure).hasMessageContaining("is a " + OtherClientConnectionFactory.class.getName()
+						+ ", whose TLS settings cannot be verified");
 				assertThat(new InsecureConnectionFailureAnalyzer().analyze(failure).getAction())
 					.contains("Use a LettuceConnectionFactory for 'otherClientFactory'");
 			});
@@ -366,7 +363,8 @@ class StartupGuardIntegrationTests {
 	void failedStartClosesTheFactoryThatHadConnectedAndLeavesNoLettuceThreadsOrConnections() throws Exception {
 		String clientName = "connected-before-the-refusal";
 		AtomicReference<String> clientsWhileStarting = new AtomicReference<>();
-		// Created in registration order: a secure factory (its startup PING connects), a bean that uses it, then the
+		// Created in registration order: a secure factory (its startup PING connects), a
+		// bean that uses it, then the
 		// refused factory, whose failure must make the context close the first one.
 		RedisTestContexts.securedBy(trusted)
 			.withInitializer(RedisTestContexts.contextBean("secureFactory", LettuceConnectionFactory.class,
@@ -382,8 +380,7 @@ class StartupGuardIntegrationTests {
 			.withInitializer(RedisTestContexts.contextBean("plainFactory", LettuceConnectionFactory.class,
 					(context) -> new LettuceConnectionFactory(
 							new RedisStandaloneConfiguration("localhost", plaintext.port()))))
-			.run((context) -> assertThat(
-					StartupFailures.find(context, InsecureConnectionException.class).getBeanName())
+			.run((context) -> assertThat(StartupFailures.find(context, InsecureConnectionException.class).getBeanName())
 				.isEqualTo("plainFactory"));
 		assertThat(clientsWhileStarting.get()).as("the secure factory's connection while the context started")
 			.contains("name=" + clientName);
@@ -399,7 +396,8 @@ class StartupGuardIntegrationTests {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(trusted.port())) {
 			RedisTestContexts.runner()
 				.withPropertyValues("elasticache.secure.endpoint=localhost:" + relay.port(),
-						"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + RedisTestContexts.USER,
+						"elasticache.secure.tls.bundle=test",
+						"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 						"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)
 				.withBean(LettuceClientConfigurationBuilderCustomizer.class,
 						() -> (builder) -> builder.useSsl().startTls())
@@ -419,18 +417,15 @@ class StartupGuardIntegrationTests {
 	@Test
 	void eagerUserFactoryIsRefusedBeforeItConnects() throws Exception {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
-			RedisTestContexts.securedBy(trusted)
-				.withBean("eagerFactory", LettuceConnectionFactory.class, () -> {
-					LettuceConnectionFactory factory = new LettuceConnectionFactory(plaintextWithCredentials(relay));
-					factory.setEagerInitialization(true);
-					return factory;
-				})
-				.run((context) -> {
-					InsecureConnectionException failure = StartupFailures.find(context,
-							InsecureConnectionException.class);
-					assertThat(failure.getBeanName()).isEqualTo("eagerFactory");
-					assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.PLAINTEXT);
-				});
+			RedisTestContexts.securedBy(trusted).withBean("eagerFactory", LettuceConnectionFactory.class, () -> {
+				LettuceConnectionFactory factory = new LettuceConnectionFactory(plaintextWithCredentials(relay));
+				factory.setEagerInitialization(true);
+				return factory;
+			}).run((context) -> {
+				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
+				assertThat(failure.getBeanName()).isEqualTo("eagerFactory");
+				assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.PLAINTEXT);
+			});
 			assertThat(relay.acceptedConnections()).as("connections to the refused factory's server").isZero();
 			assertNothingSentInClear(relay);
 			Threads.awaitNoneNamed(Threads.LETTUCE);
@@ -455,17 +450,18 @@ class StartupGuardIntegrationTests {
 	@Test
 	void rejectedCredentialsOfAUserFactoryLeaveNoLettuceThreads() throws Exception {
 		RedisTestContexts.securedBy(trusted)
-			.withInitializer(RedisTestContexts.contextBean("wrongPasswordFactory", LettuceConnectionFactory.class,
-					(context) -> {
+			.withInitializer(
+					RedisTestContexts.contextBean("wrongPasswordFactory", LettuceConnectionFactory.class, (context) -> {
 						RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost",
 								trusted.port());
 						configuration.setUsername(RedisTestContexts.USER);
 						configuration.setPassword("not-the-password");
-						return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
-							.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
-							.clientResources(RedisTestContexts.clientResources(context))
-							.useSsl()
-							.build());
+						return new LettuceConnectionFactory(configuration,
+								LettuceClientConfiguration.builder()
+									.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+									.clientResources(RedisTestContexts.clientResources(context))
+									.useSsl()
+									.build());
 					}))
 			.run((context) -> assertThat(
 					StartupFailures.find(context, AuthenticationRejectedException.class).getBeanName())
@@ -511,7 +507,8 @@ class StartupGuardIntegrationTests {
 			.start()) {
 			RedisTestContexts.securedBy(trusted)
 				.withInitializer(RedisTestContexts.contextBean("masterReplicaFactory", LettuceConnectionFactory.class,
-						(context) -> masterReplicaFactory(RedisTestContexts.clientResources(context), trusted.port(), replica.port())))
+						(context) -> masterReplicaFactory(RedisTestContexts.clientResources(context), trusted.port(),
+								replica.port())))
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					StartupGuardReport report = context.getBean(StartupGuardReport.class);
@@ -534,7 +531,8 @@ class StartupGuardIntegrationTests {
 				assertThatException()
 					.isThrownBy(() -> child.run(RedisTestContexts.applicationArguments(trusted,
 							"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
-							"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)).close())
+							"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))
+						.close())
 					.satisfies((failure) -> assertThat(
 							StartupFailures.find(failure, InsecureConnectionException.class).getBeanName())
 						.isEqualTo("childFactory"));
@@ -555,7 +553,8 @@ class StartupGuardIntegrationTests {
 	}
 
 	/**
-	 * A plain child configuration, without auto-configuration, with its own eager plaintext factory.
+	 * A plain child configuration, without auto-configuration, with its own eager
+	 * plaintext factory.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class ChildWithItsOwnFactory {
@@ -574,8 +573,9 @@ class StartupGuardIntegrationTests {
 	}
 
 	/**
-	 * A factory of another client than Lettuce (as Jedis's is, to the guard): a real implementation of the
-	 * interface, not a mock, that counts the connections asked of it and opens none.
+	 * A factory of another client than Lettuce (as Jedis's is, to the guard): a real
+	 * implementation of the interface, not a mock, that counts the connections asked of
+	 * it and opens none.
 	 */
 	static final class OtherClientConnectionFactory implements RedisConnectionFactory {
 
@@ -628,7 +628,8 @@ class StartupGuardIntegrationTests {
 	}
 
 	/**
-	 * A context whose endpoint is the given loopback port, trusting the test CA, with a password the guard never gets to use.
+	 * A context whose endpoint is the given loopback port, trusting the test CA, with a
+	 * password the guard never gets to use.
 	 */
 	private static ApplicationContextRunner probing(int port) {
 		return RedisTestContexts.runner()
@@ -651,16 +652,18 @@ class StartupGuardIntegrationTests {
 		}
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
-		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
-			.readFrom(ReadFrom.REPLICA_PREFERRED)
-			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
-			.clientResources(resources)
-			.useSsl()
-			.build());
+		return new LettuceConnectionFactory(configuration,
+				LettuceClientConfiguration.builder()
+					.readFrom(ReadFrom.REPLICA_PREFERRED)
+					.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+					.clientResources(resources)
+					.useSsl()
+					.build());
 	}
 
 	/**
-	 * Waits until the relay has recorded everything in flight, then checks that the password never crossed it.
+	 * Waits until the relay has recorded everything in flight, then checks that the
+	 * password never crossed it.
 	 */
 	private static void assertNothingSentInClear(RecordingTcpRelay relay) {
 		relay.close();
@@ -668,19 +671,20 @@ class StartupGuardIntegrationTests {
 	}
 
 	/**
-	 * A factory that passes the guard, on the context's client resources, with a client name that tells its
-	 * connections apart on the server.
+	 * A factory that passes the guard, on the context's client resources, with a client
+	 * name that tells its connections apart on the server.
 	 */
 	private static LettuceConnectionFactory secureFactory(String clientName, ClientResources resources) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", trusted.port());
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
-		return new LettuceConnectionFactory(configuration, LettuceClientConfiguration.builder()
-			.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
-			.clientName(clientName)
-			.clientResources(resources)
-			.useSsl()
-			.build());
+		return new LettuceConnectionFactory(configuration,
+				LettuceClientConfiguration.builder()
+					.clientOptions(ClientOptions.builder().sslOptions(trusted.sslOptions()).build())
+					.clientName(clientName)
+					.clientResources(resources)
+					.useSsl()
+					.build());
 	}
 
 	private static LettuceConnectionFactory unverifiedFactory(int port, ClientResources resources) {

@@ -8,8 +8,8 @@ import org.springframework.dao.DataAccessException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Waiting for conditions in the integration tests: generous limits for a loaded machine, so that only what the product
- * promises is bounded, and that by each test itself.
+ * Waiting for conditions in the integration tests: generous limits for a loaded machine,
+ * so that only what the product promises is bounded, and that by each test itself.
  */
 final class TestConditions {
 
@@ -30,7 +30,8 @@ final class TestConditions {
 	/**
 	 * Run a Redis command through Spring Data Redis.
 	 * @param command the command
-	 * @return whether it succeeded, {@code false} when it failed with a {@link DataAccessException}
+	 * @return whether it succeeded, {@code false} when it failed with a
+	 * {@link DataAccessException}
 	 */
 	static boolean succeeds(Runnable command) {
 		try {

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * {@code elasticache.secure.tls.provider}: both engines carry traffic with the bundle's trust and FULL verification,
- * refuse an untrusted CA and a wrong host name, and the startup guard checks the same on both.
+ * {@code elasticache.secure.tls.provider}: both engines carry traffic with the bundle's
+ * trust and FULL verification, refuse an untrusted CA and a wrong host name, and the
+ * startup guard checks the same on both.
  */
 class TlsProviderIntegrationTests {
 
@@ -70,24 +71,29 @@ class TlsProviderIntegrationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
 					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
-			.withPropertyValues("spring.ssl.bundle.pem.test.truststore.certificate=file:"
-					+ TestPki.get().trustedCa().certificatePem(), "elasticache.secure.endpoint=localhost:" + server.port(),
-					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + RedisTestContexts.USER,
+			.withPropertyValues(
+					"spring.ssl.bundle.pem.test.truststore.certificate=file:"
+							+ TestPki.get().trustedCa().certificatePem(),
+					"elasticache.secure.endpoint=localhost:" + server.port(), "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD, "spring.data.redis.timeout=10s")
 			.withPropertyValues(properties);
 	}
 
 	@Test
 	void theEngineLoadsOnThisMachine() {
-		// Every OPENSSL case below depends on it; the build carries netty-tcnative-boringssl-static for the tests.
-		assertThat(OpenSsl.isAvailable()).as("Netty's OpenSSL engine available, cause: %s", OpenSsl.unavailabilityCause())
+		// Every OPENSSL case below depends on it; the build carries
+		// netty-tcnative-boringssl-static for the tests.
+		assertThat(OpenSsl.isAvailable())
+			.as("Netty's OpenSSL engine available, cause: %s", OpenSsl.unavailabilityCause())
 			.isTrue();
 	}
 
 	@ParameterizedTest
 	@EnumSource(Engine.class)
 	void eachEngineCarriesTrafficWithTheBundlesTrustAndFullVerification(Engine engine) {
-		RedisTestContexts.securedBy(trusted).withPropertyValues("elasticache.secure.tls.provider=" + engine.property)
+		RedisTestContexts.securedBy(trusted)
+			.withPropertyValues("elasticache.secure.tls.provider=" + engine.property)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(sslOptions(context).getSslProvider()).isEqualTo(engine.provider);
@@ -117,7 +123,8 @@ class TlsProviderIntegrationTests {
 	@ParameterizedTest
 	@EnumSource(Engine.class)
 	void theWrongHostIsRefusedByTheHostNameCheckAlone(Engine engine) {
-		// Same server and trust with verify-mode=ca (chain only): it connects, so the refusal above is FULL's host check.
+		// Same server and trust with verify-mode=ca (chain only): it connects, so the
+		// refusal above is FULL's host check.
 		connectionOnly(wrongHost, "elasticache.secure.tls.provider=" + engine.property,
 				"elasticache.secure.tls.verify-mode=ca")
 			.run((context) -> {

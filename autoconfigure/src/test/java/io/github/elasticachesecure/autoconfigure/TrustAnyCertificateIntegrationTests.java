@@ -27,8 +27,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The startup guard against trust managers that accept any certificate while the verify mode still reads FULL, with
- * real servers.
+ * The startup guard against trust managers that accept any certificate while the verify
+ * mode still reads FULL, with real servers.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TrustAnyCertificateIntegrationTests {
@@ -48,9 +48,10 @@ class TrustAnyCertificateIntegrationTests {
 		SpringApplication application = new SpringApplication(TrustAnythingApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		InsecureConnectionException failure = StartupFailures.find(
-				catchStartupFailure(application, RedisTestContexts.applicationArguments(untrusted,
-						"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
-						"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)),
+				catchStartupFailure(application,
+						RedisTestContexts.applicationArguments(untrusted,
+								"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
+								"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)),
 				InsecureConnectionException.class);
 		assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.TRUSTS_ANY_CERTIFICATE);
 		assertThat(output).contains("APPLICATION FAILED TO START")
@@ -83,9 +84,10 @@ class TrustAnyCertificateIntegrationTests {
 	void factoryTrustingTheCaStarts() {
 		RedisTestContexts.securedBy(trusted)
 			.withInitializer(RedisTestContexts.contextBean("caFactory", LettuceConnectionFactory.class,
-					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(), SslOptions.builder()
-						.trustManager(TestPki.get().trustedCa().certificatePem().toFile())
-						.build())))
+					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(),
+							SslOptions.builder()
+								.trustManager(TestPki.get().trustedCa().certificatePem().toFile())
+								.build())))
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -98,8 +100,9 @@ class TrustAnyCertificateIntegrationTests {
 							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build())))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(output).contains("'trustingFactory' verifies server certificates with mode FULL, but its "
-						+ "trust manager accepts any certificate")
+				assertThat(output)
+					.contains("'trustingFactory' verifies server certificates with mode FULL, but its "
+							+ "trust manager accepts any certificate")
 					.contains("open to interception");
 			});
 	}

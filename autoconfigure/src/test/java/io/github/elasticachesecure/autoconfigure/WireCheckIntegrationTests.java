@@ -62,9 +62,10 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The third review's ways around the guard, each tried as a careless or hostile application would, against real
- * servers: the wire check (or the guard before any instantiation) refuses the start before a secret byte leaves, and
- * what is reported of a connection's TLS comes from its live session.
+ * The third review's ways around the guard, each tried as a careless or hostile
+ * application would, against real servers: the wire check (or the guard before any
+ * instantiation) refuses the start before a secret byte leaves, and what is reported of a
+ * connection's TLS comes from its live session.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WireCheckIntegrationTests {
@@ -87,39 +88,48 @@ class WireCheckIntegrationTests {
 	static final RedisServerExtension plaintext = RedisServerExtension.plaintext()
 		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
 
-	// Finding 1: a FactoryBean's product is handed to post-processors only after getObject() built and started it.
+	// Finding 1: a FactoryBean's product is handed to post-processors only after
+	// getObject() built and started it.
 	@Test
 	void factoryMadeByAFactoryBeanIsRefusedBeforeItIsCreated() {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
 			EagerPlaintextFactoryBean.port = relay.port();
-			RedisTestContexts.securedBy(trusted).withUserConfiguration(FactoryBeanConfiguration.class).run((context) -> {
-				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
-				assertThat(failure.getBeanName()).isEqualTo("plainFactory");
-				assertThat(failure.getReason()).isEqualTo(Reason.FACTORY_BEAN);
-				assertThat(new InsecureConnectionFailureAnalyzer().analyze(failure).getAction())
-					.contains("@Bean method that returns the LettuceConnectionFactory itself");
-			});
+			RedisTestContexts.securedBy(trusted)
+				.withUserConfiguration(FactoryBeanConfiguration.class)
+				.run((context) -> {
+					InsecureConnectionException failure = StartupFailures.find(context,
+							InsecureConnectionException.class);
+					assertThat(failure.getBeanName()).isEqualTo("plainFactory");
+					assertThat(failure.getReason()).isEqualTo(Reason.FACTORY_BEAN);
+					assertThat(new InsecureConnectionFailureAnalyzer().analyze(failure).getAction())
+						.contains("@Bean method that returns the LettuceConnectionFactory itself");
+				});
 			assertThat(relay.acceptedConnections()).as("connections of the FactoryBean's factory").isZero();
 			assertNothingSentInClear(relay);
 		}
 	}
 
-	// Finding 1: a factory that a post-processor depends on is created while post-processors are being registered.
+	// Finding 1: a factory that a post-processor depends on is created while
+	// post-processors are being registered.
 	@Test
 	void factoryThatAnOrderedPostProcessorDependsOnIsCheckedBeforeItConnects() {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
 			EarlyFactoryConfiguration.port = relay.port();
-			RedisTestContexts.securedBy(trusted).withUserConfiguration(EarlyFactoryConfiguration.class).run((context) -> {
-				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
-				assertThat(failure.getBeanName()).isEqualTo("earlyFactory");
-				assertThat(failure.getReason()).isEqualTo(Reason.PLAINTEXT);
-			});
+			RedisTestContexts.securedBy(trusted)
+				.withUserConfiguration(EarlyFactoryConfiguration.class)
+				.run((context) -> {
+					InsecureConnectionException failure = StartupFailures.find(context,
+							InsecureConnectionException.class);
+					assertThat(failure.getBeanName()).isEqualTo("earlyFactory");
+					assertThat(failure.getReason()).isEqualTo(Reason.PLAINTEXT);
+				});
 			assertThat(relay.acceptedConnections()).as("connections of the early factory").isZero();
 			assertNothingSentInClear(relay);
 		}
 	}
 
-	// Finding 1, the case only the initializer reaches: a PriorityOrdered post-processor is created before any
+	// Finding 1, the case only the initializer reaches: a PriorityOrdered post-processor
+	// is created before any
 	// post-processor bean is registered.
 	@Test
 	void factoryThatAPriorityOrderedPostProcessorDependsOnIsCheckedBeforeItConnects() {
@@ -142,8 +152,8 @@ class WireCheckIntegrationTests {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(trusted.port())) {
 			RedisTestContexts.securedBy(trusted)
 				.withPropertyValues("elasticache.secure.endpoint=localhost:" + relay.port())
-				.withBean(ClientResourcesBuilderCustomizer.class, () -> (builder) -> builder.nettyCustomizer(
-						new NettyCustomizer() {
+				.withBean(ClientResourcesBuilderCustomizer.class,
+						() -> (builder) -> builder.nettyCustomizer(new NettyCustomizer() {
 							@Override
 							public void afterChannelInitialized(Channel channel) {
 								channel.pipeline().remove(SslHandler.class);
@@ -161,7 +171,8 @@ class WireCheckIntegrationTests {
 		}
 	}
 
-	// Finding 2, later: a handler that drops TLS once the handshake is over; the check sees it at the next write.
+	// Finding 2, later: a handler that drops TLS once the handshake is over; the check
+	// sees it at the next write.
 	@Test
 	void tlsHandlerRemovedAfterTheHandshakeClosesTheConnectionAtTheNextWrite() {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(trusted.port())) {
@@ -180,7 +191,8 @@ class WireCheckIntegrationTests {
 		}
 	}
 
-	// Finding 3: what the guard and health report comes from the live session, not from the probe or the config.
+	// Finding 3: what the guard and health report comes from the live session, not from
+	// the probe or the config.
 	@Test
 	void guardAndHealthReportTheProtocolTheLiveSessionNegotiated(CapturedOutput output) {
 		RedisTestContexts.securedBy(trusted)
@@ -197,7 +209,8 @@ class WireCheckIntegrationTests {
 			});
 	}
 
-	// Finding 3: the weak session itself is refused before HELLO, on either engine (BoringSSL has no CBC suite with
+	// Finding 3: the weak session itself is refused before HELLO, on either engine
+	// (BoringSSL has no CBC suite with
 	// SHA-256, so each engine is offered a CBC suite it has).
 	@ParameterizedTest
 	@CsvSource({ "jdk, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "openssl, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" })
@@ -217,7 +230,8 @@ class WireCheckIntegrationTests {
 		assertThat(trusted.authCalls()).as("AUTH calls").isEqualTo(authCalls);
 	}
 
-	// Finding 4: every connection rerouted to a server the application does not trust, with a trust-everything
+	// Finding 4: every connection rerouted to a server the application does not trust,
+	// with a trust-everything
 	// TLS handler swapped in to get past the certificate check.
 	@Test
 	void reroutedConnectionWithASwappedTrustEverythingHandlerIsRefusedBeforeHello() {
@@ -229,7 +243,8 @@ class WireCheckIntegrationTests {
 						.nettyCustomizer(new NettyCustomizer() {
 							@Override
 							public void afterChannelInitialized(Channel channel) {
-								channel.pipeline().replace(SslHandler.class, "trustEverything", trustEverything(channel));
+								channel.pipeline()
+									.replace(SslHandler.class, "trustEverything", trustEverything(channel));
 							}
 						}))
 			.run((context) -> {
@@ -242,8 +257,10 @@ class WireCheckIntegrationTests {
 		assertThat(untrusted.authCalls()).as("AUTH calls on the untrusted server").isEqualTo(authCalls);
 	}
 
-	// Finding 4, with Lettuce's own TLS handler kept but its host-name check switched off: the check names the host
-	// again from the live session, so a certificate the CA issued for another host does not pass.
+	// Finding 4, with Lettuce's own TLS handler kept but its host-name check switched
+	// off: the check names the host
+	// again from the live session, so a certificate the CA issued for another host does
+	// not pass.
 	@Test
 	void reroutedConnectionWithTheHostNameCheckSwitchedOffIsRefusedBeforeHello() {
 		long helloCalls = wrongHost.process().commandCalls("hello");
@@ -269,13 +286,14 @@ class WireCheckIntegrationTests {
 		assertThat(wrongHost.authCalls()).as("AUTH calls on the other host").isEqualTo(authCalls);
 	}
 
-	// Without Lettuce's channel initializer, nothing would call the check: every channel is closed instead.
+	// Without Lettuce's channel initializer, nothing would call the check: every channel
+	// is closed instead.
 	@Test
 	void nettyCustomizerThatReplacesLettucesChannelInitializerIsRefusedBeforeHello() {
 		long helloCalls = trusted.process().commandCalls("hello");
 		RedisTestContexts.securedBy(trusted)
-			.withBean(ClientResourcesBuilderCustomizer.class, () -> (builder) -> builder.nettyCustomizer(
-					new NettyCustomizer() {
+			.withBean(ClientResourcesBuilderCustomizer.class,
+					() -> (builder) -> builder.nettyCustomizer(new NettyCustomizer() {
 						@Override
 						public void afterBootstrapInitialized(Bootstrap bootstrap) {
 							ChannelHandler lettuce = bootstrap.config().handler();
@@ -292,7 +310,8 @@ class WireCheckIntegrationTests {
 		assertThat(trusted.process().commandCalls("hello")).as("HELLO calls").isEqualTo(helloCalls);
 	}
 
-	// Lettuce reconnects with a channel initializer of its own making: the check is in the new channel too.
+	// Lettuce reconnects with a channel initializer of its own making: the check is in
+	// the new channel too.
 	@Test
 	void aReconnectedConnectionPassesTheCheckAgain() {
 		RedisTestContexts.securedBy(trusted).run((context) -> {
@@ -313,8 +332,8 @@ class WireCheckIntegrationTests {
 	@Test
 	void hostileChangesOfTheChannelLeaveNoSecretInTheLog(CapturedOutput output) {
 		RedisTestContexts.securedBy(trusted)
-			.withBean(ClientResourcesBuilderCustomizer.class, () -> (builder) -> builder.nettyCustomizer(
-					new NettyCustomizer() {
+			.withBean(ClientResourcesBuilderCustomizer.class,
+					() -> (builder) -> builder.nettyCustomizer(new NettyCustomizer() {
 						@Override
 						public void afterChannelInitialized(Channel channel) {
 							channel.pipeline().remove(SslHandler.class);
@@ -324,8 +343,10 @@ class WireCheckIntegrationTests {
 		assertThat(output).contains("closed before its first Redis byte").doesNotContain(RedisTestContexts.PASSWORD);
 	}
 
-	// The initializer adds the guard before any bean exists, without the container counting it twice: Spring's
-	// post-processor checker would then warn about every bean created after the post-processors.
+	// The initializer adds the guard before any bean exists, without the container
+	// counting it twice: Spring's
+	// post-processor checker would then warn about every bean created after the
+	// post-processors.
 	@Test
 	void aSpringBootApplicationGetsTheCheckInItsClientResourcesAndNoPostProcessorWarnings(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(StartupGuardIntegrationTests.GuardedApplication.class);
@@ -340,7 +361,8 @@ class WireCheckIntegrationTests {
 		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
 	}
 
-	// In an application the guard is added as a post-processor, not a bean: the check of ready-made singletons, once
+	// In an application the guard is added as a post-processor, not a bean: the check of
+	// ready-made singletons, once
 	// every singleton exists, must still run.
 	@Test
 	void aSpringBootApplicationStillChecksAFactoryRegisteredAsAReadyMadeSingleton() {
@@ -352,7 +374,8 @@ class WireCheckIntegrationTests {
 		assertThatException()
 			.isThrownBy(() -> application.run(RedisTestContexts.applicationArguments(trusted,
 					"--elasticache.secure.auth.username=" + RedisTestContexts.USER,
-					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD)).close())
+					"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))
+				.close())
 			.satisfies((failure) -> {
 				InsecureConnectionException refused = StartupFailures.find(failure, InsecureConnectionException.class);
 				assertThat(refused.getBeanName()).isEqualTo("plainSingleton");
@@ -420,7 +443,8 @@ class WireCheckIntegrationTests {
 	}
 
 	/**
-	 * A factory bean that builds and starts its plaintext factory in {@code getObject()}, as some do.
+	 * A factory bean that builds and starts its plaintext factory in {@code getObject()},
+	 * as some do.
 	 */
 	static final class EagerPlaintextFactoryBean implements FactoryBean<LettuceConnectionFactory> {
 
@@ -479,7 +503,8 @@ class WireCheckIntegrationTests {
 		}
 
 		@Bean
-		static PriorityOrderedPostProcessor priorityPostProcessorNeedingAFactory(RedisConnectionFactory earliestFactory) {
+		static PriorityOrderedPostProcessor priorityPostProcessorNeedingAFactory(
+				RedisConnectionFactory earliestFactory) {
 			return new PriorityOrderedPostProcessor();
 		}
 

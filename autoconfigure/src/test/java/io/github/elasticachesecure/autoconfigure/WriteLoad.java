@@ -13,8 +13,9 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * A steady write load through a {@link StringRedisTemplate}: a few threads, each setting its own key in a loop, that
- * count every write that returned and every write that threw, and remember when the last one failed.
+ * A steady write load through a {@link StringRedisTemplate}: a few threads, each setting
+ * its own key in a loop, that count every write that returned and every write that threw,
+ * and remember when the last one failed.
  */
 final class WriteLoad implements AutoCloseable {
 
@@ -87,8 +88,8 @@ final class WriteLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Time from {@code sinceNanos} to the first success after the last failure: zero when that success came earlier
-	 * or nothing failed.
+	 * Time from {@code sinceNanos} to the first success after the last failure: zero when
+	 * that success came earlier or nothing failed.
 	 */
 	Duration recoveredAfter(long sinceNanos) {
 		long recovered = this.recoveredNanos.get();
@@ -106,7 +107,8 @@ final class WriteLoad implements AutoCloseable {
 
 	/**
 	 * Stops the writers and waits for them.
-	 * @return whether every call a writer started came back, with a result or an exception
+	 * @return whether every call a writer started came back, with a result or an
+	 * exception
 	 */
 	boolean stop() throws InterruptedException {
 		this.running = false;

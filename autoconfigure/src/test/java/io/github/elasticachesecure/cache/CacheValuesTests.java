@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The values of {@link AuthMode}, {@link CacheTopology} and {@link ReadPreference} shown in health details and failure reports are the ones
- * written in configuration: each binds back to its constant.
+ * The values of {@link AuthMode}, {@link CacheTopology} and {@link ReadPreference} shown
+ * in health details and failure reports are the ones written in configuration: each binds
+ * back to its constant.
  */
 class CacheValuesTests {
 

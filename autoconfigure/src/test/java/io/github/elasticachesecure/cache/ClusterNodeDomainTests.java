@@ -23,7 +23,8 @@ class ClusterNodeDomainTests {
 		ClusterNodeDomain domain = ClusterNodeDomain.of(CONFIGURATION_ENDPOINT);
 		assertThat(domain).isNotNull();
 		assertThat(domain.contains("cache.attacker.example")).isFalse();
-		// the domain itself is no node, and a name that merely ends with its text is another domain
+		// the domain itself is no node, and a name that merely ends with its text is
+		// another domain
 		assertThat(domain.contains("my-cache.abc123.use1.cache.amazonaws.com")).isFalse();
 		assertThat(domain.contains("evilmy-cache.abc123.use1.cache.amazonaws.com")).isFalse();
 		assertThat(domain.contains("other-cache-0001-001.other-cache.abc123.use1.cache.amazonaws.com")).isFalse();

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The DNS cache bound and the reconnect delay that {@link FailoverClientResources} gives Lettuce.
+ * The DNS cache bound and the reconnect delay that {@link FailoverClientResources} gives
+ * Lettuce.
  */
 class FailoverClientResourcesTests {
 
@@ -25,7 +26,8 @@ class FailoverClientResourcesTests {
 	void resolvedAddressesAndCnamesOutliveNoRecordTtlBeyondTheBound() throws Exception {
 		EventLoop loop = new DefaultEventLoop();
 		try {
-			// As a primary endpoint: a CNAME to the primary node's name, with an hour-long TTL.
+			// As a primary endpoint: a CNAME to the primary node's name, with an
+			// hour-long TTL.
 			FailoverClientResources.CNAME_CACHE.cache("master.test.cache.example", "node-001.test.cache.example", 3600,
 					loop);
 			FailoverClientResources.ADDRESS_CACHE.cache("node-001.test.cache.example", new DnsRecord[0],

@@ -13,15 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link AuthenticationRejectedException#findServerRejection} and
- * {@link AuthenticationRejectedException#findPermissionRefusal}, with the error replies of redis-server 7.0.15 (the
- * same in Valkey) and of Redis before 6, wrapped as Lettuce and Spring Data Redis report them.
+ * {@link AuthenticationRejectedException#findPermissionRefusal}, with the error replies
+ * of redis-server 7.0.15 (the same in Valkey) and of Redis before 6, wrapped as Lettuce
+ * and Spring Data Redis report them.
  */
 class AuthenticationRejectedExceptionTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "WRONGPASS invalid username-password pair or user is disabled.",
-			"NOAUTH Authentication required.", "ERR invalid password",
-			"ERR Client sent AUTH, but no password is set",
+			"NOAUTH Authentication required.", "ERR invalid password", "ERR Client sent AUTH, but no password is set",
 			"ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?" })
 	void authenticationErrorsAreRejectedCredentials(String reply) {
 		assertThat(AuthenticationRejectedException.findServerRejection(asLettuceReportsIt(reply))).isEqualTo(reply);
@@ -45,9 +45,8 @@ class AuthenticationRejectedExceptionTests {
 	}
 
 	private static RuntimeException asLettuceReportsIt(String reply) {
-		return new RedisConnectionFailureException("Unable to connect to Redis",
-				new RedisConnectionException("Unable to connect to localhost/<unresolved>:6379",
-						new RedisCommandExecutionException(reply)));
+		return new RedisConnectionFailureException("Unable to connect to Redis", new RedisConnectionException(
+				"Unable to connect to localhost/<unresolved>:6379", new RedisCommandExecutionException(reply)));
 	}
 
 	@Test

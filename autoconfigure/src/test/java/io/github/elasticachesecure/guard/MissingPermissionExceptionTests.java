@@ -13,10 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MissingPermissionExceptionTests {
 
 	@ParameterizedTest
-	@CsvSource(delimiterString = " => ", value = {
-			"NOPERM this user has no permissions to run the 'role' command => role",
-			"NOPERM User app has no permissions to run the 'ROLE' command => role",
-			"NOPERM this user has no permissions to run the 'client|setname' command => client|setname" })
+	@CsvSource(delimiterString = " => ",
+			value = { "NOPERM this user has no permissions to run the 'role' command => role",
+					"NOPERM User app has no permissions to run the 'ROLE' command => role",
+					"NOPERM this user has no permissions to run the 'client|setname' command => client|setname" })
 	void theRefusedCommandIsReadFromTheReply(String reply, String command) {
 		assertThat(MissingPermissionException.refusedCommand(reply)).isEqualTo(command);
 	}
@@ -44,14 +44,16 @@ class MissingPermissionExceptionTests {
 		assertThat(failure.getBeanName()).isEqualTo("redisConnectionFactory");
 		assertThat(failure.getUsername()).isEqualTo("app");
 		assertThat(failure.getCommand()).isEqualTo("role");
-		assertThat(failure).hasMessage("RedisConnectionFactory 'redisConnectionFactory': user 'app' may not run 'role', "
-				+ "which the client sends to open its connections, so it cannot connect: NOPERM User app has no "
-				+ "permissions to run the 'role' command");
+		assertThat(failure)
+			.hasMessage("RedisConnectionFactory 'redisConnectionFactory': user 'app' may not run 'role', "
+					+ "which the client sends to open its connections, so it cannot connect: NOPERM User app has no "
+					+ "permissions to run the 'role' command");
 	}
 
 	@Test
 	void theDefaultUserIsNamedSo() {
-		assertThat(new MissingPermissionException("f", null, "select", "NOPERM")).hasMessageContaining("user 'default'");
+		assertThat(new MissingPermissionException("f", null, "select", "NOPERM"))
+			.hasMessageContaining("user 'default'");
 	}
 
 }

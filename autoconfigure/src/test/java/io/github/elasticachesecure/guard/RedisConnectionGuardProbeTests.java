@@ -35,9 +35,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The guard probes the nodes of a topology together, not one after the other, and still reports them in their order.
- * Overlap is shown by connections, not by time: every node of a replication group is silent, so a probe holds its
- * connection until the node closes it, and all of them must be connected at once.
+ * The guard probes the nodes of a topology together, not one after the other, and still
+ * reports them in their order. Overlap is shown by connections, not by time: every node
+ * of a replication group is silent, so a probe holds its connection until the node closes
+ * it, and all of them must be connected at once.
  */
 class RedisConnectionGuardProbeTests {
 
@@ -102,7 +103,8 @@ class RedisConnectionGuardProbeTests {
 			LettuceConnectionFactory factory = factory(seeds, cluster.sslOptions());
 			List<TlsProbeResult> results = guard.checkTls("cluster", factory);
 			assertThat(results).extracting(TlsProbeResult::endpoint)
-				.containsExactlyElementsOf(ConnectionFactoryNodes.of(factory).stream().map(RedisNode::asString).toList());
+				.containsExactlyElementsOf(
+						ConnectionFactoryNodes.of(factory).stream().map(RedisNode::asString).toList());
 			assertThat(results).allSatisfy((result) -> assertThat(result.isSecure()).isTrue());
 			Threads.awaitNoneNamed(NodeProbes.THREAD_NAME_PREFIX);
 		}

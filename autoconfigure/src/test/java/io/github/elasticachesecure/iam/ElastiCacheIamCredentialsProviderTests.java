@@ -40,12 +40,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link ElastiCacheIamCredentialsProvider}. Tokens and secrets are compared, never printed.
+ * Tests for {@link ElastiCacheIamCredentialsProvider}. Tokens and secrets are compared,
+ * never printed.
  */
 class ElastiCacheIamCredentialsProviderTests {
 
 	/**
-	 * The longest wait for something that happens at once on an idle machine: generous for a loaded one.
+	 * The longest wait for something that happens at once on an idle machine: generous
+	 * for a loaded one.
 	 */
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -63,8 +65,8 @@ class ElastiCacheIamCredentialsProviderTests {
 	@Test
 	void cachedTokenIsReturnedWithoutSigning() {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
-		ElastiCacheIamCredentialsProvider provider = build(clock, ElastiCacheIamCredentialsProvider.builder(
-				generator(clock), this.credentials));
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials));
 		RedisCredentials first = resolve(provider);
 		assertThat(first.getUsername()).isEqualTo("app-user");
 		for (int i = 0; i < 100; i++) {
@@ -83,7 +85,8 @@ class ElastiCacheIamCredentialsProviderTests {
 				ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials));
 		ExecutorService callers = Executors.newFixedThreadPool(16);
 		try {
-			// Counted once a caller has joined the refresh: resolveCredentials() subscribes to it before onSubscribe.
+			// Counted once a caller has joined the refresh: resolveCredentials()
+			// subscribes to it before onSubscribe.
 			CountDownLatch joined = new CountDownLatch(16);
 			List<Future<RedisCredentials>> results = new ArrayList<>();
 			for (int i = 0; i < 16; i++) {
@@ -125,7 +128,8 @@ class ElastiCacheIamCredentialsProviderTests {
 				assertNoSecrets(ex.getMessage(), good);
 			});
 		assertNoSecrets(provider.toString(), good);
-		// The stale token is not replayed to new subscribers either: a replay would come during subscribe(), before the
+		// The stale token is not replayed to new subscribers either: a replay would come
+		// during subscribe(), before the
 		// next token.
 		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = provider.credentials().subscribe(received::add);
@@ -143,10 +147,12 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	/**
-	 * The race behind an intermittent failure of {@link #noUsableTokenLeftFailsClearlyAndRecovers()}: a caller saw the
-	 * new token before its refresh had ended, the clock then passed the token's usable period, and the next caller
-	 * joined that refresh and was handed the same token. The refresh thread is stopped at each clock read until its new
-	 * token is visible, so that the next caller comes exactly while that refresh is finishing.
+	 * The race behind an intermittent failure of
+	 * {@link #noUsableTokenLeftFailsClearlyAndRecovers()}: a caller saw the new token
+	 * before its refresh had ended, the clock then passed the token's usable period, and
+	 * the next caller joined that refresh and was handed the same token. The refresh
+	 * thread is stopped at each clock read until its new token is visible, so that the
+	 * next caller comes exactly while that refresh is finishing.
 	 */
 	@Test
 	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -193,12 +199,14 @@ class ElastiCacheIamCredentialsProviderTests {
 	void retryDelaysAreJitteredAndDoubleUpToTheMaximum() {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
 		this.credentials.failing.set(true);
-		// Delays far longer than the test: no retry runs by itself, every failure comes from refreshNow() and its
+		// Delays far longer than the test: no retry runs by itself, every failure comes
+		// from refreshNow() and its
 		// delay is read from nextRefreshAt on the clock that does not move.
 		Duration initial = Duration.ofMinutes(10);
 		Duration max = initial.multipliedBy(8);
 		ElastiCacheIamCredentialsProvider provider = build(clock,
-				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials).retryBackoff(initial, max));
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials)
+					.retryBackoff(initial, max));
 		Set<Duration> delaysAtTheMaximum = new HashSet<>();
 		for (int i = 0; i < 40; i++) {
 			assertThat(provider.refreshNow()).failsWithin(WAIT);
@@ -206,17 +214,18 @@ class ElastiCacheIamCredentialsProviderTests {
 			int failures = status.consecutiveFailures();
 			assertThat(status.nextRefreshAt()).isNotNull();
 			Duration delay = Duration.between(clock.instant(), status.nextRefreshAt());
-			// Doubling from the initial delay up to the maximum, half of each delay fixed and half random.
+			// Doubling from the initial delay up to the maximum, half of each delay fixed
+			// and half random.
 			Duration ceiling = initial.multipliedBy(1L << Math.min(failures - 1, 10));
 			ceiling = (ceiling.compareTo(max) < 0) ? ceiling : max;
-			assertThat(delay).as("delay after %d failures in a row", failures)
-				.isBetween(ceiling.dividedBy(2), ceiling);
+			assertThat(delay).as("delay after %d failures in a row", failures).isBetween(ceiling.dividedBy(2), ceiling);
 			if (ceiling.equals(max)) {
 				delaysAtTheMaximum.add(delay);
 			}
 		}
 		assertThat(provider.status().consecutiveFailures()).isGreaterThanOrEqualTo(40);
-		// Jittered: 36 or more delays drawn from 40 minutes of milliseconds are not all the same.
+		// Jittered: 36 or more delays drawn from 40 minutes of milliseconds are not all
+		// the same.
 		assertThat(delaysAtTheMaximum).hasSizeGreaterThan(1);
 	}
 
@@ -233,8 +242,9 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	/**
-	 * After the server rejected the token ({@code WRONGPASS}), nothing hands it out again: neither a new connection
-	 * nor the credentials stream to a subscriber that comes while the fresh token is being signed.
+	 * After the server rejected the token ({@code WRONGPASS}), nothing hands it out
+	 * again: neither a new connection nor the credentials stream to a subscriber that
+	 * comes while the fresh token is being signed.
 	 */
 	@Test
 	void refreshNowDropsTheRejectedTokenAtOnce() throws Exception {
@@ -247,7 +257,8 @@ class ElastiCacheIamCredentialsProviderTests {
 		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = provider.credentials().subscribe(received::add);
 		try {
-			// Held at the gate: a connection opened now waits for the fresh token rather than take the rejected one.
+			// Held at the gate: a connection opened now waits for the fresh token rather
+			// than take the rejected one.
 			CompletableFuture<RedisCredentials> next = provider.resolveCredentials().toFuture();
 			assertThat(next).isNotDone();
 			assertThat(provider.status().tokenUsable()).isFalse();
@@ -269,9 +280,9 @@ class ElastiCacheIamCredentialsProviderTests {
 	@Test
 	void descriptionNamesTheCacheUserAndSchedule() {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
-		ElastiCacheIamCredentialsProvider provider = build(clock, ElastiCacheIamCredentialsProvider
-			.builder(generator(clock), this.credentials)
-			.refreshInterval(Duration.ofMinutes(3)));
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials)
+					.refreshInterval(Duration.ofMinutes(3)));
 		RedisCredentials token = resolve(provider);
 		assertThat(provider.toString()).startsWith("ElastiCacheIamCredentialsProvider[ElastiCacheIamTokenGenerator[")
 			.contains("cacheName=my-cache")
@@ -306,7 +317,8 @@ class ElastiCacheIamCredentialsProviderTests {
 		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = provider.credentials().subscribe(received::add);
 		try {
-			// The current token is not replayed: a new connection just authenticated with it. A replay would come
+			// The current token is not replayed: a new connection just authenticated with
+			// it. A replay would come
 			// during subscribe().
 			assertThat(received).isEmpty();
 			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -344,8 +356,10 @@ class ElastiCacheIamCredentialsProviderTests {
 			assertThat(all.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every subscriber got the new token").isTrue();
 			long first = Arrays.stream(arrivals).min().orElseThrow();
 			long last = Arrays.stream(arrivals).max().orElseThrow();
-			// 20 uniform delays within 2 s all inside 200 ms of each other: odds below 1e-15.
-			assertThat(Duration.ofNanos(last - first)).as("spread of the arrivals").isGreaterThan(Duration.ofMillis(200));
+			// 20 uniform delays within 2 s all inside 200 ms of each other: odds below
+			// 1e-15.
+			assertThat(Duration.ofNanos(last - first)).as("spread of the arrivals")
+				.isGreaterThan(Duration.ofMillis(200));
 		}
 		finally {
 			subscriptions.forEach(Disposable::dispose);
@@ -354,9 +368,9 @@ class ElastiCacheIamCredentialsProviderTests {
 
 	@Test
 	void reauthenticationSpreadIsValidated() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ElastiCacheIamCredentialsProvider
-			.builder(generator(Clock.systemUTC()), this.credentials)
-			.reauthenticationSpread(Duration.ofSeconds(-1)));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ElastiCacheIamCredentialsProvider.builder(generator(Clock.systemUTC()), this.credentials)
+				.reauthenticationSpread(Duration.ofSeconds(-1)));
 	}
 
 	@Test
@@ -459,7 +473,8 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	/**
-	 * The live threads whose name is the given one or starts with it followed by a hyphen.
+	 * The live threads whose name is the given one or starts with it followed by a
+	 * hyphen.
 	 */
 	private static List<Thread> liveThreadsNamed(String name) {
 		return Threads.alive((thread) -> thread.getName().equals(name) || thread.getName().startsWith(name + "-"));
@@ -470,7 +485,8 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	/**
-	 * A hand-moved clock that stops each read on a provider thread until the test lets it go on, one read at a time.
+	 * A hand-moved clock that stops each read on a provider thread until the test lets it
+	 * go on, one read at a time.
 	 */
 	static final class SteppedClock extends MutableClock {
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link ElastiCacheIamTokenGenerator}. Tokens and secrets are compared, never printed.
+ * Tests for {@link ElastiCacheIamTokenGenerator}. Tokens and secrets are compared, never
+ * printed.
  */
 class ElastiCacheIamTokenGeneratorTests {
 
@@ -48,8 +49,8 @@ class ElastiCacheIamTokenGeneratorTests {
 
 	@Test
 	void tokenMatchesIndependentSigV4ForSessionCredentials() {
-		ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator("my-cache", "app-user",
-				"eu-west-1", false, CLOCK);
+		ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator("my-cache", "app-user", "eu-west-1",
+				false, CLOCK);
 		IamAuthToken token = generator
 			.generate(AwsSessionCredentialsIdentity.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
 		assertMatchesReference(token.value(), "my-cache", "app-user", "eu-west-1", false, SESSION_TOKEN);
@@ -66,7 +67,8 @@ class ElastiCacheIamTokenGeneratorTests {
 
 	@Test
 	void userIdThatNeedsEscapingIsSignedAsEncoded() {
-		// Validation only admits letters, digits and hyphens; the signing path below it must still escape correctly.
+		// Validation only admits letters, digits and hyphens; the signing path below it
+		// must still escape correctly.
 		String userId = "app user+1/ü=&x";
 		String value = ElastiCacheIamTokenGenerator.presign("my-cache", userId, "us-east-1", false,
 				Instant.parse("2024-05-17T10:11:12Z"), AwsCredentialsIdentity.create(ACCESS_KEY, SECRET_KEY));
@@ -117,11 +119,12 @@ class ElastiCacheIamTokenGeneratorTests {
 				false, CLOCK);
 		IamAuthToken token = generator
 			.generate(AwsSessionCredentialsIdentity.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
-		// The token carries the session token and the signature; the generator has just signed with the secret key.
+		// The token carries the session token and the signature; the generator has just
+		// signed with the secret key.
 		Map<String, String> parameters = parameters(token.value());
 		List<String> secrets = List.of(token.value(), SECRET_KEY, SESSION_TOKEN,
-				URLEncoder.encode(SESSION_TOKEN, StandardCharsets.UTF_8),
-				parameters.get("X-Amz-Security-Token"), parameters.get("X-Amz-Signature"));
+				URLEncoder.encode(SESSION_TOKEN, StandardCharsets.UTF_8), parameters.get("X-Amz-Security-Token"),
+				parameters.get("X-Amz-Signature"));
 		assertThat(secrets).doesNotContainNull();
 		String text = token.toString();
 		for (String described : List.of(text, generator.toString())) {
@@ -196,7 +199,8 @@ class ElastiCacheIamTokenGeneratorTests {
 			.isThrownBy(() -> new ElastiCacheIamTokenGenerator(cacheName, userId, region, false, CLOCK))
 			.satisfies((ex) -> {
 				assertThat(ex.getSetting()).isEqualTo(setting);
-				// The reason and what a valid value is, which the failure analysis shows with the property.
+				// The reason and what a valid value is, which the failure analysis shows
+				// with the property.
 				assertThat(ex.getReason()).isNotBlank();
 				assertThat(ex.getMessage()).contains(setting.name()).endsWith(": " + ex.getReason());
 				assertThat(setting.validValue()).isNotBlank();
@@ -217,7 +221,8 @@ class ElastiCacheIamTokenGeneratorTests {
 				signingTime, ACCESS_KEY, SECRET_KEY, sessionToken, 900);
 		Map<String, String> actual = parameters(token);
 		assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-		// Compared as booleans so that a mismatch does not print a signature or session token.
+		// Compared as booleans so that a mismatch does not print a signature or session
+		// token.
 		for (String name : expected.keySet()) {
 			assertThat(expected.get(name).equals(actual.get(name))).as("parameter %s matches", name).isTrue();
 		}

@@ -1,7 +1,8 @@
 package io.github.elasticachesecure.iam;
 
 /**
- * Tells the threads of {@link ElastiCacheIamCredentialsProvider}s apart, for tests in other packages.
+ * Tells the threads of {@link ElastiCacheIamCredentialsProvider}s apart, for tests in
+ * other packages.
  */
 public final class IamProviderThreads {
 
@@ -9,7 +10,8 @@ public final class IamProviderThreads {
 	}
 
 	/**
-	 * Return whether the thread is the refresh thread of a provider or one of its calls to the AWS credentials source.
+	 * Return whether the thread is the refresh thread of a provider or one of its calls
+	 * to the AWS credentials source.
 	 * @param thread the thread
 	 * @return {@code true} if the thread belongs to a provider
 	 */

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link IamTokenRefresher}: schedule, backoff, status and retries. Tokens and secrets are compared, never
- * printed.
+ * Tests for {@link IamTokenRefresher}: schedule, backoff, status and retries. Tokens and
+ * secrets are compared, never printed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class IamTokenRefresherTests {
@@ -69,7 +69,8 @@ class IamTokenRefresherTests {
 	@Test
 	void credentialsExpiringSoonScheduleAnEarlyRefresh() throws Exception {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
-		// STS credentials that expire in 2 minutes: the token is usable for 1 minute only.
+		// STS credentials that expire in 2 minutes: the token is usable for 1 minute
+		// only.
 		this.credentials.expiry.set(clock.instant().plus(Duration.ofMinutes(2)));
 		IamTokenRefresher refresher = start(clock);
 		token(refresher);
@@ -87,12 +88,13 @@ class IamTokenRefresherTests {
 
 	@Test
 	void credentialsExpiringSoonAreRefreshedBeforeTheyExpire() throws Exception {
-		// The clock stands still: the refresh is scheduled from it, and the scheduled run must really come.
+		// The clock stands still: the refresh is scheduled from it, and the scheduled run
+		// must really come.
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
-		// Usable for 1.2 s past the margin: the refresh must come well before the 5-minute interval.
-		this.credentials.expiry.set(clock.instant()
-			.plus(ElastiCacheIamTokenGenerator.CREDENTIALS_EXPIRY_MARGIN)
-			.plusMillis(1200));
+		// Usable for 1.2 s past the margin: the refresh must come well before the
+		// 5-minute interval.
+		this.credentials.expiry
+			.set(clock.instant().plus(ElastiCacheIamTokenGenerator.CREDENTIALS_EXPIRY_MARGIN).plusMillis(1200));
 		IamTokenRefresher refresher = start(clock);
 		IamAuthToken first = token(refresher);
 		Instant firstUsableUntil = refresher.status().tokenUsableUntil();
@@ -147,7 +149,8 @@ class IamTokenRefresherTests {
 		AtomicInteger calls = new AtomicInteger();
 		AtomicInteger interrupted = new AtomicInteger();
 		CountDownLatch never = new CountDownLatch(1);
-		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a completed future.
+		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a
+		// completed future.
 		AwsCredentialsProvider hanging = () -> {
 			calls.incrementAndGet();
 			try {
@@ -200,7 +203,8 @@ class IamTokenRefresherTests {
 
 				});
 		token(refresher);
-		// Told after the token was handed over: wait for it before the next refresh drops that token.
+		// Told after the token was handed over: wait for it before the next refresh drops
+		// that token.
 		await().atMost(Duration.ofSeconds(10)).until(() -> successes.size() == 1);
 		refresher.refreshNow().get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10)).until(() -> successes.size() == 2);
@@ -221,8 +225,9 @@ class IamTokenRefresherTests {
 		// A refresh that fails while the last good token still serves.
 		assertThat(refresher.refresh()).failsWithin(Duration.ofSeconds(10));
 		// Logged after the callers were told.
-		await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut()
-			.contains("refresh failed (1 in a row, current token usable until 2024-05-17T10:14:00Z, retrying in "));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> output.getOut()
+				.contains("refresh failed (1 in a row, current token usable until 2024-05-17T10:14:00Z, retrying in "));
 	}
 
 	/**
@@ -247,12 +252,14 @@ class IamTokenRefresherTests {
 	}
 
 	/**
-	 * close() waits for a refresh that is still running, and that refresh calls the AWS credentials source no more.
+	 * close() waits for a refresh that is still running, and that refresh calls the AWS
+	 * credentials source no more.
 	 */
 	@Test
 	@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 	void closeWaitsForTheRefreshThreadAndNoCallFollows() throws Exception {
-		// The refresh thread takes 100 ms to react to its interrupt: well within the second close() waits.
+		// The refresh thread takes 100 ms to react to its interrupt: well within the
+		// second close() waits.
 		HoldingClock clock = new HoldingClock(Instant.parse("2024-05-17T10:00:00Z"), Duration.ofMillis(100));
 		IamTokenRefresher refresher = start(clock);
 		assertThat(clock.held.await(20, TimeUnit.SECONDS)).isTrue();
@@ -278,7 +285,8 @@ class IamTokenRefresherTests {
 				new CountDownLatch(1).await();
 			}
 			catch (InterruptedException ex) {
-				// 100 ms to return after the interrupt: well within the second close() waits.
+				// 100 ms to return after the interrupt: well within the second close()
+				// waits.
 				long end = System.nanoTime() + Duration.ofMillis(100).toNanos();
 				while (end - System.nanoTime() > 0) {
 					LockSupport.parkNanos(end - System.nanoTime());
@@ -315,8 +323,8 @@ class IamTokenRefresherTests {
 	}
 
 	/**
-	 * A clock that holds the first read on the refresh thread until that thread is interrupted, and then keeps it a
-	 * while longer before it goes on.
+	 * A clock that holds the first read on the refresh thread until that thread is
+	 * interrupted, and then keeps it a while longer before it goes on.
 	 */
 	static final class HoldingClock extends MutableClock {
 
@@ -378,7 +386,8 @@ class IamTokenRefresherTests {
 	}
 
 	/**
-	 * The usable token, waiting for the refresh in flight if there is none, as the provider hands it out.
+	 * The usable token, waiting for the refresh in flight if there is none, as the
+	 * provider hands it out.
 	 */
 	private static IamAuthToken token(IamTokenRefresher refresher) throws Exception {
 		IamAuthToken token = refresher.usableToken();

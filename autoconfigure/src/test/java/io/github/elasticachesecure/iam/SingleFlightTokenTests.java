@@ -32,7 +32,8 @@ class SingleFlightTokenTests {
 		CompletableFuture<IamAuthToken> refresh = join();
 		assertThat(this.singleFlight.publish(refresh, TOKEN)).isTrue();
 		assertThat(this.singleFlight.current()).isSameAs(TOKEN);
-		// A caller that saw the token and found it unusable starts a new refresh rather than joining the old one.
+		// A caller that saw the token and found it unusable starts a new refresh rather
+		// than joining the old one.
 		assertThat(join()).isNotSameAs(refresh);
 		assertThat(this.started).hasValue(2);
 	}

@@ -14,7 +14,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
- * Credentials source with a fresh access key per call (so every token differs), optional failure, expiry and gate.
+ * Credentials source with a fresh access key per call (so every token differs), optional
+ * failure, expiry and gate.
  */
 final class TestCredentials implements AwsCredentialsProvider {
 
@@ -59,7 +60,8 @@ final class TestCredentials implements AwsCredentialsProvider {
 	}
 
 	/**
-	 * A generator for user {@code app-user} on cache {@code my-cache} that signs with the given clock.
+	 * A generator for user {@code app-user} on cache {@code my-cache} that signs with the
+	 * given clock.
 	 */
 	static ElastiCacheIamTokenGenerator generator(Clock clock) {
 		return new ElastiCacheIamTokenGenerator("my-cache", "app-user", "us-east-1", false, clock);

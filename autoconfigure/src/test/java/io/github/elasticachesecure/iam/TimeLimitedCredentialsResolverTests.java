@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link TimeLimitedCredentialsResolver}. Credentials are compared, never printed.
+ * Tests for {@link TimeLimitedCredentialsResolver}. Credentials are compared, never
+ * printed.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimeLimitedCredentialsResolverTests {
@@ -71,7 +72,8 @@ class TimeLimitedCredentialsResolverTests {
 	@Test
 	void hungCallIsInterruptedAndAbandonedAtTheTimeout() {
 		AtomicBoolean interrupted = new AtomicBoolean();
-		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a completed future.
+		// As SDK providers do: the call blocks inside resolveIdentity(), which returns a
+		// completed future.
 		use(() -> {
 			try {
 				new CountDownLatch(1).await();
@@ -91,7 +93,8 @@ class TimeLimitedCredentialsResolverTests {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger calls = new AtomicInteger();
 		Set<Thread> stuck = ConcurrentHashMap.newKeySet();
-		// The first two calls ignore interrupts until released, as a read on a socket does.
+		// The first two calls ignore interrupts until released, as a read on a socket
+		// does.
 		use(() -> {
 			if (calls.incrementAndGet() <= 2) {
 				stuck.add(Thread.currentThread());
@@ -103,7 +106,8 @@ class TimeLimitedCredentialsResolverTests {
 			assertThatExceptionOfType(TimeoutException.class).isThrownBy(this.resolver::resolve)
 				.withMessage("The AWS credentials source did not answer within 200 ms");
 		}
-		// Both stuck calls hold their threads: the next call is refused at once, without calling the source.
+		// Both stuck calls hold their threads: the next call is refused at once, without
+		// calling the source.
 		for (int i = 0; i < 3; i++) {
 			assertThatExceptionOfType(TimeoutException.class).isThrownBy(this.resolver::resolve)
 				.withMessageContaining("did not answer within 200 ms")

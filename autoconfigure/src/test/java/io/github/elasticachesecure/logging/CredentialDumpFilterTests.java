@@ -18,9 +18,10 @@ import org.slf4j.Marker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and DEBUG for the SigV4 signers
- * and the HTTP clients' header and wire dumps whatever their levels, across resets, and ahead of a filter that accepts everything; Lettuce's ERROR for a
- * re-authentication that met a closing connection is dropped; nothing else changes.
+ * The filter on a Logback context of its own: TRACE stays off for Lettuce's encoder and
+ * DEBUG for the SigV4 signers and the HTTP clients' header and wire dumps whatever their
+ * levels, across resets, and ahead of a filter that accepts everything; Lettuce's ERROR
+ * for a re-authentication that met a closing connection is dropped; nothing else changes.
  */
 class CredentialDumpFilterTests {
 
@@ -99,8 +100,10 @@ class CredentialDumpFilterTests {
 
 	@Test
 	void aStoppedContextLosesItUntilInstalledAgain() {
-		// Spring Boot's logging initialisation stops the context, which drops every listener: the starter's
-		// application listener installs the filter again once Boot has configured logging.
+		// Spring Boot's logging initialisation stops the context, which drops every
+		// listener: the starter's
+		// application listener installs the filter again once Boot has configured
+		// logging.
 		CredentialDumpFilter.install(this.context);
 		this.context.start();
 		this.context.stop();
@@ -118,7 +121,8 @@ class CredentialDumpFilterTests {
 		appender.start();
 		this.context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
 		Logger reauthentication = this.context.getLogger(CredentialDumpFilter.REAUTHENTICATION_LOGGER);
-		// As Netty's adapter passes it on: the throwable as the last argument, or as the throwable itself.
+		// As Netty's adapter passes it on: the throwable as the last argument, or as the
+		// throwable itself.
 		reauthentication.error("Re-authentication failed {}.", "0x1", new RedisException("Connection is closed"));
 		reauthentication.error("Re-authentication failed 0x2.", new RedisException("Connection closed"));
 		reauthentication.error("Re-authentication failed {}.", "0x3",

@@ -11,8 +11,8 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Server errors are described by their code and the starter's words, wherever they sit in the chain of causes;
- * failures on this side keep their type and message.
+ * Server errors are described by their code and the starter's words, wherever they sit in
+ * the chain of causes; failures on this side keep their type and message.
  */
 class FailureDescriptionTests {
 
@@ -46,8 +46,8 @@ class FailureDescriptionTests {
 
 	@Test
 	void aFailureOnThisSideKeepsItsTypeAndMessage() {
-		assertThat(FailureDescription.of(new RedisConnectionException("Unable to connect",
-				new ConnectException("Connection refused"))))
+		assertThat(FailureDescription
+			.of(new RedisConnectionException("Unable to connect", new ConnectException("Connection refused"))))
 			.isEqualTo("ConnectException: Connection refused");
 	}
 

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of {@link PeerCertificate#namesHost(String)}, which tells a host-name mismatch from other certificate
- * failures in a probe's report.
+ * Tests of {@link PeerCertificate#namesHost(String)}, which tells a host-name mismatch
+ * from other certificate failures in a probe's report.
  */
 class PeerCertificateTests {
 
@@ -25,7 +25,8 @@ class PeerCertificateTests {
 
 	@Test
 	void wildcardStandsForTheFirstLabelOnly() {
-		// As ElastiCache's own certificates: one wildcard name for every node of the cache.
+		// As ElastiCache's own certificates: one wildcard name for every node of the
+		// cache.
 		PeerCertificate certificate = issuedFor("*.my-cache.abc123.use1.cache.amazonaws.com");
 		assertThat(certificate.namesHost("clustercfg.my-cache.abc123.use1.cache.amazonaws.com")).isTrue();
 		assertThat(certificate.namesHost("Node-0001.MY-CACHE.abc123.use1.cache.amazonaws.com")).isTrue();

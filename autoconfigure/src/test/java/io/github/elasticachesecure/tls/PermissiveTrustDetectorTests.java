@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of {@link PermissiveTrustDetector} and the {@link ThrowawayCertificate} it offers.
+ * Tests of {@link PermissiveTrustDetector} and the {@link ThrowawayCertificate} it
+ * offers.
  */
 class PermissiveTrustDetectorTests {
 
@@ -52,7 +53,8 @@ class PermissiveTrustDetectorTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "localhost", "127.0.0.1", "::1", ELASTICACHE_HOST })
 	void copyPastedTrustAllManagerIsFoundAlthoughTheJdkChecksHostNamesForIt(String host) {
-		// The JDK wraps a plain X509TrustManager and checks host names with FULL: the certificate must name the host.
+		// The JDK wraps a plain X509TrustManager and checks host names with FULL: the
+		// certificate must name the host.
 		SSLContext context = context(new TrustManager[] { new TrustAllCertificates() });
 		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(context, host, SslVerifyMode.FULL)).isTrue();
 		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(context, host, SslVerifyMode.CA)).isTrue();
@@ -62,8 +64,8 @@ class PermissiveTrustDetectorTests {
 	@ValueSource(strings = { "localhost", "127.0.0.1", ELASTICACHE_HOST })
 	void trustStoresDoNotAcceptTheCertificate(String host) throws GeneralSecurityException {
 		for (SslVerifyMode mode : List.of(SslVerifyMode.FULL, SslVerifyMode.CA)) {
-			assertThat(PermissiveTrustDetector.acceptsAnyCertificate(TestPki.get().trustedCa().sslContext(), host,
-					mode))
+			assertThat(
+					PermissiveTrustDetector.acceptsAnyCertificate(TestPki.get().trustedCa().sslContext(), host, mode))
 				.as("test CA, %s", mode)
 				.isFalse();
 			assertThat(PermissiveTrustDetector.acceptsAnyCertificate(jdkDefaultContext(), host, mode))
@@ -95,14 +97,15 @@ class PermissiveTrustDetectorTests {
 
 	@Test
 	void throwawayCertificateForAnAddressNamesTheAddress() throws Exception {
-		List<List<?>> names = new ArrayList<>(ThrowawayCertificate.issuedFor("127.0.0.1").certificate()
-			.getSubjectAlternativeNames());
+		List<List<?>> names = new ArrayList<>(
+				ThrowawayCertificate.issuedFor("127.0.0.1").certificate().getSubjectAlternativeNames());
 		assertThat(names).containsExactly(List.of(7, "127.0.0.1"));
 	}
 
 	@Test
 	void clientWithNoUsableProtocolVersionDoesNotCountAsAccepting() throws GeneralSecurityException {
-		// Trusts anything, but only offers TLS 1.0, which the JDK disables: it cannot connect to any server either.
+		// Trusts anything, but only offers TLS 1.0, which the JDK disables: it cannot
+		// connect to any server either.
 		SSLContext context = SSLContext.getInstance("TLSv1");
 		context.init(null, new TrustManager[] { new TrustAllCertificates() }, null);
 		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(context, "localhost", SslVerifyMode.FULL)).isFalse();
@@ -110,15 +113,15 @@ class PermissiveTrustDetectorTests {
 
 	@Test
 	void clientWithNoCipherSuiteInCommonWithTheServerDoesNotCountAsAccepting() {
-		// Trusts anything, but only offers RSA key exchange, which the server's EC key cannot serve: the server ends the
+		// Trusts anything, but only offers RSA key exchange, which the server's EC key
+		// cannot serve: the server ends the
 		// handshake.
 		SSLContext context = withCipherSuites(context(new TrustManager[] { new TrustAllCertificates() }),
 				"TLS_RSA_WITH_AES_128_GCM_SHA256");
 		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(context, "localhost", SslVerifyMode.FULL)).isFalse();
 		// The same client with the JDK's cipher suites is found.
-		assertThat(PermissiveTrustDetector
-			.acceptsAnyCertificate(context(new TrustManager[] { new TrustAllCertificates() }), "localhost",
-					SslVerifyMode.FULL))
+		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(
+				context(new TrustManager[] { new TrustAllCertificates() }), "localhost", SslVerifyMode.FULL))
 			.isTrue();
 	}
 
@@ -131,8 +134,9 @@ class PermissiveTrustDetectorTests {
 	}
 
 	/**
-	 * Host names whose fields are just below, at and above the lengths where DER changes its length encoding (127 and
-	 * 128 bytes: one length octet or more; 255 and 256: one or two; 65,535 and 65,536: two or three).
+	 * Host names whose fields are just below, at and above the lengths where DER changes
+	 * its length encoding (127 and 128 bytes: one length octet or more; 255 and 256: one
+	 * or two; 65,535 and 65,536: two or three).
 	 */
 	@ParameterizedTest
 	@ValueSource(ints = { 127, 128, 129, 255, 256, 65535, 65536 })
@@ -141,14 +145,16 @@ class PermissiveTrustDetectorTests {
 		ThrowawayCertificate certificate = ThrowawayCertificate.issuedFor(host);
 		certificate.certificate().verify(certificate.keyPair().getPublic());
 		assertThat(certificate.certificate().getSubjectAlternativeNames()).containsExactly(List.of(2, host));
-		// DER, not merely BER that the JDK accepts: BouncyCastle re-encodes every length in its one DER form.
+		// DER, not merely BER that the JDK accepts: BouncyCastle re-encodes every length
+		// in its one DER form.
 		byte[] encoded = certificate.certificate().getEncoded();
 		assertThat(Certificate.getInstance(encoded).getEncoded(ASN1Encoding.DER)).isEqualTo(encoded);
 	}
 
 	@Test
 	void throwawayCertificateTimesAreUtcTimeThrough2049AndGeneralizedTimeFrom2050() throws Exception {
-		// RFC 5280 4.1.2.5: a UTCTime "50..." means 1950, so the end of this validity needs a GeneralizedTime.
+		// RFC 5280 4.1.2.5: a UTCTime "50..." means 1950, so the end of this validity
+		// needs a GeneralizedTime.
 		Instant now = Instant.parse("2049-12-31T23:30:00Z");
 		X509Certificate certificate = ThrowawayCertificate.issuedFor("localhost", now).certificate();
 		assertThat(certificate.getNotBefore().toInstant()).isEqualTo(Instant.parse("2049-12-31T22:30:00Z"));
@@ -159,7 +165,8 @@ class PermissiveTrustDetectorTests {
 	}
 
 	/**
-	 * A host name of the given length (at least 2) made of DNS labels of at most 63 characters.
+	 * A host name of the given length (at least 2) made of DNS labels of at most 63
+	 * characters.
 	 */
 	private static String hostNameOfLength(int length) {
 		StringBuilder host = new StringBuilder(length);

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests of {@link TlsEndpointMonitor} against a loopback TLS server, with a clock moved by hand.
+ * Tests of {@link TlsEndpointMonitor} against a loopback TLS server, with a clock moved
+ * by hand.
  */
 class TlsEndpointMonitorTests {
 
@@ -140,15 +141,18 @@ class TlsEndpointMonitorTests {
 
 	private TlsEndpointMonitor monitor(int port, Supplier<SSLContext> context, SslVerifyMode verifyMode,
 			Supplier<@Nullable Observation> earlier) {
-		return new TlsEndpointMonitor("localhost", port, this.probe, context, verifyMode, RECHECK, earlier,
-				this.clock, () -> null);
+		return new TlsEndpointMonitor("localhost", port, this.probe, context, verifyMode, RECHECK, earlier, this.clock,
+				() -> null);
 	}
 
 	private Supplier<SSLContext> trustedContext() {
 		return () -> TestPki.get().trustedCa().sslContext();
 	}
 
-	/** A context supplier that holds the probe thread until the test ends, so that a started probe stays visible. */
+	/**
+	 * A context supplier that holds the probe thread until the test ends, so that a
+	 * started probe stays visible.
+	 */
 	private Supplier<SSLContext> blockingContext() {
 		AtomicReference<SSLContext> context = new AtomicReference<>(TestPki.get().trustedCa().sslContext());
 		return () -> {

@@ -27,14 +27,16 @@ class TlsEndpointProbeTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
 	/**
-	 * Added to the probe timeout for the upper bound of one probe: what a loaded 2-core machine may add. Only the bound
-	 * is promised; how long probes take belongs in the benchmark harness ({@code benchmarks/}), not in a test.
+	 * Added to the probe timeout for the upper bound of one probe: what a loaded 2-core
+	 * machine may add. Only the bound is promised; how long probes take belongs in the
+	 * benchmark harness ({@code benchmarks/}), not in a test.
 	 */
 	private static final Duration MARGIN = Duration.ofSeconds(2);
 
 	/**
-	 * For the tests of what a probe finds rather than of its timeout: a loaded machine may take seconds to complete a
-	 * handshake, which a 1 s timeout would report as a peer that does not speak TLS.
+	 * For the tests of what a probe finds rather than of its timeout: a loaded machine
+	 * may take seconds to complete a handshake, which a 1 s timeout would report as a
+	 * peer that does not speak TLS.
 	 */
 	private static final Duration NO_TIMEOUT = Duration.ofSeconds(60);
 
@@ -43,7 +45,8 @@ class TlsEndpointProbeTests {
 		TlsProbeResult result;
 		Duration elapsed;
 		Duration timeout = Duration.ofMillis(500);
-		// A peer that accepts TCP and never answers: without the timeout the handshake would wait for ever.
+		// A peer that accepts TCP and never answers: without the timeout the handshake
+		// would wait for ever.
 		try (SilentTcpServer silent = SilentTcpServer.start()) {
 			TlsEndpointProbe probe = new TlsEndpointProbe(timeout);
 			long start = System.nanoTime();
@@ -62,7 +65,8 @@ class TlsEndpointProbeTests {
 	void tricklingPeerIsCutOffAtTheDeadline() throws Exception {
 		TlsProbeResult result;
 		Duration elapsed;
-		// Without a deadline the probe would read until the peer stops trickling, 30 s later.
+		// Without a deadline the probe would read until the peer stops trickling, 30 s
+		// later.
 		try (TricklingTcpServer trickling = TricklingTcpServer.start(Duration.ofMillis(250), Duration.ofSeconds(30))) {
 			TlsEndpointProbe probe = new TlsEndpointProbe(TIMEOUT);
 			SSLContext sslContext = TestPki.get().trustedCa().sslContext();
@@ -81,7 +85,8 @@ class TlsEndpointProbeTests {
 	void certificateFetchAfterAnUntrustedCertificateIsBoundByTheSameDeadline() throws Exception {
 		TlsProbeResult result;
 		Duration elapsed;
-		// The probe connects again to read the certificate for the report: this server trickles to that connection.
+		// The probe connects again to read the certificate for the report: this server
+		// trickles to that connection.
 		try (TricklingTcpServer server = TricklingTcpServer.startAfterTlsHandshake(TestPki.get().untrustedLocalhost(),
 				Duration.ofMillis(250), Duration.ofSeconds(30))) {
 			TlsEndpointProbe probe = new TlsEndpointProbe(TIMEOUT);

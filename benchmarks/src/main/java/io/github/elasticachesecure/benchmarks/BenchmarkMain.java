@@ -9,9 +9,10 @@ import java.time.format.DateTimeFormatter;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 
 /**
- * Runs the benchmarks against a local TLS {@code redis-server} it starts itself (loopback only), prints a Markdown
- * table and writes it to {@code benchmarks/target/benchmark-results.md}. Every comparison is a ratio measured in the
- * same run with A and B interleaved. See {@code docs/benchmarks.md}.
+ * Runs the benchmarks against a local TLS {@code redis-server} it starts itself (loopback
+ * only), prints a Markdown table and writes it to
+ * {@code benchmarks/target/benchmark-results.md}. Every comparison is a ratio measured in
+ * the same run with A and B interleaved. See {@code docs/benchmarks.md}.
  */
 public final class BenchmarkMain {
 
@@ -21,7 +22,8 @@ public final class BenchmarkMain {
 	public static void main(String[] args) throws Exception {
 		// Static credentials only: nothing may reach for instance metadata.
 		System.setProperty("aws.disableEc2Metadata", "true");
-		// Logback stays as logback.xml sets it (WARN): Boot would reset it to DEBUG defaults when a context closes.
+		// Logback stays as logback.xml sets it (WARN): Boot would reset it to DEBUG
+		// defaults when a context closes.
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		Settings settings = Settings.parse(args);
 		Report report = new Report(settings.output);
@@ -107,9 +109,11 @@ public final class BenchmarkMain {
 		System.out.println();
 		System.out.println("Written to " + settings.output.toAbsolutePath());
 		if (!passed) {
-			System.out.println("FAILED: the soak lost acknowledged writes, met authentication errors or did not recover");
+			System.out
+				.println("FAILED: the soak lost acknowledged writes, met authentication errors or did not recover");
 		}
-		// Lettuce and Reactor leave non-daemon threads behind in a few corner cases; the run is over.
+		// Lettuce and Reactor leave non-daemon threads behind in a few corner cases; the
+		// run is over.
 		System.exit(passed ? 0 : 1);
 	}
 

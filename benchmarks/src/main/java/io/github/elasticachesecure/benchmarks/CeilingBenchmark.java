@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The machine's ceiling: {@code redis-benchmark --tls} (C, single-threaded) against the same server, same user,
- * 1 KiB values.
+ * The machine's ceiling: {@code redis-benchmark --tls} (C, single-threaded) against the
+ * same server, same user, 1 KiB values.
  */
 final class CeilingBenchmark {
 
@@ -52,9 +52,9 @@ final class CeilingBenchmark {
 			throws IOException, InterruptedException {
 		System.out.println("ceiling: redis-benchmark " + name);
 		List<String> command = List.of(binary.toString(), "--tls", "--cacert", this.fixtures.caPem.toString(), "-h",
-				this.fixtures.server.host(), "-p", String.valueOf(this.fixtures.server.port()), "--user",
-				Fixtures.USER, "-a", Fixtures.PASSWORD, "-t", "set,get", "-d", "1024", "-r", "1024", "-c",
-				String.valueOf(clients), "-P", String.valueOf(pipeline), "-n", String.valueOf(requests), "--csv");
+				this.fixtures.server.host(), "-p", String.valueOf(this.fixtures.server.port()), "--user", Fixtures.USER,
+				"-a", Fixtures.PASSWORD, "-t", "set,get", "-d", "1024", "-r", "1024", "-c", String.valueOf(clients),
+				"-P", String.valueOf(pipeline), "-n", String.valueOf(requests), "--csv");
 		Path errors = Files.createTempFile("redis-benchmark", ".err");
 		try {
 			Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
@@ -77,8 +77,7 @@ final class CeilingBenchmark {
 			}
 			// CSV: test, rps, avg, min, p50, p95, p99, max (latencies in ms)
 			return List.of(name, Stats.fmt("%.0f", Double.parseDouble(set[1])),
-					Stats.fmt("%.0f", Double.parseDouble(get[1])),
-					Stats.fmt("%.0f", Double.parseDouble(set[6]) * 1000),
+					Stats.fmt("%.0f", Double.parseDouble(get[1])), Stats.fmt("%.0f", Double.parseDouble(set[6]) * 1000),
 					Stats.fmt("%.0f", Double.parseDouble(get[6]) * 1000));
 		}
 		finally {

@@ -15,10 +15,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Section 1 for cluster mode: GET/SET with 1 KiB values over a three-master TLS cluster, through the cluster connection
- * Boot builds from the starter's configuration ({@code elasticache.secure.topology=cluster}, A) against a Lettuce
- * {@link RedisClusterClient} built by hand with the same TLS and AUTH (B). Both use the same Lettuce API on one cluster
- * connection each.
+ * Section 1 for cluster mode: GET/SET with 1 KiB values over a three-master TLS cluster,
+ * through the cluster connection Boot builds from the starter's configuration
+ * ({@code elasticache.secure.topology=cluster}, A) against a Lettuce
+ * {@link RedisClusterClient} built by hand with the same TLS and AUTH (B). Both use the
+ * same Lettuce API on one cluster connection each.
  */
 final class ClusterThroughputBenchmark {
 
@@ -87,7 +88,8 @@ final class ClusterThroughputBenchmark {
 		ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
 		return "command timeouts " + (options.getTimeoutOptions().isTimeoutCommands() ? "on" : "off")
 				+ ", periodic topology refresh "
-				+ (refresh.isPeriodicRefreshEnabled() ? "every " + refresh.getRefreshPeriod().toSeconds() + " s" : "off")
+				+ (refresh.isPeriodicRefreshEnabled() ? "every " + refresh.getRefreshPeriod().toSeconds() + " s"
+						: "off")
 				+ ", adaptive refresh triggers " + (refresh.getAdaptiveRefreshTriggers().isEmpty() ? "none"
 						: refresh.getAdaptiveRefreshTriggers().toString());
 	}

@@ -17,9 +17,10 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * What the starter adds to a cold start, part by part: a Redis-only context (section 4's) started once in a fresh JVM
- * per run, with its startup steps recorded by Spring's {@code BufferingApplicationStartup}: the connection factory's
- * creation, the guard's two checks inside it, the TLS engine's resolution, and the process's CPU time. The parent
+ * What the starter adds to a cold start, part by part: a Redis-only context (section 4's)
+ * started once in a fresh JVM per run, with its startup steps recorded by Spring's
+ * {@code BufferingApplicationStartup}: the connection factory's creation, the guard's two
+ * checks inside it, the TLS engine's resolution, and the process's CPU time. The parent
  * side runs in the harness; {@link #main} is the fresh JVM.
  */
 final class ColdContextStart {
@@ -124,11 +125,12 @@ final class ColdContextStart {
 	}
 
 	private double[] start(Path jar, Variant variant) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dloader.main=" + ColdContextStart.class.getName(), "-cp", jar.toString(),
-				"org.springframework.boot.loader.launch.PropertiesLauncher", variant.name(),
-				this.fixtures.server.host(), String.valueOf(this.fixtures.server.port()),
-				this.fixtures.caPem.toString()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+						"-Dloader.main=" + ColdContextStart.class.getName(), "-cp", jar.toString(),
+						"org.springframework.boot.loader.launch.PropertiesLauncher", variant.name(),
+						this.fixtures.server.host(), String.valueOf(this.fixtures.server.port()),
+						this.fixtures.caPem.toString()));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String result = null;
 		try (BufferedReader output = new BufferedReader(
@@ -141,7 +143,8 @@ final class ColdContextStart {
 		}
 		int status = process.waitFor();
 		if (result == null || status != 0) {
-			throw new IllegalStateException(variant.label + ": a cold start gave no result (exit status " + status + ")");
+			throw new IllegalStateException(
+					variant.label + ": a cold start gave no result (exit status " + status + ")");
 		}
 		String[] fields = result.split(",");
 		double[] values = new double[fields.length];
@@ -153,7 +156,8 @@ final class ColdContextStart {
 
 	/**
 	 * The fresh JVM: start one context, PING once, print the figures on one line.
-	 * @param args the variant, the server's host and port, and the CA certificate's PEM file
+	 * @param args the variant, the server's host and port, and the CA certificate's PEM
+	 * file
 	 */
 	public static void main(String[] args) {
 		Variant variant = Variant.valueOf(args[0]);

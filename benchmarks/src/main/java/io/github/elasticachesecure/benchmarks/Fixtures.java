@@ -44,9 +44,9 @@ import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * What every benchmark shares: the local TLS server and its users, the Spring contexts under test (the starter in
- * password and IAM mode, Boot's plain Redis support with TLS) and the hand-built Lettuce clients they are compared
- * with.
+ * What every benchmark shares: the local TLS server and its users, the Spring contexts
+ * under test (the starter in password and IAM mode, Boot's plain Redis support with TLS)
+ * and the hand-built Lettuce clients they are compared with.
  */
 final class Fixtures implements AutoCloseable {
 
@@ -67,14 +67,16 @@ final class Fixtures implements AutoCloseable {
 			"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "FwoGZXIvYXdzEBYaDbenchmarkSessionToken");
 
 	/**
-	 * The server cannot check SigV4: with a fixed signing clock every token is identical, so the IAM user's password
-	 * is set to that token once and every signer below (cached, fresh or naive) produces an accepted token.
+	 * The server cannot check SigV4: with a fixed signing clock every token is identical,
+	 * so the IAM user's password is set to that token once and every signer below
+	 * (cached, fresh or naive) produces an accepted token.
 	 */
 	static final Clock FIXED_CLOCK = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
 
 	/**
-	 * The engine the starter's contexts use unless a section says otherwise: the JDK's, as the hand-built clients and
-	 * Boot's plain support they are compared with (the OpenSSL engine, on this module's classpath, is section 6's).
+	 * The engine the starter's contexts use unless a section says otherwise: the JDK's,
+	 * as the hand-built clients and Boot's plain support they are compared with (the
+	 * OpenSSL engine, on this module's classpath, is section 6's).
 	 */
 	static final String JDK_ENGINE = "jdk";
 
@@ -87,7 +89,8 @@ final class Fixtures implements AutoCloseable {
 	Fixtures() {
 		this.server = RedisServerProcess.tls().aclUser(USER, PASSWORD).start();
 		this.caPem = this.server.caCertificatePem();
-		// The token is a secret: it goes to the server over the admin connection and is never printed.
+		// The token is a secret: it goes to the server over the admin connection and is
+		// never printed.
 		this.server.setAclUser(IAM_USER, generator().generate(CREDENTIALS).value());
 	}
 
@@ -117,7 +120,10 @@ final class Fixtures implements AutoCloseable {
 		/** The starter, IAM auth (cached token). */
 		STARTER_IAM("starter (IAM)"),
 
-		/** Boot's own Redis auto-configuration with spring.data.redis.ssl and a bundle; no starter. */
+		/**
+		 * Boot's own Redis auto-configuration with spring.data.redis.ssl and a bundle; no
+		 * starter.
+		 */
 		BOOT_PLAIN_TLS("Boot plain Redis + TLS");
 
 		final String label;
@@ -132,14 +138,17 @@ final class Fixtures implements AutoCloseable {
 		return start(app, Map.of());
 	}
 
-	/** Start the context with further properties (e.g. {@code elasticache.secure.tls.provider}). */
+	/**
+	 * Start the context with further properties (e.g.
+	 * {@code elasticache.secure.tls.provider}).
+	 */
 	ConfigurableApplicationContext start(App app, Map<String, Object> extra) {
 		return start(app, this.server.host(), this.server.port(), this.caPem, extra, ApplicationStartup.DEFAULT);
 	}
 
 	/**
-	 * Start a context of the given kind against a server, recording its startup steps; also used in a fresh JVM
-	 * ({@link ColdContextStart}).
+	 * Start a context of the given kind against a server, recording its startup steps;
+	 * also used in a fresh JVM ({@link ColdContextStart}).
 	 */
 	static ConfigurableApplicationContext start(App app, String host, int port, Path caPem, Map<String, Object> extra,
 			ApplicationStartup startup) {
@@ -178,8 +187,8 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * Start the starter in password mode against a cluster-mode cache, reached through one node as ElastiCache's
-	 * configuration endpoint.
+	 * Start the starter in password mode against a cluster-mode cache, reached through
+	 * one node as ElastiCache's configuration endpoint.
 	 */
 	ConfigurableApplicationContext startCluster(RedisClusterProcess cluster) {
 		Map<String, Object> properties = new LinkedHashMap<>();
@@ -227,7 +236,8 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * The hand-built password client on the given resources (for instance the hand-built ones with the wire check).
+	 * The hand-built password client on the given resources (for instance the hand-built
+	 * ones with the wire check).
 	 */
 	RedisClient handBuiltPasswordClient(ClientResources resources) {
 		return handBuilt(resources, uri().withAuthentication(USER, PASSWORD.toCharArray()).build());
@@ -238,8 +248,9 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * A Lettuce cluster client built by hand with the same TLS (JDK provider, the test CA, FULL verification) and AUTH,
-	 * seeded with the same node as the starter, default cluster options otherwise.
+	 * A Lettuce cluster client built by hand with the same TLS (JDK provider, the test
+	 * CA, FULL verification) and AUTH, seeded with the same node as the starter, default
+	 * cluster options otherwise.
 	 */
 	RedisClusterClient handBuiltClusterClient(RedisClusterProcess cluster) {
 		RedisURI uri = RedisURI.builder()
@@ -283,7 +294,8 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	// The guard has its own auto-configuration (after Boot's Redis one): without it, nothing is probed at startup.
+	// The guard has its own auto-configuration (after Boot's Redis one): without it,
+	// nothing is probed at startup.
 	@ImportAutoConfiguration({ ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureGuardAutoConfiguration.class,
 			DataRedisAutoConfiguration.class, SslAutoConfiguration.class })
 	static class StarterApp {
@@ -297,8 +309,10 @@ final class Fixtures implements AutoCloseable {
 	}
 
 	/**
-	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock with the starter's
-	 * re-authentication spread (the only bean replaced; the starter's IAM customizers, re-authentication options and rejection handling stay as they are).
+	 * Static AWS credentials, and the starter's IAM provider on the fixed signing clock
+	 * with the starter's re-authentication spread (the only bean replaced; the starter's
+	 * IAM customizers, re-authentication options and rejection handling stay as they
+	 * are).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class IamBeans {

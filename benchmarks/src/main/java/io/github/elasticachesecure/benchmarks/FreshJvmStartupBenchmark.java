@@ -20,9 +20,10 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Start-up as a user feels it: the sample application (web server, actuator, Spring Cache on Redis) started in a fresh
- * JVM, from process start to the first successful request that uses Redis, with the starter and with Boot's own Redis
- * support over TLS (the same jar, the starter's auto-configurations excluded), against the same server.
+ * Start-up as a user feels it: the sample application (web server, actuator, Spring Cache
+ * on Redis) started in a fresh JVM, from process start to the first successful request
+ * that uses Redis, with the starter and with Boot's own Redis support over TLS (the same
+ * jar, the starter's auto-configurations excluded), against the same server.
  */
 final class FreshJvmStartupBenchmark {
 
@@ -53,7 +54,10 @@ final class FreshJvmStartupBenchmark {
 
 	}
 
-	/** Where a start's time goes, from its startup steps; the parts add up to the time to the first request. */
+	/**
+	 * Where a start's time goes, from its startup steps; the parts add up to the time to
+	 * the first request.
+	 */
 	enum Part {
 
 		GUARD_TLS("guard: TLS check (trust check + probe)"),
@@ -76,7 +80,10 @@ final class FreshJvmStartupBenchmark {
 
 	}
 
-	/** One fresh JVM: time to the first successful request, CPU time by then, and its startup steps. */
+	/**
+	 * One fresh JVM: time to the first successful request, CPU time by then, and its
+	 * startup steps.
+	 */
 	private record Start(double millis, double cpuMillis, StartupSteps steps, Instant firstRequest) {
 
 		Map<Part, Double> parts(Set<String> starterOnlyBeans) {
@@ -86,10 +93,11 @@ final class FreshJvmStartupBenchmark {
 			parts.put(Part.GUARD_AUTHENTICATION,
 					this.steps.millis(StartupSteps.GUARD_AUTHENTICATION, StartupSteps.FACTORY_BEAN));
 			parts.put(Part.ENGINE, beans.getOrDefault(StartupSteps.ENGINE_BEAN, 0.0));
-			parts.put(Part.STARTER_BEANS, starterOnlyBeans.stream()
-				.filter((bean) -> !bean.equals(StartupSteps.ENGINE_BEAN))
-				.mapToDouble((bean) -> beans.getOrDefault(bean, 0.0))
-				.sum());
+			parts.put(Part.STARTER_BEANS,
+					starterOnlyBeans.stream()
+						.filter((bean) -> !bean.equals(StartupSteps.ENGINE_BEAN))
+						.mapToDouble((bean) -> beans.getOrDefault(bean, 0.0))
+						.sum());
 			parts.put(Part.AFTER_READY, Duration.between(this.steps.ready(), this.firstRequest).toNanos() / 1e6);
 			parts.put(Part.REST, this.millis - parts.values().stream().mapToDouble(Double::doubleValue).sum());
 			return parts;
@@ -182,13 +190,16 @@ final class FreshJvmStartupBenchmark {
 	}
 
 	/**
-	 * Where the difference goes: each start's time to the first request split into parts by its startup steps, per
-	 * variant, and the part-by-part difference to Boot within each round (the parts add up to the whole difference).
+	 * Where the difference goes: each start's time to the first request split into parts
+	 * by its startup steps, per variant, and the part-by-part difference to Boot within
+	 * each round (the parts add up to the whole difference).
 	 */
 	private void reportParts(Map<Variant, List<Start>> starts) {
 		Set<String> starterOnlyBeans = new TreeSet<>();
-		starts.get(Variant.STARTER).forEach((start) -> starterOnlyBeans.addAll(start.steps().beanSelfMillis().keySet()));
-		starts.get(Variant.BOOT).forEach((start) -> starterOnlyBeans.removeAll(start.steps().beanSelfMillis().keySet()));
+		starts.get(Variant.STARTER)
+			.forEach((start) -> starterOnlyBeans.addAll(start.steps().beanSelfMillis().keySet()));
+		starts.get(Variant.BOOT)
+			.forEach((start) -> starterOnlyBeans.removeAll(start.steps().beanSelfMillis().keySet()));
 		Map<Variant, Map<Part, List<Double>>> parts = new EnumMap<>(Variant.class);
 		for (Variant variant : Variant.values()) {
 			List<Map<Part, Double>> split = starts.get(variant)
@@ -201,9 +212,10 @@ final class FreshJvmStartupBenchmark {
 			}
 		}
 		this.report.line("");
-		this.report.line("Where the time goes, from each start's startup steps (median [min–max], ms). The parts add up "
-				+ "to the time to the first request; the difference columns are taken part by part within a round. "
-				+ "Beans only the starter's contexts have: " + starterOnlyBeans.size() + ".");
+		this.report
+			.line("Where the time goes, from each start's startup steps (median [min–max], ms). The parts add up "
+					+ "to the time to the first request; the difference columns are taken part by part within a round. "
+					+ "Beans only the starter's contexts have: " + starterOnlyBeans.size() + ".");
 		this.report.line("");
 		List<List<String>> rows = new ArrayList<>();
 		for (Part part : Part.values()) {
@@ -225,7 +237,8 @@ final class FreshJvmStartupBenchmark {
 		ProcessBuilder builder = new ProcessBuilder();
 		// Passwords go through the environment, not the command line.
 		if (variant != Variant.BOOT) {
-			command.add("--elasticache.secure.endpoint=" + this.fixtures.server.host() + ":" + this.fixtures.server.port());
+			command.add(
+					"--elasticache.secure.endpoint=" + this.fixtures.server.host() + ":" + this.fixtures.server.port());
 			command.add("--elasticache.secure.tls.bundle=bench");
 			command.add("--elasticache.secure.tls.provider=" + variant.provider);
 			command.add("--elasticache.secure.auth.username=" + Fixtures.USER);
@@ -256,7 +269,8 @@ final class FreshJvmStartupBenchmark {
 					if (this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
 						Instant firstRequest = Instant.now();
 						double millis = (System.nanoTime() - start) / 1e6;
-						// user + system time of every thread of the process: start-up on 2 cores is CPU-bound
+						// user + system time of every thread of the process: start-up on
+						// 2 cores is CPU-bound
 						Duration cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
 						return new Start(millis, cpu.toMillis(), startupSteps(port), firstRequest);
 					}
@@ -275,11 +289,10 @@ final class FreshJvmStartupBenchmark {
 	}
 
 	private StartupSteps startupSteps(int port) throws IOException, InterruptedException {
-		HttpResponse<String> answer = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
-					.timeout(Duration.ofSeconds(5))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> answer = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
+				.timeout(Duration.ofSeconds(5))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		if (answer.statusCode() != 200) {
 			throw new IllegalStateException("/actuator/startup answered " + answer.statusCode());
 		}
@@ -313,7 +326,8 @@ final class FreshJvmStartupBenchmark {
 			return null;
 		}
 		try (Stream<Path> files = Files.list(target)) {
-			return files.filter((file) -> file.getFileName().toString().matches("elasticache-secure-sample-app-.*\\.jar"))
+			return files
+				.filter((file) -> file.getFileName().toString().matches("elasticache-secure-sample-app-.*\\.jar"))
 				.filter((file) -> !file.getFileName().toString().endsWith("-sources.jar"))
 				.findFirst()
 				.orElse(null);

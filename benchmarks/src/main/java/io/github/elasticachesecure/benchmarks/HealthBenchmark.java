@@ -24,10 +24,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The health bound: how long the {@code elasticache} indicator takes to answer DOWN when the endpoint stops answering,
- * against its {@code elasticache.secure.health.timeout}, with Lettuce's command and connect timeouts far above it.
- * Two ways of going silent: a blackhole on the live connection (a partition: the proxy stops forwarding), and a
- * restart into a peer that accepts TCP and never answers (Lettuce reconnects and waits in the TLS handshake).
+ * The health bound: how long the {@code elasticache} indicator takes to answer DOWN when
+ * the endpoint stops answering, against its {@code elasticache.secure.health.timeout},
+ * with Lettuce's command and connect timeouts far above it. Two ways of going silent: a
+ * blackhole on the live connection (a partition: the proxy stops forwarding), and a
+ * restart into a peer that accepts TCP and never answers (Lettuce reconnects and waits in
+ * the TLS handshake).
  */
 final class HealthBenchmark {
 
@@ -39,7 +41,10 @@ final class HealthBenchmark {
 
 	private static final int CONCURRENT_CALLERS = 4;
 
-	/** Busy threads beside the checks: twice the machine's cores here, so that every thread waits for a core. */
+	/**
+	 * Busy threads beside the checks: twice the machine's cores here, so that every
+	 * thread waits for a core.
+	 */
 	private static final int LOAD_THREADS = 2 * Runtime.getRuntime().availableProcessors();
 
 	private final Fixtures fixtures;
@@ -65,18 +70,21 @@ final class HealthBenchmark {
 			results.put("blackhole, 1 caller", sequential(indicator, checks));
 			results.put("blackhole, " + CONCURRENT_CALLERS + " callers at once", concurrent(indicator, checks));
 			try (CpuLoad load = new CpuLoad(LOAD_THREADS)) {
-				results.put("blackhole, 1 caller, " + LOAD_THREADS + " CPU-bound threads beside", sequential(indicator, checks));
+				results.put("blackhole, 1 caller, " + LOAD_THREADS + " CPU-bound threads beside",
+						sequential(indicator, checks));
 			}
 			proxy.heal();
 			awaitUp(indicator);
-			// The live connection is dropped and every reconnection reaches a peer that never answers.
+			// The live connection is dropped and every reconnection reaches a peer that
+			// never answers.
 			try (SilentTcpServer silent = SilentTcpServer.start()) {
 				proxy.pointTo(silent.port());
 				this.fixtures.server.killClientsOf(Fixtures.USER);
 				results.put("silent peer after a reconnect, 1 caller", sequential(indicator, checks));
 			}
 		}
-		// With a reader endpoint the check also opens a connection of its own to each endpoint (ROLE).
+		// With a reader endpoint the check also opens a connection of its own to each
+		// endpoint (ROLE).
 		try (RepointableTcpProxy primary = RepointableTcpProxy.to(this.fixtures.server.port());
 				RepointableTcpProxy reader = RepointableTcpProxy.to(this.fixtures.server.port());
 				ConfigurableApplicationContext context = start(primary.port(),
@@ -94,11 +102,12 @@ final class HealthBenchmark {
 				+ "test kit's `RepointableTcpProxy` stops forwarding on the live connection (a partition). *silent "
 				+ "peer*: the proxy points new connections elsewhere and the server drops the live one (`CLIENT KILL`), "
 				+ "so Lettuce reconnects, to a `SilentTcpServer` that accepts TCP and "
-				+ "never answers (the TLS handshake hangs). *CPU-bound threads*: " + LOAD_THREADS + " threads spinning beside the checks "
-				+ "(the JVM sees " + Runtime.getRuntime().availableProcessors() + " cores). *primary and reader*: `elasticache.secure.reader-endpoint` set, "
+				+ "never answers (the TLS handshake hangs). *CPU-bound threads*: " + LOAD_THREADS
+				+ " threads spinning beside the checks " + "(the JVM sees " + Runtime.getRuntime().availableProcessors()
+				+ " cores). *primary and reader*: `elasticache.secure.reader-endpoint` set, "
 				+ "so the check also asks each endpoint for its `ROLE` on a connection of its own; both proxies "
-				+ "blackholed. " + checks + " checks per row, one after the other (the "
-				+ "concurrent row: " + CONCURRENT_CALLERS + " threads calling at once, " + checks + " in all). "
+				+ "blackholed. " + checks + " checks per row, one after the other (the " + "concurrent row: "
+				+ CONCURRENT_CALLERS + " threads calling at once, " + checks + " in all). "
 				+ "Wall time of each call, in ms. Bound: timeout + " + ALLOWANCE_MILLIS + " ms, on every check.");
 		this.report.line("");
 		List<List<String>> rows = new ArrayList<>();
@@ -108,9 +117,8 @@ final class HealthBenchmark {
 			rows.add(List.of(entry.getKey(), Integer.toString(samples.size()), Stats.fmt("%.0f", Stats.min(samples)),
 					Stats.fmt("%.0f", Stats.median(samples)), Stats.fmt("%.0f", Stats.quantile(samples, 0.90)),
 					Stats.fmt("%.0f", Stats.quantile(samples, 0.99)), Stats.fmt("%.0f", max), distribution(samples),
-					"≤ " + (TIMEOUT_MILLIS + ALLOWANCE_MILLIS),
-					this.report.verdict(max <= TIMEOUT_MILLIS + ALLOWANCE_MILLIS,
-							"health bound (" + entry.getKey() + ")")));
+					"≤ " + (TIMEOUT_MILLIS + ALLOWANCE_MILLIS), this.report
+						.verdict(max <= TIMEOUT_MILLIS + ALLOWANCE_MILLIS, "health bound (" + entry.getKey() + ")")));
 		}
 		this.report.table(List.of("endpoint", "checks", "min", "median", "p90", "p99", "max",
 				"distribution (ms: count)", "bound, ms", "verdict"), rows);
@@ -170,7 +178,10 @@ final class HealthBenchmark {
 		}
 	}
 
-	/** Counts per 100 ms bucket from the smallest, for example {@code 1000–1099: 38, 1100–1199: 2}. */
+	/**
+	 * Counts per 100 ms bucket from the smallest, for example
+	 * {@code 1000–1099: 38, 1100–1199: 2}.
+	 */
 	private static String distribution(List<Double> samples) {
 		Map<Long, Integer> buckets = new TreeMap<>();
 		samples.forEach((millis) -> buckets.merge((long) (millis / 100), 1, Integer::sum));

@@ -15,9 +15,10 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Heap retained by connect / re-authenticate cycles through the starter in IAM mode: each cycle opens a connection,
- * signs a new token ({@code refreshNow()}), which the starter pushes into every live connection as {@code AUTH}, sends
- * a PING and closes the connection.
+ * Heap retained by connect / re-authenticate cycles through the starter in IAM mode: each
+ * cycle opens a connection, signs a new token ({@code refreshNow()}), which the starter
+ * pushes into every live connection as {@code AUTH}, sends a PING and closes the
+ * connection.
  */
 final class MemoryBenchmark {
 
@@ -41,7 +42,8 @@ final class MemoryBenchmark {
 		try (ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_IAM)) {
 			RedisClient client = Fixtures.nativeClient(context);
 			ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
-			// The shared connection stays open throughout and is re-authenticated on every cycle.
+			// The shared connection stays open throughout and is re-authenticated on
+			// every cycle.
 			try (RedisConnection shared = context.getBean(RedisConnectionFactory.class).getConnection()) {
 				shared.ping();
 			}

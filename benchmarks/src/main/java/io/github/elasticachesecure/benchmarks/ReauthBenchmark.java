@@ -17,9 +17,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Re-authentication at scale: N live IAM connections of the starter's client under a steady command load; at a token
- * rotation, the AUTH rate the server sees, the command p99 during the rotation against the seconds before, and the
- * time until every connection has re-authenticated.
+ * Re-authentication at scale: N live IAM connections of the starter's client under a
+ * steady command load; at a token rotation, the AUTH rate the server sees, the command
+ * p99 during the rotation against the seconds before, and the time until every connection
+ * has re-authenticated.
  */
 final class ReauthBenchmark {
 
@@ -32,7 +33,8 @@ final class ReauthBenchmark {
 
 	private static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-	// The rotation window: from the refresh until every connection re-authenticated, and at least this long, so that
+	// The rotation window: from the refresh until every connection re-authenticated, and
+	// at least this long, so that
 	// its p99 rests on as many commands as a short burst allows.
 	private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -59,7 +61,8 @@ final class ReauthBenchmark {
 				for (String spread : SPREADS) {
 					ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_IAM,
 							Map.of("elasticache.secure.iam.reauthentication-spread", spread));
-					ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
+					ElastiCacheIamCredentialsProvider provider = context
+						.getBean(ElastiCacheIamCredentialsProvider.class);
 					List<StatefulRedisConnection<String, String>> connections = StormBenchmark
 						.open(Fixtures.nativeClient(context), count, pool);
 					ThroughputBenchmark.fill(connections.get(0).sync());
@@ -91,7 +94,8 @@ final class ReauthBenchmark {
 							steadyP99.add(steady);
 							rotationP99.add(during);
 							p99Ratio.add(during / steady);
-							System.out.printf("reauth: %d connections, spread %s, rotation %d: all in %.0f ms, peak %.0f AUTH/s, p99 %.0f -> %.0f µs%n",
+							System.out.printf(
+									"reauth: %d connections, spread %s, rotation %d: all in %.0f ms, peak %.0f AUTH/s, p99 %.0f -> %.0f µs%n",
 									count, spread, r + 1, allMs.get(r), peakPerSecond.get(r), steady, during);
 						}
 						load.checkFailures();
@@ -103,9 +107,8 @@ final class ReauthBenchmark {
 					rows.add(List.of(Integer.toString(count), spread, Stats.spread(allMs, "%.0f"),
 							Stats.spread(peakPerSecond, "%.0f"), Stats.spread(steadyP99, "%.0f"),
 							Stats.spread(rotationP99, "%.0f"), Stats.spread(p99Ratio, "%.3f"),
-							this.report.verdict(Stats.median(p99Ratio) <= 1.10,
-									"re-authentication of " + count + " connections, spread " + spread
-											+ ": p99 ≤ 1.10× steady")));
+							this.report.verdict(Stats.median(p99Ratio) <= 1.10, "re-authentication of " + count
+									+ " connections, spread " + spread + ": p99 ≤ 1.10× steady")));
 				}
 			}
 		}
@@ -128,11 +131,14 @@ final class ReauthBenchmark {
 				+ "connection at once) and then `5s` (the default: each connection after a random delay within 5 s), "
 				+ "each in a context of its own.");
 		this.report.line("");
-		this.report.table(List.of("N", "`reauthentication-spread`", "all re-authenticated, ms", "peak AUTH/s", "steady p99 µs", "rotation p99 µs",
-				"rotation / steady p99 (target ≤ 1.10)", "verdict"), rows);
+		this.report.table(List.of("N", "`reauthentication-spread`", "all re-authenticated, ms", "peak AUTH/s",
+				"steady p99 µs", "rotation p99 µs", "rotation / steady p99 (target ≤ 1.10)", "verdict"), rows);
 	}
 
-	/** GET/SET one at a time from a few threads, each command on the next connection; start times and latencies. */
+	/**
+	 * GET/SET one at a time from a few threads, each command on the next connection;
+	 * start times and latencies.
+	 */
 	private static final class Load implements AutoCloseable {
 
 		private final List<Thread> threads = new ArrayList<>();
@@ -141,7 +147,8 @@ final class ReauthBenchmark {
 
 		private final long[][] latencies = new long[LOAD_THREADS][];
 
-		// Written by each load thread after its arrays, read by the measuring thread: the read sees what came before.
+		// Written by each load thread after its arrays, read by the measuring thread: the
+		// read sees what came before.
 		private final AtomicIntegerArray sizes = new AtomicIntegerArray(LOAD_THREADS);
 
 		private final Throwable[] failures = new Throwable[LOAD_THREADS];
@@ -150,7 +157,8 @@ final class ReauthBenchmark {
 
 		Load(List<StatefulRedisConnection<String, String>> connections) {
 			AtomicInteger next = new AtomicInteger();
-			List<RedisCommands<String, String>> commands = connections.stream().map(StatefulRedisConnection::sync)
+			List<RedisCommands<String, String>> commands = connections.stream()
+				.map(StatefulRedisConnection::sync)
 				.toList();
 			String value = "v".repeat(1024);
 			for (int t = 0; t < LOAD_THREADS; t++) {
@@ -195,7 +203,10 @@ final class ReauthBenchmark {
 			this.sizes.set(thread, size + 1);
 		}
 
-		/** p99 of the commands started in [from, to), read after the window (the threads only append). */
+		/**
+		 * p99 of the commands started in [from, to), read after the window (the threads
+		 * only append).
+		 */
 		double p99Micros(long from, long to) {
 			Stats.Samples samples = new Stats.Samples();
 			for (int t = 0; t < LOAD_THREADS; t++) {
@@ -229,7 +240,10 @@ final class ReauthBenchmark {
 
 	}
 
-	/** Samples the server's AUTH count every {@value #SAMPLE_MILLIS} ms on a thread of its own. */
+	/**
+	 * Samples the server's AUTH count every {@value #SAMPLE_MILLIS} ms on a thread of its
+	 * own.
+	 */
 	private final class AuthSampler {
 
 		private final List<long[]> samples = new ArrayList<>();
@@ -257,7 +271,10 @@ final class ReauthBenchmark {
 			}
 		}
 
-		/** The time of the first sample at or above the count, waiting for it until the deadline. */
+		/**
+		 * The time of the first sample at or above the count, waiting for it until the
+		 * deadline.
+		 */
 		long awaitCount(long count, long deadline) throws InterruptedException {
 			while (System.nanoTime() < deadline) {
 				synchronized (this.samples) {

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Markdown result: sections of tables, printed as they complete and rewritten to the output file after each
- * section, so that an interrupted run keeps what it measured.
+ * The Markdown result: sections of tables, printed as they complete and rewritten to the
+ * output file after each section, so that an interrupted run keeps what it measured.
  */
 final class Report {
 

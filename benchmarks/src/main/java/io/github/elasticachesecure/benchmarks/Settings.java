@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Command-line settings. Defaults keep a full run to a few minutes on 2 cores; {@code --long} repeats more.
+ * Command-line settings. Defaults keep a full run to a few minutes on 2 cores;
+ * {@code --long} repeats more.
  */
 final class Settings {
 
@@ -15,7 +16,10 @@ final class Settings {
 	static final List<String> SECTIONS = List.of("throughput", "wirecheck", "cluster", "ceiling", "tokens", "storm",
 			"startup", "memory", "engines", "reauth", "health");
 
-	/** Sections that run only when {@code --only} names them: they take too long for a default run. */
+	/**
+	 * Sections that run only when {@code --only} names them: they take too long for a
+	 * default run.
+	 */
 	static final List<String> ON_REQUEST = List.of("soak", "stormcause", "freshstart");
 
 	final boolean longRun;
@@ -38,7 +42,10 @@ final class Settings {
 	/** Measured context starts per variant. */
 	final int startupRuns;
 
-	/** Connect / re-authenticate cycles of the memory check (measured after 100 and after this many). */
+	/**
+	 * Connect / re-authenticate cycles of the memory check (measured after 100 and after
+	 * this many).
+	 */
 	final int memoryCycles;
 
 	/** Minutes the soak runs. */
@@ -76,9 +83,10 @@ final class Settings {
 			}
 			else if (arg.startsWith("--only=")) {
 				sections = new LinkedHashSet<>(List.of(arg.substring("--only=".length()).split(",")));
-				if (sections.stream().anyMatch((section) -> !SECTIONS.contains(section) && !ON_REQUEST.contains(section))) {
-					throw new IllegalArgumentException("--only takes a comma-separated subset of " + SECTIONS + " and "
-							+ ON_REQUEST);
+				if (sections.stream()
+					.anyMatch((section) -> !SECTIONS.contains(section) && !ON_REQUEST.contains(section))) {
+					throw new IllegalArgumentException(
+							"--only takes a comma-separated subset of " + SECTIONS + " and " + ON_REQUEST);
 				}
 			}
 			else if (arg.startsWith("--output=")) {
@@ -97,19 +105,20 @@ final class Settings {
 				}
 			}
 			else if (arg.equals("--help") || arg.equals("-h")) {
-				System.out.println("""
-						Usage: java -jar benchmarks/target/benchmarks.jar [options]
-						  --long            more rounds and longer segments (about 3x the default run time)
-						  --only=a,b        run only these sections:
-						                    throughput,wirecheck,cluster,ceiling,tokens,storm,startup,
-						                    memory,engines,reauth,health
-						                    (the default), and soak, stormcause, freshstart (only when named)
-						  --rounds=N        throughput A/B rounds (default 9, --long 15)
-						  --seconds=S       seconds per side per throughput round (default 1, --long 2)
-						  --soak-minutes=N  how long the soak runs (default 10)
-						  --output=FILE     where to write the Markdown table
-						                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
-						""");
+				System.out.println(
+						"""
+								Usage: java -jar benchmarks/target/benchmarks.jar [options]
+								  --long            more rounds and longer segments (about 3x the default run time)
+								  --only=a,b        run only these sections:
+								                    throughput,wirecheck,cluster,ceiling,tokens,storm,startup,
+								                    memory,engines,reauth,health
+								                    (the default), and soak, stormcause, freshstart (only when named)
+								  --rounds=N        throughput A/B rounds (default 9, --long 15)
+								  --seconds=S       seconds per side per throughput round (default 1, --long 2)
+								  --soak-minutes=N  how long the soak runs (default 10)
+								  --output=FILE     where to write the Markdown table
+								                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
+								""");
 				System.exit(0);
 			}
 			else {
@@ -131,9 +140,9 @@ final class Settings {
 	@Override
 	public String toString() {
 		return (this.longRun ? "--long" : "default") + ": throughput " + this.throughputRounds + " rounds x "
-				+ this.segmentSeconds + " s per side; tokens " + this.tokenRounds + " rounds; storm "
-				+ this.stormRounds + " rounds x " + this.stormConnections + " connections; startup "
-				+ this.startupRuns + " runs per variant; memory " + this.memoryCycles + " cycles"
+				+ this.segmentSeconds + " s per side; tokens " + this.tokenRounds + " rounds; storm " + this.stormRounds
+				+ " rounds x " + this.stormConnections + " connections; startup " + this.startupRuns
+				+ " runs per variant; memory " + this.memoryCycles + " cycles"
 				+ (runs("soak") ? "; soak " + this.soakMinutes + " minutes" : "");
 	}
 

@@ -10,8 +10,9 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Start-up: {@code SpringApplication.run} to a refreshed context, with the starter (its startup guard probes TLS and
- * sends a PING) and with Boot's plain Redis auto-configuration with TLS (which connects lazily), in the same JVM.
+ * Start-up: {@code SpringApplication.run} to a refreshed context, with the starter (its
+ * startup guard probes TLS and sends a PING) and with Boot's plain Redis
+ * auto-configuration with TLS (which connects lazily), in the same JVM.
  */
 final class StartupBenchmark {
 
@@ -57,8 +58,10 @@ final class StartupBenchmark {
 					last(ready, Fixtures.App.STARTER_PASSWORD), last(ready, Fixtures.App.STARTER_IAM),
 					last(ready, Fixtures.App.BOOT_PLAIN_TLS));
 		}
-		List<Double> readyRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
-		List<Double> readyIamRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_IAM), ready.get(Fixtures.App.BOOT_PLAIN_TLS));
+		List<Double> readyRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_PASSWORD),
+				ready.get(Fixtures.App.BOOT_PLAIN_TLS));
+		List<Double> readyIamRatio = Stats.ratios(ready.get(Fixtures.App.STARTER_IAM),
+				ready.get(Fixtures.App.BOOT_PLAIN_TLS));
 		List<Double> commandRatio = Stats.ratios(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
 				firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS));
 		List<Double> commandIamRatio = Stats.ratios(firstCommand.get(Fixtures.App.STARTER_IAM),
@@ -75,12 +78,12 @@ final class StartupBenchmark {
 		this.report.line("");
 		List<List<String>> rows = new ArrayList<>();
 		for (Fixtures.App app : APPS) {
-			rows.add(List.of(app.label, Stats.spread(ready.get(app), "%.0f"), Stats.spread(firstCommand.get(app), "%.0f"),
-					"", ""));
+			rows.add(List.of(app.label, Stats.spread(ready.get(app), "%.0f"),
+					Stats.spread(firstCommand.get(app), "%.0f"), "", ""));
 		}
 		rows.add(List.of("difference starter (password) − Boot, ms",
-				Stats.spread(Stats.differences(ready.get(Fixtures.App.STARTER_PASSWORD), ready.get(Fixtures.App.BOOT_PLAIN_TLS)),
-						"%.0f"),
+				Stats.spread(Stats.differences(ready.get(Fixtures.App.STARTER_PASSWORD),
+						ready.get(Fixtures.App.BOOT_PLAIN_TLS)), "%.0f"),
 				Stats.spread(Stats.differences(firstCommand.get(Fixtures.App.STARTER_PASSWORD),
 						firstCommand.get(Fixtures.App.BOOT_PLAIN_TLS)), "%.0f"),
 				"", "info"));

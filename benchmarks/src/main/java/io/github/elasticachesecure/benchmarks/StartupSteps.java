@@ -11,10 +11,11 @@ import org.springframework.boot.context.metrics.buffering.StartupTimeline.Timeli
 import org.springframework.boot.json.JsonParserFactory;
 
 /**
- * The startup steps of one start, as Spring's {@code BufferingApplicationStartup} recorded them: read in the same JVM
- * (section 4c) or from the {@code /actuator/startup} answer of a fresh one (section 4b). A step's <em>self</em> time
- * is its duration less that of its child steps, so that the self times of a start add up without counting a nested
- * bean twice.
+ * The startup steps of one start, as Spring's {@code BufferingApplicationStartup}
+ * recorded them: read in the same JVM (section 4c) or from the {@code /actuator/startup}
+ * answer of a fresh one (section 4b). A step's <em>self</em> time is its duration less
+ * that of its child steps, so that the self times of a start add up without counting a
+ * nested bean twice.
  */
 final class StartupSteps {
 
@@ -24,7 +25,10 @@ final class StartupSteps {
 
 	static final String GUARD_AUTHENTICATION = "elasticache.guard.check-authentication";
 
-	/** The starter's bean whose creation resolves the TLS engine (and loads BoringSSL for {@code auto}). */
+	/**
+	 * The starter's bean whose creation resolves the TLS engine (and loads BoringSSL for
+	 * {@code auto}).
+	 */
 	static final String ENGINE_BEAN = "elastiCacheTlsClientOptionsCustomizer";
 
 	static final String FACTORY_BEAN = "redisConnectionFactory";
@@ -75,13 +79,14 @@ final class StartupSteps {
 				.findFirst()
 				.orElse(null);
 			return new Step(((Number) step.get("id")).longValue(), (parentId != null) ? parentId.longValue() : null,
-					(String) step.get("name"), beanName,
-					Duration.parse((String) event.get("duration")).toNanos() / 1e6,
+					(String) step.get("name"), beanName, Duration.parse((String) event.get("duration")).toNanos() / 1e6,
 					Instant.parse((String) event.get("endTime")));
 		}).toList());
 	}
 
-	/** The duration of the first step of that name for that bean, 0 when there is none. */
+	/**
+	 * The duration of the first step of that name for that bean, 0 when there is none.
+	 */
 	double millis(String name, String beanName) {
 		return this.steps.stream()
 			.filter((step) -> step.name().equals(name) && beanName.equals(step.beanName()))
@@ -102,7 +107,9 @@ final class StartupSteps {
 		return beans;
 	}
 
-	/** When the application was ready (the end of {@code spring.boot.application.ready}). */
+	/**
+	 * When the application was ready (the end of {@code spring.boot.application.ready}).
+	 */
 	Instant ready() {
 		return this.steps.stream()
 			.filter((step) -> step.name().equals("spring.boot.application.ready"))

@@ -13,12 +13,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Reconnect storm: open and authenticate N connections (16 at a time) in IAM mode and in password mode through the
- * starter, and through hand-built clients (password, and IAM signing a token per connection).
+ * Reconnect storm: open and authenticate N connections (16 at a time) in IAM mode and in
+ * password mode through the starter, and through hand-built clients (password, and IAM
+ * signing a token per connection).
  */
 final class StormBenchmark {
 
-	/** How many connections a storm opens at a time (every section that opens a storm). */
+	/**
+	 * How many connections a storm opens at a time (every section that opens a storm).
+	 */
 	static final int CONCURRENCY = 16;
 
 	private final Fixtures fixtures;
@@ -39,8 +42,8 @@ final class StormBenchmark {
 		RedisClient handNaiveIam = this.fixtures.handBuiltNaiveIamClient();
 		try (ConfigurableApplicationContext iam = this.fixtures.start(Fixtures.App.STARTER_IAM);
 				ConfigurableApplicationContext password = this.fixtures.start(Fixtures.App.STARTER_PASSWORD)) {
-			List<String> names = List.of("starter, IAM (cached token)", "starter, password",
-					"hand-built, password", "hand-built, IAM signing per connection");
+			List<String> names = List.of("starter, IAM (cached token)", "starter, password", "hand-built, password",
+					"hand-built, IAM signing per connection");
 			List<RedisClient> clients = List.of(Fixtures.nativeClient(iam), Fixtures.nativeClient(password),
 					handPassword, handNaiveIam);
 			List<List<Double>> millis = new ArrayList<>();
@@ -71,7 +74,8 @@ final class StormBenchmark {
 					millis.get(index).add(storm(clients.get(index), pool));
 					authCommands[index] += this.fixtures.server.authCalls() - authBefore;
 				}
-				System.out.printf("storm: round %d: IAM %.0f ms, password %.0f ms, hand-built %.0f ms, naive IAM %.0f ms%n",
+				System.out.printf(
+						"storm: round %d: IAM %.0f ms, password %.0f ms, hand-built %.0f ms, naive IAM %.0f ms%n",
 						round + 1, millis.get(0).get(round), millis.get(1).get(round), millis.get(2).get(round),
 						millis.get(3).get(round));
 			}
@@ -79,8 +83,8 @@ final class StormBenchmark {
 			List<Double> passwordOverHand = Stats.ratios(millis.get(1), millis.get(2));
 			List<Double> iamOverHand = Stats.ratios(millis.get(0), millis.get(2));
 			List<Double> iamOverNaive = Stats.ratios(millis.get(0), millis.get(3));
-			this.report.section("3. Reconnect storm: open and authenticate " + this.settings.stormConnections
-					+ " TLS connections");
+			this.report.section(
+					"3. Reconnect storm: open and authenticate " + this.settings.stormConnections + " TLS connections");
 			this.report.line("Wall time until all " + this.settings.stormConnections + " connections completed the TLS "
 					+ "handshake and `HELLO 3 AUTH`, " + CONCURRENCY + " `RedisClient.connect()` calls at a time. IAM: "
 					+ "the server cannot check SigV4, so the IAM user's password is the token signed on a fixed clock "
@@ -92,18 +96,22 @@ final class StormBenchmark {
 			List<List<String>> rows = new ArrayList<>();
 			for (int i = 0; i < names.size(); i++) {
 				rows.add(List.of(names.get(i), Stats.spread(millis.get(i), "%.0f"),
-						Stats.fmt("%.2f", authCommands[i] / (double) (this.settings.stormRounds * this.settings.stormConnections)),
+						Stats.fmt("%.2f",
+								authCommands[i]
+										/ (double) (this.settings.stormRounds * this.settings.stormConnections)),
 						"", ""));
 			}
-			rows.add(List.of("ratio starter IAM / starter password", Stats.spread(iamOverPassword, "%.3f"), "", "≤ 1.10",
-					this.report.verdict(Stats.median(iamOverPassword) <= 1.10, "storm IAM / password ≤ 1.10")));
-			rows.add(List.of("ratio starter password / hand-built password", Stats.spread(passwordOverHand, "%.3f"),
-					"", "", "info"));
+			rows.add(
+					List.of("ratio starter IAM / starter password", Stats.spread(iamOverPassword, "%.3f"), "", "≤ 1.10",
+							this.report.verdict(Stats.median(iamOverPassword) <= 1.10, "storm IAM / password ≤ 1.10")));
+			rows.add(List.of("ratio starter password / hand-built password", Stats.spread(passwordOverHand, "%.3f"), "",
+					"", "info"));
 			rows.add(List.of("ratio starter IAM / hand-built password", Stats.spread(iamOverHand, "%.3f"), "", "",
 					"info"));
 			rows.add(List.of("ratio starter IAM / hand-built IAM signing per connection",
 					Stats.spread(iamOverNaive, "%.3f"), "", "", "info"));
-			this.report.table(List.of("variant", "ms per storm", "extra `AUTH` per connection (server count)", "target", "verdict"), rows);
+			this.report.table(List.of("variant", "ms per storm", "extra `AUTH` per connection (server count)", "target",
+					"verdict"), rows);
 		}
 		finally {
 			pool.shutdownNow();
@@ -122,7 +130,10 @@ final class StormBenchmark {
 		return elapsed / 1e6;
 	}
 
-	/** Open {@code count} authenticated connections from the client, as many at a time as the pool has threads. */
+	/**
+	 * Open {@code count} authenticated connections from the client, as many at a time as
+	 * the pool has threads.
+	 */
 	static List<StatefulRedisConnection<String, String>> open(RedisClient client, int count, ExecutorService pool)
 			throws Exception {
 		List<Future<StatefulRedisConnection<String, String>>> futures = new ArrayList<>(count);

@@ -26,9 +26,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What the IAM storm's extra time is made of: hand-built clients that differ in one thing each (the password's
- * length, the user, how Lettuce gets the credentials), against the starter in both modes, in the same storms as
- * section 3; and the server's own time per {@code HELLO} with a short password and with a token.
+ * What the IAM storm's extra time is made of: hand-built clients that differ in one thing
+ * each (the password's length, the user, how Lettuce gets the credentials), against the
+ * starter in both modes, in the same storms as section 3; and the server's own time per
+ * {@code HELLO} with a short password and with a token.
  */
 final class StormCauseBenchmark {
 
@@ -84,7 +85,8 @@ final class StormCauseBenchmark {
 				}
 				System.out.printf("storm causes: round %d done%n", round + 1);
 			}
-			// The server's time per HELLO, one variant at a time (CONFIG RESETSTAT between).
+			// The server's time per HELLO, one variant at a time (CONFIG RESETSTAT
+			// between).
 			for (String name : List.of(names.get(2), names.get(3))) {
 				this.fixtures.server.adminCommand("CONFIG", "RESETSTAT");
 				for (int i = 0; i < 3; i++) {
@@ -94,8 +96,8 @@ final class StormCauseBenchmark {
 			}
 			this.report.section("3c. What the IAM storm's extra time is made of");
 			this.report.line("Same storms as section 3 (" + this.settings.stormConnections + " connections, "
-					+ StormBenchmark.CONCURRENCY + " "
-					+ "`connect()` at a time, " + this.settings.stormRounds + " rounds, variants interleaved in rotating "
+					+ StormBenchmark.CONCURRENCY + " " + "`connect()` at a time, " + this.settings.stormRounds
+					+ " rounds, variants interleaved in rotating "
 					+ "order after a warm-up storm each). Each hand-built client (JDK TLS, the test CA, FULL "
 					+ "verification, default client options) differs from the first in one thing. Ratios to "
 					+ "*password, static* within each round, median [min–max]. Server time per `HELLO 3 AUTH`: "
@@ -116,14 +118,18 @@ final class StormCauseBenchmark {
 		finally {
 			pool.shutdownNow();
 			// The two starter clients close with their contexts.
-			clients.values().stream().skip(2).forEach((client) -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+			clients.values()
+				.stream()
+				.skip(2)
+				.forEach((client) -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
 			resources.shutdown();
 		}
 	}
 
 	/**
-	 * The server's whole cost of a connection (TCP, TLS handshake, AUTH) with a short password and with the token,
-	 * without Java: {@code redis-benchmark -k 0} opens a new connection for every request.
+	 * The server's whole cost of a connection (TCP, TLS handshake, AUTH) with a short
+	 * password and with the token, without Java: {@code redis-benchmark -k 0} opens a new
+	 * connection for every request.
 	 */
 	private void reconnectingRedisBenchmark(String token) throws Exception {
 		Path binary = CeilingBenchmark.find("redis-benchmark");
@@ -152,7 +158,8 @@ final class StormCauseBenchmark {
 		this.report.line("");
 		this.report.table(List.of("`AUTH` with", "connections (requests) per second", "time ratio token / password"),
 				List.of(List.of("password (" + Fixtures.PASSWORD.length() + " chars)", Stats.spread(password, "%.0f"),
-						""), List.of("token (" + token.length() + " chars)", Stats.spread(iam, "%.0f"),
+						""),
+						List.of("token (" + token.length() + " chars)", Stats.spread(iam, "%.0f"),
 								Stats.spread(timeRatio, "%.3f"))));
 	}
 
@@ -160,8 +167,7 @@ final class StormCauseBenchmark {
 		List<String> command = List.of(binary.toString(), "--tls", "--cacert", this.fixtures.caPem.toString(), "-h",
 				this.fixtures.server.host(), "-p", String.valueOf(this.fixtures.server.port()), "--user", user, "-a",
 				password, "-k", "0", "-c", String.valueOf(StormBenchmark.CONCURRENCY), "-n",
-				String.valueOf(RECONNECTING_REQUESTS), "-t", "ping_mbulk",
-				"--csv");
+				String.valueOf(RECONNECTING_REQUESTS), "-t", "ping_mbulk", "--csv");
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {

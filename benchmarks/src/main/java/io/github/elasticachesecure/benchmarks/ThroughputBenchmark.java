@@ -19,9 +19,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ValueOperations;
 
 /**
- * GET/SET with 1 KiB values: the connection Boot builds from the starter's configuration (A) against a Lettuce client
- * configured by hand with the same TLS and AUTH (B) and Boot's plain Redis support with TLS (C). All use the same
- * Lettuce API on one shared connection each, so the ratios show what the configuration costs, not what Spring Data
+ * GET/SET with 1 KiB values: the connection Boot builds from the starter's configuration
+ * (A) against a Lettuce client configured by hand with the same TLS and AUTH (B) and
+ * Boot's plain Redis support with TLS (C). All use the same Lettuce API on one shared
+ * connection each, so the ratios show what the configuration costs, not what Spring Data
  * Redis' template costs (reported separately, for information).
  */
 final class ThroughputBenchmark {
@@ -94,8 +95,8 @@ final class ThroughputBenchmark {
 						+ this.settings.throughputRounds + " rounds of " + this.settings.segmentSeconds
 						+ " s per side, A, B and C in rotating order (a GC between segments), after a warm-up round. Ratios are per round, "
 						+ "then median [min–max] over rounds. Latency is per command (per batch of " + BATCH
-						+ " for async). Client options: A " + describe(starterClient) + "; B " + describe(handBuiltClient)
-						+ "; C " + describe(bootClient) + ".");
+						+ " for async). Client options: A " + describe(starterClient) + "; B "
+						+ describe(handBuiltClient) + "; C " + describe(bootClient) + ".");
 				this.report.line("");
 				this.report.table(List.of("scenario", "A ops/s", "B ops/s", "C ops/s", "A/B throughput (target ≥ 0.97)",
 						"A/C throughput", "A p99 µs", "B p99 µs", "C p99 µs", "A/B p99 (target ≤ 1.05)", "A/C p99",
@@ -108,8 +109,8 @@ final class ThroughputBenchmark {
 	}
 
 	/**
-	 * Collect the previous segment's garbage (latency samples) before the next one starts, so that one side's
-	 * allocations are not paid by the other.
+	 * Collect the previous segment's garbage (latency samples) before the next one
+	 * starts, so that one side's allocations are not paid by the other.
 	 */
 	static void settle() {
 		System.gc();
@@ -159,8 +160,9 @@ final class ThroughputBenchmark {
 	}
 
 	/**
-	 * Two sides, alternating which goes first, after a warm-up: the row of a two-column table (A and B ops/s, A/B
-	 * throughput against the 0.97 target, p99 of each and their ratio for information).
+	 * Two sides, alternating which goes first, after a warm-up: the row of a two-column
+	 * table (A and B ops/s, A/B throughput against the 0.97 target, p99 of each and their
+	 * ratio for information).
 	 * @param label what the console lines and the verdict call the comparison
 	 */
 	static List<String> compareTwo(String label, String name, Side a, Side b, Settings settings, Report report)
@@ -177,13 +179,14 @@ final class ThroughputBenchmark {
 	}
 
 	/**
-	 * Throughput and p99 latency (µs) of each side, one value per round, in the order of the sides.
+	 * Throughput and p99 latency (µs) of each side, one value per round, in the order of
+	 * the sides.
 	 */
 	record Rounds(List<List<Double>> ops, List<List<Double>> p99) {
 
 		/**
-		 * Run every side once to warm up, then the rounds, each side once per round in rotating order with a GC
-		 * before each segment, printing each round.
+		 * Run every side once to warm up, then the rounds, each side once per round in
+		 * rotating order with a GC before each segment, printing each round.
 		 */
 		static Rounds measure(String label, String name, List<Side> sides, Settings settings) throws Exception {
 			long nanos = (long) (settings.segmentSeconds * 1e9);
@@ -218,7 +221,8 @@ final class ThroughputBenchmark {
 	}
 
 	/**
-	 * GET/SET alternating from the given number of threads sharing one connection's commands.
+	 * GET/SET alternating from the given number of threads sharing one connection's
+	 * commands.
 	 */
 	static Side sync(RedisStringCommands<String, String> commands, int threads) {
 		return (nanos) -> {
@@ -279,7 +283,8 @@ final class ThroughputBenchmark {
 	}
 
 	/**
-	 * GET/SET alternating in batches of {@value #BATCH} commands in flight from one thread.
+	 * GET/SET alternating in batches of {@value #BATCH} commands in flight from one
+	 * thread.
 	 */
 	static Side async(RedisStringAsyncCommands<String, String> commands) {
 		return (nanos) -> {

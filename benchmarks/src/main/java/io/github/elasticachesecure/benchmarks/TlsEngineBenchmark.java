@@ -16,9 +16,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The starter on the JDK's TLS engine against the starter on Netty's OpenSSL (BoringSSL) engine
- * ({@code elasticache.secure.tls.provider}), same server, trust and FULL verification: a connection storm, pipelined
- * throughput and latency, interleaved rounds.
+ * The starter on the JDK's TLS engine against the starter on Netty's OpenSSL (BoringSSL)
+ * engine ({@code elasticache.secure.tls.provider}), same server, trust and FULL
+ * verification: a connection storm, pipelined throughput and latency, interleaved rounds.
  */
 final class TlsEngineBenchmark {
 
@@ -39,7 +39,8 @@ final class TlsEngineBenchmark {
 	void run() throws Exception {
 		if (!OpenSsl.isAvailable()) {
 			this.report.section("6. TLS engines: JDK and OpenSSL");
-			this.report.line("Skipped: Netty's OpenSSL engine does not load here (" + OpenSsl.unavailabilityCause() + ").");
+			this.report
+				.line("Skipped: Netty's OpenSSL engine does not load here (" + OpenSsl.unavailabilityCause() + ").");
 			return;
 		}
 		ExecutorService pool = Executors.newFixedThreadPool(StormBenchmark.CONCURRENCY);
@@ -50,8 +51,11 @@ final class TlsEngineBenchmark {
 				ConfigurableApplicationContext context = this.fixtures.start(Fixtures.App.STARTER_PASSWORD,
 						Map.of("elasticache.secure.tls.provider", engine));
 				contexts.add(context);
-				SslOptions ssl = context.getBean(LettuceConnectionFactory.class).getClientConfiguration()
-					.getClientOptions().orElseThrow().getSslOptions();
+				SslOptions ssl = context.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow()
+					.getSslOptions();
 				if (!ssl.getSslProvider().name().equalsIgnoreCase(engine)) {
 					throw new IllegalStateException("tls.provider=" + engine + " runs on " + ssl.getSslProvider());
 				}
@@ -86,7 +90,8 @@ final class TlsEngineBenchmark {
 					}
 				}
 				if (round >= 0) {
-					System.out.printf("engines: round %d: storm jdk %.0f / openssl %.0f ms, async jdk %.0f / openssl %.0f ops/s%n",
+					System.out.printf(
+							"engines: round %d: storm jdk %.0f / openssl %.0f ms, async jdk %.0f / openssl %.0f ops/s%n",
 							round + 1, stormMs.get(0).get(round), stormMs.get(1).get(round), asyncOps.get(0).get(round),
 							asyncOps.get(1).get(round));
 				}
@@ -97,9 +102,9 @@ final class TlsEngineBenchmark {
 					+ "`netty-tcnative-boringssl-static`), against the same server. Each round runs both sides once, in "
 					+ "rotating order after a warm-up round, each side doing: a storm (open and authenticate "
 					+ this.settings.stormConnections + " connections, " + StormBenchmark.CONCURRENCY
-					+ " at a time, then close "
-					+ "them), " + this.settings.segmentSeconds + " s of pipelined GET/SET (64 in flight, 1 KiB values; "
-					+ "p99 per batch) and " + this.settings.segmentSeconds + " s of one-at-a-time GET/SET (p99 per "
+					+ " at a time, then close " + "them), " + this.settings.segmentSeconds
+					+ " s of pipelined GET/SET (64 in flight, 1 KiB values; " + "p99 per batch) and "
+					+ this.settings.segmentSeconds + " s of one-at-a-time GET/SET (p99 per "
 					+ "command), a GC before each. " + rounds + " rounds; ratios OpenSSL / JDK within a round, median "
 					+ "[min–max].");
 			this.report.line("");
@@ -134,7 +139,10 @@ final class TlsEngineBenchmark {
 		return lists;
 	}
 
-	/** Open, time and close {@code count} connections, {@value StormBenchmark#CONCURRENCY} at a time; in ms. */
+	/**
+	 * Open, time and close {@code count} connections, {@value StormBenchmark#CONCURRENCY}
+	 * at a time; in ms.
+	 */
 	private static double storm(RedisClient client, int count, ExecutorService pool) throws Exception {
 		long start = System.nanoTime();
 		List<StatefulRedisConnection<String, String>> connections = StormBenchmark.open(client, count, pool);

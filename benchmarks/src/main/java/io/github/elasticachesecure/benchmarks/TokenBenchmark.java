@@ -11,8 +11,9 @@ import io.lettuce.core.RedisCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * What a new connection pays for its IAM token: the starter's cached token, a freshly signed one, and the naive
- * provider that signs for every connection. Static credentials, local signing only.
+ * What a new connection pays for its IAM token: the starter's cached token, a freshly
+ * signed one, and the naive provider that signs for every connection. Static credentials,
+ * local signing only.
  */
 final class TokenBenchmark {
 
@@ -41,7 +42,8 @@ final class TokenBenchmark {
 		try (ElastiCacheIamCredentialsProvider provider = Fixtures
 			.iamProvider(StaticCredentialsProvider.create(Fixtures.CREDENTIALS))) {
 			provider.resolveCredentials().block(Duration.ofSeconds(10));
-			List<String> names = List.of("cached token: `ElastiCacheIamCredentialsProvider.resolveCredentials().block()`",
+			List<String> names = List.of(
+					"cached token: `ElastiCacheIamCredentialsProvider.resolveCredentials().block()`",
 					"fresh token: `ElastiCacheIamTokenGenerator.generate(AwsSessionCredentials)`",
 					"naive, signs per connection: `resolveCredentials().block()`");
 			List<Operation> operations = List.of(() -> provider.resolveCredentials().block(),

@@ -11,9 +11,10 @@ import io.github.elasticachesecure.cache.CacheTopology;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs the starter's posture audit ({@link PostureAudit}) on the cache through the AWS APIs, with the AWS default
- * credentials chain: transit and at-rest encryption, authentication and users, engine version, network. Needs
- * {@code --region} and a cache name, and runs only when the chain has credentials. A failed check of high severity
+ * Runs the starter's posture audit ({@link PostureAudit}) on the cache through the AWS
+ * APIs, with the AWS default credentials chain: transit and at-rest encryption,
+ * authentication and users, engine version, network. Needs {@code --region} and a cache
+ * name, and runs only when the chain has credentials. A failed check of high severity
  * fails the step, any other failed check makes it a warning.
  */
 final class AuditStep implements DoctorStep {
@@ -40,8 +41,7 @@ final class AuditStep implements DoctorStep {
 					+ "audited (it needs read-only elasticache:Describe* and ec2:DescribeSecurityGroups)");
 		}
 		PostureReport report;
-		try (PostureAudit audit = PostureAudit
-			.builder(cacheName, region, diagnosis.awsCredentials())
+		try (PostureAudit audit = PostureAudit.builder(cacheName, region, diagnosis.awsCredentials())
 			.topology(diagnosis.serverless() ? CacheTopology.SERVERLESS : CacheTopology.REPLICATION_GROUP)
 			.authentication(settings.iam() ? AuthMode.IAM : AuthMode.PASSWORD, settings.user())
 			.timeout(diagnosis.timeout())
@@ -64,15 +64,16 @@ final class AuditStep implements DoctorStep {
 	}
 
 	private static String ids(List<Finding> findings) {
-		return String.join(", ", findings.stream().map((finding) -> finding.id() + " (" + finding.severity().value()
-				+ ")").toList());
+		return String.join(", ",
+				findings.stream().map((finding) -> finding.id() + " (" + finding.severity().value() + ")").toList());
 	}
 
 	private static String fixes(List<Finding> failures) {
-		return String.join(" ", failures.stream()
-			.filter((finding) -> finding.fix() != null)
-			.map((finding) -> finding.id() + ": " + finding.fix())
-			.toList());
+		return String.join(" ",
+				failures.stream()
+					.filter((finding) -> finding.fix() != null)
+					.map((finding) -> finding.id() + ": " + finding.fix())
+					.toList());
 	}
 
 	private static String line(Finding finding) {

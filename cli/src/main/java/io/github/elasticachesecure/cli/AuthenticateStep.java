@@ -25,10 +25,12 @@ import io.lettuce.core.resource.NettyCustomizer;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Connects with Lettuce, as the starter does (TLS with full verification and the same trust as the probe, behind the
- * starter's wire check), which authenticates in the connection handshake ({@code HELLO 3 AUTH} or {@code AUTH}); the
- * protocol and cipher suite it reports are those of that connection's live session. Rejections are recognized with the
- * starter's guard, as at application startup. Runs only against an endpoint the TLS step verified.
+ * Connects with Lettuce, as the starter does (TLS with full verification and the same
+ * trust as the probe, behind the starter's wire check), which authenticates in the
+ * connection handshake ({@code HELLO 3 AUTH} or {@code AUTH}); the protocol and cipher
+ * suite it reports are those of that connection's live session. Rejections are recognized
+ * with the starter's guard, as at application startup. Runs only against an endpoint the
+ * TLS step verified.
  */
 final class AuthenticateStep implements DoctorStep {
 
@@ -55,14 +57,13 @@ final class AuthenticateStep implements DoctorStep {
 			.withTimeout(diagnosis.timeout())
 			.withAuthentication(RedisCredentialsProvider.from(() -> credentials))
 			.build();
-		// The starter's wire check: nothing is sent before the live TLS session passed, and what it negotiated is
+		// The starter's wire check: nothing is sent before the live TLS session passed,
+		// and what it negotiated is
 		// reported from that session.
 		WireCheck wireCheck = new WireCheck(new TlsSessionPolicy(MINIMUM_PROTOCOL, SslVerifyMode.FULL),
 				Clock.systemUTC());
-		ClientResources resources = ClientResources.builder()
-			.nettyCustomizer(wireCheck.around(new NettyCustomizer() {
-			}))
-			.build();
+		ClientResources resources = ClientResources.builder().nettyCustomizer(wireCheck.around(new NettyCustomizer() {
+		})).build();
 		RedisClient client = RedisClient.create(resources, uri);
 		client.setOptions(ClientOptions.builder()
 			.sslOptions(diagnosis.trust().sslOptions())
@@ -83,12 +84,13 @@ final class AuthenticateStep implements DoctorStep {
 		diagnosis.connection(client, resources, connection);
 		String user = user(credentials);
 		LiveTlsSession session = wireCheck.sessions().latest(endpoint.host(), endpoint.port());
-		String over = (session != null) ? "over " + session.protocol() + " (" + session.cipherSuite() + ")" : "over TLS";
+		String over = (session != null) ? "over " + session.protocol() + " (" + session.cipherSuite() + ")"
+				: "over TLS";
 		StepResult result = credentials.hasPassword()
 				? StepResult.pass(name(), "authenticated as user '" + user + "' " + over).with("user", user)
 				: StepResult.pass(name(), "connected " + over + " without AUTH").with("user", user);
-		return (session != null) ? result.with("protocol", session.protocol())
-			.with("cipherSuite", session.cipherSuite()) : result;
+		return (session != null)
+				? result.with("protocol", session.protocol()).with("cipherSuite", session.cipherSuite()) : result;
 	}
 
 	private StepResult failure(Diagnosis diagnosis, RedisCredentials credentials, RuntimeException ex) {
@@ -110,8 +112,9 @@ final class AuthenticateStep implements DoctorStep {
 		}
 		String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 		if (refusal != null) {
-			return StepResult.fail(name(), "user '" + user + "' authenticated but may not open a connection: "
-					+ refusal, "Let the user run the commands a client sends to connect: add '+@connection' to its "
+			return StepResult.fail(name(),
+					"user '" + user + "' authenticated but may not open a connection: " + refusal,
+					"Let the user run the commands a client sends to connect: add '+@connection' to its "
 							+ "access string.");
 		}
 		return StepResult.fail(name(), "cannot connect: " + describe(ex),

@@ -6,12 +6,14 @@ import java.time.Instant;
 import io.github.elasticachesecure.tls.PeerCertificate;
 
 /**
- * Describes the server certificate the TLS probe saw, trusted or not, and how long it stays valid.
+ * Describes the server certificate the TLS probe saw, trusted or not, and how long it
+ * stays valid.
  */
 final class CertificateStep implements DoctorStep {
 
 	/**
-	 * The starter's default for {@code elasticache.secure.health.certificate-expiry-warning}.
+	 * The starter's default for
+	 * {@code elasticache.secure.health.certificate-expiry-warning}.
 	 */
 	static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 

@@ -10,19 +10,23 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
- * What the commands take from outside their arguments: environment variables, the terminal for a password prompt and
- * the AWS credentials. Tests give their own; {@link #system()} is the real one.
+ * What the commands take from outside their arguments: environment variables, the
+ * terminal for a password prompt and the AWS credentials. Tests give their own;
+ * {@link #system()} is the real one.
  *
  * @param variables the environment variables by name (a missing one is {@code null})
- * @param prompt reads a password without echo, or returns {@code null} when there is no terminal to ask on
- * @param awsCredentials opens the AWS credentials provider to sign IAM tokens with (closed after use)
+ * @param prompt reads a password without echo, or returns {@code null} when there is no
+ * terminal to ask on
+ * @param awsCredentials opens the AWS credentials provider to sign IAM tokens with
+ * (closed after use)
  */
 record CommandEnvironment(Function<String, @Nullable String> variables, PasswordPrompt prompt,
 		Supplier<AwsCredentialsProvider> awsCredentials) {
 
 	/**
-	 * The environment variable that carries the password for {@code doctor}: never a command-line argument, which
-	 * other users of the host can read in the process list and which shells keep in their history.
+	 * The environment variable that carries the password for {@code doctor}: never a
+	 * command-line argument, which other users of the host can read in the process list
+	 * and which shells keep in their history.
 	 */
 	static final String PASSWORD_VARIABLE = "ELASTICACHE_PASSWORD";
 

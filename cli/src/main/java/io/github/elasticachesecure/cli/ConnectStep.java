@@ -6,8 +6,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
- * Opens (and closes) a TCP connection to the endpoint's first address, to tell a network problem from a TLS one.
- * Nothing is sent.
+ * Opens (and closes) a TCP connection to the endpoint's first address, to tell a network
+ * problem from a TLS one. Nothing is sent.
  */
 final class ConnectStep implements DoctorStep {
 

@@ -14,9 +14,11 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Gets the credentials to authenticate with: the password from {@value CommandEnvironment#PASSWORD_VARIABLE} or a
- * prompt, or an IAM token signed by the starter's {@link ElastiCacheIamTokenGenerator} with the AWS default credentials
- * chain. Each secret is registered with the run's {@link Secrets} before anything else happens.
+ * Gets the credentials to authenticate with: the password from
+ * {@value CommandEnvironment#PASSWORD_VARIABLE} or a prompt, or an IAM token signed by
+ * the starter's {@link ElastiCacheIamTokenGenerator} with the AWS default credentials
+ * chain. Each secret is registered with the run's {@link Secrets} before anything else
+ * happens.
  */
 final class CredentialsStep implements DoctorStep {
 
@@ -46,8 +48,9 @@ final class CredentialsStep implements DoctorStep {
 		if (password == null || password.length == 0) {
 			if (user != null) {
 				return StepResult.fail(name(), "no password for user '" + user + "' (" + source + " gave none)",
-						"Set " + CommandEnvironment.PASSWORD_VARIABLE + " (e.g. read -rs " + CommandEnvironment.PASSWORD_VARIABLE
-								+ " && export " + CommandEnvironment.PASSWORD_VARIABLE + ") or run doctor in a "
+						"Set " + CommandEnvironment.PASSWORD_VARIABLE + " (e.g. read -rs "
+								+ CommandEnvironment.PASSWORD_VARIABLE + " && export "
+								+ CommandEnvironment.PASSWORD_VARIABLE + ") or run doctor in a "
 								+ "terminal to be asked; or use --iam.");
 			}
 			diagnosis.credentials(RedisCredentials.just(null, (CharSequence) null));
@@ -99,9 +102,11 @@ final class CredentialsStep implements DoctorStep {
 			.map((expiry) -> "temporary AWS credentials (expiring " + expiry + ")")
 			.orElse("long-term AWS credentials");
 		return StepResult
-			.pass(name(), "IAM token for user '" + generator.userId() + "' on " + (serverless ? "serverless cache '"
-					: "cache '") + generator.cacheName() + "' in " + generator.region() + ", signed with "
-					+ signedWith + " of the default chain, usable until " + token.usableUntil())
+			.pass(name(),
+					"IAM token for user '" + generator.userId() + "' on "
+							+ (serverless ? "serverless cache '" : "cache '") + generator.cacheName() + "' in "
+							+ generator.region() + ", signed with " + signedWith
+							+ " of the default chain, usable until " + token.usableUntil())
 			.with("mode", "iam")
 			.with("user", generator.userId())
 			.with("cacheName", generator.cacheName())

@@ -16,9 +16,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * The state of one doctor run: the settings, and what each step found for the steps after it. A getter for something
- * no earlier step found throws {@link Missing}, which skips the asking step. Closing it closes the connection and the
- * AWS credentials provider.
+ * The state of one doctor run: the settings, and what each step found for the steps after
+ * it. A getter for something no earlier step found throws {@link Missing}, which skips
+ * the asking step. Closing it closes the connection and the AWS credentials provider.
  */
 final class Diagnosis implements AutoCloseable {
 
@@ -78,15 +78,16 @@ final class Diagnosis implements AutoCloseable {
 	}
 
 	/**
-	 * The replication group id or serverless cache name: {@code --cache}, else the one the endpoint's host name
-	 * carries.
+	 * The replication group id or serverless cache name: {@code --cache}, else the one
+	 * the endpoint's host name carries.
 	 */
 	@Nullable String cacheName() {
 		return (this.settings.cacheName() != null) ? this.settings.cacheName() : endpoint().cacheName();
 	}
 
 	/**
-	 * Whether the cache is serverless: {@code --serverless}, or an endpoint host name of a serverless cache.
+	 * Whether the cache is serverless: {@code --serverless}, or an endpoint host name of
+	 * a serverless cache.
 	 */
 	boolean serverless() {
 		return this.settings.serverless() || endpoint().isServerlessHostName();
@@ -131,8 +132,8 @@ final class Diagnosis implements AutoCloseable {
 	}
 
 	/**
-	 * The TLS probe's result, only when the endpoint is verified: nothing secret is ever sent to an endpoint that is
-	 * not.
+	 * The TLS probe's result, only when the endpoint is verified: nothing secret is ever
+	 * sent to an endpoint that is not.
 	 */
 	TlsProbeResult verifiedTls() {
 		TlsProbeResult result = tlsProbe();

@@ -15,8 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code doctor}: checks an endpoint step by step and prints each step's verdict with the fix. Exit status 1 when a
- * step fails, 0 otherwise (warnings included).
+ * {@code doctor}: checks an endpoint step by step and prints each step's verdict with the
+ * fix. Exit status 1 when a step fails, 0 otherwise (warnings included).
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
 		sortOptions = false, usageHelpAutoWidth = true,
@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 				+ "and AWS credentials, the posture audit of the cache's settings through the AWS APIs.",
 				"The password comes from the environment variable " + CommandEnvironment.PASSWORD_VARIABLE
 						+ " or a prompt, never from an argument. Nothing secret is printed." },
-		exitCodeListHeading = "%nExit status:%n", exitCodeList = { "0:every step passed or warned", "1:a step failed",
-				"2:invalid arguments" })
+		exitCodeListHeading = "%nExit status:%n",
+		exitCodeList = { "0:every step passed or warned", "1:a step failed", "2:invalid arguments" })
 final class DoctorCommand implements Callable<Integer> {
 
 	private final CommandEnvironment environment;
@@ -60,8 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
 			+ "it is given and the AWS default credentials chain has credentials): the cache's region, e.g. us-east-1.")
 	private @Nullable String region;
 
-	@Option(names = "--serverless", description = "The cache is a serverless cache (also recognized from the "
-			+ "endpoint's host name).")
+	@Option(names = "--serverless",
+			description = "The cache is a serverless cache (also recognized from the " + "endpoint's host name).")
 	private boolean serverless;
 
 	@Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
@@ -76,8 +76,9 @@ final class DoctorCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * The steps, in order. A step reads what earlier ones found from the {@link Diagnosis} and is skipped when it is
-	 * missing, so a new check is one more entry here.
+	 * The steps, in order. A step reads what earlier ones found from the
+	 * {@link Diagnosis} and is skipped when it is missing, so a new check is one more
+	 * entry here.
 	 */
 	static List<DoctorStep> steps() {
 		return List.of(new EndpointStep(), new ConnectStep(), new TlsStep(), new CertificateStep(),
@@ -108,7 +109,8 @@ final class DoctorCommand implements Callable<Integer> {
 					result = StepResult.skip(step.name(), ex.getMessage());
 				}
 				catch (RuntimeException ex) {
-					// Reported as the step's failure, redacted like the rest, rather than as a stack trace.
+					// Reported as the step's failure, redacted like the rest, rather than
+					// as a stack trace.
 					result = StepResult.fail(step.name(), "unexpected error: " + AuthenticateStep.describe(ex),
 							"Report it with this output at the project's issue tracker.");
 				}

@@ -12,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The results of a doctor run, printed as text for people or as JSON for scripts.
  *
- * @param endpoint the endpoint as parsed, or {@code null} when {@code --endpoint} is invalid (then it is not repeated:
- * it may hold a password)
+ * @param endpoint the endpoint as parsed, or {@code null} when {@code --endpoint} is
+ * invalid (then it is not repeated: it may hold a password)
  * @param steps the results, in the order the steps ran
  */
 record DoctorReport(@Nullable String endpoint, List<StepResult> steps) {
@@ -52,7 +52,8 @@ record DoctorReport(@Nullable String endpoint, List<StepResult> steps) {
 		document.put("endpoint", this.endpoint);
 		document.put("verdict", verdict());
 		document.put("steps", this.steps.stream().map(DoctorReport::toMap).toList());
-		out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(document));
+		out.println(
+				JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(document));
 		out.flush();
 	}
 

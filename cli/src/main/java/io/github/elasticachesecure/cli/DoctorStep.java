@@ -1,9 +1,10 @@
 package io.github.elasticachesecure.cli;
 
 /**
- * One check of {@code doctor}. Steps run in order and share what they found through the {@link Diagnosis}; a step that
- * needs what an earlier step could not provide is skipped ({@link Diagnosis.Missing}), so each step states its own
- * preconditions and a new check is one more implementation in {@link DoctorCommand#steps()}.
+ * One check of {@code doctor}. Steps run in order and share what they found through the
+ * {@link Diagnosis}; a step that needs what an earlier step could not provide is skipped
+ * ({@link Diagnosis.Missing}), so each step states its own preconditions and a new check
+ * is one more implementation in {@link DoctorCommand#steps()}.
  */
 interface DoctorStep {
 
@@ -15,7 +16,8 @@ interface DoctorStep {
 
 	/**
 	 * Run the step.
-	 * @param diagnosis the settings and what earlier steps found; the step adds what it finds
+	 * @param diagnosis the settings and what earlier steps found; the step adds what it
+	 * finds
 	 * @return the result, free of secrets
 	 * @throws Diagnosis.Missing when an earlier step did not provide what this step needs
 	 */

@@ -10,7 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code elasticache-secure} command, with its subcommands {@code doctor} and {@code token}.
+ * The {@code elasticache-secure} command, with its subcommands {@code doctor} and
+ * {@code token}.
  */
 @Command(name = "elasticache-secure", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
 		versionProvider = ElastiCacheSecureCommand.Version.class,
@@ -38,8 +39,9 @@ public final class ElastiCacheSecureCommand {
 	}
 
 	/**
-	 * Picocli's own handler repeats an unknown argument, which may be a password given by mistake
-	 * ({@code --password=...}): only the names of unknown options are repeated here.
+	 * Picocli's own handler repeats an unknown argument, which may be a password given by
+	 * mistake ({@code --password=...}): only the names of unknown options are repeated
+	 * here.
 	 */
 	private static int invalidArguments(ParameterException ex, String[] args) {
 		CommandLine commandLine = ex.getCommandLine();

@@ -10,9 +10,10 @@ import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses {@code --endpoint} as the starter parses {@code elasticache.secure.endpoint} (a value with user-info or a
- * query is refused without being repeated: it may hold a password, and so may text after the host that is not a port,
- * which the report redacts) and resolves its host name.
+ * Parses {@code --endpoint} as the starter parses {@code elasticache.secure.endpoint} (a
+ * value with user-info or a query is refused without being repeated: it may hold a
+ * password, and so may text after the host that is not a port, which the report redacts)
+ * and resolves its host name.
  */
 final class EndpointStep implements DoctorStep {
 
@@ -36,10 +37,12 @@ final class EndpointStep implements DoctorStep {
 		catch (ElastiCacheConfigurationException ex) {
 			String notAPort = afterHost(diagnosis.settings().endpoint());
 			if (notAPort != null) {
-				// Redacted from every text of the report, whatever the parser's message repeats of the value.
+				// Redacted from every text of the report, whatever the parser's message
+				// repeats of the value.
 				diagnosis.secrets().add(notAPort);
 			}
-			// The starter's action names its properties where it refers to credentials; the command has none.
+			// The starter's action names its properties where it refers to credentials;
+			// the command has none.
 			String action = ex.getAction().contains("elasticache.secure.") ? FORM : ex.getAction();
 			return StepResult.fail(name(), ex.getMessage(), action);
 		}
@@ -63,8 +66,9 @@ final class EndpointStep implements DoctorStep {
 	}
 
 	/**
-	 * What follows the host (or the bracketed address) of a refused endpoint, when it is not a port: a password
-	 * written in the port's place ({@code host:secret}) or after it ({@code host:port:secret}).
+	 * What follows the host (or the bracketed address) of a refused endpoint, when it is
+	 * not a port: a password written in the port's place ({@code host:secret}) or after
+	 * it ({@code host:port:secret}).
 	 */
 	static @Nullable String afterHost(String value) {
 		String text = value.trim();

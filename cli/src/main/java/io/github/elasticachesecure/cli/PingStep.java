@@ -4,7 +4,8 @@ import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
- * Sends {@code PING} over the authenticated connection: the command the starter's guard sends at startup.
+ * Sends {@code PING} over the authenticated connection: the command the starter's guard
+ * sends at startup.
  */
 final class PingStep implements DoctorStep {
 

@@ -4,9 +4,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * The secrets a doctor run handles (the password, the IAM token, the AWS secret key and session token), so that
- * every text of the report can be cleared of them before it is printed. The steps never put a secret in a result;
- * this is the second line, for a library message that would echo one.
+ * The secrets a doctor run handles (the password, the IAM token, the AWS secret key and
+ * session token), so that every text of the report can be cleared of them before it is
+ * printed. The steps never put a secret in a result; this is the second line, for a
+ * library message that would echo one.
  */
 final class Secrets {
 

@@ -7,8 +7,8 @@ import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
- * Asks {@code INFO server} for the engine and its version. With IAM, checks that the engine supports it (Valkey 7.2+
- * or Redis OSS 7.0+).
+ * Asks {@code INFO server} for the engine and its version. With IAM, checks that the
+ * engine supports it (Valkey 7.2+ or Redis OSS 7.0+).
  */
 final class ServerInfoStep implements DoctorStep {
 
@@ -40,8 +40,8 @@ final class ServerInfoStep implements DoctorStep {
 		String summary = engine + " " + version + " (" + mode + " mode)";
 		StepResult result = StepResult.pass(name(), summary);
 		if (diagnosis.settings().iam() && !valkey && major(version) < 7) {
-			result = StepResult.warn(name(), summary, "IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+: "
-					+ "upgrade the engine.");
+			result = StepResult.warn(name(), summary,
+					"IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+: " + "upgrade the engine.");
 		}
 		return result.with("engine", engine).with("version", version).with("mode", mode);
 	}

@@ -8,12 +8,14 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one doctor step found: a verdict, a one-line summary, details for scripts and, unless it passed, the fix.
+ * What one doctor step found: a verdict, a one-line summary, details for scripts and,
+ * unless it passed, the fix.
  *
  * @param step the step's name
  * @param verdict the verdict
  * @param summary what was found, in one line
- * @param details facts worth showing (protocol, certificate names, server version, ...), in order
+ * @param details facts worth showing (protocol, certificate names, server version, ...),
+ * in order
  * @param fix what to do about it, or {@code null} for a step that passed
  */
 record StepResult(String step, Verdict verdict, String summary, Map<String, Object> details, @Nullable String fix) {

@@ -9,8 +9,9 @@ import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.SslVerifyMode;
 
 /**
- * Probes the endpoint with the starter's {@link TlsEndpointProbe}, as its startup guard does: a TLS handshake that
- * verifies the certificate chain and the host name ({@link SslVerifyMode#FULL}), nothing sent over it.
+ * Probes the endpoint with the starter's {@link TlsEndpointProbe}, as its startup guard
+ * does: a TLS handshake that verifies the certificate chain and the host name
+ * ({@link SslVerifyMode#FULL}), nothing sent over it.
  */
 final class TlsStep implements DoctorStep {
 
@@ -53,14 +54,14 @@ final class TlsStep implements DoctorStep {
 							+ "application with an SSL bundle, 'elasticache.secure.tls.bundle'). ElastiCache's "
 							+ "certificates chain to the JDK's default trust store, so an untrusted certificate there "
 							+ "means the endpoint is not the cache you expect.");
-			case HOST_NAME_MISMATCH -> StepResult.fail(name(),
-					"the certificate of " + result.endpoint() + " is not issued for '" + host + "'",
-					"Connect with a host name the certificate lists (see the certificate step): the ElastiCache "
-							+ "endpoint DNS name, not an IP address or a CNAME of your own.");
-			case HANDSHAKE_FAILED -> StepResult.fail(name(),
-					result.endpoint() + " speaks TLS, but the handshake failed: " + result.detail(),
-					"Check the protocols and cipher suites this JVM allows (jdk.tls.disabledAlgorithms); "
-							+ "ElastiCache public endpoints need TLS 1.3.");
+			case HOST_NAME_MISMATCH ->
+				StepResult.fail(name(), "the certificate of " + result.endpoint() + " is not issued for '" + host + "'",
+						"Connect with a host name the certificate lists (see the certificate step): the ElastiCache "
+								+ "endpoint DNS name, not an IP address or a CNAME of your own.");
+			case HANDSHAKE_FAILED ->
+				StepResult.fail(name(), result.endpoint() + " speaks TLS, but the handshake failed: " + result.detail(),
+						"Check the protocols and cipher suites this JVM allows (jdk.tls.disabledAlgorithms); "
+								+ "ElastiCache public endpoints need TLS 1.3.");
 			case UNREACHABLE -> StepResult.fail(name(), result.endpoint() + " could not be reached: " + result.detail(),
 					ConnectStep.FIX);
 		};

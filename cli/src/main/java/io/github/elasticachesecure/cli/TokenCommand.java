@@ -15,14 +15,16 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * {@code token}: prints a fresh IAM token, signed by the starter's {@link ElastiCacheIamTokenGenerator} with the AWS
- * default credentials chain, for {@code valkey-cli} or {@code redis-cli}. The token goes to standard output and
- * nowhere else; the warning that it is a credential goes to standard error.
+ * {@code token}: prints a fresh IAM token, signed by the starter's
+ * {@link ElastiCacheIamTokenGenerator} with the AWS default credentials chain, for
+ * {@code valkey-cli} or {@code redis-cli}. The token goes to standard output and nowhere
+ * else; the warning that it is a credential goes to standard error.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
 		sortOptions = false, usageHelpAutoWidth = true,
-		description = { "Print a fresh ElastiCache IAM token (the AUTH password of an IAM user) to standard output, "
-				+ "signed with the AWS default credentials chain. It is valid for 15 minutes.",
+		description = {
+				"Print a fresh ElastiCache IAM token (the AUTH password of an IAM user) to standard output, "
+						+ "signed with the AWS default credentials chain. It is valid for 15 minutes.",
 				"Example: valkey-cli --tls -h HOST --user ID --pass \"$(elasticache-secure token --user ID --cache NAME "
 						+ "--region REGION)\"" },
 		exitCodeListHeading = "%nExit status:%n",
@@ -78,8 +80,10 @@ final class TokenCommand implements Callable<Integer> {
 		}
 		catch (SdkException ex) {
 			this.spec.commandLine().getErr().println("No AWS credentials: " + ex.getMessage());
-			this.spec.commandLine().getErr().println("Give the AWS default credentials chain credentials: AWS_PROFILE "
-					+ "(or 'aws sso login'), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance, task or pod role.");
+			this.spec.commandLine()
+				.getErr()
+				.println("Give the AWS default credentials chain credentials: AWS_PROFILE "
+						+ "(or 'aws sso login'), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance, task or pod role.");
 			return 1;
 		}
 		finally {

@@ -17,9 +17,9 @@ import io.lettuce.core.SslOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The certificate authorities doctor trusts: those of a PEM file, or the JDK's default trust store (which ElastiCache's
- * certificates chain to). One trust manager factory serves both the TLS probe and the Lettuce connection, so that both
- * trust the same.
+ * The certificate authorities doctor trusts: those of a PEM file, or the JDK's default
+ * trust store (which ElastiCache's certificates chain to). One trust manager factory
+ * serves both the TLS probe and the Lettuce connection, so that both trust the same.
  *
  * @param description where the trust comes from, for the report
  * @param trustManagers the trust managers

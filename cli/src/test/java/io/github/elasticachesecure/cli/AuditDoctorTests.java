@@ -15,9 +15,9 @@ import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code doctor}'s audit step: the starter's posture audit against ElastiCache's and EC2's query APIs played on
- * loopback in their real wire format (reached through the SDK's {@code aws.endpointUrl}), after the connection steps
- * against a real TLS server.
+ * {@code doctor}'s audit step: the starter's posture audit against ElastiCache's and
+ * EC2's query APIs played on loopback in their real wire format (reached through the
+ * SDK's {@code aws.endpointUrl}), after the connection steps against a real TLS server.
  */
 class AuditDoctorTests {
 
@@ -60,8 +60,8 @@ class AuditDoctorTests {
 
 	@Test
 	void aSecurityGroupOpenToTheWorldFailsTheAuditWithItsFix() {
-		this.aws.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379,
-				6379, "0.0.0.0/0", null));
+		this.aws.answer("DescribeSecurityGroups",
+				securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379, "0.0.0.0/0", null));
 		CommandRun run = doctor("--cache", "orders", "--region", "us-east-1", "--json");
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
 		assertThat(run.out()).contains("\"audit\"", "security-group", "sg-0123456789abcdef0", "0.0.0.0/0",

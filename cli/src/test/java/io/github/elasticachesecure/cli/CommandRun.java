@@ -9,9 +9,10 @@ import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
- * One run of the command in this JVM, with the given environment variables, no terminal (so no prompt) and the real
- * AWS default credentials chain (tests give it static credentials through system properties), its standard output and
- * standard error captured apart.
+ * One run of the command in this JVM, with the given environment variables, no terminal
+ * (so no prompt) and the real AWS default credentials chain (tests give it static
+ * credentials through system properties), its standard output and standard error captured
+ * apart.
  *
  * @param exitCode the exit status
  * @param out what went to standard output

@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code doctor} against real {@code redis-server} processes over TLS on loopback: one verdict per step, the exit
- * status, and never a secret in standard output or standard error.
+ * {@code doctor} against real {@code redis-server} processes over TLS on loopback: one
+ * verdict per step, the exit status, and never a secret in standard output or standard
+ * error.
  */
 class DoctorCommandTests {
 
@@ -53,7 +54,10 @@ class DoctorCommandTests {
 			.serverCertificate(TestPki.get().untrustedLocalhost())
 			.aclUser(USER, PASSWORD)
 			.start();
-		wrongHost = RedisServerProcess.tls().serverCertificate(TestPki.get().wrongHost()).aclUser(USER, PASSWORD).start();
+		wrongHost = RedisServerProcess.tls()
+			.serverCertificate(TestPki.get().wrongHost())
+			.aclUser(USER, PASSWORD)
+			.start();
 	}
 
 	@AfterAll
@@ -89,7 +93,8 @@ class DoctorCommandTests {
 		}
 		assertThat(run.line("tls")).contains("TLSv1.3").contains("host name 'localhost'");
 		assertThat(run.line("credentials")).contains("from " + CommandEnvironment.PASSWORD_VARIABLE);
-		// what the authenticated connection's own live session negotiated, not the probe's
+		// what the authenticated connection's own live session negotiated, not the
+		// probe's
 		assertThat(run.line("authenticate")).contains("user '" + USER + "'").contains("over TLSv1.3 (TLS_");
 		assertThat(run.line("ping")).contains("PONG");
 		assertThat(run.line("server")).contains("Redis OSS 7.").contains("standalone");
@@ -170,8 +175,7 @@ class DoctorCommandTests {
 
 	@Test
 	void wrongPasswordFailsAuthenticationWithoutShowingIt() {
-		CommandRun run = doctor(healthy, Map.of(CommandEnvironment.PASSWORD_VARIABLE, WRONG_PASSWORD), "--user",
-				USER);
+		CommandRun run = doctor(healthy, Map.of(CommandEnvironment.PASSWORD_VARIABLE, WRONG_PASSWORD), "--user", USER);
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
 		assertThat(run.verdict("tls")).isEqualTo("PASS");
 		assertThat(run.line("authenticate")).startsWith("FAIL").contains("WRONGPASS");
@@ -244,8 +248,9 @@ class DoctorCommandTests {
 	}
 
 	/**
-	 * A password typed where the port goes ({@code host:secret}) or after it ({@code host:port:secret}), in the text
-	 * report and in JSON: the host is named, the rest is not repeated.
+	 * A password typed where the port goes ({@code host:secret}) or after it
+	 * ({@code host:port:secret}), in the text report and in JSON: the host is named, the
+	 * rest is not repeated.
 	 */
 	@Test
 	void secretWrittenAfterAColonInTheEndpointIsNeverRepeated() {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code doctor --iam} through the test kit's {@link IamFront}, which checks each token as ElastiCache does before the
- * real TLS server sees the connection.
+ * {@code doctor --iam} through the test kit's {@link IamFront}, which checks each token
+ * as ElastiCache does before the real TLS server sees the connection.
  */
 class IamDoctorTests {
 

@@ -3,8 +3,9 @@ package io.github.elasticachesecure.cli;
 import io.github.elasticachesecure.testkit.TestAwsCredentials;
 
 /**
- * Static test credentials, given to the AWS default credentials chain through the system properties it reads first,
- * so that the real chain of the command runs and never reaches for a real one.
+ * Static test credentials, given to the AWS default credentials chain through the system
+ * properties it reads first, so that the real chain of the command runs and never reaches
+ * for a real one.
  */
 final class StaticAwsCredentials implements AutoCloseable {
 

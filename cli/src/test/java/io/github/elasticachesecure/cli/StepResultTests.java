@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The report's second line of defence: a secret that a library message would echo is redacted from every text of a
- * result, while numbers and flags stay as they are.
+ * The report's second line of defence: a secret that a library message would echo is
+ * redacted from every text of a result, while numbers and flags stay as they are.
  */
 class StepResultTests {
 

@@ -21,8 +21,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code token} checked against the test kit's independent SigV4 computation, with static credentials given to the
- * real default chain.
+ * {@code token} checked against the test kit's independent SigV4 computation, with static
+ * credentials given to the real default chain.
  */
 class TokenCommandTests {
 
@@ -67,7 +67,8 @@ class TokenCommandTests {
 		assertThat(Duration.between(signedAt, Instant.now()).abs()).isLessThan(Duration.ofMinutes(5));
 		Map<String, String> expected = SigV4Reference.presignedParameters("my-serverless",
 				Map.of("Action", "connect", "User", USER, "ResourceType", "ServerlessCache"), "us-east-1",
-				"elasticache", signedAt, StaticAwsCredentials.ACCESS_KEY_ID, StaticAwsCredentials.SECRET_KEY, null, 900);
+				"elasticache", signedAt, StaticAwsCredentials.ACCESS_KEY_ID, StaticAwsCredentials.SECRET_KEY, null,
+				900);
 		assertThat(parameters).isEqualTo(expected);
 		assertThat(run.out()).startsWith("my-serverless/?");
 	}

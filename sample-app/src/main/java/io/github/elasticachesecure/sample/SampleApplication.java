@@ -6,7 +6,8 @@ import org.springframework.boot.context.metrics.buffering.BufferingApplicationSt
 import org.springframework.cache.annotation.EnableCaching;
 
 /**
- * A small web application whose Redis traffic goes through the ElastiCache secure starter.
+ * A small web application whose Redis traffic goes through the ElastiCache secure
+ * starter.
  */
 @SpringBootApplication
 @EnableCaching
@@ -20,8 +21,9 @@ public class SampleApplication {
 	}
 
 	/**
-	 * The application as {@link #main} runs it. Its startup steps are kept for {@code /actuator/startup}, so that what
-	 * the starter's guard costs at startup ({@code elasticache.guard.check-tls} and
+	 * The application as {@link #main} runs it. Its startup steps are kept for
+	 * {@code /actuator/startup}, so that what the starter's guard costs at startup
+	 * ({@code elasticache.guard.check-tls} and
 	 * {@code elasticache.guard.check-authentication}) can be read there.
 	 * @return the application, not yet run
 	 */

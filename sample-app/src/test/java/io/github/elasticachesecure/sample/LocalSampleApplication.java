@@ -13,8 +13,9 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Runs the sample against a local TLS {@code redis-server} that it starts itself, with certificates generated for the
- * run, so no AWS account is needed: {@code ./mvnw -pl sample-app -am spring-boot:test-run}.
+ * Runs the sample against a local TLS {@code redis-server} that it starts itself, with
+ * certificates generated for the run, so no AWS account is needed:
+ * {@code ./mvnw -pl sample-app -am spring-boot:test-run}.
  */
 public final class LocalSampleApplication {
 
@@ -24,7 +25,8 @@ public final class LocalSampleApplication {
 	}
 
 	public static void main(String[] args) {
-		// A certificate that outlives a long local session, so the health check shows no expiry warning.
+		// A certificate that outlives a long local session, so the health check shows no
+		// expiry warning.
 		LocalElastiCache cache = LocalElastiCache.standalone()
 			.user("sample-app")
 			.serverCertificate(TestPki.get().localhostValidFor(Duration.ofDays(90)))
@@ -33,9 +35,11 @@ public final class LocalSampleApplication {
 				+ cache.caCertificateFile());
 		SpringApplication application = SampleApplication.application();
 		application.addInitializers((context) -> {
-			// The same properties as for a real cache, plus an SSL bundle that trusts the local CA: ElastiCache's own
+			// The same properties as for a real cache, plus an SSL bundle that trusts the
+			// local CA: ElastiCache's own
 			// certificates need none.
-			context.getEnvironment().getPropertySources()
+			context.getEnvironment()
+				.getPropertySources()
 				.addFirst(new MapPropertySource("localElastiCache", new LinkedHashMap<>(cache.connectionProperties())));
 			context.addApplicationListener((ContextClosedEvent event) -> cache.close());
 		});

@@ -26,9 +26,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an application's integration test looks like with the test kit: one annotated field, no property. The
- * application's own {@code elasticache.secure.endpoint} (the real cache's, in {@code application.yml}) gives way to
- * the container, as Boot's {@code spring.data.redis.*} does.
+ * What an application's integration test looks like with the test kit: one annotated
+ * field, no property. The application's own {@code elasticache.secure.endpoint} (the real
+ * cache's, in {@code application.yml}) gives way to the container, as Boot's
+ * {@code spring.data.redis.*} does.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Testcontainers
@@ -36,7 +37,8 @@ class SampleApplicationContainerTests {
 
 	@Container
 	@ServiceConnection
-	static ElastiCacheContainer cache = new ElastiCacheContainer(System.getProperty("testkit.image", "valkey/valkey:8"));
+	static ElastiCacheContainer cache = new ElastiCacheContainer(
+			System.getProperty("testkit.image", "valkey/valkey:8"));
 
 	@Autowired
 	StringRedisTemplate redis;
@@ -51,9 +53,11 @@ class SampleApplicationContainerTests {
 	void redisTrafficGoesToTheContainer() {
 		this.redis.opsForValue().set("greeting", "hello");
 		assertThat(this.redis.opsForValue().get("greeting")).isEqualTo("hello");
-		// Written through the container's own ACL user, which the connection details named
-		assertThat(this.redis.execute((RedisCallback<String>) (connection) -> connection.serverCommands()
-			.getClientName())).isEqualTo("elasticache-secure-sample");
+		// Written through the container's own ACL user, which the connection details
+		// named
+		assertThat(
+				this.redis.execute((RedisCallback<String>) (connection) -> connection.serverCommands().getClientName()))
+			.isEqualTo("elasticache-secure-sample");
 	}
 
 	@Test

@@ -34,10 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * IAM mode end to end without AWS: the application is configured for IAM as in production (mode, user id, cache name,
- * region), its AWS credentials are the test ones the front checks tokens with, and the container's IAM front stands in
- * for ElastiCache's token check. ElastiCache's 12-hour re-authentication deadline is made {@value #DEADLINE_SECONDS}
- * seconds and the application signs a new token every second, so that its connection must re-authenticate to survive.
+ * IAM mode end to end without AWS: the application is configured for IAM as in production
+ * (mode, user id, cache name, region), its AWS credentials are the test ones the front
+ * checks tokens with, and the container's IAM front stands in for ElastiCache's token
+ * check. ElastiCache's 12-hour re-authentication deadline is made
+ * {@value #DEADLINE_SECONDS} seconds and the application signs a new token every second,
+ * so that its connection must re-authenticate to survive.
  */
 @SpringBootTest(properties = { "elasticache.secure.auth.mode=iam", "elasticache.secure.auth.username=sample-iam-user",
 		"elasticache.secure.cache-name=sample-cache", "elasticache.secure.iam.region=eu-west-1",
@@ -47,7 +49,10 @@ class SampleApplicationIamContainerTests {
 
 	private static final int DEADLINE_SECONDS = 5;
 
-	/** Four refresh intervals and more: a loaded machine may delay a re-authentication, never by that much. */
+	/**
+	 * Four refresh intervals and more: a loaded machine may delay a re-authentication,
+	 * never by that much.
+	 */
 	private static final Duration REAUTHENTICATION_DEADLINE = Duration.ofSeconds(DEADLINE_SECONDS);
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -137,13 +142,20 @@ class SampleApplicationIamContainerTests {
 		return String.valueOf(this.iamCredentials.resolveCredentials().block().getPassword());
 	}
 
-	/** {@code CLIENT ID} on the application's shared connection (Lettuce's, as Spring Data has no CLIENT ID). */
+	/**
+	 * {@code CLIENT ID} on the application's shared connection (Lettuce's, as Spring Data
+	 * has no CLIENT ID).
+	 */
 	private long applicationClientId() {
-		return this.redis.execute((RedisCallback<Long>) (connection) -> ((RedisClusterAsyncCommands<?, ?>) connection
-			.getNativeConnection()).clientId().toCompletableFuture().join());
+		return this.redis.execute((RedisCallback<Long>) (
+				connection) -> ((RedisClusterAsyncCommands<?, ?>) connection.getNativeConnection()).clientId()
+					.toCompletableFuture()
+					.join());
 	}
 
-	/** The reply to {@code AUTH <user id> <token>} on a new connection through the front. */
+	/**
+	 * The reply to {@code AUTH <user id> <token>} on a new connection through the front.
+	 */
 	private static String auth(String token) throws IOException {
 		try (RespConnection connection = RespConnection.open()) {
 			return connection.command("AUTH", cache.getUsername(), token);
@@ -151,8 +163,9 @@ class SampleApplicationIamContainerTests {
 	}
 
 	/**
-	 * A raw RESP connection through the front, over TLS trusting the container's CA: what a client that never
-	 * re-authenticates looks like, and single {@code AUTH} commands Lettuce would not send as they are.
+	 * A raw RESP connection through the front, over TLS trusting the container's CA: what
+	 * a client that never re-authenticates looks like, and single {@code AUTH} commands
+	 * Lettuce would not send as they are.
 	 */
 	private static final class RespConnection implements AutoCloseable {
 
@@ -163,17 +176,25 @@ class SampleApplicationIamContainerTests {
 		}
 
 		static RespConnection open() throws IOException {
-			Socket socket = cache.getSslBundle().createSslContext().getSocketFactory()
+			Socket socket = cache.getSslBundle()
+				.createSslContext()
+				.getSocketFactory()
 				.createSocket(cache.getHost(), cache.getPort());
 			socket.setSoTimeout(10_000);
 			return new RespConnection(socket);
 		}
 
-		/** @return the reply (its first read), empty if the server closed the connection */
+		/**
+		 * @return the reply (its first read), empty if the server closed the connection
+		 */
 		String command(String... command) throws IOException {
 			StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
 			for (String part : command) {
-				resp.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part).append("\r\n");
+				resp.append('$')
+					.append(part.getBytes(StandardCharsets.UTF_8).length)
+					.append("\r\n")
+					.append(part)
+					.append("\r\n");
 			}
 			OutputStream out = this.socket.getOutputStream();
 			out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
@@ -183,7 +204,10 @@ class SampleApplicationIamContainerTests {
 			return (read > 0) ? new String(reply, 0, read, StandardCharsets.UTF_8) : "";
 		}
 
-		/** @return whether the server ended the connection (nothing is pending: every command was answered) */
+		/**
+		 * @return whether the server ended the connection (nothing is pending: every
+		 * command was answered)
+		 */
 		boolean isClosedByServer() throws IOException {
 			InputStream in = this.socket.getInputStream();
 			try {
@@ -208,7 +232,10 @@ class SampleApplicationIamContainerTests {
 	@TestConfiguration(proxyBeanMethods = false)
 	static class IamTestCredentials {
 
-		/** The test key the front checks tokens with; an application would get its own from the AWS chain. */
+		/**
+		 * The test key the front checks tokens with; an application would get its own
+		 * from the AWS chain.
+		 */
 		@Bean
 		AwsCredentialsProvider testAwsCredentials() {
 			return cache.getIamCredentials().awsCredentialsProvider();

@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application, as a user runs it, against the kit's ElastiCache stand-in on a real TLS redis-server.
+ * The sample application, as a user runs it, against the kit's ElastiCache stand-in on a
+ * real TLS redis-server.
  */
 // Through main, as a user runs it: with the startup steps it keeps for /actuator/startup.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, useMainMethod = UseMainMethod.ALWAYS)
@@ -63,11 +64,15 @@ class SampleApplicationIntegrationTests {
 		assertThat(health.body().contains(cache.password())).as("password in the health output").isFalse();
 		JsonContent<Object> json = new BasicJsonTester(getClass()).from(health.body());
 		assertThat(json).extractingJsonPathStringValue("$.status").isEqualTo("UP");
-		// The starter's indicator, with the TLS it saw, in place of Boot's own 'redis' indicator
-		assertThat(json).extractingJsonPathMapValue("$.components").containsKey("elasticache").doesNotContainKey("redis");
+		// The starter's indicator, with the TLS it saw, in place of Boot's own 'redis'
+		// indicator
+		assertThat(json).extractingJsonPathMapValue("$.components")
+			.containsKey("elasticache")
+			.doesNotContainKey("redis");
 		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.status").isEqualTo("UP");
 		assertThat(json).extractingJsonPathBooleanValue("$.components.elasticache.details.tls").isTrue();
-		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.protocol").startsWith("TLSv1.");
+		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.protocol")
+			.startsWith("TLSv1.");
 		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.verifyMode").isEqualTo("FULL");
 		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.tlsProbe").isEqualTo("SECURE");
 		assertThat(json).extractingJsonPathStringValue("$.components.elasticache.details.certificate.issuer")
@@ -82,8 +87,9 @@ class SampleApplicationIntegrationTests {
 		assertThat(startup.statusCode()).isEqualTo(200);
 		JsonContent<Object> json = new BasicJsonTester(getClass()).from(startup.body());
 		for (String check : new String[] { "elasticache.guard.check-tls", "elasticache.guard.check-authentication" }) {
-			assertThat(json).extractingJsonPathArrayValue("$.timeline.events[?(@.startupStep.name == '" + check
-					+ "')].startupStep.tags[?(@.key == 'beanName')].value")
+			assertThat(json)
+				.extractingJsonPathArrayValue("$.timeline.events[?(@.startupStep.name == '" + check
+						+ "')].startupStep.tags[?(@.key == 'beanName')].value")
 				.as(check)
 				.containsExactly("redisConnectionFactory");
 		}

@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The starter beside Spring Cloud AWS 4.0: {@code spring.cloud.aws.credentials.*} and
- * {@code spring.cloud.aws.region.static} sign the IAM token, through Spring Cloud AWS's own beans, whatever order the
- * auto-configurations would have by name alone. Nothing reaches for the network: the credentials are static and the
- * token is only signed. Tokens and secret keys are compared, never printed.
+ * {@code spring.cloud.aws.region.static} sign the IAM token, through Spring Cloud AWS's
+ * own beans, whatever order the auto-configurations would have by name alone. Nothing
+ * reaches for the network: the credentials are static and the token is only signed.
+ * Tokens and secret keys are compared, never printed.
  */
 class SpringCloudAwsIntegrationTests {
 
@@ -46,12 +47,12 @@ class SpringCloudAwsIntegrationTests {
 	private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withPropertyValues("spring.cloud.aws.credentials.access-key=" + ACCESS_KEY,
-				"spring.cloud.aws.credentials.secret-key=" + SECRET_KEY, "spring.cloud.aws.region.static=" + REGION,
-				"elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
-				"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=my-cache",
-				"elasticache.secure.guard.probe-timeout=300ms");
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withPropertyValues(
+			"spring.cloud.aws.credentials.access-key=" + ACCESS_KEY,
+			"spring.cloud.aws.credentials.secret-key=" + SECRET_KEY, "spring.cloud.aws.region.static=" + REGION,
+			"elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
+			"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=my-cache",
+			"elasticache.secure.guard.probe-timeout=300ms");
 
 	@Test
 	void springCloudAwsCredentialsAndRegionSignTheToken() {
@@ -64,14 +65,14 @@ class SpringCloudAwsIntegrationTests {
 
 	@Test
 	void springCloudAwsCredentialsWinWhenAnotherAutoConfigurationPullsTheStarterAheadOfThem() {
-		// Sorted by name alone, io.awspring comes before io.github; an auto-configuration that runs early and after
-		// DataRedisAutoConfiguration pulls the starter (which runs before DataRedisAutoConfiguration) ahead of every
+		// Sorted by name alone, io.awspring comes before io.github; an auto-configuration
+		// that runs early and after
+		// DataRedisAutoConfiguration pulls the starter (which runs before
+		// DataRedisAutoConfiguration) ahead of every
 		// auto-configuration the starter does not name.
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(EarlyRedisLibraryAutoConfiguration.class,
-					CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class,
-					ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class,
-					SslAutoConfiguration.class))
+		this.contextRunner.withConfiguration(AutoConfigurations.of(EarlyRedisLibraryAutoConfiguration.class,
+				CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class,
+				ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 			.run(SpringCloudAwsIntegrationTests::assertTokenSignedWithSpringCloudAwsCredentials);
 	}
 
@@ -95,7 +96,8 @@ class SpringCloudAwsIntegrationTests {
 	}
 
 	/**
-	 * The password Lettuce sends with AUTH, taken where Lettuce takes it: from the connection factory's credentials.
+	 * The password Lettuce sends with AUTH, taken where Lettuce takes it: from the
+	 * connection factory's credentials.
 	 */
 	private static String token(AssertableApplicationContext context) {
 		LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);

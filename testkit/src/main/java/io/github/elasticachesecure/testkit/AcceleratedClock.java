@@ -6,8 +6,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A {@link Clock} that runs a fixed number of times faster than real time from a given instant: a token's 15 minutes
- * pass in seconds, while every wait in the code under test stays a real one.
+ * A {@link Clock} that runs a fixed number of times faster than real time from a given
+ * instant: a token's 15 minutes pass in seconds, while every wait in the code under test
+ * stays a real one.
  */
 public class AcceleratedClock extends Clock {
 

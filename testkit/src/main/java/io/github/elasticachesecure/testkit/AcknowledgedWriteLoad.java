@@ -14,18 +14,20 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * A mixed load through the application's {@link StringRedisTemplate} that keeps a ledger of what the server
- * acknowledged, to check afterwards that nothing acknowledged was lost. Each thread, in a loop: {@code INCR}s a
- * counter of its own, {@code SET}s a new key of its own to a unique value, and {@code GET}s that key back. A call that
- * returned is acknowledged; a call that threw is counted by its most specific cause, so a failure can only be silent
- * if an acknowledged write is missing later ({@link #verify}). Every call's duration is measured.
+ * A mixed load through the application's {@link StringRedisTemplate} that keeps a ledger
+ * of what the server acknowledged, to check afterwards that nothing acknowledged was
+ * lost. Each thread, in a loop: {@code INCR}s a counter of its own, {@code SET}s a new
+ * key of its own to a unique value, and {@code GET}s that key back. A call that returned
+ * is acknowledged; a call that threw is counted by its most specific cause, so a failure
+ * can only be silent if an acknowledged write is missing later ({@link #verify}). Every
+ * call's duration is measured.
  * <p>
- * All keys start with the given prefix: a hash tag such as {@code "{shard-1}"} keeps them in one cluster slot.
+ * All keys start with the given prefix: a hash tag such as {@code "{shard-1}"} keeps them
+ * in one cluster slot.
  */
 public final class AcknowledgedWriteLoad implements AutoCloseable {
 
@@ -47,13 +49,19 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 
 	private final LongAdder failedReads = new LongAdder();
 
-	/** Reads that returned, but not the value the same thread's acknowledged SET had just written. */
+	/**
+	 * Reads that returned, but not the value the same thread's acknowledged SET had just
+	 * written.
+	 */
 	private final LongAdder staleReads = new LongAdder();
 
 	/** Kind of failure (the most specific cause's class) → how many. */
 	private final Map<String, LongAdder> failureKinds = new ConcurrentHashMap<>();
 
-	/** Failures whose cause carries a Redis authentication error ({@code WRONGPASS}, {@code NOAUTH}). */
+	/**
+	 * Failures whose cause carries a Redis authentication error ({@code WRONGPASS},
+	 * {@code NOAUTH}).
+	 */
 	private final LongAdder authenticationErrors = new LongAdder();
 
 	private final LongAccumulator longestCallNanos = new LongAccumulator(Math::max, 0);
@@ -80,7 +88,8 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 	}
 
 	/**
-	 * From now on, remember when the first call completes successfully after {@code sinceNanos}.
+	 * From now on, remember when the first call completes successfully after
+	 * {@code sinceNanos}.
 	 * @param sinceNanos a {@link System#nanoTime()}
 	 */
 	public void watchFrom(long sinceNanos) {
@@ -91,7 +100,8 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for the first successful call after the time given to {@link #watchFrom(long)}.
+	 * Waits for the first successful call after the time given to
+	 * {@link #watchFrom(long)}.
 	 * @param limit how long to wait at most
 	 * @return when it completed ({@link System#nanoTime()})
 	 * @throws AssertionError when no call succeeded within the limit
@@ -107,14 +117,18 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 		return this.firstSuccessAfterWatch.get();
 	}
 
-	/** Waits until every thread has completed at least {@code count} more successful loops. */
+	/**
+	 * Waits until every thread has completed at least {@code count} more successful
+	 * loops.
+	 */
 	public void awaitProgress(int count, Duration limit) throws InterruptedException {
 		List<Long> targets = this.writers.stream().map((writer) -> writer.loops.get() + count).toList();
 		long deadline = System.nanoTime() + limit.toNanos();
 		for (int i = 0; i < this.writers.size(); i++) {
 			while (this.writers.get(i).loops.get() < targets.get(i)) {
 				if (System.nanoTime() - deadline > 0) {
-					throw new AssertionError("The load made no progress within " + limit + "; failures: " + failureKinds());
+					throw new AssertionError(
+							"The load made no progress within " + limit + "; failures: " + failureKinds());
 				}
 				Thread.sleep(5);
 			}
@@ -123,7 +137,8 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 
 	/**
 	 * Stops the threads and waits for them.
-	 * @return whether every thread ended (every call it made came back, with a result or an exception)
+	 * @return whether every thread ended (every call it made came back, with a result or
+	 * an exception)
 	 */
 	public boolean stop() throws InterruptedException {
 		this.running = false;
@@ -140,7 +155,8 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 
 	/**
 	 * Compares the ledger with what a server holds, after {@link #stop()}.
-	 * @param mget reads the values of keys, in order ({@code MGET} as an administrator), {@code null} for a missing key
+	 * @param mget reads the values of keys, in order ({@code MGET} as an administrator),
+	 * {@code null} for a missing key
 	 * @return the figures
 	 */
 	public Figures verify(Function<List<String>, List<String>> mget) {
@@ -182,14 +198,17 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 		return kinds;
 	}
 
-	/** @return failures so far that were Redis authentication errors ({@code WRONGPASS} or {@code NOAUTH}) */
+	/**
+	 * @return failures so far that were Redis authentication errors ({@code WRONGPASS} or
+	 * {@code NOAUTH})
+	 */
 	public long authenticationErrors() {
 		return this.authenticationErrors.sum();
 	}
 
 	/**
-	 * Reads keys from a server as its administrator, {@code null} for a missing one: what {@link #verify} compares
-	 * the ledger with.
+	 * Reads keys from a server as its administrator, {@code null} for a missing one: what
+	 * {@link #verify} compares the ledger with.
 	 * @param server the server that holds the data
 	 * @return {@code MGET} of the given keys
 	 */
@@ -249,17 +268,21 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 	 *
 	 * @param calls every call made (INCR, SET and GET)
 	 * @param acknowledgedSets SETs that returned
-	 * @param missingSets acknowledged SETs whose key is missing or holds another value: lost writes
+	 * @param missingSets acknowledged SETs whose key is missing or holds another value:
+	 * lost writes
 	 * @param failedSets SETs that threw
 	 * @param acknowledgedIncrs INCRs that returned
-	 * @param appliedIncrs the counters' final values: how often the server applied an INCR
+	 * @param appliedIncrs the counters' final values: how often the server applied an
+	 * INCR
 	 * @param lostIncrs acknowledged INCRs the counters do not show: lost writes
 	 * @param failedIncrs INCRs that threw (each may or may not have been applied)
-	 * @param appliedMoreThanCalled applications beyond every INCR call made, acknowledged or failed: only a re-send
-	 * can produce them
-	 * @param duplicateIncrReplies acknowledged INCRs whose reply showed more applications than calls so far
+	 * @param appliedMoreThanCalled applications beyond every INCR call made, acknowledged
+	 * or failed: only a re-send can produce them
+	 * @param duplicateIncrReplies acknowledged INCRs whose reply showed more applications
+	 * than calls so far
 	 * @param failedReads GETs that threw
-	 * @param staleReads GETs that returned something else than the value just written and acknowledged
+	 * @param staleReads GETs that returned something else than the value just written and
+	 * acknowledged
 	 * @param failureKinds failures by the most specific cause
 	 * @param longestCall the longest any call took, successful or not
 	 * @param longestGap the longest time without any successful call
@@ -269,25 +292,30 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 			long failedReads, long staleReads, Map<String, Long> failureKinds, Duration longestCall,
 			Duration longestGap) {
 
-		/** @return acknowledged writes missing afterwards */
+		/**
+		 * @return acknowledged writes missing afterwards
+		 */
 		public long lost() {
 			return this.missingSets + this.lostIncrs;
 		}
 
-		/** @return failures surfaced to the callers as exceptions */
+		/**
+		 * @return failures surfaced to the callers as exceptions
+		 */
 		public long failures() {
 			return this.failedSets + this.failedIncrs + this.failedReads;
 		}
 
 		@Override
 		public String toString() {
-			return String.format("%d calls; SET: %d acknowledged, %d failed, %d lost; INCR: %d acknowledged, %d applied "
-					+ "(%d more: %d failed calls, %d applied beyond all calls), %d failed, %d lost; GET: %d failed, %d stale; "
-					+ "errors by cause %s; longest call %d ms, longest time without a success %d ms", this.calls,
-					this.acknowledgedSets, this.failedSets, this.missingSets, this.acknowledgedIncrs, this.appliedIncrs,
-					this.appliedIncrs - this.acknowledgedIncrs, this.failedIncrs, this.appliedMoreThanCalled,
-					this.failedIncrs, this.lostIncrs, this.failedReads, this.staleReads, this.failureKinds,
-					this.longestCall.toMillis(), this.longestGap.toMillis());
+			return String
+				.format("%d calls; SET: %d acknowledged, %d failed, %d lost; INCR: %d acknowledged, %d applied "
+						+ "(%d more: %d failed calls, %d applied beyond all calls), %d failed, %d lost; GET: %d failed, %d stale; "
+						+ "errors by cause %s; longest call %d ms, longest time without a success %d ms", this.calls,
+						this.acknowledgedSets, this.failedSets, this.missingSets, this.acknowledgedIncrs,
+						this.appliedIncrs, this.appliedIncrs - this.acknowledgedIncrs, this.failedIncrs,
+						this.appliedMoreThanCalled, this.failedIncrs, this.lostIncrs, this.failedReads, this.staleReads,
+						this.failureKinds, this.longestCall.toMillis(), this.longestGap.toMillis());
 		}
 
 	}
@@ -319,7 +347,8 @@ public final class AcknowledgedWriteLoad implements AutoCloseable {
 			while (load.running) {
 				boolean allAcknowledged = true;
 				try {
-					Long reply = load.call(() -> load.template.opsForValue().increment(this.counterKey), load.failedIncrs);
+					Long reply = load.call(() -> load.template.opsForValue().increment(this.counterKey),
+							load.failedIncrs);
 					this.acknowledgedIncrs++;
 					if (reply != null && reply > this.acknowledgedIncrs + this.failedIncrs) {
 						this.duplicateIncrReplies++;

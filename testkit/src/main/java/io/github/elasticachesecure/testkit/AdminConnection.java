@@ -21,9 +21,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * A minimal blocking RESP2 client for administering a test server. It authenticates with
  * {@code HELLO 2 AUTH ...} (so it never shows up in {@code cmdstat_auth}), names itself
- * {@value #CLIENT_NAME}, trusts only the CA that issued the server's certificate, verifies the host
- * name unless the certificate is deliberately wrong for it, and reconnects once when the server
- * dropped the connection.
+ * {@value #CLIENT_NAME}, trusts only the CA that issued the server's certificate,
+ * verifies the host name unless the certificate is deliberately wrong for it, and
+ * reconnects once when the server dropped the connection.
  */
 final class AdminConnection implements AutoCloseable {
 
@@ -49,7 +49,8 @@ final class AdminConnection implements AutoCloseable {
 
 	private OutputStream out;
 
-	AdminConnection(String host, int port, SSLContext sslContext, boolean verifyHostName, String user, String password) {
+	AdminConnection(String host, int port, SSLContext sslContext, boolean verifyHostName, String user,
+			String password) {
 		this.host = host;
 		this.port = port;
 		this.sslContext = sslContext;
@@ -59,8 +60,8 @@ final class AdminConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Sends a command and returns its reply: {@code String} (status and bulk), {@code Long},
-	 * {@code List<Object>} or {@code null}.
+	 * Sends a command and returns its reply: {@code String} (status and bulk),
+	 * {@code Long}, {@code List<Object>} or {@code null}.
 	 * @throws RedisErrorReplyException if the server answered with an error
 	 */
 	synchronized Object command(String... args) {
@@ -77,7 +78,8 @@ final class AdminConnection implements AutoCloseable {
 			catch (IOException ex) {
 				closeQuietly();
 				ex.addSuppressed(firstFailure);
-				throw new UncheckedIOException("Admin command " + args[0] + " to " + this.host + ":" + this.port + " failed", ex);
+				throw new UncheckedIOException(
+						"Admin command " + args[0] + " to " + this.host + ":" + this.port + " failed", ex);
 			}
 		}
 	}
@@ -101,7 +103,8 @@ final class AdminConnection implements AutoCloseable {
 			plain.setSoTimeout(TIMEOUT_MILLIS);
 			Socket connected = plain;
 			if (this.sslContext != null) {
-				SSLSocket ssl = (SSLSocket) this.sslContext.getSocketFactory().createSocket(plain, this.host, this.port, true);
+				SSLSocket ssl = (SSLSocket) this.sslContext.getSocketFactory()
+					.createSocket(plain, this.host, this.port, true);
 				if (this.verifyHostName) {
 					SSLParameters parameters = ssl.getSSLParameters();
 					parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -113,7 +116,8 @@ final class AdminConnection implements AutoCloseable {
 			this.socket = connected;
 			this.in = new BufferedInputStream(connected.getInputStream());
 			this.out = connected.getOutputStream();
-			// HELLO 2 AUTH: RESP2 replies, and the AUTH counter stays untouched by the admin connection
+			// HELLO 2 AUTH: RESP2 replies, and the AUTH counter stays untouched by the
+			// admin connection
 			roundTrip("HELLO", "2", "AUTH", this.user, this.password, "SETNAME", CLIENT_NAME);
 		}
 		catch (IOException | RuntimeException ex) {

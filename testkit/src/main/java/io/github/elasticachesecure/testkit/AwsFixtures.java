@@ -1,7 +1,8 @@
 package io.github.elasticachesecure.testkit;
 
 /**
- * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with the settings a test varies.
+ * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with
+ * the settings a test varies.
  */
 public final class AwsFixtures {
 
@@ -10,13 +11,15 @@ public final class AwsFixtures {
 
 	public static String replicationGroup(String id, boolean transit, String mode, boolean atRest, String kmsKey,
 			String userGroup) {
-		return "<ReplicationGroups><ReplicationGroup>"
-				+ "<ReplicationGroupId>" + id + "</ReplicationGroupId><Description>orders cache</Description>"
-				+ "<Status>available</Status><PendingModifiedValues/>"
-				+ "<MemberClusters><ClusterId>" + id + "-001</ClusterId><ClusterId>" + id + "-002</ClusterId></MemberClusters>"
+		return "<ReplicationGroups><ReplicationGroup>" + "<ReplicationGroupId>" + id
+				+ "</ReplicationGroupId><Description>orders cache</Description>"
+				+ "<Status>available</Status><PendingModifiedValues/>" + "<MemberClusters><ClusterId>" + id
+				+ "-001</ClusterId><ClusterId>" + id + "-002</ClusterId></MemberClusters>"
 				+ "<NodeGroups><NodeGroup><NodeGroupId>0001</NodeGroupId><Status>available</Status>"
-				+ "<PrimaryEndpoint><Address>master." + id + ".abc123.use1.cache.amazonaws.com</Address><Port>6379</Port>"
-				+ "</PrimaryEndpoint><ReaderEndpoint><Address>replica." + id + ".abc123.use1.cache.amazonaws.com</Address>"
+				+ "<PrimaryEndpoint><Address>master." + id
+				+ ".abc123.use1.cache.amazonaws.com</Address><Port>6379</Port>"
+				+ "</PrimaryEndpoint><ReaderEndpoint><Address>replica." + id
+				+ ".abc123.use1.cache.amazonaws.com</Address>"
 				+ "<Port>6379</Port></ReaderEndpoint><NodeGroupMembers><NodeGroupMember><CacheClusterId>" + id
 				+ "-001</CacheClusterId><CacheNodeId>0001</CacheNodeId><PreferredAvailabilityZone>us-east-1a"
 				+ "</PreferredAvailabilityZone><CurrentRole>primary</CurrentRole></NodeGroupMember></NodeGroupMembers>"
@@ -24,9 +27,8 @@ public final class AwsFixtures {
 				+ "<AutomaticFailover>enabled</AutomaticFailover><MultiAZ>enabled</MultiAZ>"
 				+ "<SnapshotRetentionLimit>1</SnapshotRetentionLimit><SnapshotWindow>06:00-07:00</SnapshotWindow>"
 				+ "<ClusterEnabled>false</ClusterEnabled><CacheNodeType>cache.r6g.large</CacheNodeType>"
-				+ "<AuthTokenEnabled>false</AuthTokenEnabled>"
-				+ "<TransitEncryptionEnabled>" + transit + "</TransitEncryptionEnabled>"
-				+ "<AtRestEncryptionEnabled>" + atRest + "</AtRestEncryptionEnabled>"
+				+ "<AuthTokenEnabled>false</AuthTokenEnabled>" + "<TransitEncryptionEnabled>" + transit
+				+ "</TransitEncryptionEnabled>" + "<AtRestEncryptionEnabled>" + atRest + "</AtRestEncryptionEnabled>"
 				+ ((kmsKey != null) ? "<KmsKeyId>" + kmsKey + "</KmsKeyId>" : "")
 				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:replicationgroup:" + id + "</ARN>"
 				+ ((userGroup != null) ? "<UserGroupIds><member>" + userGroup + "</member></UserGroupIds>" : "")
@@ -37,13 +39,14 @@ public final class AwsFixtures {
 
 	public static String cacheCluster(String id, String engine, String version, String securityGroup) {
 		return "<CacheClusters><CacheCluster><CacheClusterId>" + id + "-001</CacheClusterId>"
-				+ "<CacheNodeType>cache.r6g.large</CacheNodeType><Engine>" + engine + "</Engine><EngineVersion>" + version
+				+ "<CacheNodeType>cache.r6g.large</CacheNodeType><Engine>" + engine + "</Engine><EngineVersion>"
+				+ version
 				+ "</EngineVersion><CacheClusterStatus>available</CacheClusterStatus><NumCacheNodes>1</NumCacheNodes>"
 				+ "<PreferredAvailabilityZone>us-east-1a</PreferredAvailabilityZone>"
 				+ "<CacheSecurityGroups/><CacheSubnetGroupName>orders-private</CacheSubnetGroupName>"
-				+ "<SecurityGroups><member><SecurityGroupId>" + securityGroup + "</SecurityGroupId><Status>active</Status>"
-				+ "</member></SecurityGroups><ReplicationGroupId>" + id + "</ReplicationGroupId>"
-				+ "</CacheCluster></CacheClusters>";
+				+ "<SecurityGroups><member><SecurityGroupId>" + securityGroup
+				+ "</SecurityGroupId><Status>active</Status>" + "</member></SecurityGroups><ReplicationGroupId>" + id
+				+ "</ReplicationGroupId>" + "</CacheCluster></CacheClusters>";
 	}
 
 	public static String serverlessCache(String name, String userGroup, String securityGroup) {
@@ -51,9 +54,10 @@ public final class AwsFixtures {
 				+ "<Description>orders</Description><CreateTime>2026-11-01T10:00:00Z</CreateTime><Status>available</Status>"
 				+ "<Engine>valkey</Engine><MajorEngineVersion>8</MajorEngineVersion><FullEngineVersion>8.0</FullEngineVersion>"
 				+ "<SecurityGroupIds><SecurityGroupId>" + securityGroup + "</SecurityGroupId></SecurityGroupIds>"
-				+ "<Endpoint><Address>" + name + "-x1y2z3.serverless.use1.cache.amazonaws.com</Address><Port>6379</Port>"
-				+ "</Endpoint><ReaderEndpoint><Address>" + name + "-x1y2z3.serverless.use1.cache.amazonaws.com</Address>"
-				+ "<Port>6380</Port></ReaderEndpoint>"
+				+ "<Endpoint><Address>" + name
+				+ "-x1y2z3.serverless.use1.cache.amazonaws.com</Address><Port>6379</Port>"
+				+ "</Endpoint><ReaderEndpoint><Address>" + name
+				+ "-x1y2z3.serverless.use1.cache.amazonaws.com</Address>" + "<Port>6380</Port></ReaderEndpoint>"
 				+ "<ARN>arn:aws:elasticache:us-east-1:123456789012:serverlesscache:" + name + "</ARN>"
 				+ ((userGroup != null) ? "<UserGroupId>" + userGroup + "</UserGroupId>" : "")
 				+ "<SubnetIds><SubnetId>subnet-0a1b2c3d</SubnetId><SubnetId>subnet-4e5f6a7b</SubnetId></SubnetIds>"
@@ -83,11 +87,12 @@ public final class AwsFixtures {
 				+ "</Authentication><ARN>arn:aws:elasticache:us-east-1:123456789012:user:" + id + "</ARN></member>";
 	}
 
-	public static String securityGroup(String id, String name, String protocol, int from, int to, String ipv4, String ipv6) {
+	public static String securityGroup(String id, String name, String protocol, int from, int to, String ipv4,
+			String ipv6) {
 		return "<securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>" + id + "</groupId><groupName>" + name
 				+ "</groupName><groupDescription>cache access</groupDescription><vpcId>vpc-1a2b3c4d</vpcId>"
-				+ "<ipPermissions><item><ipProtocol>" + protocol + "</ipProtocol><fromPort>" + from + "</fromPort><toPort>"
-				+ to + "</toPort><groups/><ipRanges>"
+				+ "<ipPermissions><item><ipProtocol>" + protocol + "</ipProtocol><fromPort>" + from
+				+ "</fromPort><toPort>" + to + "</toPort><groups/><ipRanges>"
 				+ ((ipv4 != null) ? "<item><cidrIp>" + ipv4 + "</cidrIp></item>" : "") + "</ipRanges><ipv6Ranges>"
 				+ ((ipv6 != null) ? "<item><cidrIpv6>" + ipv6 + "</cidrIpv6></item>" : "")
 				+ "</ipv6Ranges><prefixListIds/></item></ipPermissions><ipPermissionsEgress><item><ipProtocol>-1"
@@ -96,19 +101,22 @@ public final class AwsFixtures {
 	}
 
 	/**
-	 * Answer every call the posture audit makes with a replication group 'orders' that passes every check: TLS
-	 * required, encrypted at rest, a user group whose default user is off and whose 'app' user is an IAM user, Valkey
-	 * 7.2, and a security group open to 10.0.0.0/16 only.
+	 * Answer every call the posture audit makes with a replication group 'orders' that
+	 * passes every check: TLS required, encrypted at rest, a user group whose default
+	 * user is off and whose 'app' user is an IAM user, Valkey 7.2, and a security group
+	 * open to 10.0.0.0/16 only.
 	 * @param aws the stand-in to set up
 	 */
 	public static void secureReplicationGroup(FakeAwsApi aws) {
-		aws.answer("DescribeReplicationGroups", replicationGroup("orders", true, "required", true, null, "orders-users"))
+		aws.answer("DescribeReplicationGroups",
+				replicationGroup("orders", true, "required", true, null, "orders-users"))
 			.answer("DescribeCacheClusters", cacheCluster("orders", "valkey", "7.2.4", "sg-0123456789abcdef0"))
 			.answer("DescribeUserGroups", userGroup("orders-users", "orders-default", "app"))
-			.answer("DescribeUsers", users(user("orders-default", "default", "off -@all", "no-password", "orders-users"),
-					user("app", "app", "on ~* +@all", "iam", "orders-users")))
-			.answer("DescribeSecurityGroups", securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379,
-					"10.0.0.0/16", null));
+			.answer("DescribeUsers",
+					users(user("orders-default", "default", "off -@all", "no-password", "orders-users"),
+							user("app", "app", "on ~* +@all", "iam", "orders-users")))
+			.answer("DescribeSecurityGroups",
+					securityGroup("sg-0123456789abcdef0", "orders-cache", "tcp", 6379, 6379, "10.0.0.0/16", null));
 	}
 
 }

@@ -25,19 +25,23 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.util.Assert;
 
 /**
- * A Testcontainers container for a Redis OSS 7+ or Valkey 7.2+ image standing in for ElastiCache with in-transit
- * encryption: TLS only (no plaintext port), a server certificate for the names clients use ({@code localhost},
- * {@code 127.0.0.1}, the Docker host) from the JVM's throw-away test CA ({@link TestPki}), the {@code default} user
+ * A Testcontainers container for a Redis OSS 7+ or Valkey 7.2+ image standing in for
+ * ElastiCache with in-transit encryption: TLS only (no plaintext port), a server
+ * certificate for the names clients use ({@code localhost}, {@code 127.0.0.1}, the Docker
+ * host) from the JVM's throw-away test CA ({@link TestPki}), the {@code default} user
  * disabled and one ACL user with a generated password (both overridable). With
- * {@link #withIamAuthentication(String, String, String)} clients go through an {@link IamFront} in the test JVM that
- * checks IAM tokens as ElastiCache does, signed with {@link #getIamCredentials()}.
+ * {@link #withIamAuthentication(String, String, String)} clients go through an
+ * {@link IamFront} in the test JVM that checks IAM tokens as ElastiCache does, signed
+ * with {@link #getIamCredentials()}.
  * <p>
- * Networking: on an engine with a {@code bridge} network (the usual case) the TLS port {@value #TLS_PORT} is mapped
- * to a random host port; on one without (dockerd {@code --bridge=none}) the server uses host networking on a free
- * loopback port. {@link #withHostNetwork(boolean)} overrides the detection.
+ * Networking: on an engine with a {@code bridge} network (the usual case) the TLS port
+ * {@value #TLS_PORT} is mapped to a random host port; on one without (dockerd
+ * {@code --bridge=none}) the server uses host networking on a free loopback port.
+ * {@link #withHostNetwork(boolean)} overrides the detection.
  * <p>
- * With {@code @ServiceConnection}, Boot's {@code DataRedisConnectionDetails} come from the container: host, port,
- * user, password (none in IAM mode: the application signs tokens) and an SSL bundle trusting the test CA.
+ * With {@code @ServiceConnection}, Boot's {@code DataRedisConnectionDetails} come from
+ * the container: host, port, user, password (none in IAM mode: the application signs
+ * tokens) and an SSL bundle trusting the test CA.
  */
 public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer> {
 
@@ -74,14 +78,17 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 	private @Nullable IamFront iamFront;
 
 	/**
-	 * Creates a container for the given image, for example {@code valkey/valkey:8} or {@code redis:7.4}.
+	 * Creates a container for the given image, for example {@code valkey/valkey:8} or
+	 * {@code redis:7.4}.
 	 * @param image the image name
 	 */
 	public ElastiCacheContainer(String image) {
 		this(DockerImageName.parse(image));
 	}
 
-	/** @param image the image name */
+	/**
+	 * @param image the image name
+	 */
 	public ElastiCacheContainer(DockerImageName image) {
 		super(image);
 		waitingFor(Wait.forLogMessage("(?s).*Ready to accept connections.*", 1)
@@ -101,10 +108,12 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 	}
 
 	/**
-	 * Puts an IAM front before the server: clients authenticate as {@code userId} with IAM tokens for
-	 * {@code cacheName} in {@code region}, signed with {@link #getIamCredentials()}, which the front checks as
-	 * ElastiCache does; wrong or expired tokens are refused with {@code WRONGPASS}.
-	 * @param userId the IAM user id (the application's {@code elasticache.secure.auth.username})
+	 * Puts an IAM front before the server: clients authenticate as {@code userId} with
+	 * IAM tokens for {@code cacheName} in {@code region}, signed with
+	 * {@link #getIamCredentials()}, which the front checks as ElastiCache does; wrong or
+	 * expired tokens are refused with {@code WRONGPASS}.
+	 * @param userId the IAM user id (the application's
+	 * {@code elasticache.secure.auth.username})
 	 * @param cacheName the cache name (its {@code elasticache.secure.cache-name})
 	 * @param region the region (its {@code elasticache.secure.iam.region})
 	 * @return this container
@@ -114,8 +123,9 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 	}
 
 	/**
-	 * Puts an IAM front before the server, as {@link #withIamAuthentication(String, String, String)}, that also
-	 * closes every connection that has not authenticated again within {@code reauthenticationDeadline}
+	 * Puts an IAM front before the server, as
+	 * {@link #withIamAuthentication(String, String, String)}, that also closes every
+	 * connection that has not authenticated again within {@code reauthenticationDeadline}
 	 * (ElastiCache's 12 hours, made seconds for a test).
 	 * @param userId the IAM user id
 	 * @param cacheName the cache name
@@ -131,8 +141,9 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 	}
 
 	/**
-	 * Chooses host networking (the server on a free loopback port) or a bridge network with a mapped port, in place
-	 * of the detection (host networking when the engine has no {@code bridge} network).
+	 * Chooses host networking (the server on a free loopback port) or a bridge network
+	 * with a mapped port, in place of the detection (host networking when the engine has
+	 * no {@code bridge} network).
 	 * @param hostNetwork whether to use host networking
 	 * @return this container
 	 */
@@ -148,7 +159,8 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 			dockerAvailable = DockerClientFactory.instance().isDockerAvailable();
 		}
 		catch (RuntimeException ex) {
-			// Inside a container (/.dockerenv) Testcontainers takes the Docker host's address from the bridge network.
+			// Inside a container (/.dockerenv) Testcontainers takes the Docker host's
+			// address from the bridge network.
 			if (String.valueOf(ex.getMessage()).contains("network bridge not found")) {
 				throw new IllegalStateException(NO_BRIDGE_FOR_HOST_ADDRESS, ex);
 			}
@@ -176,17 +188,19 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		withCopyFileToContainer(MountableFile.forHostPath(this.serverCertificate.privateKeyPem(), 0644),
 				CONFIG_DIRECTORY + "/server.key");
 		copy(TestPki.get().trustedCa().certificatePemText(), "ca.crt");
-		// The password goes into an ACL file, never onto the command line (visible in docker inspect and ps).
+		// The password goes into an ACL file, never onto the command line (visible in
+		// docker inspect and ps).
 		copy("user default off\nuser " + this.username + " on >" + this.password + " ~* &* +@all\n", "users.acl");
 		copy(serverConfiguration(), "server.conf");
 		setCommand(serverExecutable(), CONFIG_DIRECTORY + "/server.conf");
 	}
 
 	private String serverConfiguration() {
-		return String.join("\n", "port 0", "tls-port " + this.serverPort, "bind " + (usesHostNetwork() ? "127.0.0.1" : "* -::*"),
-				"protected-mode no", "tls-cert-file " + CONFIG_DIRECTORY + "/server.crt",
-				"tls-key-file " + CONFIG_DIRECTORY + "/server.key", "tls-ca-cert-file " + CONFIG_DIRECTORY + "/ca.crt",
-				"tls-auth-clients no", "aclfile " + CONFIG_DIRECTORY + "/users.acl", "save \"\"", "appendonly no", "");
+		return String.join("\n", "port 0", "tls-port " + this.serverPort,
+				"bind " + (usesHostNetwork() ? "127.0.0.1" : "* -::*"), "protected-mode no",
+				"tls-cert-file " + CONFIG_DIRECTORY + "/server.crt", "tls-key-file " + CONFIG_DIRECTORY + "/server.key",
+				"tls-ca-cert-file " + CONFIG_DIRECTORY + "/ca.crt", "tls-auth-clients no",
+				"aclfile " + CONFIG_DIRECTORY + "/users.acl", "save \"\"", "appendonly no", "");
 	}
 
 	@Override
@@ -219,9 +233,15 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		}
 	}
 
-	/** A server built without TLS can start with a TLS port and still answer in plaintext (Redis 7.0). */
+	/**
+	 * A server built without TLS can start with a TLS port and still answer in plaintext
+	 * (Redis 7.0).
+	 */
 	private void requireTlsHandshake() {
-		try (SSLSocket socket = (SSLSocket) TestPki.get().trustedCa().sslContext().getSocketFactory()
+		try (SSLSocket socket = (SSLSocket) TestPki.get()
+			.trustedCa()
+			.sslContext()
+			.getSocketFactory()
 			.createSocket(getHost(), serverPort())) {
 			SSLParameters parameters = socket.getSSLParameters();
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -230,8 +250,9 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 			socket.startHandshake();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(noTlsSupport("a TLS handshake with " + getHost() + ":" + serverPort()
-					+ " failed (" + ex.getMessage() + ")"), ex);
+			throw new IllegalStateException(noTlsSupport(
+					"a TLS handshake with " + getHost() + ":" + serverPort() + " failed (" + ex.getMessage() + ")"),
+					ex);
 		}
 	}
 
@@ -247,7 +268,10 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		this.iamFront = null;
 	}
 
-	/** @return the port clients connect to on {@link #getHost()}: the IAM front's in IAM mode, else the server's */
+	/**
+	 * @return the port clients connect to on {@link #getHost()}: the IAM front's in IAM
+	 * mode, else the server's
+	 */
 	public int getPort() {
 		return (this.iamFront != null) ? this.iamFront.port() : serverPort();
 	}
@@ -256,60 +280,83 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 		return usesHostNetwork() ? this.serverPort : getMappedPort(TLS_PORT);
 	}
 
-	/** @return the ACL user (the IAM user id in IAM mode) */
+	/**
+	 * @return the ACL user (the IAM user id in IAM mode)
+	 */
 	public String getUsername() {
 		return this.username;
 	}
 
-	/** @return the ACL user's password (in IAM mode the server's own, which only the IAM front sends) */
+	/**
+	 * @return the ACL user's password (in IAM mode the server's own, which only the IAM
+	 * front sends)
+	 */
 	public String getPassword() {
 		return this.password;
 	}
 
-	/** @return whether clients authenticate with IAM tokens through the IAM front */
+	/**
+	 * @return whether clients authenticate with IAM tokens through the IAM front
+	 */
 	public boolean isIamAuthentication() {
 		return this.iam != null;
 	}
 
 	/**
-	 * @return the test AWS credentials the IAM front accepts signatures of: give them to the application's
-	 * {@code AwsCredentialsProvider} bean ({@link TestAwsCredentials#awsCredentialsProvider()})
+	 * @return the test AWS credentials the IAM front accepts signatures of: give them to
+	 * the application's {@code AwsCredentialsProvider} bean
+	 * ({@link TestAwsCredentials#awsCredentialsProvider()})
 	 */
 	public TestAwsCredentials getIamCredentials() {
 		return this.iamCredentials;
 	}
 
-	/** @return the running IAM front (its counts of accepted and refused tokens) */
+	/**
+	 * @return the running IAM front (its counts of accepted and refused tokens)
+	 */
 	public IamFront getIamFront() {
 		Assert.state(this.iamFront != null, "No IAM front: call withIamAuthentication(...) and start the container");
 		return this.iamFront;
 	}
 
-	/** @return the certificate the server presents (created when the container starts) */
+	/**
+	 * @return the certificate the server presents (created when the container starts)
+	 */
 	public ServerCertificate getServerCertificate() {
 		Assert.state(this.serverCertificate != null, "The server certificate is created when the container starts");
 		return this.serverCertificate;
 	}
 
-	/** @return the PEM text of the CA that issued the server's certificate */
+	/**
+	 * @return the PEM text of the CA that issued the server's certificate
+	 */
 	public String getCaCertificatePem() {
 		return TestPki.get().trustedCa().certificatePemText();
 	}
 
-	/** @return an SSL bundle trusting only the CA that issued the server's certificate */
+	/**
+	 * @return an SSL bundle trusting only the CA that issued the server's certificate
+	 */
 	public SslBundle getSslBundle() {
 		return TestPki.get().trustedCa().sslBundle();
 	}
 
 	private boolean usesHostNetwork() {
 		if (this.hostNetwork == null) {
-			this.hostNetwork = DockerClientFactory.instance().client().listNetworksCmd().exec().stream()
+			this.hostNetwork = DockerClientFactory.instance()
+				.client()
+				.listNetworksCmd()
+				.exec()
+				.stream()
 				.noneMatch((network) -> "bridge".equals(network.getName()));
 		}
 		return this.hostNetwork;
 	}
 
-	/** The official images' entry points take {@code redis-server} or {@code valkey-server} as the command. */
+	/**
+	 * The official images' entry points take {@code redis-server} or
+	 * {@code valkey-server} as the command.
+	 */
 	private String serverExecutable() {
 		return getDockerImageName().toLowerCase(Locale.ROOT).contains("valkey") ? "valkey-server" : "redis-server";
 	}

@@ -9,10 +9,12 @@ import org.springframework.boot.testcontainers.service.connection.ContainerConne
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 
 /**
- * {@link ContainerConnectionDetailsFactory} that makes Spring Boot's {@link DataRedisConnectionDetails} from a
- * {@link ServiceConnection @ServiceConnection}-annotated {@link ElastiCacheContainer}, whatever its image: the TLS
- * endpoint (the IAM front's in IAM mode), the ACL user, its password (none in IAM mode, where the application's
- * token is the password) and an SSL bundle trusting the container's CA.
+ * {@link ContainerConnectionDetailsFactory} that makes Spring Boot's
+ * {@link DataRedisConnectionDetails} from a
+ * {@link ServiceConnection @ServiceConnection}-annotated {@link ElastiCacheContainer},
+ * whatever its image: the TLS endpoint (the IAM front's in IAM mode), the ACL user, its
+ * password (none in IAM mode, where the application's token is the password) and an SSL
+ * bundle trusting the container's CA.
  */
 class ElastiCacheContainerConnectionDetailsFactory
 		extends ContainerConnectionDetailsFactory<ElastiCacheContainer, DataRedisConnectionDetails> {
@@ -46,7 +48,8 @@ class ElastiCacheContainerConnectionDetailsFactory
 
 		@Override
 		public SslBundle getSslBundle() {
-			// A bundle named with @Ssl… annotations on the field wins, as for Boot's own containers.
+			// A bundle named with @Ssl… annotations on the field wins, as for Boot's own
+			// containers.
 			SslBundle bundle = super.getSslBundle();
 			return (bundle != null) ? bundle : getContainer().getSslBundle();
 		}

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * ElastiCache's and EC2's query APIs on loopback, answering each {@code Action} with a canned body in the real wire
- * format (shaped from the AWS API reference examples), or with an error document. Reached through the SDK's own
- * endpoint configuration ({@code aws.endpointUrl}), never by overriding the client's endpoint.
+ * ElastiCache's and EC2's query APIs on loopback, answering each {@code Action} with a
+ * canned body in the real wire format (shaped from the AWS API reference examples), or
+ * with an error document. Reached through the SDK's own endpoint configuration
+ * ({@code aws.endpointUrl}), never by overriding the client's endpoint.
  */
 public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
@@ -54,9 +55,11 @@ public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, Afte
 	}
 
 	/**
-	 * A stand-in for each test of a class, registered with {@code @RegisterExtension} on an instance field: before each
-	 * test it becomes the AWS SDK's endpoint ({@code aws.endpointUrl}, as {@code AWS_ENDPOINT_URL} would) and answers
-	 * as {@link AwsFixtures#secureReplicationGroup(FakeAwsApi)} until the test answers otherwise; after it, it stops.
+	 * A stand-in for each test of a class, registered with {@code @RegisterExtension} on
+	 * an instance field: before each test it becomes the AWS SDK's endpoint
+	 * ({@code aws.endpointUrl}, as {@code AWS_ENDPOINT_URL} would) and answers as
+	 * {@link AwsFixtures#secureReplicationGroup(FakeAwsApi)} until the test answers
+	 * otherwise; after it, it stops.
 	 * @return the stand-in, running
 	 */
 	public static FakeAwsApi forEachTest() {
@@ -91,8 +94,9 @@ public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, Afte
 
 	public FakeAwsApi answer(String action, String resultXml) {
 		String body = action.equals("DescribeSecurityGroups")
-				? "<DescribeSecurityGroupsResponse xmlns=\"" + EC2_NS + "\"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE"
-						+ "</requestId>" + resultXml + "</DescribeSecurityGroupsResponse>"
+				? "<DescribeSecurityGroupsResponse xmlns=\"" + EC2_NS
+						+ "\"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE" + "</requestId>" + resultXml
+						+ "</DescribeSecurityGroupsResponse>"
 				: "<" + action + "Response xmlns=\"" + ELASTICACHE_NS + "\"><" + action + "Result>" + resultXml + "</"
 						+ action + "Result><ResponseMetadata><RequestId>8a1fa5ab-1a8b-11e5-9e5c-EXAMPLE</RequestId>"
 						+ "</ResponseMetadata></" + action + "Response>";
@@ -102,17 +106,23 @@ public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, Afte
 
 	/** ElastiCache's query-protocol error document (AccessDenied, Throttling, ...). */
 	public FakeAwsApi elastiCacheError(String action, int status, String code, String message) {
-		this.answers.put(action, new Answer(status, "<ErrorResponse xmlns=\"" + ELASTICACHE_NS + "\"><Error><Type>Sender"
-				+ "</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error><RequestId>"
-				+ "c3d1f6b2-0f44-4c6c-9d5f-EXAMPLE</RequestId></ErrorResponse>", false));
+		this.answers.put(action,
+				new Answer(status,
+						"<ErrorResponse xmlns=\"" + ELASTICACHE_NS + "\"><Error><Type>Sender" + "</Type><Code>" + code
+								+ "</Code><Message>" + message + "</Message></Error><RequestId>"
+								+ "c3d1f6b2-0f44-4c6c-9d5f-EXAMPLE</RequestId></ErrorResponse>",
+						false));
 		return this;
 	}
 
 	/** EC2's error document. */
 	public FakeAwsApi ec2Error(String action, int status, String code, String message) {
-		this.answers.put(action, new Answer(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
-				+ "<Code>" + code + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>"
-				+ "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>", false));
+		this.answers.put(action,
+				new Answer(status,
+						"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>" + "<Code>" + code
+								+ "</Code><Message>" + message + "</Message></Error></Errors><RequestID>"
+								+ "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>",
+						false));
 		return this;
 	}
 
@@ -134,7 +144,8 @@ public final class FakeAwsApi implements AutoCloseable, BeforeEachCallback, Afte
 		Answer answer = (action != null) ? this.answers.get(action) : null;
 		if (answer == null) {
 			answer = new Answer(400, "<ErrorResponse xmlns=\"" + ELASTICACHE_NS + "\"><Error><Type>Sender</Type><Code>"
-					+ "InvalidAction</Code><Message>not stubbed: " + action + "</Message></Error></ErrorResponse>", false);
+					+ "InvalidAction</Code><Message>not stubbed: " + action + "</Message></Error></ErrorResponse>",
+					false);
 		}
 		if (answer.hang()) {
 			try {

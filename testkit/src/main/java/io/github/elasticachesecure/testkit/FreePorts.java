@@ -15,9 +15,10 @@ public final class FreePorts {
 	}
 
 	/**
-	 * Returns a port on {@code 127.0.0.1} that nothing listened on at the time of the call: the
-	 * operating system picks it for a socket that is closed again right away. Connecting to it is
-	 * refused (until something else happens to bind it), and it can be handed to a server to bind.
+	 * Returns a port on {@code 127.0.0.1} that nothing listened on at the time of the
+	 * call: the operating system picks it for a socket that is closed again right away.
+	 * Connecting to it is refused (until something else happens to bind it), and it can
+	 * be handed to a server to bind.
 	 * @return the port number
 	 */
 	public static int unusedLoopbackPort() {

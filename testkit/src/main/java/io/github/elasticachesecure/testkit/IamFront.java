@@ -39,34 +39,41 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * ElastiCache's IAM authentication in front of a TLS {@code redis-server}, which cannot verify SigV4: a loopback TLS
- * proxy (the kit's {@code localhost} certificate, issued by {@link TestPki#trustedCa()}) that opens its own TLS
- * connection to the server per client connection and checks every {@code AUTH <user> <token>} and {@code HELLO … AUTH
- * <user> <token>} the way ElastiCache does: the token must be a SigV4-presigned {@code connect} for the cache and user
- * (with {@code ResourceType=ServerlessCache} for a serverless cache), signed with the {@link #credentials() test
- * credentials} the front hands out, for its region, with {@code X-Amz-Expires=900}, no more than 15 minutes old on the
- * front's clock. The signature is recomputed by {@link SigV4Reference}, independently of the signer under test. An
- * accepted token is replaced by the user's real password, a refused one by a password the server refuses, so that the
- * server itself answers {@code -WRONGPASS invalid username-password pair or user is disabled.} in order with the other
- * replies. Everything else is relayed unchanged; tokens are never printed or kept.
+ * ElastiCache's IAM authentication in front of a TLS {@code redis-server}, which cannot
+ * verify SigV4: a loopback TLS proxy (the kit's {@code localhost} certificate, issued by
+ * {@link TestPki#trustedCa()}) that opens its own TLS connection to the server per client
+ * connection and checks every {@code AUTH <user> <token>} and {@code HELLO … AUTH
+ * <user> <token>} the way ElastiCache does: the token must be a SigV4-presigned
+ * {@code connect} for the cache and user (with {@code ResourceType=ServerlessCache} for a
+ * serverless cache), signed with the {@link #credentials() test credentials} the front
+ * hands out, for its region, with {@code X-Amz-Expires=900}, no more than 15 minutes old
+ * on the front's clock. The signature is recomputed by {@link SigV4Reference},
+ * independently of the signer under test. An accepted token is replaced by the user's
+ * real password, a refused one by a password the server refuses, so that the server
+ * itself answers {@code -WRONGPASS invalid username-password pair or user is disabled.}
+ * in order with the other replies. Everything else is relayed unchanged; tokens are never
+ * printed or kept.
  * <p>
- * As ElastiCache drops an IAM connection that has not re-authenticated within 12 hours of its last {@code AUTH}, the
- * front closes every connection whose last accepted token (or whose opening, before any) is older than the
- * {@linkplain Builder#reauthenticationDeadline(Duration) re-authentication deadline}: 12 hours unless shortened, for
- * example to seconds, on the same clock.
- * <pre>{@code
+ * As ElastiCache drops an IAM connection that has not re-authenticated within 12 hours of
+ * its last {@code AUTH}, the front closes every connection whose last accepted token (or
+ * whose opening, before any) is older than the
+ * {@linkplain Builder#reauthenticationDeadline(Duration) re-authentication deadline}: 12
+ * hours unless shortened, for example to seconds, on the same clock. <pre>{@code
  * try (RedisServerProcess server = RedisServerProcess.tls().start();
  *         IamFront front = IamFront.forServer(server).userId("app-user").cacheName("my-cache")
  *             .reauthenticationDeadline(Duration.ofSeconds(5)).start()) {
  *     // connect to localhost:front.port(), sign tokens with front.credentials() for front.region()
  * }
- * }</pre>
- * A front before a cluster node ({@link #forClusterNode}) also relays the replication links of the node's replicas,
- * which reach it through the port the cluster announces.
+ * }</pre> A front before a cluster node ({@link #forClusterNode}) also relays the
+ * replication links of the node's replicas, which reach it through the port the cluster
+ * announces.
  */
 public final class IamFront extends LoopbackTcpServer {
 
-	/** ElastiCache's deadline: an IAM connection is dropped 12 hours after its last authentication. */
+	/**
+	 * ElastiCache's deadline: an IAM connection is dropped 12 hours after its last
+	 * authentication.
+	 */
 	public static final Duration ELASTICACHE_REAUTHENTICATION_DEADLINE = Duration.ofHours(12);
 
 	private static final Duration SWEEP_INTERVAL = Duration.ofMillis(100);
@@ -128,9 +135,10 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts configuring a front for a TLS server on {@code localhost:targetPort} whose certificate
-	 * {@link TestPki#trustedCa()} issued, for example a container on the host network. The front cannot create the
-	 * user there: give it the user's {@link Builder#aclPassword(String) password}.
+	 * Starts configuring a front for a TLS server on {@code localhost:targetPort} whose
+	 * certificate {@link TestPki#trustedCa()} issued, for example a container on the host
+	 * network. The front cannot create the user there: give it the user's
+	 * {@link Builder#aclPassword(String) password}.
 	 * @param targetPort the server's TLS port on {@code localhost}
 	 * @return a builder
 	 */
@@ -139,9 +147,11 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts configuring a front for a node of a {@link RedisClusterProcess} that announces the front's port: its
-	 * replicas then replicate through the front too, so their {@code AUTH} as the nodes' shared admin user is relayed
-	 * unchecked, not counted and never timed out, as ElastiCache's nodes replicate among themselves without IAM.
+	 * Starts configuring a front for a node of a {@link RedisClusterProcess} that
+	 * announces the front's port: its replicas then replicate through the front too, so
+	 * their {@code AUTH} as the nodes' shared admin user is relayed unchecked, not
+	 * counted and never timed out, as ElastiCache's nodes replicate among themselves
+	 * without IAM.
 	 * @param node the cluster node
 	 * @return a builder
 	 */
@@ -150,37 +160,48 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * @return the credentials the front accepts signatures of: give them to the application's
-	 * {@code AwsCredentialsProvider} ({@link TestAwsCredentials#awsCredentialsProvider()})
+	 * @return the credentials the front accepts signatures of: give them to the
+	 * application's {@code AwsCredentialsProvider}
+	 * ({@link TestAwsCredentials#awsCredentialsProvider()})
 	 */
 	public TestAwsCredentials credentials() {
 		return this.check.credentials();
 	}
 
-	/** @return the user id every {@code AUTH} must name (user name and user id are the same for IAM users) */
+	/**
+	 * @return the user id every {@code AUTH} must name (user name and user id are the
+	 * same for IAM users)
+	 */
 	public String userId() {
 		return this.check.userId();
 	}
 
-	/** @return the (lower-case) cache name the tokens must be signed for */
+	/**
+	 * @return the (lower-case) cache name the tokens must be signed for
+	 */
 	public String cacheName() {
 		return this.check.cacheName();
 	}
 
-	/** @return the region the tokens must be signed for */
+	/**
+	 * @return the region the tokens must be signed for
+	 */
 	public String region() {
 		return this.check.region();
 	}
 
-	/** @return whether the tokens must carry {@code ResourceType=ServerlessCache} */
+	/**
+	 * @return whether the tokens must carry {@code ResourceType=ServerlessCache}
+	 */
 	public boolean isServerless() {
 		return this.check.serverless();
 	}
 
 	/**
-	 * The starter's properties for IAM through this front: its endpoint, IAM mode as {@link #userId()} for
-	 * {@link #cacheName()} in {@link #region()}, and the SSL bundle {@value LocalElastiCache#SSL_BUNDLE} trusting the
-	 * kit's CA. The application still needs an {@code AwsCredentialsProvider} bean of {@link #credentials()}.
+	 * The starter's properties for IAM through this front: its endpoint, IAM mode as
+	 * {@link #userId()} for {@link #cacheName()} in {@link #region()}, and the SSL bundle
+	 * {@value LocalElastiCache#SSL_BUNDLE} trusting the kit's CA. The application still
+	 * needs an {@code AwsCredentialsProvider} bean of {@link #credentials()}.
 	 * @return property names and values
 	 */
 	public Map<String, String> connectionProperties() {
@@ -195,24 +216,33 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Adds {@link #connectionProperties()} to a Spring test's {@code @DynamicPropertySource}.
+	 * Adds {@link #connectionProperties()} to a Spring test's
+	 * {@code @DynamicPropertySource}.
 	 * @param registry the registry
 	 */
 	public void registerProperties(DynamicPropertyRegistry registry) {
 		connectionProperties().forEach((name, value) -> registry.add(name, () -> value));
 	}
 
-	/** @return number of tokens accepted so far (first authentications and re-authentications) */
+	/**
+	 * @return number of tokens accepted so far (first authentications and
+	 * re-authentications)
+	 */
 	public int acceptedTokens() {
 		return this.accepted.get();
 	}
 
-	/** @return number of tokens refused so far */
+	/**
+	 * @return number of tokens refused so far
+	 */
 	public int refusedTokens() {
 		return this.refused.get();
 	}
 
-	/** @return number of connections the front closed because they missed the re-authentication deadline */
+	/**
+	 * @return number of connections the front closed because they missed the
+	 * re-authentication deadline
+	 */
 	public int connectionsClosedForMissedReauthentication() {
 		return this.expired.get();
 	}
@@ -231,7 +261,10 @@ public final class IamFront extends LoopbackTcpServer {
 				.createSocket(socket, null, socket.getPort(), true);
 			client.setUseClientMode(false);
 			client.startHandshake();
-			server = (SSLSocket) TestPki.get().trustedCa().sslContext().getSocketFactory()
+			server = (SSLSocket) TestPki.get()
+				.trustedCa()
+				.sslContext()
+				.getSocketFactory()
 				.createSocket("localhost", this.targetPort);
 			server.startHandshake();
 			connection = new FrontConnection(client, server, this.clock.instant());
@@ -265,7 +298,8 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * The command with the token of its {@code AUTH} replaced: by the password if valid, else by a refused one.
+	 * The command with the token of its {@code AUTH} replaced: by the password if valid,
+	 * else by a refused one.
 	 */
 	private List<byte[]> checked(List<byte[]> command, FrontConnection connection) {
 		int user = -1;
@@ -304,8 +338,9 @@ public final class IamFront extends LoopbackTcpServer {
 	private void closeConnectionsPastTheDeadline() {
 		Instant now = this.clock.instant();
 		for (FrontConnection connection : this.connections) {
-			if (!connection.exempt && Duration.between(connection.lastAuthentication, now)
-				.compareTo(this.reauthenticationDeadline) > 0 && this.connections.remove(connection)) {
+			if (!connection.exempt
+					&& Duration.between(connection.lastAuthentication, now).compareTo(this.reauthenticationDeadline) > 0
+					&& this.connections.remove(connection)) {
 				this.expired.incrementAndGet();
 				closeQuietly(connection.client);
 				closeQuietly(connection.server);
@@ -365,8 +400,7 @@ public final class IamFront extends LoopbackTcpServer {
 	private static SSLContext serverContext(TestPki.ServerCertificate certificate) {
 		try {
 			String pem = Files.readString(certificate.privateKeyPem());
-			byte[] der = Base64.getMimeDecoder()
-				.decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+			byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
 			PrivateKey key = KeyFactory.getInstance(certificate.certificate().getPublicKey().getAlgorithm())
 				.generatePrivate(new PKCS8EncodedKeySpec(der));
 			KeyStore keyStore = KeyStore.getInstance("PKCS12");
@@ -397,11 +431,13 @@ public final class IamFront extends LoopbackTcpServer {
 
 	@Override
 	public String toString() {
-		return "IamFront[localhost:" + port() + " -> localhost:" + this.targetPort
-				+ ", " + this.check + "]";
+		return "IamFront[localhost:" + port() + " -> localhost:" + this.targetPort + ", " + this.check + "]";
 	}
 
-	/** A client connection and the front's own connection to the server, with its last accepted token's time. */
+	/**
+	 * A client connection and the front's own connection to the server, with its last
+	 * accepted token's time.
+	 */
 	private static final class FrontConnection {
 
 		private final SSLSocket client;
@@ -410,7 +446,10 @@ public final class IamFront extends LoopbackTcpServer {
 
 		private volatile Instant lastAuthentication;
 
-		/** Authenticated as the unchecked user: a node's replication link, which IAM does not govern. */
+		/**
+		 * Authenticated as the unchecked user: a node's replication link, which IAM does
+		 * not govern.
+		 */
 		private volatile boolean exempt;
 
 		FrontConnection(SSLSocket client, SSLSocket server, Instant openedAt) {
@@ -422,14 +461,17 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Settings of a front; {@link #start()} starts it. Unless given, the credentials are generated and the user's ACL
-	 * password too (the front then creates the user on the server).
+	 * Settings of a front; {@link #start()} starts it. Unless given, the credentials are
+	 * generated and the user's ACL password too (the front then creates the user on the
+	 * server).
 	 */
 	public static final class Builder {
 
 		private final int targetPort;
 
-		/** The server to create the user on, or {@code null} when only its port is known. */
+		/**
+		 * The server to create the user on, or {@code null} when only its port is known.
+		 */
 		private final @Nullable RedisServerProcess target;
 
 		private final @Nullable String uncheckedUser;
@@ -466,7 +508,8 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param cacheName the replication group id the tokens must be signed for, default {@code test-cache}
+		 * @param cacheName the replication group id the tokens must be signed for,
+		 * default {@code test-cache}
 		 * @return this builder
 		 */
 		public Builder cacheName(String cacheName) {
@@ -487,7 +530,8 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param region the region the tokens must be signed for, default {@code us-east-1}
+		 * @param region the region the tokens must be signed for, default
+		 * {@code us-east-1}
 		 * @return this builder
 		 */
 		public Builder region(String region) {
@@ -496,7 +540,8 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param credentials the credentials the tokens must be signed with, default generated ones
+		 * @param credentials the credentials the tokens must be signed with, default
+		 * generated ones
 		 * @return this builder
 		 */
 		public Builder credentials(TestAwsCredentials credentials) {
@@ -505,8 +550,9 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param clock the clock of the tokens' 15 minutes and of the re-authentication deadline, for example a
-		 * {@link MutableClock} the test moves (the signer must sign on it too); default the system clock
+		 * @param clock the clock of the tokens' 15 minutes and of the re-authentication
+		 * deadline, for example a {@link MutableClock} the test moves (the signer must
+		 * sign on it too); default the system clock
 		 * @return this builder
 		 */
 		public Builder clock(Clock clock) {
@@ -515,8 +561,9 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param deadline how long after its last accepted token (or its opening) a connection is closed unless it
-		 * authenticates again; default ElastiCache's 12 hours
+		 * @param deadline how long after its last accepted token (or its opening) a
+		 * connection is closed unless it authenticates again; default ElastiCache's 12
+		 * hours
 		 * @return this builder
 		 */
 		public Builder reauthenticationDeadline(Duration deadline) {
@@ -528,8 +575,9 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * @param password the password of the server's ACL user {@link #userId}, which the caller has created;
-		 * without it the front creates the user with a generated password
+		 * @param password the password of the server's ACL user {@link #userId}, which
+		 * the caller has created; without it the front creates the user with a generated
+		 * password
 		 * @return this builder
 		 */
 		public Builder aclPassword(String password) {
@@ -538,14 +586,16 @@ public final class IamFront extends LoopbackTcpServer {
 		}
 
 		/**
-		 * Starts the front (and creates the ACL user on the server unless {@link #aclPassword} was given).
+		 * Starts the front (and creates the ACL user on the server unless
+		 * {@link #aclPassword} was given).
 		 * @return the running front; close it
 		 */
 		public IamFront start() {
 			String password = this.aclPassword;
 			if (password == null) {
 				if (this.target == null) {
-					throw new IllegalStateException("A front for a port needs the ACL user's password: aclPassword(...)");
+					throw new IllegalStateException(
+							"A front for a port needs the ACL user's password: aclPassword(...)");
 				}
 				password = RedisServerProcess.randomPassword();
 				this.target.setAclUser(this.userId, password);

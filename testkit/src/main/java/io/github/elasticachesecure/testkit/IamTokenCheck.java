@@ -12,11 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * ElastiCache's check of an IAM token, as the {@link IamFront} makes it (and a test may, on a token it got): the
- * token is a presigned {@code connect} for this
- * cache and user (with {@code ResourceType=ServerlessCache} exactly when the cache is serverless), signed for the
- * region with the given credentials, {@code X-Amz-Expires=900}, within 15 minutes of the check, with the signature
- * {@link SigV4Reference} recomputes independently of any signer under test.
+ * ElastiCache's check of an IAM token, as the {@link IamFront} makes it (and a test may,
+ * on a token it got): the token is a presigned {@code connect} for this cache and user
+ * (with {@code ResourceType=ServerlessCache} exactly when the cache is serverless),
+ * signed for the region with the given credentials, {@code X-Amz-Expires=900}, within 15
+ * minutes of the check, with the signature {@link SigV4Reference} recomputes
+ * independently of any signer under test.
  *
  * @param cacheName the cache the token must name (lower-cased, as ElastiCache does)
  * @param userId the user the token must name, and the {@code AUTH} must be for
@@ -36,8 +37,9 @@ public record IamTokenCheck(String cacheName, String userId, String region, Test
 	}
 
 	/**
-	 * Checks a token as ElastiCache does at the given time: a token signed more than 15 minutes before {@code now} has
-	 * expired, one dated more than 15 minutes after it is refused as clock skew.
+	 * Checks a token as ElastiCache does at the given time: a token signed more than 15
+	 * minutes before {@code now} has expired, one dated more than 15 minutes after it is
+	 * refused as clock skew.
 	 * @param user the user of the {@code AUTH}
 	 * @param token the token sent as its password
 	 * @param now the time of the check

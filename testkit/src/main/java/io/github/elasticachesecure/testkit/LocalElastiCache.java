@@ -22,32 +22,38 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * An ElastiCache stand-in on local {@code redis-server} / {@code valkey-server} processes, for machines without
- * Docker: TLS only, with a certificate for {@code localhost} from a CA generated for the JVM ({@link TestPki}), and an
- * ACL user with a generated password (both can be set). A single node, a replication group (a primary and replicas) or
- * a cluster (three or more masters announcing the host name {@code localhost}, so that clients verify it on every
- * node). Configure it, then {@link #start()} it, or register it as a JUnit 5 extension on a {@code static} field,
- * which starts it before all tests and stops it after them:
- * <pre>{@code
- * @SpringBootTest
+ * An ElastiCache stand-in on local {@code redis-server} / {@code valkey-server}
+ * processes, for machines without Docker: TLS only, with a certificate for
+ * {@code localhost} from a CA generated for the JVM ({@link TestPki}), and an ACL user
+ * with a generated password (both can be set). A single node, a replication group (a
+ * primary and replicas) or a cluster (three or more masters announcing the host name
+ * {@code localhost}, so that clients verify it on every node). Configure it, then
+ * {@link #start()} it, or register it as a JUnit 5 extension on a {@code static} field,
+ * which starts it before all tests and stops it after them: <pre>{@code
+ * &#64;SpringBootTest
  * class MyIntegrationTests {
  *
- *     @RegisterExtension
+
+ *     &#64;RegisterExtension
  *     static final LocalElastiCache cache = LocalElastiCache.standalone();
  *
- *     @DynamicPropertySource
+ *
+&#64;DynamicPropertySource
  *     static void cacheProperties(DynamicPropertyRegistry registry) {
  *         cache.registerProperties(registry);
  *     }
  * }
- * }</pre>
- * The server binary is {@code $REDIS_SERVER_BIN}, else {@code redis-server}, else {@code valkey-server} on the
- * {@code PATH} (7.0+, built with TLS); without one the start fails saying what to install. The password never appears
- * in {@link #toString()} or messages.
+ * }</pre> The server binary is {@code $REDIS_SERVER_BIN}, else {@code redis-server}, else
+ * {@code valkey-server} on the {@code PATH} (7.0+, built with TLS); without one the start
+ * fails saying what to install. The password never appears in {@link #toString()} or
+ * messages.
  */
 public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-	/** Name of the SSL bundle that {@link #connectionProperties()} defines, trusting the generated CA. */
+	/**
+	 * Name of the SSL bundle that {@link #connectionProperties()} defines, trusting the
+	 * generated CA.
+	 */
 	public static final String SSL_BUNDLE = "local-elasticache";
 
 	private final int masters;
@@ -74,14 +80,17 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		this.cluster = cluster;
 	}
 
-	/** @return a single TLS node, as an ElastiCache node endpoint */
+	/**
+	 * @return a single TLS node, as an ElastiCache node endpoint
+	 */
 	public static LocalElastiCache standalone() {
 		return new LocalElastiCache(1, 0, false);
 	}
 
 	/**
 	 * @param replicas number of replicas of the primary (1 or more)
-	 * @return a replication group with cluster mode disabled: a primary endpoint and a reader endpoint
+	 * @return a replication group with cluster mode disabled: a primary endpoint and a
+	 * reader endpoint
 	 */
 	public static LocalElastiCache replicationGroup(int replicas) {
 		if (replicas < 1) {
@@ -93,7 +102,8 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	/**
 	 * @param masters number of masters (shards), 3 to 16
 	 * @param replicasPerMaster replicas of each master, 0 to 5
-	 * @return a cluster-mode cache whose nodes announce {@code localhost}; its endpoint is the first master
+	 * @return a cluster-mode cache whose nodes announce {@code localhost}; its endpoint
+	 * is the first master
 	 */
 	public static LocalElastiCache cluster(int masters, int replicasPerMaster) {
 		if (masters < 3 || masters > 16) {
@@ -103,7 +113,8 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	}
 
 	/**
-	 * @param username the ACL user's name, default {@code app}; its password stays generated
+	 * @param username the ACL user's name, default {@code app}; its password stays
+	 * generated
 	 * @return this stand-in
 	 */
 	public LocalElastiCache user(String username) {
@@ -123,8 +134,9 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	}
 
 	/**
-	 * @param certificate the certificate every node presents, default {@link TestPki#localhost()}; issued by
-	 * {@link TestPki#trustedCa()} for the clients to trust it
+	 * @param certificate the certificate every node presents, default
+	 * {@link TestPki#localhost()}; issued by {@link TestPki#trustedCa()} for the clients
+	 * to trust it
 	 * @return this stand-in
 	 */
 	public LocalElastiCache serverCertificate(ServerCertificate certificate) {
@@ -134,7 +146,8 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	}
 
 	/**
-	 * Starts the nodes (and waits for replication and the cluster state) unless they run already.
+	 * Starts the nodes (and waits for replication and the cluster state) unless they run
+	 * already.
 	 * @return this stand-in
 	 */
 	public synchronized LocalElastiCache start() {
@@ -169,43 +182,60 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		return this;
 	}
 
-	/** @return whether it runs */
+	/**
+	 * @return whether it runs
+	 */
 	public synchronized boolean isRunning() {
 		return this.primary != null || this.clusterNodes != null;
 	}
 
-	/** @return {@code localhost}, the name the certificates are issued for */
+	/**
+	 * @return {@code localhost}, the name the certificates are issued for
+	 */
 	public String host() {
 		return RedisServerProcess.HOST;
 	}
 
-	/** @return the port of the primary endpoint (the first master of a cluster) */
+	/**
+	 * @return the port of the primary endpoint (the first master of a cluster)
+	 */
 	public int port() {
 		return this.cluster ? running(this.clusterNodes).ports().get(0) : running(this.primary).port();
 	}
 
-	/** @return {@code localhost:port} of the primary (or configuration) endpoint */
+	/**
+	 * @return {@code localhost:port} of the primary (or configuration) endpoint
+	 */
 	public String endpoint() {
 		return host() + ":" + port();
 	}
 
-	/** @return {@code localhost:port} of the first replica of a replication group, else {@code null} */
+	/**
+	 * @return {@code localhost:port} of the first replica of a replication group, else
+	 * {@code null}
+	 */
 	public @Nullable String readerEndpoint() {
 		running(this.cluster ? this.clusterNodes : this.primary);
 		return this.replicaNodes.isEmpty() ? null : host() + ":" + this.replicaNodes.get(0).port();
 	}
 
-	/** @return the ACL user's name */
+	/**
+	 * @return the ACL user's name
+	 */
 	public String username() {
 		return this.username;
 	}
 
-	/** @return the ACL user's password (never printed) */
+	/**
+	 * @return the ACL user's password (never printed)
+	 */
 	public String password() {
 		return this.password;
 	}
 
-	/** @return the PEM text of the CA that issued the certificates, for a trust store */
+	/**
+	 * @return the PEM text of the CA that issued the certificates, for a trust store
+	 */
 	public String caCertificatePem() {
 		try {
 			return Files.readString(caCertificateFile());
@@ -215,12 +245,17 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		}
 	}
 
-	/** @return the PEM file of the CA that issued the certificates */
+	/**
+	 * @return the PEM file of the CA that issued the certificates
+	 */
 	public Path caCertificateFile() {
 		return TestPki.get().trustedCa().certificatePem();
 	}
 
-	/** @return every node: the primary then its replicas, or the cluster's masters then their replicas */
+	/**
+	 * @return every node: the primary then its replicas, or the cluster's masters then
+	 * their replicas
+	 */
 	public List<RedisServerProcess> nodes() {
 		if (this.cluster) {
 			return running(this.clusterNodes).nodes();
@@ -231,7 +266,9 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		return nodes;
 	}
 
-	/** @return the running cluster, for its fault and topology helpers */
+	/**
+	 * @return the running cluster, for its fault and topology helpers
+	 */
 	public RedisClusterProcess cluster() {
 		if (!this.cluster) {
 			throw new IllegalStateException("Not a cluster: " + this);
@@ -239,20 +276,25 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		return running(this.clusterNodes);
 	}
 
-	/** @return a Lettuce URI of the primary endpoint as the ACL user, with full TLS verification */
+	/**
+	 * @return a Lettuce URI of the primary endpoint as the ACL user, with full TLS
+	 * verification
+	 */
 	public RedisURI redisUri() {
 		return nodes().get(0).redisUri(this.username, this.password);
 	}
 
-	/** @return Lettuce SSL options trusting only the generated CA */
+	/**
+	 * @return Lettuce SSL options trusting only the generated CA
+	 */
 	public SslOptions sslOptions() {
 		return nodes().get(0).sslOptions();
 	}
 
 	/**
-	 * The starter's properties for this stand-in: the endpoints, the ACL user, the topology of a cluster, and an SSL
-	 * bundle {@value #SSL_BUNDLE} trusting the generated CA, with the starter's full certificate and host-name
-	 * verification.
+	 * The starter's properties for this stand-in: the endpoints, the ACL user, the
+	 * topology of a cluster, and an SSL bundle {@value #SSL_BUNDLE} trusting the
+	 * generated CA, with the starter's full certificate and host-name verification.
 	 * @return property names and values
 	 */
 	public Map<String, String> connectionProperties() {
@@ -271,7 +313,10 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		return properties;
 	}
 
-	/** The starter's TLS bundle {@value #SSL_BUNDLE}: Boot's PEM trust store of the kit's CA. */
+	/**
+	 * The starter's TLS bundle {@value #SSL_BUNDLE}: Boot's PEM trust store of the kit's
+	 * CA.
+	 */
 	static Map<String, String> trustProperties() {
 		return Map.of("elasticache.secure.tls.bundle", SSL_BUNDLE,
 				"spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
@@ -279,8 +324,9 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	}
 
 	/**
-	 * Adds {@link #connectionProperties()} to a Spring test's {@code @DynamicPropertySource} (needs
-	 * {@code spring-test}, which every Spring Boot test has).
+	 * Adds {@link #connectionProperties()} to a Spring test's
+	 * {@code @DynamicPropertySource} (needs {@code spring-test}, which every Spring Boot
+	 * test has).
 	 * @param registry the registry
 	 */
 	public void registerProperties(DynamicPropertyRegistry registry) {
@@ -329,9 +375,9 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	/** Nothing secret: the password is left out. */
 	@Override
 	public String toString() {
-		String layout = this.cluster ? "cluster of " + this.masters + " masters" + " with " + this.replicas
-				+ " replica(s) each" : (this.replicas > 0) ? "replication group with " + this.replicas + " replica(s)"
-						: "standalone";
+		String layout = this.cluster
+				? "cluster of " + this.masters + " masters" + " with " + this.replicas + " replica(s) each"
+				: (this.replicas > 0) ? "replication group with " + this.replicas + " replica(s)" : "standalone";
 		return "LocalElastiCache[" + layout + ", user " + this.username
 				+ (isRunning() ? ", " + endpoint() : ", not running") + "]";
 	}

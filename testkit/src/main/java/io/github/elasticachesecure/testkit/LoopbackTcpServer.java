@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the test kit's TCP servers share: a server socket on {@code 127.0.0.1} and a daemon thread that accepts
- * connections and hands each to {@link #handle(Socket)}, in order. {@link #close()} stops listening and closes every
- * accepted connection.
+ * What the test kit's TCP servers share: a server socket on {@code 127.0.0.1} and a
+ * daemon thread that accepts connections and hands each to {@link #handle(Socket)}, in
+ * order. {@link #close()} stops listening and closes every accepted connection.
  */
 public abstract class LoopbackTcpServer implements AutoCloseable {
 
@@ -30,7 +30,8 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	private Thread acceptor;
 
 	/**
-	 * Listens on the given port of {@code 127.0.0.1}; the subclass calls {@link #startAccepting()} once it is ready.
+	 * Listens on the given port of {@code 127.0.0.1}; the subclass calls
+	 * {@link #startAccepting()} once it is ready.
 	 * @param port the port, or 0 for an ephemeral one
 	 * @param name what the accepting thread is called, followed by the port
 	 */
@@ -47,7 +48,8 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the accepting thread: last in the subclass's constructor, so that {@link #handle(Socket)} sees its fields.
+	 * Starts the accepting thread: last in the subclass's constructor, so that
+	 * {@link #handle(Socket)} sees its fields.
 	 */
 	final void startAccepting() {
 		this.acceptor = startDaemon(this::acceptLoop, this.name + "-" + port());
@@ -59,17 +61,23 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 */
 	abstract void handle(Socket socket);
 
-	/** @return {@code "localhost"} */
+	/**
+	 * @return {@code "localhost"}
+	 */
 	public String host() {
 		return "localhost";
 	}
 
-	/** @return the port it listens on */
+	/**
+	 * @return the port it listens on
+	 */
 	public int port() {
 		return this.serverSocket.getLocalPort();
 	}
 
-	/** @return number of connections accepted so far */
+	/**
+	 * @return number of connections accepted so far
+	 */
 	public int acceptedConnections() {
 		return this.accepted.size();
 	}
@@ -87,7 +95,10 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 		}
 	}
 
-	/** Stops listening, waits for the accepting thread and closes every accepted connection. */
+	/**
+	 * Stops listening, waits for the accepting thread and closes every accepted
+	 * connection.
+	 */
 	@Override
 	public void close() {
 		closeQuietly(this.serverSocket);
@@ -118,8 +129,8 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	}
 
 	/**
-	 * Copy everything {@code from} sends to {@code to} until either side closes, then close both; with a
-	 * {@code recording}, keep a copy of the bytes first.
+	 * Copy everything {@code from} sends to {@code to} until either side closes, then
+	 * close both; with a {@code recording}, keep a copy of the bytes first.
 	 */
 	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording) {
 		pump(from, to, recording, () -> {
@@ -127,8 +138,9 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	}
 
 	/**
-	 * Like {@link #pump(Socket, Socket, ByteArrayOutputStream)}, calling {@code beforeForwarding} after each read and
-	 * before its bytes are written, which may hold them back.
+	 * Like {@link #pump(Socket, Socket, ByteArrayOutputStream)}, calling
+	 * {@code beforeForwarding} after each read and before its bytes are written, which
+	 * may hold them back.
 	 */
 	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording, Runnable beforeForwarding) {
 		byte[] buffer = new byte[8192];

@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Clock} that tests move by hand: given to an {@link IamFront} and to the token signer, it expires tokens and
- * re-authentication deadlines without waiting.
+ * A {@link Clock} that tests move by hand: given to an {@link IamFront} and to the token
+ * signer, it expires tokens and re-authentication deadlines without waiting.
  */
 public class MutableClock extends Clock {
 

@@ -10,23 +10,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-
 /**
- * A loopback TCP relay that forwards every connection to a target port on {@code 127.0.0.1}, both ways, and records
- * every byte the clients sent, per connection, before forwarding it: what a passive eavesdropper on the wire between
- * the application and Redis would see. Point a client at {@code localhost:relay.port()} instead of the server, then
- * assert on {@link #clientSent(String)} (for a secret: {@code assertThat(relay.clientSent(PASSWORD)).as("...").isFalse()},
- * so that the secret is not printed), {@link #clientBytes()} or {@link #acceptedConnections()}.
- * <pre>{@code
+ * A loopback TCP relay that forwards every connection to a target port on
+ * {@code 127.0.0.1}, both ways, and records every byte the clients sent, per connection,
+ * before forwarding it: what a passive eavesdropper on the wire between the application
+ * and Redis would see. Point a client at {@code localhost:relay.port()} instead of the
+ * server, then assert on {@link #clientSent(String)} (for a secret:
+ * {@code assertThat(relay.clientSent(PASSWORD)).as("...").isFalse()}, so that the secret
+ * is not printed), {@link #clientBytes()} or {@link #acceptedConnections()}. <pre>{@code
  * try (RecordingTcpRelay relay = RecordingTcpRelay.to(redis.port())) {
  *     // connect to localhost:relay.port() (TLS clients still verify the server's "localhost" certificate)
  *     relay.close(); // optional: waits until every byte in flight is recorded
  *     assertThat(relay.clientSent("secret")).as("password on the wire").isFalse();
  * }
- * }</pre>
- * Each connection opens its own connection to the target; when either side closes, both are closed. The recording
- * stays readable after {@link #close()}, which stops listening, closes every connection and waits for the forwarding
- * threads, so that nothing sent before it is missing from the recording.
+ * }</pre> Each connection opens its own connection to the target; when either side
+ * closes, both are closed. The recording stays readable after {@link #close()}, which
+ * stops listening, closes every connection and waits for the forwarding threads, so that
+ * nothing sent before it is missing from the recording.
  */
 public final class RecordingTcpRelay extends LoopbackTcpServer {
 
@@ -41,7 +41,8 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts a relay on an ephemeral port of {@code 127.0.0.1} that forwards to {@code 127.0.0.1:targetPort}.
+	 * Starts a relay on an ephemeral port of {@code 127.0.0.1} that forwards to
+	 * {@code 127.0.0.1:targetPort}.
 	 * @param targetPort the port of the server behind the relay
 	 * @return the running relay; close it
 	 */
@@ -49,13 +50,16 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 		return new RecordingTcpRelay(targetPort);
 	}
 
-	/** @return the port of the server behind the relay */
+	/**
+	 * @return the port of the server behind the relay
+	 */
 	public int targetPort() {
 		return this.targetPort;
 	}
 
 	/**
-	 * Returns what the clients sent so far, one array per connection in the order they were accepted.
+	 * Returns what the clients sent so far, one array per connection in the order they
+	 * were accepted.
 	 * @return copies of the recorded bytes
 	 */
 	public List<byte[]> clientBytes() {
@@ -72,8 +76,8 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Tells whether any client sent the given text in UTF-8, contiguously within one connection: a password in
-	 * cleartext on the wire.
+	 * Tells whether any client sent the given text in UTF-8, contiguously within one
+	 * connection: a password in cleartext on the wire.
 	 * @param text the text to look for
 	 * @return whether it was sent
 	 */
@@ -88,7 +92,8 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 			server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5000);
 		}
 		catch (IOException ex) {
-			// the target is down: the client sees a closed connection, as it would without the relay
+			// the target is down: the client sees a closed connection, as it would
+			// without the relay
 			closeQuietly(client);
 			closeQuietly(server);
 			this.connections.add(new Connection(client, server));
@@ -99,7 +104,10 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 		connection.start();
 	}
 
-	/** Stops listening, closes every connection and waits until their forwarding threads ended. Idempotent. */
+	/**
+	 * Stops listening, closes every connection and waits until their forwarding threads
+	 * ended. Idempotent.
+	 */
 	@Override
 	public void close() {
 		super.close();

@@ -14,14 +14,15 @@ import io.lettuce.core.SslOptions;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * A Redis Cluster of {@link RedisServerProcess} nodes on {@code 127.0.0.1} (three masters by
- * default, optionally with replicas) that behaves like an ElastiCache cluster-mode TLS cache: clients
- * and the cluster bus use TLS ({@code tls-cluster yes}), and nodes announce the host name
- * {@code localhost} ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type
- * hostname}) so that clients can verify host names on every node. The 16384 slots are split evenly
- * over the masters; {@link #start()} returns once every node reports {@code cluster_state:ok} and
- * every replica's link to its master is up. All nodes share one admin password, so that replicas
- * follow whichever node is master after a failover.
+ * A Redis Cluster of {@link RedisServerProcess} nodes on {@code 127.0.0.1} (three masters
+ * by default, optionally with replicas) that behaves like an ElastiCache cluster-mode TLS
+ * cache: clients and the cluster bus use TLS ({@code tls-cluster yes}), and nodes
+ * announce the host name {@code localhost} ({@code cluster-announce-hostname},
+ * {@code cluster-preferred-endpoint-type
+ * hostname}) so that clients can verify host names on every node. The 16384 slots are
+ * split evenly over the masters; {@link #start()} returns once every node reports
+ * {@code cluster_state:ok} and every replica's link to its master is up. All nodes share
+ * one admin password, so that replicas follow whichever node is master after a failover.
  * <pre>{@code
  * try (RedisClusterProcess cluster = RedisClusterProcess.tls().aclUser("app", "app-secret").start()) {
  *     RedisClusterClient client = RedisClusterClient.create(cluster.redisUri("app", "app-secret"));
@@ -43,22 +44,32 @@ public final class RedisClusterProcess implements AutoCloseable {
 		this.nodes = List.copyOf(nodes);
 	}
 
-	/** @return a builder for a TLS cluster (client and bus TLS, certificate {@link TestPki#localhost()}) */
+	/**
+	 * @return a builder for a TLS cluster (client and bus TLS, certificate
+	 * {@link TestPki#localhost()})
+	 */
 	public static Builder tls() {
 		return new Builder(RedisServerProcess.tls());
 	}
 
-	/** @return a builder for a plaintext (password-protected) cluster */
+	/**
+	 * @return a builder for a plaintext (password-protected) cluster
+	 */
 	public static Builder plaintext() {
 		return new Builder(RedisServerProcess.plaintext());
 	}
 
-	/** @return the nodes: the masters in slot order (node 0 served slots from 0 at start), then their replicas */
+	/**
+	 * @return the nodes: the masters in slot order (node 0 served slots from 0 at start),
+	 * then their replicas
+	 */
 	public List<RedisServerProcess> nodes() {
 		return this.nodes;
 	}
 
-	/** @return the nodes that have not been {@linkplain #kill killed} */
+	/**
+	 * @return the nodes that have not been {@linkplain #kill killed}
+	 */
 	public List<RedisServerProcess> liveNodes() {
 		return this.nodes.stream().filter(RedisServerProcess::isRunning).toList();
 	}
@@ -114,11 +125,14 @@ public final class RedisClusterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Makes each node announce another client port than its own, as a node reached through a proxy does
-	 * ({@code cluster-announce-tls-port}, or {@code cluster-announce-port} in plaintext), and waits until every node
-	 * knows every announced port and every replica's link to its master, which follows the announced port, is up
-	 * again. Clients that discover the topology then reach every node only through what listens on those ports.
-	 * @param ports the port each node announces, in {@link #nodes()} order; something must relay it to the node
+	 * Makes each node announce another client port than its own, as a node reached
+	 * through a proxy does ({@code cluster-announce-tls-port}, or
+	 * {@code cluster-announce-port} in plaintext), and waits until every node knows every
+	 * announced port and every replica's link to its master, which follows the announced
+	 * port, is up again. Clients that discover the topology then reach every node only
+	 * through what listens on those ports.
+	 * @param ports the port each node announces, in {@link #nodes()} order; something
+	 * must relay it to the node
 	 * @param timeout how long to wait
 	 */
 	public void announcePorts(List<Integer> ports, Duration timeout) {
@@ -131,23 +145,27 @@ public final class RedisClusterProcess implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!liveNodes().stream().allMatch(this::knowsAnnouncedPorts)) {
 			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("Announced ports not known to every node or replicas not linked "
-						+ "through them within " + timeout.toMillis() + " ms: "
-						+ liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
+				throw new IllegalStateException(
+						"Announced ports not known to every node or replicas not linked " + "through them within "
+								+ timeout.toMillis() + " ms: " + liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
 			}
 			sleep(50);
 		}
 	}
 
-	/** Whether the node lists only announced ports and, for a replica, replicates through its master's. */
+	/**
+	 * Whether the node lists only announced ports and, for a replica, replicates through
+	 * its master's.
+	 */
 	private boolean knowsAnnouncedPorts(RedisServerProcess node) {
 		boolean listsAnnounced = ClusterNode.parse(node.adminCommand("CLUSTER", "NODES"))
 			.stream()
 			.allMatch((known) -> this.announcedPorts.containsKey(known.port()));
 		String replication = node.adminCommand("INFO", "replication");
-		return listsAnnounced && (replication.contains("role:master") || (replication.contains("master_link_status:up")
-				&& replication.lines().anyMatch((line) -> line.startsWith("master_port:")
-						&& this.announcedPorts.containsKey(Integer.parseInt(line.substring(12).strip())))));
+		return listsAnnounced && (replication.contains("role:master")
+				|| (replication.contains("master_link_status:up") && replication.lines()
+					.anyMatch((line) -> line.startsWith("master_port:")
+							&& this.announcedPorts.containsKey(Integer.parseInt(line.substring(12).strip())))));
 	}
 
 	private RedisServerProcess node(int port) {
@@ -165,12 +183,16 @@ public final class RedisClusterProcess implements AutoCloseable {
 		return ClusterNode.parse(liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
 	}
 
-	/** @return {@code "localhost"} */
+	/**
+	 * @return {@code "localhost"}
+	 */
 	public String host() {
 		return RedisServerProcess.HOST;
 	}
 
-	/** @return the client ports of all nodes */
+	/**
+	 * @return the client ports of all nodes
+	 */
 	public List<Integer> ports() {
 		return this.nodes.stream().map(RedisServerProcess::port).toList();
 	}
@@ -178,13 +200,16 @@ public final class RedisClusterProcess implements AutoCloseable {
 	/**
 	 * @param user ACL user
 	 * @param password its password
-	 * @return a seed URI (first node) with full TLS verification, see {@link RedisServerProcess#redisUri(String, String)}
+	 * @return a seed URI (first node) with full TLS verification, see
+	 * {@link RedisServerProcess#redisUri(String, String)}
 	 */
 	public RedisURI redisUri(String user, String password) {
 		return this.nodes.get(0).redisUri(user, password);
 	}
 
-	/** @return Lettuce SSL options trusting only the test CA */
+	/**
+	 * @return Lettuce SSL options trusting only the test CA
+	 */
 	public SslOptions sslOptions() {
 		return this.nodes.get(0).sslOptions();
 	}
@@ -198,7 +223,9 @@ public final class RedisClusterProcess implements AutoCloseable {
 		return this.nodes.stream().map((node) -> node.adminCommand(args)).toList();
 	}
 
-	/** @return the sum of {@code AUTH} calls over all nodes */
+	/**
+	 * @return the sum of {@code AUTH} calls over all nodes
+	 */
 	public long authCalls() {
 		return this.nodes.stream().mapToLong(RedisServerProcess::authCalls).sum();
 	}
@@ -259,8 +286,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 		}
 
 		/**
-		 * @param timeout {@code cluster-node-timeout}: how long a master is unreachable before its replica is
-		 * promoted, default 5 s
+		 * @param timeout {@code cluster-node-timeout}: how long a master is unreachable
+		 * before its replica is promoted, default 5 s
 		 * @return this builder
 		 */
 		public Builder nodeTimeout(Duration timeout) {
@@ -269,8 +296,9 @@ public final class RedisClusterProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Makes the nodes announce only their IP address ({@code 127.0.0.1}), as a self-managed cluster does by
-		 * default, instead of the host name {@code localhost}.
+		 * Makes the nodes announce only their IP address ({@code 127.0.0.1}), as a
+		 * self-managed cluster does by default, instead of the host name
+		 * {@code localhost}.
 		 * @return this builder
 		 */
 		public Builder announceIpAddresses() {
@@ -280,8 +308,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 
 		/**
 		 * @param index a node, in {@link RedisClusterProcess#nodes()} order
-		 * @param certificate the certificate that node presents instead of the others' (the cluster bus then trusts
-		 * its issuer too, see {@link #extraArgs})
+		 * @param certificate the certificate that node presents instead of the others'
+		 * (the cluster bus then trusts its issuer too, see {@link #extraArgs})
 		 * @return this builder
 		 */
 		public Builder nodeCertificate(int index, ServerCertificate certificate) {
@@ -340,8 +368,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Starts the nodes, assigns slots, joins them, makes the replicas replicate their masters and waits for
-		 * {@code cluster_state:ok}.
+		 * Starts the nodes, assigns slots, joins them, makes the replicas replicate their
+		 * masters and waits for {@code cluster_state:ok}.
 		 * @return the running cluster; close it
 		 */
 		public RedisClusterProcess start() {
@@ -385,8 +413,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 
 	private static void awaitReplicationLinks(List<RedisServerProcess> replicas, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!replicas.stream().allMatch((replica) -> replica.adminCommand("INFO", "replication")
-			.contains("master_link_status:up"))) {
+		while (!replicas.stream()
+			.allMatch((replica) -> replica.adminCommand("INFO", "replication").contains("master_link_status:up"))) {
 			if (System.nanoTime() - deadline > 0) {
 				throw new IllegalStateException("Replicas did not sync within " + timeout.toMillis() + " ms: "
 						+ replicas.stream().map((replica) -> replica.logTail(10)).toList());
@@ -404,12 +432,19 @@ public final class RedisClusterProcess implements AutoCloseable {
 				return;
 			}
 			if (System.nanoTime() - deadline > 0) {
-				StringBuilder message = new StringBuilder("Cluster did not reach cluster_state:ok within "
-						+ timeout.toMillis() + " ms:");
+				StringBuilder message = new StringBuilder(
+						"Cluster did not reach cluster_state:ok within " + timeout.toMillis() + " ms:");
 				for (int i = 0; i < nodes.size(); i++) {
-					message.append("\n").append(nodes.get(i).url()).append(": ")
-						.append(infos.get(i).lines().filter((line) -> line.startsWith("cluster_state") || line.startsWith("cluster_known_nodes") || line.startsWith("cluster_slots_assigned")).toList())
-						.append("\n--- log tail ---\n").append(nodes.get(i).logTail(10));
+					message.append("\n")
+						.append(nodes.get(i).url())
+						.append(": ")
+						.append(infos.get(i)
+							.lines()
+							.filter((line) -> line.startsWith("cluster_state") || line.startsWith("cluster_known_nodes")
+									|| line.startsWith("cluster_slots_assigned"))
+							.toList())
+						.append("\n--- log tail ---\n")
+						.append(nodes.get(i).logTail(10));
 				}
 				throw new IllegalStateException(message.toString());
 			}
@@ -428,7 +463,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * One line of {@code CLUSTER NODES}: id, client port, flags, master id ({@code null} for a master) and slot ranges.
+	 * One line of {@code CLUSTER NODES}: id, client port, flags, master id ({@code null}
+	 * for a master) and slot ranges.
 	 */
 	private record ClusterNode(String id, int port, List<String> flags, String masterId, List<int[]> slotRanges) {
 

@@ -9,7 +9,8 @@ public class RedisErrorReplyException extends RuntimeException {
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * @param serverError the error line as sent by the server, without the leading {@code -}
+	 * @param serverError the error line as sent by the server, without the leading
+	 * {@code -}
 	 */
 	public RedisErrorReplyException(String serverError) {
 		super(serverError);

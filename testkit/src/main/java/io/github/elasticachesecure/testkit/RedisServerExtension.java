@@ -14,24 +14,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * JUnit 5 extension that runs a {@link RedisServerProcess} for a test class:
- * <pre>{@code
- * @RegisterExtension
+ * JUnit 5 extension that runs a {@link RedisServerProcess} for a test class: <pre>{@code
+ * &#64;RegisterExtension
  * static final RedisServerExtension redis = RedisServerExtension.tls().aclUser("app", "app-secret");
  *
- * @Test
+ *
+
+&#64;Test
  * void ping() {
  *     RedisClient client = RedisClient.create(redis.redisUri("app", "app-secret"));
  *     client.setOptions(ClientOptions.builder().sslOptions(redis.sslOptions()).build());
  *     ...
  * }
- * }</pre>
- * On a {@code static} field the server starts before all tests and stops after all of them (also
- * when tests or the start fail); on an instance field it runs per test method. Configure it before
- * it starts; the accessors below are valid while it runs. {@code @Nested} classes share the outer
- * class's server.
+ * }</pre> On a {@code static} field the server starts before all tests and stops after
+ * all of them (also when tests or the start fail); on an instance field it runs per test
+ * method. Configure it before it starts; the accessors below are valid while it runs.
+ * {@code @Nested} classes share the outer class's server.
  */
-public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class RedisServerExtension
+		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
 	private final RedisServerProcess.Builder builder;
 
@@ -43,12 +44,17 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 		this.builder = builder;
 	}
 
-	/** @return an extension for a TLS-only server with certificate {@link TestPki#localhost()} */
+	/**
+	 * @return an extension for a TLS-only server with certificate
+	 * {@link TestPki#localhost()}
+	 */
 	public static RedisServerExtension tls() {
 		return new RedisServerExtension(RedisServerProcess.tls());
 	}
 
-	/** @return an extension for a plaintext (password-protected) server */
+	/**
+	 * @return an extension for a plaintext (password-protected) server
+	 */
 	public static RedisServerExtension plaintext() {
 		return new RedisServerExtension(RedisServerProcess.plaintext());
 	}
@@ -65,7 +71,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 	}
 
 	/**
-	 * @param certificate the certificate a TLS server presents, for example {@code TestPki.get().wrongHost()}
+	 * @param certificate the certificate a TLS server presents, for example
+	 * {@code TestPki.get().wrongHost()}
 	 * @return this extension
 	 * @see RedisServerProcess.Builder#serverCertificate(ServerCertificate)
 	 */
@@ -75,7 +82,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 	}
 
 	/**
-	 * @param args extra {@code redis-server} arguments, for example {@code "--maxclients", "20"}
+	 * @param args extra {@code redis-server} arguments, for example
+	 * {@code "--maxclients", "20"}
 	 * @return this extension
 	 * @see RedisServerProcess.Builder#extraArgs(String...)
 	 */
@@ -123,7 +131,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 		}
 	}
 
-	// only the context that started the server stops it (@Nested classes see the outer extension too)
+	// only the context that started the server stops it (@Nested classes see the outer
+	// extension too)
 	private synchronized void stop(ExtensionContext context) {
 		RedisServerProcess running = this.process;
 		if (running != null && context.getUniqueId().equals(this.owner)) {
@@ -140,32 +149,43 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 	public RedisServerProcess process() {
 		RedisServerProcess running = this.process;
 		if (running == null) {
-			throw new IllegalStateException("The Redis server is not running (register the extension with @RegisterExtension and use it inside tests)");
+			throw new IllegalStateException(
+					"The Redis server is not running (register the extension with @RegisterExtension and use it inside tests)");
 		}
 		return running;
 	}
 
-	/** @return {@code "localhost"} */
+	/**
+	 * @return {@code "localhost"}
+	 */
 	public String host() {
 		return process().host();
 	}
 
-	/** @return the server's port */
+	/**
+	 * @return the server's port
+	 */
 	public int port() {
 		return process().port();
 	}
 
-	/** @return the random admin password (user {@code default}) */
+	/**
+	 * @return the random admin password (user {@code default})
+	 */
 	public String adminPassword() {
 		return process().adminPassword();
 	}
 
-	/** @return the PEM file of the CA to trust */
+	/**
+	 * @return the PEM file of the CA to trust
+	 */
 	public Path caCertificatePem() {
 		return process().caCertificatePem();
 	}
 
-	/** @return {@code rediss://localhost:PORT} */
+	/**
+	 * @return {@code rediss://localhost:PORT}
+	 */
 	public String url() {
 		return process().url();
 	}
@@ -180,7 +200,9 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 		return process().redisUri(user, password);
 	}
 
-	/** @return Lettuce SSL options trusting only the test CA */
+	/**
+	 * @return Lettuce SSL options trusting only the test CA
+	 */
 	public SslOptions sslOptions() {
 		return process().sslOptions();
 	}
@@ -194,7 +216,9 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 		return process().adminCommand(args);
 	}
 
-	/** @return number of {@code AUTH} calls the server executed */
+	/**
+	 * @return number of {@code AUTH} calls the server executed
+	 */
 	public long authCalls() {
 		return process().authCalls();
 	}

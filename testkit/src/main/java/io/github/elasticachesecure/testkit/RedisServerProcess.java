@@ -24,32 +24,31 @@ import io.lettuce.core.SslVerifyMode;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * A real {@code redis-server} (or {@code valkey-server}) child process on a free {@code 127.0.0.1}
- * port, for tests and local runs.
+ * A real {@code redis-server} (or {@code valkey-server}) child process on a free
+ * {@code 127.0.0.1} port, for tests and local runs.
  * <p>
  * By default it serves TLS only ({@code port 0}, {@code tls-port N}, certificate
- * {@link TestPki#localhost()}, no client certificates), and the {@value #ADMIN_USER} user has a
- * random password ({@link #adminPassword()}), so no server started here accepts unauthenticated
- * commands. Extra ACL users get full permissions ({@code on >pw ~* &* +@all}). Nothing is persisted;
- * the working directory is temporary. Clients should connect to {@link #host()} ({@code localhost})
- * and trust {@link #caCertificatePem()}.
- * <pre>{@code
+ * {@link TestPki#localhost()}, no client certificates), and the {@value #ADMIN_USER} user
+ * has a random password ({@link #adminPassword()}), so no server started here accepts
+ * unauthenticated commands. Extra ACL users get full permissions
+ * ({@code on >pw ~* &* +@all}). Nothing is persisted; the working directory is temporary.
+ * Clients should connect to {@link #host()} ({@code localhost}) and trust
+ * {@link #caCertificatePem()}. <pre>{@code
  * try (RedisServerProcess redis = RedisServerProcess.tls().aclUser("app", "app-secret").start()) {
  *     RedisClient client = RedisClient.create(redis.redisUri("app", "app-secret"));
  *     client.setOptions(ClientOptions.builder().sslOptions(redis.sslOptions()).build());
  *     ...
  *     redis.authCalls();
  * }
- * }</pre>
- * A server can also be a replica ({@link Builder#replicaOf(RedisServerProcess)}) or a Sentinel
- * ({@link Builder#sentinelOf(RedisServerProcess)}) of another one.
+ * }</pre> A server can also be a replica ({@link Builder#replicaOf(RedisServerProcess)})
+ * or a Sentinel ({@link Builder#sentinelOf(RedisServerProcess)}) of another one.
  * <p>
- * The process is stopped by {@link #close()} (SIGTERM, then SIGKILL after 5 s) and, as a last
- * resort, by a JVM shutdown hook. The admin password never appears in messages, logs or
- * {@link #toString()}.
+ * The process is stopped by {@link #close()} (SIGTERM, then SIGKILL after 5 s) and, as a
+ * last resort, by a JVM shutdown hook. The admin password never appears in messages, logs
+ * or {@link #toString()}.
  * <p>
- * The binary is {@code $REDIS_SERVER_BIN}, else {@code redis-server}, else {@code valkey-server} on
- * the {@code PATH}; see {@link #findServerBinary()}.
+ * The binary is {@code $REDIS_SERVER_BIN}, else {@code redis-server}, else
+ * {@code valkey-server} on the {@code PATH}; see {@link #findServerBinary()}.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -62,7 +61,10 @@ public final class RedisServerProcess implements AutoCloseable {
 	/** Host name clients should use; the test certificates are issued for it. */
 	public static final String HOST = "localhost";
 
-	/** Name under which a Sentinel ({@link Builder#sentinelOf(RedisServerProcess)}) monitors its master. */
+	/**
+	 * Name under which a Sentinel ({@link Builder#sentinelOf(RedisServerProcess)})
+	 * monitors its master.
+	 */
 	public static final String SENTINEL_MASTER_NAME = "mymaster";
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -104,14 +106,18 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.clusterBusPort = clusterBusPort;
 		this.shutdownHook = shutdownHook;
 		this.commandLine = List.copyOf(commandLine);
-		// the admin trusts whichever CA issued the server certificate, and checks the host name where the
-		// certificate is meant to match it, so that deliberately broken certificates stay administrable
-		this.admin = new AdminConnection(HOST, port, settings.tls ? settings.serverCertificate.issuer().sslContext() : null,
+		// the admin trusts whichever CA issued the server certificate, and checks the
+		// host name where the
+		// certificate is meant to match it, so that deliberately broken certificates stay
+		// administrable
+		this.admin = new AdminConnection(HOST, port,
+				settings.tls ? settings.serverCertificate.issuer().sslContext() : null,
 				settings.tls && coversLocalhost(settings.serverCertificate), ADMIN_USER, adminPassword);
 	}
 
 	/**
-	 * Starts building a TLS-only server (certificate {@link TestPki#localhost()} unless changed).
+	 * Starts building a TLS-only server (certificate {@link TestPki#localhost()} unless
+	 * changed).
 	 * @return a builder
 	 */
 	public static Builder tls() {
@@ -127,10 +133,11 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Finds the server binary: the file named by {@code $REDIS_SERVER_BIN}, else {@code redis-server},
-	 * else {@code valkey-server} on the {@code PATH}.
+	 * Finds the server binary: the file named by {@code $REDIS_SERVER_BIN}, else
+	 * {@code redis-server}, else {@code valkey-server} on the {@code PATH}.
 	 * @return the executable
-	 * @throws IllegalStateException naming what to install or set when nothing usable is found
+	 * @throws IllegalStateException naming what to install or set when nothing usable is
+	 * found
 	 */
 	public static Path findServerBinary() {
 		return findServerBinary(System.getenv());
@@ -164,49 +171,68 @@ public final class RedisServerProcess implements AutoCloseable {
 				+ "or set " + BINARY_ENV + " to the path of a redis-server or valkey-server executable.");
 	}
 
-	/** @return {@code "localhost"} */
+	/**
+	 * @return {@code "localhost"}
+	 */
 	public String host() {
 		return HOST;
 	}
 
-	/** @return the port clients connect to (the TLS port of a TLS server) */
+	/**
+	 * @return the port clients connect to (the TLS port of a TLS server)
+	 */
 	public int port() {
 		return this.port;
 	}
 
-	/** @return whether this server speaks TLS (and only TLS) */
+	/**
+	 * @return whether this server speaks TLS (and only TLS)
+	 */
 	public boolean isTls() {
 		return this.settings.tls;
 	}
 
-	/** @return {@value #ADMIN_USER} */
+	/**
+	 * @return {@value #ADMIN_USER}
+	 */
 	public String adminUser() {
 		return ADMIN_USER;
 	}
 
-	/** @return the random password of the {@value #ADMIN_USER} user (never logged) */
+	/**
+	 * @return the random password of the {@value #ADMIN_USER} user (never logged)
+	 */
 	public String adminPassword() {
 		return this.adminPassword;
 	}
 
-	/** @return the certificate the server presents, or {@code null} for a plaintext server */
+	/**
+	 * @return the certificate the server presents, or {@code null} for a plaintext server
+	 */
 	public ServerCertificate serverCertificate() {
 		return this.settings.tls ? this.settings.serverCertificate : null;
 	}
 
-	/** @return the PEM file of the CA clients should trust: {@code TestPki.get().trustedCa()} */
+	/**
+	 * @return the PEM file of the CA clients should trust:
+	 * {@code TestPki.get().trustedCa()}
+	 */
 	public Path caCertificatePem() {
 		return TestPki.get().trustedCa().certificatePem();
 	}
 
-	/** @return {@code rediss://localhost:PORT} (or {@code redis://} when plaintext), without credentials */
+	/**
+	 * @return {@code rediss://localhost:PORT} (or {@code redis://} when plaintext),
+	 * without credentials
+	 */
 	public String url() {
 		return (this.settings.tls ? "rediss://" : "redis://") + HOST + ":" + this.port;
 	}
 
 	/**
-	 * Returns a Lettuce URI builder for this server: {@code localhost}, the port, and for TLS servers SSL
-	 * with {@link SslVerifyMode#FULL} (CA and host-name verification). Combine with {@link #sslOptions()}.
+	 * Returns a Lettuce URI builder for this server: {@code localhost}, the port, and for
+	 * TLS servers SSL with {@link SslVerifyMode#FULL} (CA and host-name verification).
+	 * Combine with {@link #sslOptions()}.
 	 * @return a builder to add credentials, timeouts etc. to
 	 */
 	public RedisURI.Builder redisUriBuilder() {
@@ -228,7 +254,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns Lettuce SSL options that trust only the test CA ({@link #caCertificatePem()}).
+	 * Returns Lettuce SSL options that trust only the test CA
+	 * ({@link #caCertificatePem()}).
 	 * @return the SSL options
 	 */
 	public SslOptions sslOptions() {
@@ -236,10 +263,11 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a command as {@value #ADMIN_USER} and returns the reply as text: status and bulk replies as
-	 * is, integers in decimal, nil as {@code null}, arrays as their elements' text joined with
-	 * {@code '\n'} (nested arrays flattened).
-	 * @param args the command and its arguments, for example {@code "CONFIG", "SET", "maxclients", "50"}
+	 * Runs a command as {@value #ADMIN_USER} and returns the reply as text: status and
+	 * bulk replies as is, integers in decimal, nil as {@code null}, arrays as their
+	 * elements' text joined with {@code '\n'} (nested arrays flattened).
+	 * @param args the command and its arguments, for example
+	 * {@code "CONFIG", "SET", "maxclients", "50"}
 	 * @return the reply
 	 * @throws RedisErrorReplyException if the server replied with an error
 	 */
@@ -248,8 +276,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a command as {@value #ADMIN_USER} and returns the reply as {@code String}, {@code Long},
-	 * {@code List<Object>} or {@code null}.
+	 * Runs a command as {@value #ADMIN_USER} and returns the reply as {@code String},
+	 * {@code Long}, {@code List<Object>} or {@code null}.
 	 * @param args the command and its arguments
 	 * @return the reply
 	 * @throws RedisErrorReplyException if the server replied with an error
@@ -263,7 +291,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Creates or changes an ACL user with full permissions: {@code ACL SETUSER name on >password ~* &* +@all}.
+	 * Creates or changes an ACL user with full permissions:
+	 * {@code ACL SETUSER name on >password ~* &* +@all}.
 	 * @param name the user name
 	 * @param password the password to add
 	 */
@@ -272,8 +301,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns how often a command was called since start (or {@code CONFIG RESETSTAT}), from
-	 * {@code INFO commandstats}.
+	 * Returns how often a command was called since start (or {@code CONFIG RESETSTAT}),
+	 * from {@code INFO commandstats}.
 	 * @param commandName for example {@code "auth"} or {@code "hello"} (case-insensitive)
 	 * @return the {@code calls=} value, or 0 when the command was never called
 	 */
@@ -292,10 +321,11 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns how many {@code AUTH} commands the server has executed ({@code cmdstat_auth:calls=N}),
-	 * successful or not. {@code HELLO ... AUTH} handshakes (Lettuce with RESP3) are counted under
-	 * {@code commandCalls("hello")} instead; the admin connection itself uses {@code HELLO}, so it
-	 * never changes this number.
+	 * Returns how many {@code AUTH} commands the server has executed
+	 * ({@code cmdstat_auth:calls=N}), successful or not. {@code HELLO ... AUTH}
+	 * handshakes (Lettuce with RESP3) are counted under {@code commandCalls("hello")}
+	 * instead; the admin connection itself uses {@code HELLO}, so it never changes this
+	 * number.
 	 * @return the number of {@code AUTH} calls
 	 */
 	public long authCalls() {
@@ -303,8 +333,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns {@code CLIENT LIST}, one line per connection (including the admin connection, named
-	 * {@value AdminConnection#CLIENT_NAME}).
+	 * Returns {@code CLIENT LIST}, one line per connection (including the admin
+	 * connection, named {@value AdminConnection#CLIENT_NAME}).
 	 * @return the client list
 	 */
 	public String clientList() {
@@ -312,7 +342,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every connection authenticated as the given user ({@code CLIENT KILL USER name}).
+	 * Closes every connection authenticated as the given user
+	 * ({@code CLIENT KILL USER name}).
 	 * @param user the ACL user
 	 * @return number of connections closed
 	 */
@@ -320,19 +351,24 @@ public final class RedisServerProcess implements AutoCloseable {
 		return (Long) command("CLIENT", "KILL", "USER", user);
 	}
 
-	/** @return whether the server process is alive */
+	/**
+	 * @return whether the server process is alive
+	 */
 	public boolean isRunning() {
 		return this.process.isAlive();
 	}
 
-	/** @return the process id of the server */
+	/**
+	 * @return the process id of the server
+	 */
 	public long pid() {
 		return this.process.pid();
 	}
 
 	/**
-	 * Kills the server with {@code SIGKILL} ({@link ProcessHandle#destroyForcibly()} on Linux), as a crashed or lost
-	 * node: no shutdown, connections dropped by the kernel. {@link #close()} still removes its directory.
+	 * Kills the server with {@code SIGKILL} ({@link ProcessHandle#destroyForcibly()} on
+	 * Linux), as a crashed or lost node: no shutdown, connections dropped by the kernel.
+	 * {@link #close()} still removes its directory.
 	 */
 	public void kill() {
 		this.process.destroyForcibly();
@@ -345,11 +381,13 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the server again after {@link #kill()}, as a node that comes back: the same port, certificate, admin
-	 * password and working directory (so with {@code --appendonly yes} in {@link Builder#extraArgs(String...)} it
-	 * loads its data from the append-only file). The ACL users given to the builder are set again before this returns;
-	 * ACL changes made later are lost, as they are not persisted.
-	 * @throws IllegalStateException if the server is still running, or with the log tail when it does not come up
+	 * Starts the server again after {@link #kill()}, as a node that comes back: the same
+	 * port, certificate, admin password and working directory (so with
+	 * {@code --appendonly yes} in {@link Builder#extraArgs(String...)} it loads its data
+	 * from the append-only file). The ACL users given to the builder are set again before
+	 * this returns; ACL changes made later are lost, as they are not persisted.
+	 * @throws IllegalStateException if the server is still running, or with the log tail
+	 * when it does not come up
 	 */
 	public void restart() {
 		checkOpen();
@@ -376,7 +414,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.settings.aclUsers.forEach(this::setAclUser);
 	}
 
-	/** @return the temporary working directory (config, log), deleted on close */
+	/**
+	 * @return the temporary working directory (config, log), deleted on close
+	 */
 	public Path directory() {
 		return this.directory;
 	}
@@ -390,7 +430,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		return logTail(this.logFile, lines);
 	}
 
-	/** @return the cluster bus port of a cluster node */
+	/**
+	 * @return the cluster bus port of a cluster node
+	 */
 	public int clusterBusPort() {
 		return this.clusterBusPort;
 	}
@@ -402,8 +444,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the server (SIGTERM, SIGKILL after 5 s, also for its child processes), waits until it has
-	 * exited and deletes its directory. Idempotent.
+	 * Stops the server (SIGTERM, SIGKILL after 5 s, also for its child processes), waits
+	 * until it has exited and deletes its directory. Idempotent.
 	 */
 	@Override
 	public void close() {
@@ -499,7 +541,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Settings for a server; {@link #start()} launches it. A builder can start several servers.
+	 * Settings for a server; {@link #start()} launches it. A builder can start several
+	 * servers.
 	 */
 	public static final class Builder {
 
@@ -536,8 +579,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the certificate a TLS server presents, for example {@link TestPki#wrongHost()} or
-		 * {@link TestPki#untrustedLocalhost()}. Default {@link TestPki#localhost()}.
+		 * Sets the certificate a TLS server presents, for example
+		 * {@link TestPki#wrongHost()} or {@link TestPki#untrustedLocalhost()}. Default
+		 * {@link TestPki#localhost()}.
 		 * @param certificate the certificate
 		 * @return this builder
 		 */
@@ -557,16 +601,17 @@ public final class RedisServerProcess implements AutoCloseable {
 		 */
 		public Builder aclUser(String name, String password) {
 			if (ADMIN_USER.equals(name)) {
-				throw new IllegalArgumentException("The " + ADMIN_USER + " user is the admin; its password is generated");
+				throw new IllegalArgumentException(
+						"The " + ADMIN_USER + " user is the admin; its password is generated");
 			}
 			this.aclUsers.put(Objects.requireNonNull(name), Objects.requireNonNull(password));
 			return this;
 		}
 
 		/**
-		 * Adds command-line arguments, passed after the generated configuration so they override it,
-		 * for example {@code extraArgs("--maxclients", "20")}. Do not put secrets here: the command line
-		 * shows up in error messages.
+		 * Adds command-line arguments, passed after the generated configuration so they
+		 * override it, for example {@code extraArgs("--maxclients", "20")}. Do not put
+		 * secrets here: the command line shows up in error messages.
 		 * @param args the arguments
 		 * @return this builder
 		 */
@@ -576,8 +621,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Listens on the given port instead of a free one: for example the port of a server just closed, to restart it
-		 * where its clients reconnect.
+		 * Listens on the given port instead of a free one: for example the port of a
+		 * server just closed, to restart it where its clients reconnect.
 		 * @param port the port on {@code 127.0.0.1}
 		 * @return this builder
 		 */
@@ -587,7 +632,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long {@link #start()} waits for the server to accept connections. Default 10 s.
+		 * Sets how long {@link #start()} waits for the server to accept connections.
+		 * Default 10 s.
 		 * @param timeout the timeout
 		 * @return this builder
 		 */
@@ -598,8 +644,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		/**
 		 * Makes the server a replica of {@code master} (as its admin; over TLS with
-		 * {@code tls-replication yes} when this server is TLS). {@link #start()} waits until the
-		 * replication link is up.
+		 * {@code tls-replication yes} when this server is TLS). {@link #start()} waits
+		 * until the replication link is up.
 		 * @param master the master, which must use the same transport (TLS or plaintext)
 		 * @return this builder
 		 */
@@ -612,12 +658,15 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Makes the server a Sentinel ({@code redis-server <conf> --sentinel}) that monitors {@code master} as
-		 * {@value #SENTINEL_MASTER_NAME} (quorum 1), authenticating to it as its admin, over TLS when this server is
-		 * TLS. Like an ElastiCache node it reports host names: the master is monitored as {@code localhost}
-		 * ({@code sentinel resolve-hostnames}, {@code announce-hostnames}), so clients that verify host names can use
-		 * the addresses it reports. {@link #start()} waits until the Sentinel lists, as available, every replica that
-		 * was connected to the master (start the replicas first; they announce {@code localhost}).
+		 * Makes the server a Sentinel ({@code redis-server <conf> --sentinel}) that
+		 * monitors {@code master} as {@value #SENTINEL_MASTER_NAME} (quorum 1),
+		 * authenticating to it as its admin, over TLS when this server is TLS. Like an
+		 * ElastiCache node it reports host names: the master is monitored as
+		 * {@code localhost} ({@code sentinel resolve-hostnames},
+		 * {@code announce-hostnames}), so clients that verify host names can use the
+		 * addresses it reports. {@link #start()} waits until the Sentinel lists, as
+		 * available, every replica that was connected to the master (start the replicas
+		 * first; they announce {@code localhost}).
 		 * @param master the master, which must use the same transport (TLS or plaintext)
 		 * @return this builder
 		 */
@@ -626,8 +675,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Like {@link #sentinelOf(RedisServerProcess)}, but the Sentinel monitors (and reports) the master at another
-		 * port, for example a {@link RecordingTcpRelay}'s in front of it.
+		 * Like {@link #sentinelOf(RedisServerProcess)}, but the Sentinel monitors (and
+		 * reports) the master at another port, for example a {@link RecordingTcpRelay}'s
+		 * in front of it.
 		 * @param master the master behind the port
 		 * @param port the port the Sentinel monitors as the master's
 		 * @return this builder
@@ -642,8 +692,9 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Makes the server a cluster node whose admin password is shared by every node (a replica authenticates to its
-		 * master, and after a failover to whichever node is master, as the admin).
+		 * Makes the server a cluster node whose admin password is shared by every node (a
+		 * replica authenticates to its master, and after a failover to whichever node is
+		 * master, as the admin).
 		 */
 		Builder clusterEnabled(String adminPassword) {
 			this.clusterEnabled = true;
@@ -651,7 +702,10 @@ public final class RedisServerProcess implements AutoCloseable {
 			return this;
 		}
 
-		/** Whether a cluster node announces {@value #HOST} (default) or only its IP address. */
+		/**
+		 * Whether a cluster node announces {@value #HOST} (default) or only its IP
+		 * address.
+		 */
 		Builder clusterAnnouncesHostname(boolean announcesHostname) {
 			this.clusterAnnouncesHostname = announcesHostname;
 			return this;
@@ -664,9 +718,11 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		/**
-		 * Starts the server, waits until it is ready, creates the ACL users and returns it.
+		 * Starts the server, waits until it is ready, creates the ACL users and returns
+		 * it.
 		 * @return the running server; close it
-		 * @throws IllegalStateException with the server's log tail when it does not come up
+		 * @throws IllegalStateException with the server's log tail when it does not come
+		 * up
 		 */
 		public RedisServerProcess start() {
 			if (this.tls && this.serverCertificate == null) {
@@ -693,7 +749,8 @@ public final class RedisServerProcess implements AutoCloseable {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
-			// a replica shares its master's admin password, as the nodes of a replication group share their users
+			// a replica shares its master's admin password, as the nodes of a replication
+			// group share their users
 			// (a Sentinel authenticates to the master and its replicas with one password)
 			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword()
 					: (this.clusterEnabled) ? this.clusterAdminPassword : randomPassword();
@@ -721,8 +778,8 @@ public final class RedisServerProcess implements AutoCloseable {
 				hook = new Thread(() -> stop(started), "testbed-redis-stop-" + port);
 				Runtime.getRuntime().addShutdownHook(hook);
 				awaitReady(process, port, log, commandLine, 1);
-				RedisServerProcess server = new RedisServerProcess(this, directory, adminPassword, process, port, busPort, hook,
-						commandLine);
+				RedisServerProcess server = new RedisServerProcess(this, directory, adminPassword, process, port,
+						busPort, hook, commandLine);
 				try {
 					this.aclUsers.forEach(server::setAclUser);
 					if (this.replicaOf != null) {
@@ -735,8 +792,10 @@ public final class RedisServerProcess implements AutoCloseable {
 				catch (RuntimeException ex) {
 					String tail = logTail(log, 30);
 					server.close();
-					throw new IllegalStateException("Redis server " + server.url() + " started but could not be set up: "
-							+ ex.getMessage() + "\n--- server log (tail) ---\n" + tail, ex);
+					throw new IllegalStateException(
+							"Redis server " + server.url() + " started but could not be set up: " + ex.getMessage()
+									+ "\n--- server log (tail) ---\n" + tail,
+							ex);
 				}
 				return server;
 			}
@@ -764,7 +823,10 @@ public final class RedisServerProcess implements AutoCloseable {
 			return System.nanoTime() + this.startupTimeout.toNanos();
 		}
 
-		/** Waits until the log says {@code readyLines} times that the server is ready (a restarted server appends to it). */
+		/**
+		 * Waits until the log says {@code readyLines} times that the server is ready (a
+		 * restarted server appends to it).
+		 */
 		private void awaitReady(Process process, int port, Path log, List<String> commandLine, int readyLines) {
 			String ready = (this.sentinelOf != null) ? "Sentinel ID is" : READY;
 			long deadline = deadline();
@@ -772,21 +834,22 @@ public final class RedisServerProcess implements AutoCloseable {
 				String logText = readQuietly(log);
 				if (!process.isAlive()) {
 					if (logText.contains("Address already in use")) {
-						throw new PortInUseException("Port " + port + " was taken before the server could bind it: "
-								+ logTail(log, 10));
+						throw new PortInUseException(
+								"Port " + port + " was taken before the server could bind it: " + logTail(log, 10));
 					}
-					throw new IllegalStateException("Redis server exited with code " + process.exitValue()
-							+ " during start-up. Command line: " + commandLine + hint(logText)
-							+ "\n--- server log (tail) ---\n" + logTail(log, 30));
+					throw new IllegalStateException(
+							"Redis server exited with code " + process.exitValue() + " during start-up. Command line: "
+									+ commandLine + hint(logText) + "\n--- server log (tail) ---\n" + logTail(log, 30));
 				}
-				// logged after the listening sockets are bound (a TCP probe would only add TLS errors to the log);
+				// logged after the listening sockets are bound (a TCP probe would only
+				// add TLS errors to the log);
 				// a Sentinel logs its id instead
 				if (logText.split(ready, -1).length > readyLines) {
 					return;
 				}
 				if (System.nanoTime() - deadline > 0) {
-					throw new IllegalStateException("Redis server did not become ready on 127.0.0.1:" + port + " within "
-							+ this.startupTimeout.toMillis() + " ms. Command line: " + commandLine
+					throw new IllegalStateException("Redis server did not become ready on 127.0.0.1:" + port
+							+ " within " + this.startupTimeout.toMillis() + " ms. Command line: " + commandLine
 							+ "\n--- server log (tail) ---\n" + logTail(log, 30));
 				}
 				try {
@@ -800,7 +863,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		}
 
 		static String hint(String logText) {
-			if (logText.contains("tls-port") && (logText.contains("Bad directive") || logText.contains("not supported"))) {
+			if (logText.contains("tls-port")
+					&& (logText.contains("Bad directive") || logText.contains("not supported"))) {
 				return ". This binary seems to be built without TLS; set " + BINARY_ENV
 						+ " to a TLS-enabled redis-server (Debian's redis-server package is).";
 			}
@@ -824,15 +888,22 @@ public final class RedisServerProcess implements AutoCloseable {
 			conf.append("save \"\"\n");
 			conf.append("appendonly no\n");
 			conf.append("loglevel notice\n");
-			// replicas sync right away instead of after the default 5 s wait for more replicas
+			// replicas sync right away instead of after the default 5 s wait for more
+			// replicas
 			conf.append("repl-diskless-sync-delay 0\n");
 			if (this.tls) {
 				TestPki pki = TestPki.get();
 				conf.append("port 0\n");
 				conf.append("tls-port ").append(port).append('\n');
-				conf.append("tls-cert-file ").append(quote(this.serverCertificate.certificatePem().toString())).append('\n');
-				conf.append("tls-key-file ").append(quote(this.serverCertificate.privateKeyPem().toString())).append('\n');
-				conf.append("tls-ca-cert-file ").append(quote(pki.trustedCa().certificatePem().toString())).append('\n');
+				conf.append("tls-cert-file ")
+					.append(quote(this.serverCertificate.certificatePem().toString()))
+					.append('\n');
+				conf.append("tls-key-file ")
+					.append(quote(this.serverCertificate.privateKeyPem().toString()))
+					.append('\n');
+				conf.append("tls-ca-cert-file ")
+					.append(quote(pki.trustedCa().certificatePem().toString()))
+					.append('\n');
 				conf.append("tls-auth-clients no\n");
 				conf.append("tls-replication yes\n");
 			}
@@ -844,17 +915,30 @@ public final class RedisServerProcess implements AutoCloseable {
 				conf.append("replicaof 127.0.0.1 ").append(this.replicaOf.port()).append('\n');
 				conf.append("masteruser ").append(ADMIN_USER).append('\n');
 				conf.append("masterauth ").append(this.replicaOf.adminPassword()).append('\n');
-				// as ElastiCache nodes do, so that a Sentinel reports a name the certificates are issued for
+				// as ElastiCache nodes do, so that a Sentinel reports a name the
+				// certificates are issued for
 				conf.append("replica-announce-ip ").append(HOST).append('\n');
 			}
 			if (this.sentinelOf != null) {
 				conf.append("sentinel resolve-hostnames yes\n");
 				conf.append("sentinel announce-hostnames yes\n");
-				conf.append("sentinel monitor ").append(SENTINEL_MASTER_NAME).append(' ').append(HOST).append(' ')
-					.append(this.monitoredPort).append(" 1\n");
-				conf.append("sentinel auth-user ").append(SENTINEL_MASTER_NAME).append(' ').append(ADMIN_USER).append('\n');
-				conf.append("sentinel auth-pass ").append(SENTINEL_MASTER_NAME).append(' ')
-					.append(this.sentinelOf.adminPassword()).append('\n');
+				conf.append("sentinel monitor ")
+					.append(SENTINEL_MASTER_NAME)
+					.append(' ')
+					.append(HOST)
+					.append(' ')
+					.append(this.monitoredPort)
+					.append(" 1\n");
+				conf.append("sentinel auth-user ")
+					.append(SENTINEL_MASTER_NAME)
+					.append(' ')
+					.append(ADMIN_USER)
+					.append('\n');
+				conf.append("sentinel auth-pass ")
+					.append(SENTINEL_MASTER_NAME)
+					.append(' ')
+					.append(this.sentinelOf.adminPassword())
+					.append('\n');
 			}
 			if (this.clusterEnabled) {
 				conf.append("cluster-enabled yes\n");
@@ -865,7 +949,8 @@ public final class RedisServerProcess implements AutoCloseable {
 					conf.append("cluster-preferred-endpoint-type hostname\n");
 				}
 				conf.append("cluster-node-timeout ").append(this.clusterNodeTimeout.toMillis()).append('\n');
-				// a node replicating its master (or the master after a failover) authenticates as the shared admin
+				// a node replicating its master (or the master after a failover)
+				// authenticates as the shared admin
 				conf.append("masteruser ").append(ADMIN_USER).append('\n');
 				conf.append("masterauth ").append(adminPassword).append('\n');
 				if (this.tls) {
@@ -891,8 +976,9 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until this Sentinel lists {@code expected} replicas of its master, each without a {@code s_down},
-	 * {@code o_down} or {@code disconnected} flag (the replicas Lettuce would use).
+	 * Waits until this Sentinel lists {@code expected} replicas of its master, each
+	 * without a {@code s_down}, {@code o_down} or {@code disconnected} flag (the replicas
+	 * Lettuce would use).
 	 */
 	void awaitSentinelReplicas(int expected, long deadlineNanos) {
 		while (true) {

@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy that plays an endpoint whose DNS name moves, such as ElastiCache's primary endpoint during a
- * failover: each new connection is forwarded, both ways, to whichever port on {@code 127.0.0.1} the proxy points at
- * when it is accepted; {@link #pointTo(int)} changes that for new connections only, and existing ones stay where they
- * are. Bytes pass through unchanged, so TLS clients verify the server's {@code localhost} certificate end to end.
+ * A loopback TCP proxy that plays an endpoint whose DNS name moves, such as ElastiCache's
+ * primary endpoint during a failover: each new connection is forwarded, both ways, to
+ * whichever port on {@code 127.0.0.1} the proxy points at when it is accepted;
+ * {@link #pointTo(int)} changes that for new connections only, and existing ones stay
+ * where they are. Bytes pass through unchanged, so TLS clients verify the server's
+ * {@code localhost} certificate end to end.
  * <p>
- * {@link #blackhole()} plays a network partition: nothing is forwarded any more, in either direction, and nothing is
- * closed; bytes sent meanwhile wait (as TCP retransmits them) and pass, in order, after {@link #heal()}. The proxy's
- * own kernel still accepts connections and acknowledges bytes and keep-alive probes, which a partition would not: a
- * client's TCP stack cannot see this blackhole, only its commands' missing replies.
+ * {@link #blackhole()} plays a network partition: nothing is forwarded any more, in
+ * either direction, and nothing is closed; bytes sent meanwhile wait (as TCP retransmits
+ * them) and pass, in order, after {@link #heal()}. The proxy's own kernel still accepts
+ * connections and acknowledges bytes and keep-alive probes, which a partition would not:
+ * a client's TCP stack cannot see this blackhole, only its commands' missing replies.
  * <pre>{@code
  * try (RepointableTcpProxy endpoint = RepointableTcpProxy.to(primary.port())) {
  *     // connect to localhost:endpoint.port()
@@ -43,7 +46,8 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts a proxy on an ephemeral port of {@code 127.0.0.1} that forwards to {@code 127.0.0.1:targetPort}.
+	 * Starts a proxy on an ephemeral port of {@code 127.0.0.1} that forwards to
+	 * {@code 127.0.0.1:targetPort}.
 	 * @param targetPort the port new connections go to, until {@link #pointTo(int)}
 	 * @return the running proxy; close it
 	 */
@@ -52,14 +56,18 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Sends new connections to another port, as a DNS change would; existing connections stay where they are.
+	 * Sends new connections to another port, as a DNS change would; existing connections
+	 * stay where they are.
 	 * @param port the new target port on {@code 127.0.0.1}
 	 */
 	public void pointTo(int port) {
 		this.targetPort = port;
 	}
 
-	/** Stops forwarding, both ways, on every connection, new ones included, without closing any. */
+	/**
+	 * Stops forwarding, both ways, on every connection, new ones included, without
+	 * closing any.
+	 */
 	public void blackhole() {
 		synchronized (this.forwarding) {
 			this.blackholed = true;
@@ -108,7 +116,8 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 			server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
 		}
 		catch (IOException ex) {
-			// the target is down: the client sees a closed connection, as it would connecting to it directly
+			// the target is down: the client sees a closed connection, as it would
+			// connecting to it directly
 			closeQuietly(client);
 			closeQuietly(server);
 			return;

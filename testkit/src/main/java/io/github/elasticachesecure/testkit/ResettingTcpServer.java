@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.net.Socket;
 
 /**
- * A loopback TCP server that accepts each connection, waits for the client's first bytes (a TLS ClientHello) and
- * resets the connection (a TCP RST: {@code SO_LINGER} 0), as a middlebox or a plaintext service that refuses the
- * handshake does.
- * <pre>{@code
+ * A loopback TCP server that accepts each connection, waits for the client's first bytes
+ * (a TLS ClientHello) and resets the connection (a TCP RST: {@code SO_LINGER} 0), as a
+ * middlebox or a plaintext service that refuses the handshake does. <pre>{@code
  * try (ResettingTcpServer resetting = ResettingTcpServer.start()) {
  *     // a TLS client at localhost:resetting.port() sees its handshake reset
  * }

@@ -16,8 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Independent SigV4 query-string presigning (AWS "Authenticating Requests: Using Query Parameters"), written from the
- * specification with {@code javax.crypto} only, to check the SDK-based generator.
+ * Independent SigV4 query-string presigning (AWS "Authenticating Requests: Using Query
+ * Parameters"), written from the specification with {@code javax.crypto} only, to check
+ * the SDK-based generator.
  */
 public final class SigV4Reference {
 
@@ -30,11 +31,12 @@ public final class SigV4Reference {
 	}
 
 	/**
-	 * The full set of query parameters (decoded) the presigned URL must carry, signature included.
+	 * The full set of query parameters (decoded) the presigned URL must carry, signature
+	 * included.
 	 */
-	public static Map<String, String> presignedParameters(String host, Map<String, String> requestParameters, String region,
-			String service, Instant time, String accessKeyId, String secretKey, @Nullable String sessionToken,
-			int expiresSeconds) {
+	public static Map<String, String> presignedParameters(String host, Map<String, String> requestParameters,
+			String region, String service, Instant time, String accessKeyId, String secretKey,
+			@Nullable String sessionToken, int expiresSeconds) {
 		String date = DATE.format(time);
 		String scope = date + "/" + region + "/" + service + "/aws4_request";
 		Map<String, String> parameters = new TreeMap<>(requestParameters);
@@ -64,7 +66,8 @@ public final class SigV4Reference {
 	}
 
 	/**
-	 * RFC 3986 encoding as SigV4 wants it: everything but unreserved characters, upper-case hex.
+	 * RFC 3986 encoding as SigV4 wants it: everything but unreserved characters,
+	 * upper-case hex.
 	 */
 	public static String uriEncode(String value) {
 		StringBuilder encoded = new StringBuilder();

@@ -3,10 +3,9 @@ package io.github.elasticachesecure.testkit;
 import java.net.Socket;
 
 /**
- * A loopback TCP server that accepts connections and never sends a byte (nor closes them), so
- * that TLS handshakes, connects with a read timeout and commands time out. Accepted sockets are
- * closed by {@link #close()}.
- * <pre>{@code
+ * A loopback TCP server that accepts connections and never sends a byte (nor closes
+ * them), so that TLS handshakes, connects with a read timeout and commands time out.
+ * Accepted sockets are closed by {@link #close()}. <pre>{@code
  * try (SilentTcpServer silent = SilentTcpServer.start()) {
  *     // point a client at localhost:silent.port() and expect a timeout
  * }
@@ -28,8 +27,9 @@ public final class SilentTcpServer extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts a silent server on the given port of {@code 127.0.0.1}, for instance the port of a server that was just
-	 * stopped, so that its clients reconnect to a peer that never answers.
+	 * Starts a silent server on the given port of {@code 127.0.0.1}, for instance the
+	 * port of a server that was just stopped, so that its clients reconnect to a peer
+	 * that never answers.
 	 * @param port the port, or 0 for an ephemeral one
 	 * @return the running server
 	 */

@@ -12,15 +12,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Owner-only temporary directories that are deleted recursively at JVM exit (or earlier through
- * {@link #deleteRecursively(Path)}).
+ * Owner-only temporary directories that are deleted recursively at JVM exit (or earlier
+ * through {@link #deleteRecursively(Path)}).
  */
 final class TempFiles {
 
 	private static final Set<Path> DIRECTORIES = ConcurrentHashMap.newKeySet();
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> DIRECTORIES.forEach(TempFiles::deleteQuietly), "testbed-temp-cleanup"));
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> DIRECTORIES.forEach(TempFiles::deleteQuietly), "testbed-temp-cleanup"));
 	}
 
 	private TempFiles() {
@@ -29,7 +30,8 @@ final class TempFiles {
 	static Path createTempDirectory(String prefix) throws IOException {
 		Path directory;
 		try {
-			directory = Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			directory = Files.createTempDirectory(prefix,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		}
 		catch (UnsupportedOperationException ex) {
 			directory = Files.createTempDirectory(prefix);

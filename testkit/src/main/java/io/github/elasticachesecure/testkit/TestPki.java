@@ -50,24 +50,25 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
- * A throw-away PKI for tests, generated in-process (EC P-256, SHA-256 with ECDSA) once per JVM
- * on first use, written as PEM files into a temporary directory that is deleted when the JVM
- * exits.
+ * A throw-away PKI for tests, generated in-process (EC P-256, SHA-256 with ECDSA) once
+ * per JVM on first use, written as PEM files into a temporary directory that is deleted
+ * when the JVM exits.
  * <p>
  * Contents:
  * <ul>
  * <li>{@link #trustedCa()}: the CA that clients in tests are told to trust;</li>
- * <li>{@link #localhost()}: server certificate issued by the trusted CA, SANs {@code DNS:localhost}
- * and {@code IP:127.0.0.1} (subject {@code CN=localhost});</li>
+ * <li>{@link #localhost()}: server certificate issued by the trusted CA, SANs
+ * {@code DNS:localhost} and {@code IP:127.0.0.1} (subject {@code CN=localhost});</li>
  * <li>{@link #wrongHost()}: issued by the trusted CA, but its only SAN is
- * {@code DNS:wrong-host.invalid}, so full host-name verification of {@code localhost} fails;</li>
- * <li>{@link #untrustedCa()} and {@link #untrustedLocalhost()}: a second CA nobody trusts and a
- * localhost certificate issued by it;</li>
- * <li>{@link #localhostValidFor(Duration)}: further localhost certificates from the trusted CA with a
- * chosen validity (for example one expiring in 5 days).</li>
+ * {@code DNS:wrong-host.invalid}, so full host-name verification of {@code localhost}
+ * fails;</li>
+ * <li>{@link #untrustedCa()} and {@link #untrustedLocalhost()}: a second CA nobody trusts
+ * and a localhost certificate issued by it;</li>
+ * <li>{@link #localhostValidFor(Duration)}: further localhost certificates from the
+ * trusted CA with a chosen validity (for example one expiring in 5 days).</li>
  * </ul>
- * Usage: {@code TestPki.get().trustedCa().certificatePem()} is the file for a Spring SSL bundle
- * ({@code spring.ssl.bundle.pem.NAME.truststore.certificate}) or Lettuce's
+ * Usage: {@code TestPki.get().trustedCa().certificatePem()} is the file for a Spring SSL
+ * bundle ({@code spring.ssl.bundle.pem.NAME.truststore.certificate}) or Lettuce's
  * {@code SslOptions.builder().trustManager(file)}.
  */
 public final class TestPki {
@@ -100,11 +101,16 @@ public final class TestPki {
 
 	private TestPki() throws IOException, GeneralSecurityException {
 		this.directory = TempFiles.createTempDirectory("testbed-pki-");
-		this.trustedCa = Authority.create(this.directory, "trusted-ca", "CN=ElastiCache Secure Test CA,O=testbed", DEFAULT_VALIDITY);
-		this.untrustedCa = Authority.create(this.directory, "untrusted-ca", "CN=Untrusted Test CA,O=testbed", DEFAULT_VALIDITY);
-		this.localhost = this.trustedCa.issue("localhost", "CN=localhost,O=testbed", DEFAULT_VALIDITY, List.of("localhost"), List.of("127.0.0.1"));
-		this.wrongHost = this.trustedCa.issue("wrong-host", "CN=" + WRONG_HOST_NAME + ",O=testbed", DEFAULT_VALIDITY, List.of(WRONG_HOST_NAME), List.of());
-		this.untrustedLocalhost = this.untrustedCa.issue("untrusted-localhost", "CN=localhost,O=testbed untrusted", DEFAULT_VALIDITY, List.of("localhost"), List.of("127.0.0.1"));
+		this.trustedCa = Authority.create(this.directory, "trusted-ca", "CN=ElastiCache Secure Test CA,O=testbed",
+				DEFAULT_VALIDITY);
+		this.untrustedCa = Authority.create(this.directory, "untrusted-ca", "CN=Untrusted Test CA,O=testbed",
+				DEFAULT_VALIDITY);
+		this.localhost = this.trustedCa.issue("localhost", "CN=localhost,O=testbed", DEFAULT_VALIDITY,
+				List.of("localhost"), List.of("127.0.0.1"));
+		this.wrongHost = this.trustedCa.issue("wrong-host", "CN=" + WRONG_HOST_NAME + ",O=testbed", DEFAULT_VALIDITY,
+				List.of(WRONG_HOST_NAME), List.of());
+		this.untrustedLocalhost = this.untrustedCa.issue("untrusted-localhost", "CN=localhost,O=testbed untrusted",
+				DEFAULT_VALIDITY, List.of("localhost"), List.of("127.0.0.1"));
 	}
 
 	/**
@@ -133,40 +139,54 @@ public final class TestPki {
 		return pki;
 	}
 
-	/** @return the directory holding all PEM files (deleted on JVM exit) */
+	/**
+	 * @return the directory holding all PEM files (deleted on JVM exit)
+	 */
 	public Path directory() {
 		return this.directory;
 	}
 
-	/** @return the CA that tests trust */
+	/**
+	 * @return the CA that tests trust
+	 */
 	public Authority trustedCa() {
 		return this.trustedCa;
 	}
 
-	/** @return a second CA that nothing trusts */
+	/**
+	 * @return a second CA that nothing trusts
+	 */
 	public Authority untrustedCa() {
 		return this.untrustedCa;
 	}
 
-	/** @return the trusted CA's localhost / 127.0.0.1 server certificate (valid 2 days) */
+	/**
+	 * @return the trusted CA's localhost / 127.0.0.1 server certificate (valid 2 days)
+	 */
 	public ServerCertificate localhost() {
 		return this.localhost;
 	}
 
-	/** @return a certificate from the trusted CA whose only SAN is {@value #WRONG_HOST_NAME} */
+	/**
+	 * @return a certificate from the trusted CA whose only SAN is
+	 * {@value #WRONG_HOST_NAME}
+	 */
 	public ServerCertificate wrongHost() {
 		return this.wrongHost;
 	}
 
-	/** @return a localhost / 127.0.0.1 certificate issued by the untrusted CA */
+	/**
+	 * @return a localhost / 127.0.0.1 certificate issued by the untrusted CA
+	 */
 	public ServerCertificate untrustedLocalhost() {
 		return this.untrustedLocalhost;
 	}
 
 	/**
-	 * Returns a localhost / 127.0.0.1 certificate issued by the trusted CA that expires {@code validity}
-	 * from now (created on first request per validity, then reused).
-	 * @param validity time from now until {@code notAfter}, for example {@code Duration.ofDays(5)}
+	 * Returns a localhost / 127.0.0.1 certificate issued by the trusted CA that expires
+	 * {@code validity} from now (created on first request per validity, then reused).
+	 * @param validity time from now until {@code notAfter}, for example
+	 * {@code Duration.ofDays(5)}
 	 * @return the certificate
 	 */
 	public ServerCertificate localhostValidFor(Duration validity) {
@@ -182,15 +202,16 @@ public final class TestPki {
 	}
 
 	/**
-	 * Returns a certificate issued by the trusted CA for the host name {@code localhost} only, without an IP address,
-	 * as ElastiCache's certificates name hosts (created on first request, then reused).
+	 * Returns a certificate issued by the trusted CA for the host name {@code localhost}
+	 * only, without an IP address, as ElastiCache's certificates name hosts (created on
+	 * first request, then reused).
 	 * @return the certificate
 	 */
 	public synchronized ServerCertificate localhostByNameOnly() {
 		if (this.localhostByNameOnly == null) {
 			try {
-				this.localhostByNameOnly = this.trustedCa.issue("localhost-name-only", "CN=localhost,O=testbed,OU=name only",
-						DEFAULT_VALIDITY, List.of("localhost"), List.of());
+				this.localhostByNameOnly = this.trustedCa.issue("localhost-name-only",
+						"CN=localhost,O=testbed,OU=name only", DEFAULT_VALIDITY, List.of("localhost"), List.of());
 			}
 			catch (IOException | GeneralSecurityException ex) {
 				throw new IllegalStateException("Could not issue certificate", ex);
@@ -200,10 +221,11 @@ public final class TestPki {
 	}
 
 	/**
-	 * Issues a server certificate from the trusted CA for the names clients will use to reach a server: each name
-	 * that is an IPv4 or IPv6 literal becomes an IP address SAN, any other a DNS name SAN (valid
-	 * {@link #DEFAULT_VALIDITY}).
-	 * @param names host names and addresses, for example {@code localhost}, {@code 127.0.0.1}
+	 * Issues a server certificate from the trusted CA for the names clients will use to
+	 * reach a server: each name that is an IPv4 or IPv6 literal becomes an IP address
+	 * SAN, any other a DNS name SAN (valid {@link #DEFAULT_VALIDITY}).
+	 * @param names host names and addresses, for example {@code localhost},
+	 * {@code 127.0.0.1}
 	 * @return a new certificate
 	 */
 	public ServerCertificate serverCertificate(Collection<String> names) {
@@ -223,7 +245,8 @@ public final class TestPki {
 	}
 
 	/**
-	 * Writes one PEM file holding the certificates of both CAs, for servers that must trust peers of either.
+	 * Writes one PEM file holding the certificates of both CAs, for servers that must
+	 * trust peers of either.
 	 * @return the file
 	 */
 	public synchronized Path bothCaCertificatesPem() {
@@ -270,7 +293,8 @@ public final class TestPki {
 					Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), name, keyPair.getPublic())
 				.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
 				.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-				.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keyPair.getPublic()));
+				.addExtension(Extension.subjectKeyIdentifier, false,
+						utils.createSubjectKeyIdentifier(keyPair.getPublic()));
 			X509Certificate certificate = sign(builder, keyPair.getPrivate());
 			Path pem = directory.resolve(fileName + ".crt");
 			TempFiles.write(pem, toPem("CERTIFICATE", certificate.getEncoded()));
@@ -286,43 +310,58 @@ public final class TestPki {
 			dnsNames.forEach((dns) -> names.add(new GeneralName(GeneralName.dNSName, dns)));
 			ipAddresses.forEach((ip) -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
 			X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(this.certificate, nextSerial(),
-					Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), new X500Principal(subject),
-					keyPair.getPublic())
+					Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)),
+					new X500Principal(subject), keyPair.getPublic())
 				.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
 				.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-				// clientAuth too: redis-server presents the same certificate on replication and cluster-bus links
+				// clientAuth too: redis-server presents the same certificate on
+				// replication and cluster-bus links
 				.addExtension(Extension.extendedKeyUsage, false,
-						new ExtendedKeyUsage(new KeyPurposeId[] { KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth }))
-				.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
-				.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keyPair.getPublic()))
-				.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(this.certificate));
+						new ExtendedKeyUsage(
+								new KeyPurposeId[] { KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth }))
+				.addExtension(Extension.subjectAlternativeName, false,
+						new GeneralNames(names.toArray(GeneralName[]::new)))
+				.addExtension(Extension.subjectKeyIdentifier, false,
+						utils.createSubjectKeyIdentifier(keyPair.getPublic()))
+				.addExtension(Extension.authorityKeyIdentifier, false,
+						utils.createAuthorityKeyIdentifier(this.certificate));
 			X509Certificate issued = sign(builder, this.privateKey);
 			Path certPem = this.directory.resolve(fileName + ".crt");
 			Path keyPem = this.directory.resolve(fileName + ".key");
 			TempFiles.write(certPem, toPem("CERTIFICATE", issued.getEncoded()));
 			TempFiles.write(keyPem, toPem("PRIVATE KEY", keyPair.getPrivate().getEncoded()));
 			Path chainPem = this.directory.resolve(fileName + "-chain.crt");
-			TempFiles.write(chainPem, toPem("CERTIFICATE", issued.getEncoded()) + toPem("CERTIFICATE", this.certificate.getEncoded()));
+			TempFiles.write(chainPem,
+					toPem("CERTIFICATE", issued.getEncoded()) + toPem("CERTIFICATE", this.certificate.getEncoded()));
 			return new ServerCertificate(issued, certPem, keyPem, chainPem, this);
 		}
 
-		/** @return the CA certificate */
+		/**
+		 * @return the CA certificate
+		 */
 		public X509Certificate certificate() {
 			return this.certificate;
 		}
 
-		/** @return PEM file with the CA certificate (a trust anchor for clients and redis-server) */
+		/**
+		 * @return PEM file with the CA certificate (a trust anchor for clients and
+		 * redis-server)
+		 */
 		public Path certificatePem() {
 			return this.certificatePem;
 		}
 
-		/** @return the CA's subject distinguished name (RFC 2253), for example {@code CN=...,O=testbed} */
+		/**
+		 * @return the CA's subject distinguished name (RFC 2253), for example
+		 * {@code CN=...,O=testbed}
+		 */
 		public String subject() {
 			return this.certificate.getSubjectX500Principal().getName();
 		}
 
 		/**
-		 * Returns the CA certificate in PEM form, for a trust store or a {@code spring.ssl.bundle.pem.*} property.
+		 * Returns the CA certificate in PEM form, for a trust store or a
+		 * {@code spring.ssl.bundle.pem.*} property.
 		 * @return the PEM text
 		 */
 		public String certificatePemText() {
@@ -335,17 +374,19 @@ public final class TestPki {
 		}
 
 		/**
-		 * Returns a Spring SSL bundle whose trust store holds only this CA (needs {@code spring-boot} on the class
-		 * path): what a client that verifies the servers this CA issued for needs.
+		 * Returns a Spring SSL bundle whose trust store holds only this CA (needs
+		 * {@code spring-boot} on the class path): what a client that verifies the servers
+		 * this CA issued for needs.
 		 * @return the SSL bundle
 		 */
 		public SslBundle sslBundle() {
-			return SslBundle.of(new PemSslStoreBundle((PemSslStoreDetails) null, PemSslStoreDetails.forCertificate(certificatePemText())));
+			return SslBundle.of(new PemSslStoreBundle((PemSslStoreDetails) null,
+					PemSslStoreDetails.forCertificate(certificatePemText())));
 		}
 
 		/**
-		 * Returns a new in-memory PKCS12 key store that holds only this CA as trusted certificate entry
-		 * (alias {@code ca}, no password).
+		 * Returns a new in-memory PKCS12 key store that holds only this CA as trusted
+		 * certificate entry (alias {@code ca}, no password).
 		 * @return the trust store
 		 */
 		public KeyStore trustStore() {
@@ -361,7 +402,8 @@ public final class TestPki {
 		}
 
 		/**
-		 * Returns a new TLS context (JDK provider, default protocols) that trusts only this CA.
+		 * Returns a new TLS context (JDK provider, default protocols) that trusts only
+		 * this CA.
 		 * @return the SSL context
 		 */
 		public SSLContext sslContext() {
@@ -385,7 +427,8 @@ public final class TestPki {
 	}
 
 	/**
-	 * A server certificate with its private key, both as PEM files readable by redis-server.
+	 * A server certificate with its private key, both as PEM files readable by
+	 * redis-server.
 	 *
 	 * @param certificate the certificate
 	 * @param certificatePem PEM file with the certificate only
@@ -396,17 +439,25 @@ public final class TestPki {
 	public record ServerCertificate(X509Certificate certificate, Path certificatePem, Path privateKeyPem, Path chainPem,
 			Authority issuer) {
 
-		/** @return the subject distinguished name (RFC 2253), for example {@code CN=localhost,O=testbed} */
+		/**
+		 * @return the subject distinguished name (RFC 2253), for example
+		 * {@code CN=localhost,O=testbed}
+		 */
 		public String subject() {
 			return this.certificate.getSubjectX500Principal().getName();
 		}
 
-		/** @return the issuer distinguished name (RFC 2253), equal to {@code issuer().subject()} */
+		/**
+		 * @return the issuer distinguished name (RFC 2253), equal to
+		 * {@code issuer().subject()}
+		 */
 		public String issuerName() {
 			return this.certificate.getIssuerX500Principal().getName();
 		}
 
-		/** @return the end of validity */
+		/**
+		 * @return the end of validity
+		 */
 		public Instant notAfter() {
 			return this.certificate.getNotAfter().toInstant();
 		}
@@ -425,10 +476,13 @@ public final class TestPki {
 	}
 
 	private static BigInteger nextSerial() {
-		return BigInteger.valueOf(System.currentTimeMillis()).shiftLeft(16).add(BigInteger.valueOf(SERIAL.getAndIncrement()));
+		return BigInteger.valueOf(System.currentTimeMillis())
+			.shiftLeft(16)
+			.add(BigInteger.valueOf(SERIAL.getAndIncrement()));
 	}
 
-	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+			throws GeneralSecurityException {
 		try {
 			ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
 			return new JcaX509CertificateConverter().getCertificate(builder.build(signer));

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The live threads of this JVM, for tests that check that what they closed left no thread behind.
- * <pre>{@code
+ * The live threads of this JVM, for tests that check that what they closed left no thread
+ * behind. <pre>{@code
  * context.close();
  * Threads.awaitNoneNamed(Threads.LETTUCE);
  * }</pre>
@@ -16,7 +16,10 @@ public final class Threads {
 	/** How Lettuce's threads (event loops, computation threads) are named. */
 	public static final String LETTUCE = "lettuce-";
 
-	/** How long {@link #awaitNoneNamed(String)} waits: threads end a little after what closed them returned. */
+	/**
+	 * How long {@link #awaitNoneNamed(String)} waits: threads end a little after what
+	 * closed them returned.
+	 */
 	private static final Duration LIMIT = Duration.ofSeconds(10);
 
 	private Threads() {

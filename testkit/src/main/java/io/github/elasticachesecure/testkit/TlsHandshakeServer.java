@@ -12,9 +12,10 @@ import javax.net.ssl.SSLSocket;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * A loopback TLS server that completes a handshake on every connection with a given certificate, then reads until the
- * client closes. Nothing else is served: it stands for a TLS endpoint in tests of the probe, without a Redis process.
- * {@link #close()} stops listening, closes every connection and ends every thread it started.
+ * A loopback TLS server that completes a handshake on every connection with a given
+ * certificate, then reads until the client closes. Nothing else is served: it stands for
+ * a TLS endpoint in tests of the probe, without a Redis process. {@link #close()} stops
+ * listening, closes every connection and ends every thread it started.
  */
 public final class TlsHandshakeServer extends LoopbackTcpServer {
 
@@ -30,7 +31,8 @@ public final class TlsHandshakeServer extends LoopbackTcpServer {
 
 	/**
 	 * Starts a TLS server on an ephemeral port of {@code 127.0.0.1}.
-	 * @param certificate the certificate (with its issuing CA as chain) the server presents
+	 * @param certificate the certificate (with its issuing CA as chain) the server
+	 * presents
 	 * @return the running server
 	 */
 	public static TlsHandshakeServer start(ServerCertificate certificate) {

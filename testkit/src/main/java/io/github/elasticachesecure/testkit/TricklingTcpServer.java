@@ -23,12 +23,12 @@ import javax.net.ssl.SSLSocket;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
- * A loopback TCP server that answers every connection with the header of a large TLS handshake record and then
- * trickles its body, one byte per interval, for at most a given time (then it closes the connection). A client that
- * only bounds each read never times out: every read gets a byte in time. Optionally the first connection gets a real
- * TLS handshake instead, with a given certificate. {@link #close()} stops listening, closes every connection and ends
- * every thread it started.
- * <pre>{@code
+ * A loopback TCP server that answers every connection with the header of a large TLS
+ * handshake record and then trickles its body, one byte per interval, for at most a given
+ * time (then it closes the connection). A client that only bounds each read never times
+ * out: every read gets a byte in time. Optionally the first connection gets a real TLS
+ * handshake instead, with a given certificate. {@link #close()} stops listening, closes
+ * every connection and ends every thread it started. <pre>{@code
  * try (TricklingTcpServer trickling = TricklingTcpServer.start(Duration.ofMillis(250), Duration.ofSeconds(30))) {
  *     // point a TLS client at localhost:trickling.port()
  * }
@@ -36,7 +36,10 @@ import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
  */
 public final class TricklingTcpServer extends LoopbackTcpServer {
 
-	/** A TLS 1.2 handshake record of 16 KiB: the client waits for all of it before parsing. */
+	/**
+	 * A TLS 1.2 handshake record of 16 KiB: the client waits for all of it before
+	 * parsing.
+	 */
 	private static final byte[] RECORD_HEADER = { 0x16, 0x03, 0x03, 0x40, 0x00 };
 
 	private final Duration interval;
@@ -66,8 +69,9 @@ public final class TricklingTcpServer extends LoopbackTcpServer {
 	}
 
 	/**
-	 * Starts a server whose first connection gets a TLS handshake with the given certificate (for a client that
-	 * connects again after rejecting it) and whose later connections are trickled to.
+	 * Starts a server whose first connection gets a TLS handshake with the given
+	 * certificate (for a client that connects again after rejecting it) and whose later
+	 * connections are trickled to.
 	 * @param certificate the certificate of the first connection
 	 * @param interval the time between two bytes
 	 * @param limit how long a connection is trickled to before it is closed

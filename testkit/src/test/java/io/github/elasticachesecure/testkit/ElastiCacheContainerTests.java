@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The container against a real engine and the image in {@code testkit.image} (the one {@code .ci/docker-engine}
- * builds from the local redis-server, unless told otherwise): TLS only, its ACL user, its certificate and CA.
+ * The container against a real engine and the image in {@code testkit.image} (the one
+ * {@code .ci/docker-engine} builds from the local redis-server, unless told otherwise):
+ * TLS only, its ACL user, its certificate and CA.
  */
 @Testcontainers
 class ElastiCacheContainerTests {
@@ -46,7 +47,9 @@ class ElastiCacheContainerTests {
 	static void createClient() {
 		client = RedisClient.create();
 		client.setOptions(ClientOptions.builder()
-			.sslOptions(SslOptions.builder().trustManager(cache.getSslBundle().getManagers().getTrustManagerFactory()).build())
+			.sslOptions(SslOptions.builder()
+				.trustManager(cache.getSslBundle().getManagers().getTrustManagerFactory())
+				.build())
 			.build());
 	}
 
@@ -70,7 +73,9 @@ class ElastiCacheContainerTests {
 		assertThatExceptionOfType(RedisConnectionException.class)
 			.isThrownBy(() -> client.connect(uri("default", cache.getPassword())).close())
 			.satisfies((ex) -> assertThat(rootMessage(ex)).startsWith("WRONGPASS"));
-		try (Socket socket = cache.getSslBundle().createSslContext().getSocketFactory()
+		try (Socket socket = cache.getSslBundle()
+			.createSslContext()
+			.getSocketFactory()
 			.createSocket(cache.getHost(), cache.getPort())) {
 			socket.setSoTimeout(10_000);
 			assertThat(send(socket, "GET greeting")).startsWith("-NOAUTH");
@@ -92,7 +97,9 @@ class ElastiCacheContainerTests {
 		}
 	}
 
-	/** Sends an inline command and returns the first reply bytes, empty at end of stream. */
+	/**
+	 * Sends an inline command and returns the first reply bytes, empty at end of stream.
+	 */
 	private static String send(Socket socket, String command) throws IOException {
 		OutputStream out = socket.getOutputStream();
 		out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -106,7 +113,10 @@ class ElastiCacheContainerTests {
 	@Test
 	void serverCertificateNamesTheClientsHostAndExpiresWithTheTestPki() throws Exception {
 		X509Certificate certificate = cache.getServerCertificate().certificate();
-		List<String> names = certificate.getSubjectAlternativeNames().stream().map((name) -> (String) name.get(1)).toList();
+		List<String> names = certificate.getSubjectAlternativeNames()
+			.stream()
+			.map((name) -> (String) name.get(1))
+			.toList();
 		assertThat(names).contains("localhost", "127.0.0.1", cache.getHost());
 		assertThat(certificate.getNotAfter().toInstant()).isBetween(Instant.now().plus(Duration.ofDays(1)),
 				Instant.now().plus(TestPki.DEFAULT_VALIDITY).plusSeconds(60));
@@ -116,7 +126,8 @@ class ElastiCacheContainerTests {
 	@Test
 	void caIsExportedAsPemAndAsSslBundle() throws Exception {
 		X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
-			.generateCertificate(new ByteArrayInputStream(cache.getCaCertificatePem().getBytes(StandardCharsets.US_ASCII)));
+			.generateCertificate(
+					new ByteArrayInputStream(cache.getCaCertificatePem().getBytes(StandardCharsets.US_ASCII)));
 		assertThat(ca).isEqualTo(TestPki.get().trustedCa().certificate());
 		assertThat(cache.getServerCertificate().issuerName()).isEqualTo(ca.getSubjectX500Principal().getName());
 		KeyStore trustStore = cache.getSslBundle().getStores().getTrustStore();

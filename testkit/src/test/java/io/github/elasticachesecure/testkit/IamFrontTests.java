@@ -34,9 +34,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The IAM front against a real TLS server and plain Lettuce, with tokens signed by the AWS SDK's own SigV4 signer
- * (not the front's {@link SigV4Reference}): accepted when right, refused with the server's {@code WRONGPASS} when
- * anything is wrong or expired, and connections closed when they miss the re-authentication deadline.
+ * The IAM front against a real TLS server and plain Lettuce, with tokens signed by the
+ * AWS SDK's own SigV4 signer (not the front's {@link SigV4Reference}): accepted when
+ * right, refused with the server's {@code WRONGPASS} when anything is wrong or expired,
+ * and connections closed when they miss the re-authentication deadline.
  */
 class IamFrontTests {
 
@@ -62,8 +63,12 @@ class IamFrontTests {
 	@Test
 	void acceptsTheRightTokenAndRefusesEveryWrongOneWithWrongpass() {
 		MutableClock clock = new MutableClock(T0);
-		try (IamFront front = IamFront.forServer(redis.process()).userId("app-user").cacheName("My-Cache")
-			.region("eu-west-1").clock(clock).start()) {
+		try (IamFront front = IamFront.forServer(redis.process())
+			.userId("app-user")
+			.cacheName("My-Cache")
+			.region("eu-west-1")
+			.clock(clock)
+			.start()) {
 			TestAwsCredentials credentials = front.credentials();
 			RedisClient client = client();
 			try (StatefulRedisConnection<String, String> connection = client
@@ -71,14 +76,20 @@ class IamFrontTests {
 				assertThat(connection.sync().ping()).isEqualTo("PONG");
 				assertThat(front.acceptedTokens()).isEqualTo(1);
 				TestAwsCredentials otherSecret = new TestAwsCredentials(credentials.accessKeyId(), "another-secret");
-				assertRefused(connection, "app-user", token("my-cache", "app-user", "eu-west-1", false, T0, otherSecret));
-				assertRefused(connection, "app-user", token("other-cache", "app-user", "eu-west-1", false, T0, credentials));
-				assertRefused(connection, "app-user", token("my-cache", "app-user", "us-east-1", false, T0, credentials));
-				assertRefused(connection, "app-user", token("my-cache", "app-user", "eu-west-1", true, T0, credentials));
-				assertRefused(connection, "app-user", token("my-cache", "other-user", "eu-west-1", false, T0, credentials));
+				assertRefused(connection, "app-user",
+						token("my-cache", "app-user", "eu-west-1", false, T0, otherSecret));
+				assertRefused(connection, "app-user",
+						token("other-cache", "app-user", "eu-west-1", false, T0, credentials));
+				assertRefused(connection, "app-user",
+						token("my-cache", "app-user", "us-east-1", false, T0, credentials));
+				assertRefused(connection, "app-user",
+						token("my-cache", "app-user", "eu-west-1", true, T0, credentials));
+				assertRefused(connection, "app-user",
+						token("my-cache", "other-user", "eu-west-1", false, T0, credentials));
 				assertRefused(connection, "app-user", "not a token at all");
 				// the token names the right user, the AUTH another one
-				assertRefused(connection, "other-user", token("my-cache", "app-user", "eu-west-1", false, T0, credentials));
+				assertRefused(connection, "other-user",
+						token("my-cache", "app-user", "eu-west-1", false, T0, credentials));
 				assertThat(front.refusedTokens()).isEqualTo(7);
 				// a refused AUTH leaves the connection as it was
 				assertThat(connection.sync().ping()).isEqualTo("PONG");
@@ -114,15 +125,19 @@ class IamFrontTests {
 	@Test
 	void checksServerlessTokensForTheirResourceType() {
 		MutableClock clock = new MutableClock(T0);
-		try (IamFront front = IamFront.forServer(redis.process()).serverlessCacheName("my-serverless").clock(clock)
+		try (IamFront front = IamFront.forServer(redis.process())
+			.serverlessCacheName("my-serverless")
+			.clock(clock)
 			.start()) {
 			RedisClient client = client();
 			try {
-				String serverless = token("my-serverless", front.userId(), front.region(), true, T0, front.credentials());
+				String serverless = token("my-serverless", front.userId(), front.region(), true, T0,
+						front.credentials());
 				client.connect(uri(front, front.userId(), serverless)).close();
 				String replicationGroup = token("my-serverless", front.userId(), front.region(), false, T0,
 						front.credentials());
-				assertThat(rootMessage(catchThrowable(() -> client.connect(uri(front, front.userId(), replicationGroup)))))
+				assertThat(
+						rootMessage(catchThrowable(() -> client.connect(uri(front, front.userId(), replicationGroup)))))
 					.isEqualTo(WRONGPASS);
 				assertThat(front.acceptedTokens()).isEqualTo(1);
 				assertThat(front.refusedTokens()).isEqualTo(1);
@@ -136,19 +151,26 @@ class IamFrontTests {
 	@Test
 	void aConnectionThatReauthenticatesInTimeStaysOpenOverSeveralDeadlinesAndOneThatDoesNotIsClosed() {
 		MutableClock clock = new MutableClock(T0);
-		try (IamFront front = IamFront.forServer(redis.process()).clock(clock)
-			.reauthenticationDeadline(Duration.ofMinutes(10)).start()) {
+		try (IamFront front = IamFront.forServer(redis.process())
+			.clock(clock)
+			.reauthenticationDeadline(Duration.ofMinutes(10))
+			.start()) {
 			Sinks.Many<RedisCredentials> tokens = Sinks.many().replay().latest();
 			tokens.tryEmitNext(RedisCredentials.just(front.userId(), signedNow(front, clock)));
 			RedisURI uri = uri(front, null, null);
 			uri.setCredentialsProvider(new StreamingCredentials(tokens.asFlux()));
 			RedisClient client = client();
-			// Lettuce re-authenticates on every new token; without reconnects, a closed connection stays closed.
-			client.setOptions(ClientOptions.builder().sslOptions(redis.sslOptions()).autoReconnect(false)
-				.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS).build());
+			// Lettuce re-authenticates on every new token; without reconnects, a closed
+			// connection stays closed.
+			client.setOptions(ClientOptions.builder()
+				.sslOptions(redis.sslOptions())
+				.autoReconnect(false)
+				.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS)
+				.build());
 			try (StatefulRedisConnection<String, String> connection = client.connect(uri)) {
 				Long clientId = connection.sync().clientId();
-				// 4 × 6 minutes: more than two deadlines, each re-authentication within one
+				// 4 × 6 minutes: more than two deadlines, each re-authentication within
+				// one
 				for (int round = 1; round <= 4; round++) {
 					clock.advance(Duration.ofMinutes(6));
 					int accepted = front.acceptedTokens();
@@ -157,7 +179,8 @@ class IamFrontTests {
 					assertThat(connection.sync().clientId()).isEqualTo(clientId);
 				}
 				assertThat(front.connectionsClosedForMissedReauthentication()).isZero();
-				// no new token this time: past the deadline the front closes the connection
+				// no new token this time: past the deadline the front closes the
+				// connection
 				clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 				await().atMost(LIMIT).until(() -> !connection.isOpen());
 				assertThat(front.connectionsClosedForMissedReauthentication()).isEqualTo(1);
@@ -171,12 +194,14 @@ class IamFrontTests {
 
 	@Test
 	void closesAConnectionThatMissesADeadlineOfSecondsOnTheSystemClock() {
-		try (IamFront front = IamFront.forServer(redis.process()).reauthenticationDeadline(Duration.ofSeconds(1))
+		try (IamFront front = IamFront.forServer(redis.process())
+			.reauthenticationDeadline(Duration.ofSeconds(1))
 			.start()) {
 			RedisClient client = client();
 			client.setOptions(ClientOptions.builder().sslOptions(redis.sslOptions()).autoReconnect(false).build());
-			try (StatefulRedisConnection<String, String> connection = client.connect(uri(front, front.userId(),
-					token(front.cacheName(), front.userId(), front.region(), false, Instant.now(), front.credentials())))) {
+			try (StatefulRedisConnection<String, String> connection = client
+				.connect(uri(front, front.userId(), token(front.cacheName(), front.userId(), front.region(), false,
+						Instant.now(), front.credentials())))) {
 				assertThat(connection.sync().ping()).isEqualTo("PONG");
 				await().atMost(LIMIT).until(() -> !connection.isOpen());
 				assertThat(front.connectionsClosedForMissedReauthentication()).isEqualTo(1);
@@ -197,9 +222,12 @@ class IamFrontTests {
 			assertThat(front.toString().contains(secret) || front.credentials().toString().contains(secret))
 				.as("the secret key appears in a description")
 				.isFalse();
-			assertThat(front.credentials().awsCredentialsProvider().resolveCredentials().secretAccessKey()
-				.equals(secret)).as("the SDK provider hands out the secret").isTrue();
-			assertThat(front.connectionProperties()).containsEntry("elasticache.secure.endpoint", "localhost:" + front.port())
+			assertThat(
+					front.credentials().awsCredentialsProvider().resolveCredentials().secretAccessKey().equals(secret))
+				.as("the SDK provider hands out the secret")
+				.isTrue();
+			assertThat(front.connectionProperties())
+				.containsEntry("elasticache.secure.endpoint", "localhost:" + front.port())
 				.containsEntry("elasticache.secure.auth.mode", "iam")
 				.containsEntry("elasticache.secure.auth.username", "described-user")
 				.containsEntry("elasticache.secure.cache-name", "test-cache")
@@ -229,8 +257,12 @@ class IamFrontTests {
 	}
 
 	private static RedisURI uri(IamFront front, String user, String token) {
-		RedisURI.Builder builder = RedisURI.builder().withHost(front.host()).withPort(front.port()).withSsl(true)
-			.withVerifyPeer(SslVerifyMode.FULL).withTimeout(LIMIT);
+		RedisURI.Builder builder = RedisURI.builder()
+			.withHost(front.host())
+			.withPort(front.port())
+			.withSsl(true)
+			.withVerifyPeer(SslVerifyMode.FULL)
+			.withTimeout(LIMIT);
 		if (user != null) {
 			builder.withAuthentication(user, token);
 		}
@@ -270,7 +302,10 @@ class IamFrontTests {
 		return uri.substring("https://".length());
 	}
 
-	/** Credentials Lettuce subscribes to, re-authenticating its connections on each new token. */
+	/**
+	 * Credentials Lettuce subscribes to, re-authenticating its connections on each new
+	 * token.
+	 */
 	private record StreamingCredentials(Flux<RedisCredentials> tokens) implements RedisCredentialsProvider {
 
 		@Override

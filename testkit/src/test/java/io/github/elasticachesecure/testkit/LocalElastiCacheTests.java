@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The process-based ElastiCache stand-in: standalone as a JUnit 5 extension, a replication group and a cluster through
- * the plain API, each reached with full TLS verification as its generated (or given) user, and the properties that
- * connect the starter to it.
+ * The process-based ElastiCache stand-in: standalone as a JUnit 5 extension, a
+ * replication group and a cluster through the plain API, each reached with full TLS
+ * verification as its generated (or given) user, and the properties that connect the
+ * starter to it.
  */
 class LocalElastiCacheTests {
 
@@ -65,7 +66,9 @@ class LocalElastiCacheTests {
 
 	@Test
 	void replicationGroupServesReadsOfWritesOnItsReaderEndpoint() {
-		try (LocalElastiCache group = LocalElastiCache.replicationGroup(1).user("reader-app", "reader-Secret-1").start()) {
+		try (LocalElastiCache group = LocalElastiCache.replicationGroup(1)
+			.user("reader-app", "reader-Secret-1")
+			.start()) {
 			assertThat(group.nodes()).hasSize(2);
 			assertThat(group.connectionProperties()).containsEntry("elasticache.secure.reader-endpoint",
 					group.readerEndpoint());
@@ -73,9 +76,8 @@ class LocalElastiCacheTests {
 			try {
 				client.setOptions(ClientOptions.builder().sslOptions(group.sslOptions()).build());
 				try (StatefulRedisConnection<String, String> primary = client.connect(group.redisUri());
-						StatefulRedisConnection<String, String> reader = client.connect(RedisURI.builder(group.redisUri())
-							.withPort(group.nodes().get(1).port())
-							.build())) {
+						StatefulRedisConnection<String, String> reader = client.connect(
+								RedisURI.builder(group.redisUri()).withPort(group.nodes().get(1).port()).build())) {
 					primary.sync().set("greeting", "hello");
 					await().atMost(Duration.ofSeconds(20)).until(() -> "hello".equals(reader.sync().get("greeting")));
 					assertThat(reader.sync().info("replication")).contains("role:slave");

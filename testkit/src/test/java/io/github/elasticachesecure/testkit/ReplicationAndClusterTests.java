@@ -22,7 +22,10 @@ class ReplicationAndClusterTests {
 	@Test
 	void tlsReplicaFollowsItsMaster() throws Exception {
 		try (RedisServerProcess master = RedisServerProcess.tls().aclUser("app", "app-secret").start();
-				RedisServerProcess replica = RedisServerProcess.tls().aclUser("app", "app-secret").replicaOf(master).start()) {
+				RedisServerProcess replica = RedisServerProcess.tls()
+					.aclUser("app", "app-secret")
+					.replicaOf(master)
+					.start()) {
 			assertThat(replica.adminCommand("INFO", "replication")).contains("role:slave", "master_link_status:up");
 			master.adminCommand("SET", "greeting", "hello");
 			await().atMost(Duration.ofSeconds(20))
@@ -62,7 +65,8 @@ class ReplicationAndClusterTests {
 			finally {
 				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 			}
-			assertThat(cluster.adminCommandOnAllNodes("DBSIZE")).allSatisfy((size) -> assertThat(Long.parseLong(size)).isPositive());
+			assertThat(cluster.adminCommandOnAllNodes("DBSIZE"))
+				.allSatisfy((size) -> assertThat(Long.parseLong(size)).isPositive());
 		}
 	}
 

@@ -60,7 +60,10 @@ class TestBedTests {
 		.serverCertificate(TestPki.get().untrustedLocalhost())
 		.aclUser(USER, PASSWORD);
 
-	private static final ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+	private static final ClientResources resources = DefaultClientResources.builder()
+		.ioThreadPoolSize(2)
+		.computationThreadPoolSize(2)
+		.build();
 
 	@AfterAll
 	static void shutdownResources() {
@@ -85,9 +88,15 @@ class TestBedTests {
 
 	@Test
 	void wrongHostCertificateFailsFullVerificationButPassesCaVerification() {
-		assertThatThrownBy(() -> connect(wrongHost.redisUri(USER, PASSWORD), wrongHost.sslOptions(), ProtocolVersion.RESP3).close())
+		assertThatThrownBy(
+				() -> connect(wrongHost.redisUri(USER, PASSWORD), wrongHost.sslOptions(), ProtocolVersion.RESP3)
+					.close())
 			.hasStackTraceContaining("No subject alternative DNS name matching localhost");
-		RedisURI caOnly = wrongHost.process().redisUriBuilder().withAuthentication(USER, PASSWORD).withVerifyPeer(SslVerifyMode.CA).build();
+		RedisURI caOnly = wrongHost.process()
+			.redisUriBuilder()
+			.withAuthentication(USER, PASSWORD)
+			.withVerifyPeer(SslVerifyMode.CA)
+			.build();
 		try (Client client = connect(caOnly, wrongHost.sslOptions(), ProtocolVersion.RESP3)) {
 			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
 		}
@@ -95,7 +104,9 @@ class TestBedTests {
 
 	@Test
 	void certificateFromUntrustedCaIsRejected() {
-		assertThatThrownBy(() -> connect(untrusted.redisUri(USER, PASSWORD), untrusted.sslOptions(), ProtocolVersion.RESP3).close())
+		assertThatThrownBy(
+				() -> connect(untrusted.redisUri(USER, PASSWORD), untrusted.sslOptions(), ProtocolVersion.RESP3)
+					.close())
 			.hasStackTraceContaining("PKIX");
 	}
 
@@ -127,7 +138,8 @@ class TestBedTests {
 		long before = tls.authCalls();
 		try (Client client = connect(tls.redisUri(USER, PASSWORD), tls.sslOptions(), ProtocolVersion.RESP2)) {
 			client.connection.sync().auth(USER, PASSWORD);
-			assertThat(tls.authCalls()).isEqualTo(before + 2); // handshake AUTH + explicit AUTH
+			assertThat(tls.authCalls()).isEqualTo(before + 2); // handshake AUTH +
+																// explicit AUTH
 		}
 	}
 
@@ -138,7 +150,8 @@ class TestBedTests {
 		assertThat(redis.adminCommand("CONFIG", "GET", "maxclients")).isEqualTo("maxclients\n100");
 		assertThat(redis.clientList()).contains("name=testbed-admin");
 		redis.setAclUser("other", "other-secret");
-		try (Client client = connect(redis.redisUri("other", "other-secret"), redis.sslOptions(), ProtocolVersion.RESP3)) {
+		try (Client client = connect(redis.redisUri("other", "other-secret"), redis.sslOptions(),
+				ProtocolVersion.RESP3)) {
 			assertThat(client.connection.sync().ping()).isEqualTo("PONG");
 			assertThat(redis.clientList()).contains("user=other");
 			assertThat(redis.killClientsOf("other")).isEqualTo(1);
@@ -152,7 +165,8 @@ class TestBedTests {
 
 	@Test
 	void passwordsStayOutOfDescriptions() {
-		assertThat(tls.process().toString()).doesNotContain(tls.adminPassword()).contains("rediss://localhost:" + tls.port());
+		assertThat(tls.process().toString()).doesNotContain(tls.adminPassword())
+			.contains("rediss://localhost:" + tls.port());
 		assertThat(tls.toString()).doesNotContain(tls.adminPassword());
 	}
 
@@ -203,8 +217,13 @@ class TestBedTests {
 	@Test
 	void silentServerTimesOutClientsAndUnusedPortRefusesThem() {
 		try (SilentTcpServer silent = SilentTcpServer.start()) {
-			RedisURI uri = RedisURI.builder().withHost(silent.host()).withPort(silent.port()).withSsl(true)
-				.withAuthentication(USER, PASSWORD).withTimeout(Duration.ofMillis(300)).build();
+			RedisURI uri = RedisURI.builder()
+				.withHost(silent.host())
+				.withPort(silent.port())
+				.withSsl(true)
+				.withAuthentication(USER, PASSWORD)
+				.withTimeout(Duration.ofMillis(300))
+				.build();
 			long start = System.nanoTime();
 			assertThatThrownBy(() -> connect(uri, tls.sslOptions(), ProtocolVersion.RESP3).close())
 				.isInstanceOf(RedisConnectionException.class)
@@ -218,8 +237,13 @@ class TestBedTests {
 		}
 		int unused = FreePorts.unusedLoopbackPort();
 		assertThat(FreePorts.isListening(unused)).isFalse();
-		RedisURI refused = RedisURI.builder().withHost("localhost").withPort(unused).withSsl(true)
-			.withAuthentication(USER, PASSWORD).withTimeout(Duration.ofSeconds(10)).build();
+		RedisURI refused = RedisURI.builder()
+			.withHost("localhost")
+			.withPort(unused)
+			.withSsl(true)
+			.withAuthentication(USER, PASSWORD)
+			.withTimeout(Duration.ofSeconds(10))
+			.build();
 		assertThatThrownBy(() -> connect(refused, tls.sslOptions(), ProtocolVersion.RESP3).close())
 			.isInstanceOf(RedisConnectionException.class)
 			.hasMessageContaining("Unable to connect to localhost")
@@ -232,7 +256,8 @@ class TestBedTests {
 	void recordingRelayForwardsBothWaysAndRecordsWhatClientsSent() throws Exception {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
 			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), relay.port())) {
-				socket.getOutputStream().write(("AUTH " + USER + " " + PASSWORD + "\r\nPING\r\n").getBytes(StandardCharsets.UTF_8));
+				socket.getOutputStream()
+					.write(("AUTH " + USER + " " + PASSWORD + "\r\nPING\r\n").getBytes(StandardCharsets.UTF_8));
 				byte[] reply = new byte[12];
 				int read = 0;
 				while (read < reply.length) {
@@ -254,8 +279,12 @@ class TestBedTests {
 	void tlsSentinelReportsItsMasterAndReplicasByHostName() {
 		try (RedisServerProcess master = RedisServerProcess.tls().aclUser(USER, PASSWORD).start();
 				RedisServerProcess replica = RedisServerProcess.tls().replicaOf(master).start();
-				RedisServerProcess sentinel = RedisServerProcess.tls().aclUser(USER, PASSWORD).sentinelOf(master).start()) {
-			assertThat(sentinel.toString()).contains("sentinel of " + master.url()).doesNotContain(master.adminPassword());
+				RedisServerProcess sentinel = RedisServerProcess.tls()
+					.aclUser(USER, PASSWORD)
+					.sentinelOf(master)
+					.start()) {
+			assertThat(sentinel.toString()).contains("sentinel of " + master.url())
+				.doesNotContain(master.adminPassword());
 			String name = RedisServerProcess.SENTINEL_MASTER_NAME;
 			RedisClient client = RedisClient.create(resources);
 			try {
@@ -269,7 +298,8 @@ class TestBedTests {
 							.containsEntry("port", String.valueOf(replica.port()))
 							.containsEntry("flags", "slave"));
 				}
-				// a Sentinel-aware client reaches the master it reports, with host-name verification
+				// a Sentinel-aware client reaches the master it reports, with host-name
+				// verification
 				RedisURI viaSentinel = RedisURI.builder()
 					.withSentinel(sentinel.redisUri(USER, PASSWORD))
 					.withSentinelMasterId(name)
@@ -295,13 +325,15 @@ class TestBedTests {
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("apt-get install redis-server")
 			.hasMessageContaining(RedisServerProcess.BINARY_ENV);
-		assertThatThrownBy(() -> RedisServerProcess.findServerBinary(java.util.Map.of(RedisServerProcess.BINARY_ENV, "/nonexistent/redis-server")))
+		assertThatThrownBy(() -> RedisServerProcess
+			.findServerBinary(java.util.Map.of(RedisServerProcess.BINARY_ENV, "/nonexistent/redis-server")))
 			.hasMessageContaining("/nonexistent/redis-server");
 	}
 
 	@Test
 	void aServerBuiltWithoutTlsIsNamedAsTheCause() {
-		// what redis-server 7.0 built with BUILD_TLS=no logs for the generated configuration
+		// what redis-server 7.0 built with BUILD_TLS=no logs for the generated
+		// configuration
 		String log = "*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 9\n"
 				+ ">>> 'tls-port 6390'\nBad directive or wrong number of arguments";
 		assertThat(RedisServerProcess.Builder.hint(log)).contains("built without TLS")
@@ -330,7 +362,8 @@ class TestBedTests {
 			.containsExactlyInAnyOrder("localhost", "127.0.0.1");
 		assertThat(pki.wrongHost().certificate().getSubjectAlternativeNames()).extracting((san) -> (Object) san.get(1))
 			.containsExactly(TestPki.WRONG_HOST_NAME);
-		assertThat(pki.untrustedLocalhost().issuerName()).isEqualTo(pki.untrustedCa().subject()).isNotEqualTo(pki.trustedCa().subject());
+		assertThat(pki.untrustedLocalhost().issuerName()).isEqualTo(pki.untrustedCa().subject())
+			.isNotEqualTo(pki.trustedCa().subject());
 		assertThat(pki.trustedCa().trustStore().getCertificate("ca")).isEqualTo(pki.trustedCa().certificate());
 		assertThat(Files.readString(pki.trustedCa().certificatePem())).startsWith("-----BEGIN CERTIFICATE-----");
 		assertThat(Files.readString(pki.localhost().privateKeyPem())).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -361,7 +394,8 @@ class TestBedTests {
 		}
 	}
 
-	private record Client(RedisClient client, StatefulRedisConnection<String, String> connection) implements AutoCloseable {
+	private record Client(RedisClient client,
+			StatefulRedisConnection<String, String> connection) implements AutoCloseable {
 
 		@Override
 		public void close() {

@@ -1,9 +1,10 @@
 package io.github.elasticachesecure.testkit;
 
 /**
- * The image of this project's own container tests: system property {@code testkit.image} (set by the build from the
- * Maven property of the same name), else environment variable {@code TESTKIT_IMAGE}, else the image that
- * {@code .ci/docker-engine} builds from the local redis-server.
+ * The image of this project's own container tests: system property {@code testkit.image}
+ * (set by the build from the Maven property of the same name), else environment variable
+ * {@code TESTKIT_IMAGE}, else the image that {@code .ci/docker-engine} builds from the
+ * local redis-server.
  */
 final class TestImages {
 
