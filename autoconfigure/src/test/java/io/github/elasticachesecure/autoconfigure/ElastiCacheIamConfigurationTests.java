@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
-import io.github.elasticachesecure.iam.IamProviderThreads;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.IamTokenUnavailableException;
 import io.github.elasticachesecure.testkit.SigV4Reference;

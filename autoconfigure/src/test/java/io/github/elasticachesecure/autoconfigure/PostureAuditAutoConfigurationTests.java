@@ -4,7 +4,6 @@ import java.util.Map;
 
 import io.github.elasticachesecure.audit.PostureAuditException;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
-import io.github.elasticachesecure.audit.PostureAuditTests;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.testkit.FakeAwsApi;
@@ -37,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PostureAuditAutoConfigurationTests {
 
+	private static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
+
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.tls()
 		.aclUser(RedisTestContexts.USER, RedisTestContexts.PASSWORD);
@@ -50,7 +51,7 @@ class PostureAuditAutoConfigurationTests {
 					ElastiCacheSecureEndpointAutoConfiguration.class))
 			.withBean(AwsCredentialsProvider.class,
 					() -> StaticCredentialsProvider
-						.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", PostureAuditTests.SECRET_KEY)))
+						.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET_KEY)))
 			.withPropertyValues("elasticache.secure.audit.mode=" + mode, "elasticache.secure.cache-name=orders",
 					"elasticache.secure.iam.region=us-east-1", "management.endpoints.web.exposure.include=elasticache");
 	}
@@ -106,7 +107,7 @@ class PostureAuditAutoConfigurationTests {
 				.contains("\"failedHigh\":1")
 				.contains("{\"id\":\"transit-encryption\",\"severity\":\"high\",\"status\":\"high\"");
 			assertThat(json.contains(RedisTestContexts.PASSWORD)).as("password in the endpoint's JSON").isFalse();
-			assertThat(json.contains(PostureAuditTests.SECRET_KEY)).as("secret key in the endpoint's JSON").isFalse();
+			assertThat(json.contains(SECRET_KEY)).as("secret key in the endpoint's JSON").isFalse();
 			int calls = this.aws.actions().size();
 			// Within the minute after the startup run, asking again shows the same report
 			// without AWS calls.

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
-import io.github.elasticachesecure.iam.IamProviderThreads;
 import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerProcess;

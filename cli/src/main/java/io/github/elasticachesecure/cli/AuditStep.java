@@ -7,7 +7,6 @@ import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureReport;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
-
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.github.elasticachesecure.logging.Causes;
 import io.github.elasticachesecure.tls.LiveTlsSession;
 import io.github.elasticachesecure.tls.TlsSessionPolicy;
 import io.github.elasticachesecure.tls.TlsSessionRefusedException;
@@ -21,8 +22,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
-
-import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Connects with Lettuce, as the starter does (TLS with full verification and the same
@@ -117,7 +116,7 @@ final class AuthenticateStep implements DoctorStep {
 					"Let the user run the commands a client sends to connect: add '+@connection' to its "
 							+ "access string.");
 		}
-		return StepResult.fail(name(), "cannot connect: " + describe(ex),
+		return StepResult.fail(name(), "cannot connect: " + Causes.describe(ex),
 				"Check the endpoint, and that this host can reach it (see the connect and tls steps).");
 	}
 
@@ -134,12 +133,6 @@ final class AuthenticateStep implements DoctorStep {
 
 	private static String user(RedisCredentials credentials) {
 		return credentials.hasUsername() ? credentials.getUsername() : "default";
-	}
-
-	static String describe(Throwable ex) {
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
-		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return (root == ex) ? message : ex.getMessage() + " (" + message + ")";
 	}
 
 }

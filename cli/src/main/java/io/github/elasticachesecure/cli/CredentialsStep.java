@@ -8,7 +8,6 @@ import io.github.elasticachesecure.iam.IamSetting;
 import io.github.elasticachesecure.iam.InvalidIamSettingException;
 import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkException;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import io.github.elasticachesecure.logging.Causes;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,7 +112,7 @@ final class DoctorCommand implements Callable<Integer> {
 				catch (RuntimeException ex) {
 					// Reported as the step's failure, redacted like the rest, rather than
 					// as a stack trace.
-					result = StepResult.fail(step.name(), "unexpected error: " + AuthenticateStep.describe(ex),
+					result = StepResult.fail(step.name(), "unexpected error: " + Causes.describe(ex),
 							"Report it with this output at the project's issue tracker.");
 				}
 				results.add(result.mapText(diagnosis.secrets()::redact));

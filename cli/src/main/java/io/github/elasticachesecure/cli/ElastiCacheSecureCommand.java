@@ -3,11 +3,11 @@ package io.github.elasticachesecure.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The {@code elasticache-secure} command, with its subcommands {@code doctor} and

@@ -1,6 +1,7 @@
 package io.github.elasticachesecure.cli;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.github.elasticachesecure.logging.Causes;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
@@ -31,7 +32,7 @@ final class PingStep implements DoctorStep {
 			String refusal = AuthenticationRejectedException.findPermissionRefusal(ex);
 			String fix = (refusal != null) ? "Add '+ping' (or '+@connection') to the user's access string."
 					: "Check the server's log; the connection was open and authenticated.";
-			return StepResult.fail(name(), "PING failed: " + AuthenticateStep.describe(ex), fix);
+			return StepResult.fail(name(), "PING failed: " + Causes.describe(ex), fix);
 		}
 		long micros = (System.nanoTime() - start) / 1_000;
 		return StepResult.pass(name(), reply + " in " + (micros / 1000.0) + " ms").with("roundTripMicros", micros);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
+import io.github.elasticachesecure.logging.Causes;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
@@ -29,7 +30,7 @@ final class ServerInfoStep implements DoctorStep {
 				return StepResult.warn(name(), "INFO is not allowed for this user, so the version is unknown",
 						"Add '+info' to the user's access string to let doctor and monitoring read the version.");
 			}
-			return StepResult.warn(name(), "INFO server failed: " + AuthenticateStep.describe(ex),
+			return StepResult.warn(name(), "INFO server failed: " + Causes.describe(ex),
 					"Check the server's log; PING worked.");
 		}
 		boolean valkey = info.containsKey("valkey_version") || "valkey".equals(info.get("server_name"));

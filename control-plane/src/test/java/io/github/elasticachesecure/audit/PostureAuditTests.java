@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public class PostureAuditTests {
 
-	public static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
+	static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
 
 	@RegisterExtension
 	final FakeAwsApi aws = FakeAwsApi.forEachTest();

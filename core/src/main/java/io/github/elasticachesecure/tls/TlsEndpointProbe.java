@@ -13,12 +13,12 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -28,11 +28,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import io.github.elasticachesecure.logging.Causes;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.core.NestedExceptionUtils;
-import org.springframework.util.ExceptionTypeFilter;
 
 /**
  * Checks that an endpoint speaks TLS and presents a certificate that the client's trust
@@ -78,7 +76,7 @@ public final class TlsEndpointProbe {
 			}
 			catch (IOException ex) {
 				return failure(host, port, TlsProbeOutcome.UNREACHABLE,
-						socketDeadline.expired() ? "Connect timed out" : describe(ex), null);
+						socketDeadline.expired() ? "Connect timed out" : Causes.describe(ex), null);
 			}
 			SSLContext context = (verifyMode == SslVerifyMode.NONE) ? recordingContext(new AtomicReference<>(), true)
 					: sslContext;
@@ -106,7 +104,7 @@ public final class TlsEndpointProbe {
 				}
 				// "Unsupported or unrecognized SSL message", a reset or an early close:
 				// the peer is not a TLS server.
-				return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
+				return failure(host, port, TlsProbeOutcome.NOT_TLS, Causes.describe(ex), null);
 			}
 		}
 		finally {
@@ -116,16 +114,16 @@ public final class TlsEndpointProbe {
 
 	private TlsProbeResult handshakeFailure(String host, int port, SSLHandshakeException ex, long deadline) {
 		if (hasCause(ex, EOFException.class, SocketException.class)) {
-			return failure(host, port, TlsProbeOutcome.NOT_TLS, describe(ex), null);
+			return failure(host, port, TlsProbeOutcome.NOT_TLS, Causes.describe(ex), null);
 		}
 		if (!hasCause(ex, CertificateException.class)) {
-			return failure(host, port, TlsProbeOutcome.HANDSHAKE_FAILED, describe(ex), null);
+			return failure(host, port, TlsProbeOutcome.HANDSHAKE_FAILED, Causes.describe(ex), null);
 		}
 		PeerCertificate certificate = fetchCertificate(host, port, deadline);
 		boolean chainProblem = hasCause(ex, CertPathBuilderException.class, CertPathValidatorException.class);
 		TlsProbeOutcome outcome = (!chainProblem && certificate != null && !certificate.namesHost(host))
 				? TlsProbeOutcome.HOST_NAME_MISMATCH : TlsProbeOutcome.UNTRUSTED_CERTIFICATE;
-		return failure(host, port, outcome, describe(ex), certificate);
+		return failure(host, port, outcome, Causes.describe(ex), certificate);
 	}
 
 	/**
@@ -201,13 +199,7 @@ public final class TlsEndpointProbe {
 
 	@SafeVarargs
 	private static boolean hasCause(Throwable ex, Class<? extends Throwable>... types) {
-		return new ExceptionTypeFilter(List.of(types), null).match(ex, true);
-	}
-
-	private static String describe(Throwable ex) {
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
-		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-		return (root == ex) ? message : ex.getMessage() + " (" + message + ")";
+		return Stream.of(types).anyMatch((type) -> Causes.find(ex, type) != null);
 	}
 
 	private static int remainingMillis(long deadline) {

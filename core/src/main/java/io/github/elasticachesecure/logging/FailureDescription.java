@@ -6,8 +6,6 @@ import java.util.Map;
 import io.lettuce.core.RedisCommandExecutionException;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.NestedExceptionUtils;
-
 /**
  * Describes why a Redis call failed, for health reasons and log lines, without passing a
  * server's error text through: a Redis error reply may echo what the client sent (Redis
@@ -34,8 +32,6 @@ public final class FailureDescription {
 			Map.entry("MISCONF", "the server cannot persist its data"),
 			Map.entry("OOM", "the server is out of memory"));
 
-	private static final int MAX_CAUSES = 16;
-
 	private FailureDescription() {
 	}
 
@@ -45,25 +41,13 @@ public final class FailureDescription {
 	 * @return a description that carries no text of the server's
 	 */
 	public static String of(Throwable ex) {
-		RedisCommandExecutionException serverError = serverError(ex);
+		RedisCommandExecutionException serverError = Causes.find(ex, RedisCommandExecutionException.class);
 		if (serverError != null) {
 			return serverError(serverError.getMessage());
 		}
-		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
+		Throwable root = Causes.mostSpecific(ex);
 		String message = root.getMessage();
 		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-	}
-
-	private static @Nullable RedisCommandExecutionException serverError(Throwable ex) {
-		// Bounded: a chain of causes may loop.
-		Throwable cause = ex;
-		for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
-			if (cause instanceof RedisCommandExecutionException serverError) {
-				return serverError;
-			}
-			cause = cause.getCause();
-		}
-		return null;
 	}
 
 	private static String serverError(@Nullable String message) {
