@@ -45,8 +45,8 @@ class FailoverIntegrationTests {
 	private static final int THREADS = 8;
 
 	/**
-	 * What the README promises once the name has moved: DNS cache + first reconnect delay
-	 * + handshake.
+	 * What docs/topologies.md promises once the name has moved: DNS cache + first
+	 * reconnect delay + handshake.
 	 */
 	private static final Duration DOCUMENTED_BOUND = FailoverClientResources.DNS_CACHE_TTL
 		.plus(FailoverClientResources.FIRST_RECONNECT_DELAY_MAX)

@@ -88,8 +88,8 @@ final class AwsCalls {
 			return Finding.fail("missing-permission", Severity.WARNING,
 					"The application's AWS identity may not " + "call " + action + " (" + code + "), so '" + check
 							+ "' was not checked.",
-					"Allow the IAM action '" + action + "' to the application's role (see the audit policy in the "
-							+ "README).");
+					"Allow the IAM action '" + action + "' to the application's role (see the audit policy in "
+							+ "docs/operations.md).");
 		}
 		if (ex.isThrottlingException() || (code != null && THROTTLED.contains(code))) {
 			return Finding.fail("throttled", Severity.WARNING,
