@@ -12,9 +12,9 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.Threads;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.iam.IamProviderThreads;
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.Threads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

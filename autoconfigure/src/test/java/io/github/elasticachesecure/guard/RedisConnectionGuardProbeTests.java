@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
+import io.github.elasticachesecure.testsupport.Threads;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;

@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
-import io.github.elasticachesecure.testkit.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.IamFront;
-import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.RepointableTcpProxy;
+import io.github.elasticachesecure.testkit.TestAwsCredentials;
+import io.github.elasticachesecure.testsupport.AcceleratedClock;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.RepointableTcpProxy;
 import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import reactor.core.Disposable;

@@ -1,10 +1,15 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testkit.MutableClock;
+import io.github.elasticachesecure.testkit.SigV4Reference;
+import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
