@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  * right, refused with the server's {@code WRONGPASS} when anything is wrong or expired,
  * and connections closed when they miss the re-authentication deadline.
  */
-class IamFrontTests {
+class IamFrontIntegrationTests {
 
 	private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 

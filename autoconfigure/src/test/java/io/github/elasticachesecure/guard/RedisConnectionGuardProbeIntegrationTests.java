@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of a replication group is silent, so a probe holds its connection until the node closes
  * it, and all of them must be connected at once.
  */
-class RedisConnectionGuardProbeTests {
+class RedisConnectionGuardProbeIntegrationTests {
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the audit.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class PostureAuditAutoConfigurationTests {
+class PostureAuditAutoConfigurationIntegrationTests {
 
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.tls()

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * EC2's query APIs played on loopback in their real wire format (reached through the
  * SDK's {@code aws.endpointUrl}), after the connection steps against a real TLS server.
  */
-class AuditDoctorTests {
+class AuditDoctorIntegrationTests {
 
 	private static final String PASSWORD = "audit-doctor-password-4c2e";
 

@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * read from the document itself, so the document and the test cannot drift apart.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class ConfigurationErrorsTests {
+class ConfigurationErrorsIntegrationTests {
 
 	private static final Path TABLE = Path.of("..", "docs", "configuration-errors.md");
 
