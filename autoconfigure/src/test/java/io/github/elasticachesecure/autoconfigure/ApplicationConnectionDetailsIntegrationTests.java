@@ -2,8 +2,8 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.github.elasticachesecure.failover.FailoverClientResources;
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,9 +6,9 @@ import java.util.Map;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -17,7 +17,7 @@ import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.iam.IamTokenUnavailableException;
 import io.github.elasticachesecure.testkit.SigV4Reference;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.Threads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.protocol.ProtocolVersion;

@@ -9,10 +9,10 @@ import java.util.function.ToIntFunction;
 
 import io.github.elasticachesecure.failover.FailoverClientResources;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.RepointableTcpProxy;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.RepointableTcpProxy;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

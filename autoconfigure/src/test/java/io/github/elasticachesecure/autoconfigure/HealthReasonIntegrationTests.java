@@ -1,7 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -21,14 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.elasticachesecure.testkit.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testkit.IamFront;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
@@ -176,7 +175,7 @@ class IamReliabilityIntegrationTests {
 	void tokenRotationUnderLoadOnManyConnectionsMeetsNoAuthenticationErrorAndNoFailedCommand() throws Exception {
 		// 60 times real time: a token's 15 minutes of validity pass in 15 s; a new one is
 		// signed every 2 s.
-		ReliabilityApplication.clock = new AcceleratedClock(T0, 60);
+		ReliabilityApplication.clock = MutableClock.accelerated(T0, 60);
 		ReliabilityApplication.refreshInterval = Duration.ofSeconds(2);
 		int clients = 64;
 		Duration run = Duration.ofSeconds(Long.getLong("iam.rotation.seconds", 25));

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.elasticachesecure.testkit.IamFront;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -6,9 +6,9 @@ import java.util.Set;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;

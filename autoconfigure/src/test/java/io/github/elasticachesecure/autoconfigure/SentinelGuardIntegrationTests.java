@@ -2,11 +2,11 @@ package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.StartupGuardReport;
-import io.github.elasticachesecure.testkit.RecordingTcpRelay;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.RecordingTcpRelay;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.Threads;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;

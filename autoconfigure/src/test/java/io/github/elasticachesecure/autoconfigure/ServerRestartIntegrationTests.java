@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

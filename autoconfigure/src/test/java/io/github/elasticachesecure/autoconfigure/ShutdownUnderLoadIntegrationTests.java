@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.Threads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

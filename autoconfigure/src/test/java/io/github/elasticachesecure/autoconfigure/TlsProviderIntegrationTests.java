@@ -3,8 +3,8 @@ package io.github.elasticachesecure.autoconfigure;
 import javax.net.ssl.SSLException;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.netty.handler.ssl.OpenSsl;

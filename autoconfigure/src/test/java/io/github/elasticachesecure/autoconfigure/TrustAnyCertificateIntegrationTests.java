@@ -1,8 +1,8 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import io.github.elasticachesecure.guard.InsecureConnectionException;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;

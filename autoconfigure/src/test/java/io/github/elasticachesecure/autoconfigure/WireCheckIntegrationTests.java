@@ -9,11 +9,11 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
-import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
-import io.github.elasticachesecure.testkit.RecordingTcpRelay;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.RecordingTcpRelay;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.github.elasticachesecure.tls.LiveTlsSession;
 import io.github.elasticachesecure.tls.WireCheck;
 import io.lettuce.core.RedisURI;

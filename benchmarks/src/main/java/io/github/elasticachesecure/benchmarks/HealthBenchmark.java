@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureHealthAutoConfiguration;
-import io.github.elasticachesecure.testkit.RepointableTcpProxy;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
+import io.github.elasticachesecure.testsupport.RepointableTcpProxy;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;

@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-import io.github.elasticachesecure.testkit.AcknowledgedWriteLoad;
-import io.github.elasticachesecure.testkit.AcceleratedClock;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.IamFront;
-import io.github.elasticachesecure.testkit.TestAwsCredentials;
+import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
-import io.github.elasticachesecure.testkit.RepointableTcpProxy;
+import io.github.elasticachesecure.testkit.TestAwsCredentials;
+import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.RepointableTcpProxy;
 import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import reactor.core.Disposable;
@@ -109,7 +109,7 @@ final class SoakBenchmark {
 	 * @return whether it passed
 	 */
 	boolean run() throws Exception {
-		AcceleratedClock clock = new AcceleratedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS), CLOCK_SPEED);
+		MutableClock clock = MutableClock.accelerated(Instant.now().truncatedTo(ChronoUnit.SECONDS), CLOCK_SPEED);
 		SoakBeans.clock = clock;
 		String date = ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME);
 		// The IAM user is defined on the command line, so that a restarted server knows

@@ -5,19 +5,19 @@ import java.util.List;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
-import io.github.elasticachesecure.testkit.FakeAwsApi;
+import io.github.elasticachesecure.testsupport.FakeAwsApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import static io.github.elasticachesecure.testkit.AwsFixtures.cacheCluster;
-import static io.github.elasticachesecure.testkit.AwsFixtures.replicationGroup;
-import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
-import static io.github.elasticachesecure.testkit.AwsFixtures.serverlessCache;
-import static io.github.elasticachesecure.testkit.AwsFixtures.user;
-import static io.github.elasticachesecure.testkit.AwsFixtures.userGroup;
-import static io.github.elasticachesecure.testkit.AwsFixtures.users;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.cacheCluster;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.securityGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.serverlessCache;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.user;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.userGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

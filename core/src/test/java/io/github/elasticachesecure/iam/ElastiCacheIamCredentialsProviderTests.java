@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.testkit.MutableClock;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.Threads;
 import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;

@@ -12,8 +12,8 @@ import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
-import io.github.elasticachesecure.testkit.TlsHandshakeServer;
+import io.github.elasticachesecure.testsupport.Threads;
+import io.github.elasticachesecure.testsupport.TlsHandshakeServer;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor.Observation;
 import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;

@@ -5,13 +5,13 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 import io.github.elasticachesecure.testkit.FreePorts;
-import io.github.elasticachesecure.testkit.ResettingTcpServer;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
-import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
-import io.github.elasticachesecure.testkit.Threads;
-import io.github.elasticachesecure.testkit.TlsHandshakeServer;
-import io.github.elasticachesecure.testkit.TricklingTcpServer;
+import io.github.elasticachesecure.testkit.TestPki;
+import io.github.elasticachesecure.testsupport.ResettingTcpServer;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
+import io.github.elasticachesecure.testsupport.Threads;
+import io.github.elasticachesecure.testsupport.TlsHandshakeServer;
+import io.github.elasticachesecure.testsupport.TricklingTcpServer;
 import io.lettuce.core.SslVerifyMode;
 import org.junit.jupiter.api.Test;
 

@@ -54,7 +54,7 @@ public class ElastiCacheContainer extends GenericContainer<ElastiCacheContainer>
 	private static final String CONFIG_DIRECTORY = "/etc/elasticache-testkit";
 
 	private static final String NO_DOCKER = "No Docker engine answers: start one (or set DOCKER_HOST), or use the "
-			+ "kit's process-based RedisServerExtension / RedisServerProcess (redis-server or valkey-server on the PATH).";
+			+ "kit's process-based LocalElastiCache (redis-server or valkey-server on the PATH).";
 
 	private static final String NO_BRIDGE_FOR_HOST_ADDRESS = "Testcontainers, inside a container (/.dockerenv), looks "
 			+ "for the Docker host on the engine's 'bridge' network, which this engine lacks: set the environment variables "

@@ -248,7 +248,7 @@ public final class IamFront extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket socket) {
+	protected void handle(Socket socket) {
 		startDaemon(() -> serve(socket), "iam-front-connection");
 	}
 

@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the test kit's TCP servers share: a server socket on {@code 127.0.0.1} and a
  * daemon thread that accepts connections and hands each to {@link #handle(Socket)}, in
- * order. {@link #close()} stops listening and closes every accepted connection.
+ * order. {@link #close()} stops listening and closes every accepted connection. The base
+ * of {@link IamFront}, and of the relays and fault servers of this project's own tests
+ * (its {@code test-support} module).
  */
 public abstract class LoopbackTcpServer implements AutoCloseable {
 
@@ -35,7 +37,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * @param port the port, or 0 for an ephemeral one
 	 * @param name what the accepting thread is called, followed by the port
 	 */
-	LoopbackTcpServer(int port, String name) {
+	protected LoopbackTcpServer(int port, String name) {
 		this.name = name;
 		try {
 			this.serverSocket = new ServerSocket();
@@ -51,7 +53,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * Starts the accepting thread: last in the subclass's constructor, so that
 	 * {@link #handle(Socket)} sees its fields.
 	 */
-	final void startAccepting() {
+	protected final void startAccepting() {
 		this.acceptor = startDaemon(this::acceptLoop, this.name + "-" + port());
 	}
 
@@ -59,7 +61,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * Serves an accepted connection, on the accepting thread: it must not block.
 	 * @param socket the connection, already counted by {@link #acceptedConnections()}
 	 */
-	abstract void handle(Socket socket);
+	protected abstract void handle(Socket socket);
 
 	/**
 	 * @return {@code "localhost"}
@@ -112,14 +114,14 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 		return getClass().getSimpleName() + "[localhost:" + port() + "]";
 	}
 
-	static Thread startDaemon(Runnable task, String name) {
+	protected static Thread startDaemon(Runnable task, String name) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
 		thread.start();
 		return thread;
 	}
 
-	static void join(Thread thread) {
+	protected static void join(Thread thread) {
 		try {
 			thread.join(5000);
 		}
@@ -132,7 +134,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * Copy everything {@code from} sends to {@code to} until either side closes, then
 	 * close both; with a {@code recording}, keep a copy of the bytes first.
 	 */
-	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording) {
+	protected static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording) {
 		pump(from, to, recording, () -> {
 		});
 	}
@@ -142,7 +144,8 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 	 * {@code beforeForwarding} after each read and before its bytes are written, which
 	 * may hold them back.
 	 */
-	static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording, Runnable beforeForwarding) {
+	protected static void pump(Socket from, Socket to, @Nullable ByteArrayOutputStream recording,
+			Runnable beforeForwarding) {
 		byte[] buffer = new byte[8192];
 		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 			int read;
@@ -166,7 +169,7 @@ public abstract class LoopbackTcpServer implements AutoCloseable {
 		}
 	}
 
-	static void closeQuietly(AutoCloseable closeable) {
+	protected static void closeQuietly(AutoCloseable closeable) {
 		try {
 			closeable.close();
 		}

@@ -676,8 +676,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		/**
 		 * Like {@link #sentinelOf(RedisServerProcess)}, but the Sentinel monitors (and
-		 * reports) the master at another port, for example a {@link RecordingTcpRelay}'s
-		 * in front of it.
+		 * reports) the master at another port, for example a relay's in front of it.
 		 * @param master the master behind the port
 		 * @param port the port the Sentinel monitors as the master's
 		 * @return this builder

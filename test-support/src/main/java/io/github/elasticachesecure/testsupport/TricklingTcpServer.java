@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +20,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
@@ -108,7 +109,7 @@ public final class TricklingTcpServer extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket socket) {
+	protected void handle(Socket socket) {
 		// this connection is already counted
 		boolean first = acceptedConnections() == 1;
 		this.connectionThreads

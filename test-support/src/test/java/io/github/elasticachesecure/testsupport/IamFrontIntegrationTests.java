@@ -1,10 +1,15 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testkit.MutableClock;
+import io.github.elasticachesecure.testkit.SigV4Reference;
+import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -39,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  * right, refused with the server's {@code WRONGPASS} when anything is wrong or expired,
  * and connections closed when they miss the re-authentication deadline.
  */
-class IamFrontTests {
+class IamFrontIntegrationTests {
 
 	private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 

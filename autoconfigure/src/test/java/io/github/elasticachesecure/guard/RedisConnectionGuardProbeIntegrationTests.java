@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
-import io.github.elasticachesecure.testkit.SilentTcpServer;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.SilentTcpServer;
+import io.github.elasticachesecure.testsupport.Threads;
 import io.github.elasticachesecure.tls.TlsEndpointProbe;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of a replication group is silent, so a probe holds its connection until the node closes
  * it, and all of them must be connected at once.
  */
-class RedisConnectionGuardProbeTests {
+class RedisConnectionGuardProbeIntegrationTests {
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 /**
  * Response bodies in the shapes of the ElastiCache and EC2 API reference examples, with

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.elasticachesecure.testkit.FakeAwsApi;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testsupport.FakeAwsApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * EC2's query APIs played on loopback in their real wire format (reached through the
  * SDK's {@code aws.endpointUrl}), after the connection steps against a real TLS server.
  */
-class AuditDoctorTests {
+class AuditDoctorIntegrationTests {
 
 	private static final String PASSWORD = "audit-doctor-password-4c2e";
 

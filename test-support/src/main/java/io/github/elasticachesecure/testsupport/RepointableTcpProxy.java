@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 
 /**
  * A loopback TCP proxy that plays an endpoint whose DNS name moves, such as ElastiCache's
@@ -106,7 +108,7 @@ public final class RepointableTcpProxy extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket client) {
+	protected void handle(Socket client) {
 		int target = this.targetPort;
 		this.targets.add(target);
 		Socket server = new Socket();

@@ -1,7 +1,9 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.io.IOException;
 import java.net.Socket;
+
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 
 /**
  * A loopback TCP server that accepts each connection, waits for the client's first bytes
@@ -28,7 +30,7 @@ public final class ResettingTcpServer extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket socket) {
+	protected void handle(Socket socket) {
 		// Reading blocks: on a thread of its own, so that the acceptor keeps accepting.
 		startDaemon(() -> {
 			try {

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
@@ -40,7 +41,7 @@ public final class TlsHandshakeServer extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket socket) {
+	protected void handle(Socket socket) {
 		this.connectionThreads.add(startDaemon(() -> serve(socket), "tls-handshake-connection-" + socket.getPort()));
 	}
 

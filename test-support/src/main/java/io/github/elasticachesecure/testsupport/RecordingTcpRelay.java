@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 
 /**
  * A loopback TCP relay that forwards every connection to a target port on
@@ -86,7 +88,7 @@ public final class RecordingTcpRelay extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket client) {
+	protected void handle(Socket client) {
 		Socket server = new Socket();
 		try {
 			server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.targetPort), 5000);

@@ -1,8 +1,11 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
+import io.github.elasticachesecure.testkit.TestPki;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -10,8 +13,6 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
 /**
  * JUnit 5 extension that runs a {@link RedisServerProcess} for a test class: <pre>{@code

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.time.Duration;
 import java.util.List;

@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests of the replica and cluster set-ups of the test kit, against real servers.
  */
-class ReplicationAndClusterTests {
+class ReplicationAndClusterIntegrationTests {
 
 	@Test
 	void tlsReplicaFollowsItsMaster() throws Exception {

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Testcontainers
-class SampleApplicationContainerTests {
+class SampleApplicationContainerIntegrationTests {
 
 	@Container
 	@ServiceConnection

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * TLS only, its ACL user, its certificate and CA.
  */
 @Testcontainers
-class ElastiCacheContainerTests {
+class ElastiCacheContainerIntegrationTests {
 
 	@Container
 	static final ElastiCacheContainer cache = new ElastiCacheContainer(TestImages.image());

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 		"elasticache.secure.cache-name=sample-cache", "elasticache.secure.iam.region=eu-west-1",
 		"elasticache.secure.iam.refresh-interval=1s" })
 @Testcontainers
-class SampleApplicationIamContainerTests {
+class SampleApplicationIamContainerIntegrationTests {
 
 	private static final int DEADLINE_SECONDS = 5;
 

@@ -1,6 +1,8 @@
-package io.github.elasticachesecure.testkit;
+package io.github.elasticachesecure.testsupport;
 
 import java.net.Socket;
+
+import io.github.elasticachesecure.testkit.LoopbackTcpServer;
 
 /**
  * A loopback TCP server that accepts connections and never sends a byte (nor closes
@@ -38,7 +40,7 @@ public final class SilentTcpServer extends LoopbackTcpServer {
 	}
 
 	@Override
-	void handle(Socket socket) {
+	protected void handle(Socket socket) {
 		// silent: the connection stays open until close()
 	}
 

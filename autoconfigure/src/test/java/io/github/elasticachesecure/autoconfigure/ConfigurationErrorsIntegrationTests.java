@@ -12,9 +12,9 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.elasticachesecure.testkit.RedisServerExtension;
 import io.github.elasticachesecure.testkit.TestPki;
-import io.github.elasticachesecure.testkit.Threads;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.Threads;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * read from the document itself, so the document and the test cannot drift apart.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class ConfigurationErrorsTests {
+class ConfigurationErrorsIntegrationTests {
 
 	private static final Path TABLE = Path.of("..", "docs", "configuration-errors.md");
 

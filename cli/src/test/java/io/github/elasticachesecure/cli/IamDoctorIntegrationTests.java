@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code doctor --iam} through the test kit's {@link IamFront}, which checks each token
  * as ElastiCache does before the real TLS server sees the connection.
  */
-class IamDoctorTests {
+class IamDoctorIntegrationTests {
 
 	private static final String USER = "iam-user";
 

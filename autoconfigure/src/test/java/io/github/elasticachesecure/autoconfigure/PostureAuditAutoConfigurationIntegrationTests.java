@@ -6,8 +6,8 @@ import io.github.elasticachesecure.audit.PostureAuditException;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
-import io.github.elasticachesecure.testkit.FakeAwsApi;
-import io.github.elasticachesecure.testkit.RedisServerExtension;
+import io.github.elasticachesecure.testsupport.FakeAwsApi;
+import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +24,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import static io.github.elasticachesecure.testkit.AwsFixtures.replicationGroup;
-import static io.github.elasticachesecure.testkit.AwsFixtures.securityGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroup;
+import static io.github.elasticachesecure.testsupport.AwsFixtures.securityGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the audit.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class PostureAuditAutoConfigurationTests {
+class PostureAuditAutoConfigurationIntegrationTests {
 
 	private static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
 

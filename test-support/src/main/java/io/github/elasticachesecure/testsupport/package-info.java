@@ -1,0 +1,20 @@
+/**
+ * Support for this project's own tests, on top of the test kit
+ * ({@code io.github.elasticachesecure.testkit}) and never published:
+ * {@link io.github.elasticachesecure.testsupport.RedisServerExtension} (a JUnit 5
+ * extension running a {@link io.github.elasticachesecure.testkit.RedisServerProcess} per
+ * test class), network faults
+ * ({@link io.github.elasticachesecure.testsupport.RepointableTcpProxy},
+ * {@link io.github.elasticachesecure.testsupport.SilentTcpServer},
+ * {@link io.github.elasticachesecure.testsupport.TricklingTcpServer},
+ * {@link io.github.elasticachesecure.testsupport.ResettingTcpServer},
+ * {@link io.github.elasticachesecure.testsupport.TlsHandshakeServer}),
+ * {@link io.github.elasticachesecure.testsupport.RecordingTcpRelay} (what a client sent
+ * on the wire), {@link io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad} (a
+ * load with a ledger of acknowledged writes),
+ * {@link io.github.elasticachesecure.testsupport.Threads} (threads left behind) and a
+ * loopback stand-in of the ElastiCache and EC2 APIs
+ * ({@link io.github.elasticachesecure.testsupport.FakeAwsApi},
+ * {@link io.github.elasticachesecure.testsupport.AwsFixtures}).
+ */
+package io.github.elasticachesecure.testsupport;
