@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wire format, reached through the SDK's standard endpoint configuration (the
  * {@code aws.endpointUrl} system property, as AWS_ENDPOINT_URL).
  */
-public class PostureAuditTests {
+public class PostureAuditIntegrationTests {
 
 	static final String SECRET_KEY = "S3cret-audit-key-wJalrXUtnFEMI";
 

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Tests of {@link TlsEndpointMonitor} against a loopback TLS server, with a clock moved
  * by hand.
  */
-class TlsEndpointMonitorTests {
+class TlsEndpointMonitorIntegrationTests {
 
 	private static final String PROBE_THREAD = "elasticache-tls-probe";
 

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 /**
  * Tests of {@link TlsEndpointProbe} against loopback peers.
  */
-class TlsEndpointProbeTests {
+class TlsEndpointProbeIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
