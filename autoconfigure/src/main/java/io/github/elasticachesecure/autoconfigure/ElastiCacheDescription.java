@@ -5,7 +5,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
 /**
@@ -15,11 +14,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
  * <p>
  * What ElastiCache's host names say ({@code master.}, {@code replica.} and
  * {@code clustercfg.} prefixes, the {@code .serverless.} segment, the cache name) is
- * derived here, only where the properties leave it open, and logged once. The deprecated
- * aliases {@code elasticache.secure.cluster-mode},
- * {@code elasticache.secure.iam.serverless} and {@code elasticache.secure.iam.cache-name}
- * still count; each one used is warned about, and one that contradicts its replacement
- * stops the start.
+ * derived here, only where the properties leave it open, and logged once.
  *
  * @param host the endpoint's host name (or address)
  * @param port the endpoint's port
@@ -37,12 +32,6 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	static final String TOPOLOGY = "elasticache.secure.topology";
 
 	static final String CACHE_NAME = "elasticache.secure.cache-name";
-
-	private static final String CLUSTER_MODE = "elasticache.secure.cluster-mode";
-
-	private static final String IAM_SERVERLESS = "elasticache.secure.iam.serverless";
-
-	private static final String IAM_CACHE_NAME = "elasticache.secure.iam.cache-name";
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheDescription.class);
 
@@ -146,36 +135,16 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		return new Reader(reader.host(), reader.port());
 	}
 
-	@SuppressWarnings("deprecation")
 	private static CacheTopology topology(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		CacheTopology configured = properties.getTopology();
-		Boolean clusterMode = deprecatedAlias(CLUSTER_MODE, properties.getClusterMode(), TOPOLOGY);
-		Boolean serverless = deprecatedAlias(IAM_SERVERLESS, properties.getIam().getServerless(), TOPOLOGY);
 		if (configured != null) {
-			if (clusterMode != null && clusterMode != configured.isClusterProtocol()) {
-				throw contradiction(CLUSTER_MODE, clusterMode, TOPOLOGY, configured.value());
-			}
-			if (serverless != null && serverless != (configured == CacheTopology.SERVERLESS)) {
-				throw contradiction(IAM_SERVERLESS, serverless, TOPOLOGY, configured.value());
-			}
 			return configured;
 		}
-		if (Boolean.TRUE.equals(serverless) && Boolean.FALSE.equals(clusterMode)) {
-			throw contradiction(IAM_SERVERLESS, true, CLUSTER_MODE, "false");
-		}
 		CacheTopology derived = hostTopology(endpoint);
-		CacheTopology topology = derived;
-		if (serverless != null && serverless != (topology == CacheTopology.SERVERLESS)) {
-			topology = serverless ? CacheTopology.SERVERLESS : CacheTopology.CLUSTER;
-		}
-		if (clusterMode != null && clusterMode != topology.isClusterProtocol()) {
-			topology = clusterMode ? CacheTopology.CLUSTER
-					: (derived == CacheTopology.REPLICATION_GROUP) ? derived : CacheTopology.STANDALONE;
-		}
-		if (clusterMode == null && serverless == null && derived != CacheTopology.STANDALONE) {
+		if (derived != CacheTopology.STANDALONE) {
 			logger.info(TOPOLOGY + " derived from the endpoint host name: " + derived.value() + " for " + endpoint);
 		}
-		return topology;
+		return derived;
 	}
 
 	/**
@@ -195,42 +164,16 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		return (endpoint.cacheName() != null) ? CacheTopology.REPLICATION_GROUP : CacheTopology.STANDALONE;
 	}
 
-	@SuppressWarnings("deprecation")
 	private static @Nullable String cacheName(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		String configured = properties.getCacheName();
-		String alias = deprecatedAlias(IAM_CACHE_NAME, properties.getIam().getCacheName(), CACHE_NAME);
-		if (configured != null && alias != null && !configured.strip().equalsIgnoreCase(alias.strip())) {
-			throw contradiction(IAM_CACHE_NAME, alias, CACHE_NAME, configured);
-		}
-		String name = (configured != null) ? configured : alias;
-		if (name != null) {
-			return name;
+		if (configured != null) {
+			return configured;
 		}
 		String derived = endpoint.cacheName();
 		if (derived != null) {
 			logger.info(CACHE_NAME + " derived from the endpoint host name: " + derived);
 		}
 		return derived;
-	}
-
-	private static <T> @Nullable T deprecatedAlias(String alias, @Nullable T value, String replacement) {
-		if (value != null) {
-			logger.warn("'" + alias + "' is deprecated and will be removed: set '" + replacement + "' instead");
-		}
-		return value;
-	}
-
-	/**
-	 * A deprecated alias set to another value than the property it contradicts. Both
-	 * values are names or flags, never secrets.
-	 */
-	private static InvalidConfigurationPropertyValueException contradiction(String alias, Object aliasValue,
-			String other, String otherValue) {
-		String replacement = alias.equals(IAM_CACHE_NAME) ? CACHE_NAME : TOPOLOGY;
-		return new InvalidConfigurationPropertyValueException(alias, aliasValue,
-				"'" + alias + "=" + aliasValue + "' contradicts '" + other + "=" + otherValue
-						+ "'. Remove the deprecated '" + alias + "' and set '" + replacement
-						+ "' to what the cache is");
 	}
 
 	/**
