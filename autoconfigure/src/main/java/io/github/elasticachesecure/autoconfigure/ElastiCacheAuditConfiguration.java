@@ -48,9 +48,8 @@ class ElastiCacheAuditConfiguration {
 		PostureAuditStartup elastiCachePostureAuditStartup(ElastiCacheSecureProperties properties,
 				ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentials,
 				ObjectProvider<AwsRegionProvider> regionProvider) {
-			String cacheName = ElastiCacheIamConfiguration.cacheName(cache, "The posture audit");
-			String region = ElastiCacheIamConfiguration.region(properties.getIam(), regionProvider,
-					"The posture audit");
+			String cacheName = cache.requireCacheName("The posture audit");
+			String region = ElastiCacheIamConfiguration.region(cache, regionProvider, "The posture audit");
 			AwsCredentialsProvider bean = credentials.getIfAvailable();
 			// Without a credentials bean (password mode), the default chain as IAM builds
 			// it, closed with the audit.
@@ -58,7 +57,7 @@ class ElastiCacheAuditConfiguration {
 					: DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
 			PostureAudit audit = PostureAudit.builder(cacheName, region, (bean != null) ? bean : owned)
 				.topology(cache.topology())
-				.authentication(properties.getAuth().getMode(), properties.getAuth().getUsername())
+				.authentication(cache.auth().mode(), cache.auth().username())
 				.timeout(properties.getAudit().getTimeout())
 				.build();
 			return new PostureAuditStartup(new PostureAuditRunner(audit, RERUN_INTERVAL, Clock.systemUTC()),

@@ -76,8 +76,8 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties) {
-		return ElastiCacheDescription.resolve(properties);
+	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment) {
+		return ElastiCacheDescription.resolve(properties, environment);
 	}
 
 	@Bean
@@ -106,11 +106,11 @@ class ElastiCacheConnectionConfiguration {
 					"Remove 'spring.data.redis.database', or remove '" + ElastiCacheDescription.READER_ENDPOINT
 							+ "' to read and write through the primary endpoint only.");
 		}
-		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
-		SslBundle sslBundle = sslBundle(properties, sslBundles);
-		return switch (auth.getMode()) {
-			case PASSWORD ->
-				new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), requirePassword(auth), sslBundle);
+		ElastiCacheDescription.Auth auth = cache.auth();
+		SslBundle sslBundle = sslBundle(cache.tls(), sslBundles);
+		return switch (auth.mode()) {
+			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.username(),
+					requirePassword(properties.getAuth()), sslBundle);
 			case NONE -> {
 				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
@@ -125,7 +125,7 @@ class ElastiCacheConnectionConfiguration {
 				}
 				// The token is the password: the IAM credentials provider supplies it to
 				// every connection.
-				yield new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), null, sslBundle);
+				yield new ElastiCacheConnectionDetails(cache, database, auth.username(), null, sslBundle);
 			}
 		};
 	}
@@ -142,8 +142,9 @@ class ElastiCacheConnectionConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties,
-				DataRedisConnectionDetails applicationConnectionDetails) {
-			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
+				DataRedisConnectionDetails applicationConnectionDetails, Environment environment) {
+			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties,
+					environment);
 			if (properties.getEndpoint() != null) {
 				// The type and address only: the details' toString() is the
 				// application's, and a record's prints
@@ -159,9 +160,9 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheTlsClientConfigurationCustomizer(
-			ElastiCacheSecureProperties properties, ElastiCacheDescription cache, Environment environment) {
+			ElastiCacheDescription cache, Environment environment) {
 		return (builder) -> {
-			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
+			builder.useSsl().verifyPeer(cache.tls().verifyMode());
 			if (cache.isClusterProtocol()) {
 				// Boot builds cluster options only for spring.data.redis.cluster.*, and
 				// hands option customizers a
@@ -187,17 +188,23 @@ class ElastiCacheConnectionConfiguration {
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
+	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheDescription cache,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ResourceLoader resourceLoader) {
 		// Resolved here, so that 'openssl' without the engine stops the start before any
 		// connection is built.
-		SslProvider engine = TlsEngine.resolve(properties.getTls().getProvider(), resourceLoader.getClassLoader());
-		return (builder) -> {
-			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
-			builder.sslOptions(sslOptions((bundle != null) ? bundle : SslBundle.systemDefault(),
-					properties.getTls().getHandshakeTimeout(), engine));
-		};
+		SslProvider engine = TlsEngine.resolve(cache.tls().provider(), resourceLoader.getClassLoader());
+		return (builder) -> builder
+			.sslOptions(sslOptions(connectionTrust(connectionDetails), cache.tls().handshakeTimeout(), engine));
+	}
+
+	/**
+	 * The SSL bundle of the connection details in effect, the starter's or the
+	 * application's: what the connection, and so the TLS monitor, trusts.
+	 */
+	static SslBundle connectionTrust(ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		SslBundle bundle = (details != null) ? details.getSslBundle() : null;
+		return (bundle != null) ? bundle : SslBundle.systemDefault();
 	}
 
 	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout, SslProvider engine) {
@@ -270,9 +277,9 @@ class ElastiCacheConnectionConfiguration {
 		return password;
 	}
 
-	private static SslBundle sslBundle(ElastiCacheSecureProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		String name = properties.getTls().getBundle();
-		if (name == null && properties.getTls().getVerifyMode() == SslVerifyMode.CA) {
+	private static SslBundle sslBundle(ElastiCacheDescription.Tls tls, ObjectProvider<SslBundles> sslBundles) {
+		String name = tls.bundle();
+		if (name == null && tls.verifyMode() == SslVerifyMode.CA) {
 			// Without the host-name check, the JDK's trust store accepts any host's
 			// certificate from any public CA.
 			throw new ElastiCacheConfigurationException("elasticache.secure.tls.verify-mode",

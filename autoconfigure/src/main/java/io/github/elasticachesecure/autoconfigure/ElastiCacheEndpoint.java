@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.github.elasticachesecure.cache.CacheTopology;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -238,6 +239,23 @@ public record ElastiCacheEndpoint(String host, int port) {
 			case "master", "replica", "clustercfg" -> labels[1];
 			default -> null;
 		};
+	}
+
+	/**
+	 * The topology that ElastiCache's naming of endpoints gives away;
+	 * {@link CacheTopology#STANDALONE} for any other name (a node endpoint, a CNAME, an
+	 * address).
+	 */
+	CacheTopology hostTopology() {
+		if (isServerlessHostName()) {
+			return CacheTopology.SERVERLESS;
+		}
+		if (isClusterModeHostName()) {
+			return CacheTopology.CLUSTER;
+		}
+		// master.<id>.… and replica.<id>.… are the only other names that carry a cache
+		// name
+		return (cacheName() != null) ? CacheTopology.REPLICATION_GROUP : CacheTopology.STANDALONE;
 	}
 
 	@Override

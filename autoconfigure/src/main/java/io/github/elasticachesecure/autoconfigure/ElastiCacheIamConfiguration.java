@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
@@ -62,10 +63,9 @@ class ElastiCacheIamConfiguration {
 	 * value these checks refuse is reported against the property it came from.
 	 */
 	private static final Map<IamSetting, String> SETTING_PROPERTIES = Map.of(IamSetting.CACHE_NAME,
-			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, "elasticache.secure.auth.username",
-			IamSetting.REGION, "elasticache.secure.iam.region", IamSetting.REFRESH_INTERVAL,
-			"elasticache.secure.iam.refresh-interval", IamSetting.CREDENTIALS_TIMEOUT,
-			"elasticache.secure.iam.credentials-timeout");
+			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, ElastiCacheDescription.USERNAME, IamSetting.REGION,
+			"elasticache.secure.iam.region", IamSetting.REFRESH_INTERVAL, "elasticache.secure.iam.refresh-interval",
+			IamSetting.CREDENTIALS_TIMEOUT, "elasticache.secure.iam.credentials-timeout");
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
@@ -83,8 +83,8 @@ class ElastiCacheIamConfiguration {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
 			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
-					cacheName(cache, "IAM authentication"), userId(properties),
-					region(iam, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
+					cache.requireCacheName("IAM authentication"), Objects.requireNonNull(cache.auth().username()),
+					region(cache, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -177,39 +177,13 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * The cache name, for IAM and for the posture audit alike.
-	 */
-	static String cacheName(ElastiCacheDescription cache, String purpose) {
-		String name = cache.cacheName();
-		if (name == null) {
-			throw new ElastiCacheConfigurationException(ElastiCacheDescription.CACHE_NAME,
-					purpose + " needs the cache name, which cannot be derived from the endpoint '" + cache.endpoint()
-							+ "'.",
-					"Set '" + ElastiCacheDescription.CACHE_NAME
-							+ "' to the replication group id or serverless cache name.");
-		}
-		return name;
-	}
-
-	private static String userId(ElastiCacheSecureProperties properties) {
-		String username = properties.getAuth().getUsername();
-		if (username == null || username.isBlank()) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.auth.username",
-					"IAM authentication (elasticache.secure.auth.mode=iam) needs the IAM-enabled user id.",
-					"Set 'elasticache.secure.auth.username' to the ElastiCache user id (for IAM users it equals the "
-							+ "user name).");
-		}
-		return username;
-	}
-
-	/**
 	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's
 	 * chain; for IAM and the audit.
 	 */
-	static String region(ElastiCacheSecureProperties.Iam iam, ObjectProvider<AwsRegionProvider> regionProvider,
+	static String region(ElastiCacheDescription cache, ObjectProvider<AwsRegionProvider> regionProvider,
 			String purpose) {
-		if (iam.getRegion() != null) {
-			return iam.getRegion();
+		if (cache.region() != null) {
+			return cache.region();
 		}
 		AwsRegionProvider provider = regionProvider.getIfAvailable(DefaultAwsRegionProviderChain::new);
 		try {
