@@ -6,11 +6,9 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.netty.handler.ssl.SslProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +20,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -180,21 +177,17 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * The handshake bound goes into the SSL options, which Boot builds from the
-	 * connection details' bundle before the option customizers run: they are built here
-	 * again from the same bundle (the one the starter hands Boot), with the bound. First
-	 * among the option customizers, so that SSL options an application sets win, as they
-	 * did over Boot's (and the guard then checks what they trust).
+	 * The starter's client options: TLS, dead-peer detection and, for IAM,
+	 * re-authentication. First among the option customizers, so that options an
+	 * application sets win, as they did over Boot's.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheDescription cache,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ResourceLoader resourceLoader) {
-		// Resolved here, so that 'openssl' without the engine stops the start before any
-		// connection is built.
-		SslProvider engine = TlsEngine.resolve(cache.tls().provider(), resourceLoader.getClassLoader());
-		return (builder) -> builder
-			.sslOptions(sslOptions(connectionTrust(connectionDetails), cache.tls().handshakeTimeout(), engine));
+	ElastiCacheClientOptionsCustomizer elastiCacheClientOptionsCustomizer(ElastiCacheDescription cache,
+			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ResourceLoader resourceLoader) {
+		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
+				resourceLoader.getClassLoader());
 	}
 
 	/**
@@ -205,22 +198,6 @@ class ElastiCacheConnectionConfiguration {
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		SslBundle bundle = (details != null) ? details.getSslBundle() : null;
 		return (bundle != null) ? bundle : SslBundle.systemDefault();
-	}
-
-	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout, SslProvider engine) {
-		SslOptions.Builder builder = ((engine == SslProvider.OPENSSL) ? SslOptions.builder().openSslProvider()
-				: SslOptions.builder().jdkSslProvider())
-			.keyManager(bundle.getManagers().getKeyManagerFactory())
-			.trustManager(bundle.getManagers().getTrustManagerFactory())
-			.handshakeTimeout(handshakeTimeout);
-		org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
-		if (options.getCiphers() != null) {
-			builder.cipherSuites(options.getCiphers());
-		}
-		if (options.getEnabledProtocols() != null) {
-			builder.protocols(options.getEnabledProtocols());
-		}
-		return builder.build();
 	}
 
 	/**

@@ -33,7 +33,6 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
@@ -156,13 +155,6 @@ class ElastiCacheIamConfiguration {
 						+ "RESP2, so ElastiCache closes them 12 hours after they connected; use RESP3 (the default)");
 			}
 		};
-	}
-
-	@Bean
-	LettuceClientOptionsBuilderCustomizer elastiCacheIamClientOptionsCustomizer() {
-		// Every new token is pushed into live connections with AUTH: ElastiCache drops
-		// IAM connections after 12 h.
-		return (builder) -> builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 	}
 
 	@Bean
