@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 
 import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
@@ -11,17 +12,10 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The posture audit ({@code elasticache.secure.audit.mode} {@code warn} or {@code fail}):
@@ -92,6 +86,8 @@ class ElastiCacheAuditConfiguration {
 
 	}
 
+	// Not @ConditionalOnMissingClass: it matches only when every class is missing, this
+	// when either is.
 	static class MissingModulesCondition extends NoneNestedConditions {
 
 		MissingModulesCondition() {
@@ -107,26 +103,14 @@ class ElastiCacheAuditConfiguration {
 
 	/**
 	 * Matches when {@code elasticache.secure.audit.mode} binds to {@code warn} or
-	 * {@code fail}, as the properties do.
+	 * {@code fail}.
 	 */
-	static class OnAuditEnabledCondition extends SpringBootCondition {
+	static class OnAuditEnabledCondition extends OnBoundModeCondition<ElastiCacheSecureProperties.Audit.Mode> {
 
-		private static final String PROPERTY = "elasticache.secure.audit.mode";
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ConditionMessage.Builder message = ConditionMessage.forCondition("ElastiCache posture audit");
-			ElastiCacheSecureProperties.Audit.Mode mode;
-			try {
-				mode = Binder.get(context.getEnvironment())
-					.bind(PROPERTY, ElastiCacheSecureProperties.Audit.Mode.class)
-					.orElse(ElastiCacheSecureProperties.Audit.Mode.OFF);
-			}
-			catch (BindException ex) {
-				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
-			}
-			return new ConditionOutcome(mode != ElastiCacheSecureProperties.Audit.Mode.OFF,
-					message.because("'" + PROPERTY + "' is " + mode));
+		OnAuditEnabledCondition() {
+			super("ElastiCache posture audit", "elasticache.secure.audit.mode",
+					ElastiCacheSecureProperties.Audit.Mode.class, ElastiCacheSecureProperties.Audit.Mode.OFF, EnumSet
+						.of(ElastiCacheSecureProperties.Audit.Mode.WARN, ElastiCacheSecureProperties.Audit.Mode.FAIL));
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,18 +28,11 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 /**
@@ -191,26 +185,13 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM},
-	 * exactly as the properties do (Boot's lenient enum binding: "iam ", "IAM" and "Iam"
-	 * alike), so that the condition and the bound mode never disagree. A value that does
-	 * not bind does not match; binding the properties then reports it.
+	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}.
 	 */
-	static class OnIamAuthModeCondition extends SpringBootCondition {
+	static class OnIamAuthModeCondition extends OnBoundModeCondition<AuthMode> {
 
-		private static final String PROPERTY = "elasticache.secure.auth.mode";
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ConditionMessage.Builder message = ConditionMessage.forCondition("ElastiCache IAM authentication");
-			AuthMode mode;
-			try {
-				mode = Binder.get(context.getEnvironment()).bind(PROPERTY, AuthMode.class).orElse(AuthMode.PASSWORD);
-			}
-			catch (BindException ex) {
-				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
-			}
-			return new ConditionOutcome(mode == AuthMode.IAM, message.because("'" + PROPERTY + "' is " + mode));
+		OnIamAuthModeCondition() {
+			super("ElastiCache IAM authentication", "elasticache.secure.auth.mode", AuthMode.class, AuthMode.PASSWORD,
+					EnumSet.of(AuthMode.IAM));
 		}
 
 	}

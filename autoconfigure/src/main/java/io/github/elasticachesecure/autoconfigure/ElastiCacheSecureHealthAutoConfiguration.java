@@ -176,6 +176,7 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 
 	}
 
+	// Boot has @ConditionalOnWebApplication(type = REACTIVE) but no negation of it.
 	static class NotReactiveWebApplicationCondition extends NoneNestedConditions {
 
 		NotReactiveWebApplicationCondition() {
