@@ -7,10 +7,8 @@ import java.util.EnumSet;
 import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
@@ -19,9 +17,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The posture audit ({@code elasticache.secure.audit.mode} {@code warn} or {@code fail}):
- * the cache, region and AWS credentials are IAM's (the same beans and chains), the AWS
- * SDK modules are optional dependencies, and asking for the audit without them stops the
- * start naming them.
+ * the cache is the {@link ElastiCacheDescription}'s, the region and AWS credentials are
+ * the beans IAM uses too ({@link ElastiCacheAwsConfiguration}), the AWS SDK modules are
+ * optional dependencies, and asking for the audit without them stops the start naming
+ * them.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional({ OnCacheEndpointCondition.class, ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class })
@@ -40,22 +39,16 @@ class ElastiCacheAuditConfiguration {
 
 		@Bean
 		PostureAuditStartup elastiCachePostureAuditStartup(ElastiCacheSecureProperties properties,
-				ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentials,
-				ObjectProvider<AwsRegionProvider> regionProvider) {
+				ElastiCacheDescription cache, AwsCredentialsProvider credentials, AwsRegionProvider regionProvider) {
 			String cacheName = cache.requireCacheName("The posture audit");
-			String region = ElastiCacheIamConfiguration.region(cache, regionProvider, "The posture audit");
-			AwsCredentialsProvider bean = credentials.getIfAvailable();
-			// Without a credentials bean (password mode), the default chain as IAM builds
-			// it, closed with the audit.
-			DefaultCredentialsProvider owned = (bean != null) ? null
-					: DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
-			PostureAudit audit = PostureAudit.builder(cacheName, region, (bean != null) ? bean : owned)
+			String region = ElastiCacheAwsConfiguration.region(cache, regionProvider, "The posture audit");
+			PostureAudit audit = PostureAudit.builder(cacheName, region, credentials)
 				.topology(cache.topology())
 				.authentication(cache.auth().mode(), cache.auth().username())
 				.timeout(properties.getAudit().getTimeout())
 				.build();
 			return new PostureAuditStartup(new PostureAuditRunner(audit, RERUN_INTERVAL, Clock.systemUTC()),
-					properties.getAudit(), owned);
+					properties.getAudit());
 		}
 
 		// The startup bean owns and closes it.

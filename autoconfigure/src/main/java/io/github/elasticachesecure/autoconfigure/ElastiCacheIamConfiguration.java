@@ -19,11 +19,9 @@ import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -61,23 +59,16 @@ class ElastiCacheIamConfiguration {
 			IamSetting.CREDENTIALS_TIMEOUT, "elasticache.secure.iam.credentials-timeout");
 
 	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
-	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
-		// The default chain: system properties, environment, web identity (IRSA),
-		// profile, container, instance.
-		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
-	}
-
-	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider,
-			ObjectProvider<AwsRegionProvider> regionProvider, ObjectProvider<IamTokenListener> listeners) {
+			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider, AwsRegionProvider regionProvider,
+			ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
 			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
 					cache.requireCacheName("IAM authentication"), Objects.requireNonNull(cache.auth().username()),
-					region(cache, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
+					ElastiCacheAwsConfiguration.region(cache, regionProvider, "IAM authentication"),
+					cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -160,28 +151,6 @@ class ElastiCacheIamConfiguration {
 	RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
 			ElastiCacheIamCredentialsProvider credentialsProvider) {
 		return new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider);
-	}
-
-	/**
-	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's
-	 * chain; for IAM and the audit.
-	 */
-	static String region(ElastiCacheDescription cache, ObjectProvider<AwsRegionProvider> regionProvider,
-			String purpose) {
-		if (cache.region() != null) {
-			return cache.region();
-		}
-		AwsRegionProvider provider = regionProvider.getIfAvailable(DefaultAwsRegionProviderChain::new);
-		try {
-			String region = provider.getRegion().id();
-			logger.info("elasticache.secure.iam.region taken from the AWS region provider chain: " + region);
-			return region;
-		}
-		catch (RuntimeException ex) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.iam.region",
-					purpose + " needs the cache's AWS region, and none is configured: " + ex.getMessage(),
-					"Set 'elasticache.secure.iam.region' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
-		}
 	}
 
 	/**

@@ -28,7 +28,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheFailoverConfiguration.class,
 		ElastiCacheTlsMonitorConfiguration.class, ElastiCacheActuatorConfiguration.class,
-		ElastiCacheAuditConfiguration.class })
+		ElastiCacheAuditConfiguration.class, ElastiCacheAwsConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }
