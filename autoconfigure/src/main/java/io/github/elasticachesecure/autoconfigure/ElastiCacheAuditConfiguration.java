@@ -2,32 +2,25 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 
 import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The posture audit ({@code elasticache.secure.audit.mode} {@code warn} or {@code fail}):
- * the cache, region and AWS credentials are IAM's (the same beans and chains), the AWS
- * SDK modules are optional dependencies, and asking for the audit without them stops the
- * start naming them.
+ * the cache is the {@link ElastiCacheDescription}'s, the region and AWS credentials are
+ * the beans IAM uses too ({@link ElastiCacheAwsConfiguration}), the AWS SDK modules are
+ * optional dependencies, and asking for the audit without them stops the start naming
+ * them.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional({ OnCacheEndpointCondition.class, ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class })
@@ -46,23 +39,16 @@ class ElastiCacheAuditConfiguration {
 
 		@Bean
 		PostureAuditStartup elastiCachePostureAuditStartup(ElastiCacheSecureProperties properties,
-				ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentials,
-				ObjectProvider<AwsRegionProvider> regionProvider) {
-			String cacheName = ElastiCacheIamConfiguration.cacheName(cache, "The posture audit");
-			String region = ElastiCacheIamConfiguration.region(properties.getIam(), regionProvider,
-					"The posture audit");
-			AwsCredentialsProvider bean = credentials.getIfAvailable();
-			// Without a credentials bean (password mode), the default chain as IAM builds
-			// it, closed with the audit.
-			DefaultCredentialsProvider owned = (bean != null) ? null
-					: DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
-			PostureAudit audit = PostureAudit.builder(cacheName, region, (bean != null) ? bean : owned)
+				ElastiCacheDescription cache, AwsCredentialsProvider credentials, AwsRegionProvider regionProvider) {
+			String cacheName = cache.requireCacheName("The posture audit");
+			String region = ElastiCacheAwsConfiguration.region(cache, regionProvider, "The posture audit");
+			PostureAudit audit = PostureAudit.builder(cacheName, region, credentials)
 				.topology(cache.topology())
-				.authentication(properties.getAuth().getMode(), properties.getAuth().getUsername())
+				.authentication(cache.auth().mode(), cache.auth().username())
 				.timeout(properties.getAudit().getTimeout())
 				.build();
 			return new PostureAuditStartup(new PostureAuditRunner(audit, RERUN_INTERVAL, Clock.systemUTC()),
-					properties.getAudit(), owned);
+					properties.getAudit());
 		}
 
 		// The startup bean owns and closes it.
@@ -93,6 +79,8 @@ class ElastiCacheAuditConfiguration {
 
 	}
 
+	// Not @ConditionalOnMissingClass: it matches only when every class is missing, this
+	// when either is.
 	static class MissingModulesCondition extends NoneNestedConditions {
 
 		MissingModulesCondition() {
@@ -108,26 +96,14 @@ class ElastiCacheAuditConfiguration {
 
 	/**
 	 * Matches when {@code elasticache.secure.audit.mode} binds to {@code warn} or
-	 * {@code fail}, as the properties do.
+	 * {@code fail}.
 	 */
-	static class OnAuditEnabledCondition extends SpringBootCondition {
+	static class OnAuditEnabledCondition extends OnBoundModeCondition<ElastiCacheSecureProperties.Audit.Mode> {
 
-		private static final String PROPERTY = "elasticache.secure.audit.mode";
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ConditionMessage.Builder message = ConditionMessage.forCondition("ElastiCache posture audit");
-			ElastiCacheSecureProperties.Audit.Mode mode;
-			try {
-				mode = Binder.get(context.getEnvironment())
-					.bind(PROPERTY, ElastiCacheSecureProperties.Audit.Mode.class)
-					.orElse(ElastiCacheSecureProperties.Audit.Mode.OFF);
-			}
-			catch (BindException ex) {
-				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
-			}
-			return new ConditionOutcome(mode != ElastiCacheSecureProperties.Audit.Mode.OFF,
-					message.because("'" + PROPERTY + "' is " + mode));
+		OnAuditEnabledCondition() {
+			super("ElastiCache posture audit", "elasticache.secure.audit.mode",
+					ElastiCacheSecureProperties.Audit.Mode.class, ElastiCacheSecureProperties.Audit.Mode.OFF, EnumSet
+						.of(ElastiCacheSecureProperties.Audit.Mode.WARN, ElastiCacheSecureProperties.Audit.Mode.FAIL));
 		}
 
 	}

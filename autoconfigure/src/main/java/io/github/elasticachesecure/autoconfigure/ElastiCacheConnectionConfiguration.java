@@ -6,11 +6,9 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.netty.handler.ssl.SslProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +20,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -76,8 +73,8 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties) {
-		return ElastiCacheDescription.resolve(properties);
+	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment) {
+		return ElastiCacheDescription.resolve(properties, environment);
 	}
 
 	@Bean
@@ -106,11 +103,11 @@ class ElastiCacheConnectionConfiguration {
 					"Remove 'spring.data.redis.database', or remove '" + ElastiCacheDescription.READER_ENDPOINT
 							+ "' to read and write through the primary endpoint only.");
 		}
-		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
-		SslBundle sslBundle = sslBundle(properties, sslBundles);
-		return switch (auth.getMode()) {
-			case PASSWORD ->
-				new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), requirePassword(auth), sslBundle);
+		ElastiCacheDescription.Auth auth = cache.auth();
+		SslBundle sslBundle = sslBundle(cache.tls(), sslBundles);
+		return switch (auth.mode()) {
+			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.username(),
+					requirePassword(properties.getAuth()), sslBundle);
 			case NONE -> {
 				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
@@ -125,7 +122,7 @@ class ElastiCacheConnectionConfiguration {
 				}
 				// The token is the password: the IAM credentials provider supplies it to
 				// every connection.
-				yield new ElastiCacheConnectionDetails(cache, database, auth.getUsername(), null, sslBundle);
+				yield new ElastiCacheConnectionDetails(cache, database, auth.username(), null, sslBundle);
 			}
 		};
 	}
@@ -142,8 +139,9 @@ class ElastiCacheConnectionConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties,
-				DataRedisConnectionDetails applicationConnectionDetails) {
-			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties);
+				DataRedisConnectionDetails applicationConnectionDetails, Environment environment) {
+			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties,
+					environment);
 			if (properties.getEndpoint() != null) {
 				// The type and address only: the details' toString() is the
 				// application's, and a record's prints
@@ -159,9 +157,9 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheTlsClientConfigurationCustomizer(
-			ElastiCacheSecureProperties properties, ElastiCacheDescription cache, Environment environment) {
+			ElastiCacheDescription cache, Environment environment) {
 		return (builder) -> {
-			builder.useSsl().verifyPeer(properties.getTls().getVerifyMode());
+			builder.useSsl().verifyPeer(cache.tls().verifyMode());
 			if (cache.isClusterProtocol()) {
 				// Boot builds cluster options only for spring.data.redis.cluster.*, and
 				// hands option customizers a
@@ -179,41 +177,27 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * The handshake bound goes into the SSL options, which Boot builds from the
-	 * connection details' bundle before the option customizers run: they are built here
-	 * again from the same bundle (the one the starter hands Boot), with the bound. First
-	 * among the option customizers, so that SSL options an application sets win, as they
-	 * did over Boot's (and the guard then checks what they trust).
+	 * The starter's client options: TLS, dead-peer detection and, for IAM,
+	 * re-authentication. First among the option customizers, so that options an
+	 * application sets win, as they did over Boot's.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
-	LettuceClientOptionsBuilderCustomizer elastiCacheTlsClientOptionsCustomizer(ElastiCacheSecureProperties properties,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ResourceLoader resourceLoader) {
-		// Resolved here, so that 'openssl' without the engine stops the start before any
-		// connection is built.
-		SslProvider engine = TlsEngine.resolve(properties.getTls().getProvider(), resourceLoader.getClassLoader());
-		return (builder) -> {
-			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
-			builder.sslOptions(sslOptions((bundle != null) ? bundle : SslBundle.systemDefault(),
-					properties.getTls().getHandshakeTimeout(), engine));
-		};
+	ElastiCacheClientOptionsCustomizer elastiCacheClientOptionsCustomizer(ElastiCacheDescription cache,
+			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ResourceLoader resourceLoader) {
+		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
+				resourceLoader.getClassLoader());
 	}
 
-	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout, SslProvider engine) {
-		SslOptions.Builder builder = ((engine == SslProvider.OPENSSL) ? SslOptions.builder().openSslProvider()
-				: SslOptions.builder().jdkSslProvider())
-			.keyManager(bundle.getManagers().getKeyManagerFactory())
-			.trustManager(bundle.getManagers().getTrustManagerFactory())
-			.handshakeTimeout(handshakeTimeout);
-		org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
-		if (options.getCiphers() != null) {
-			builder.cipherSuites(options.getCiphers());
-		}
-		if (options.getEnabledProtocols() != null) {
-			builder.protocols(options.getEnabledProtocols());
-		}
-		return builder.build();
+	/**
+	 * The SSL bundle of the connection details in effect, the starter's or the
+	 * application's: what the connection, and so the TLS monitor, trusts.
+	 */
+	static SslBundle connectionTrust(ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		SslBundle bundle = (details != null) ? details.getSslBundle() : null;
+		return (bundle != null) ? bundle : SslBundle.systemDefault();
 	}
 
 	/**
@@ -270,9 +254,9 @@ class ElastiCacheConnectionConfiguration {
 		return password;
 	}
 
-	private static SslBundle sslBundle(ElastiCacheSecureProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		String name = properties.getTls().getBundle();
-		if (name == null && properties.getTls().getVerifyMode() == SslVerifyMode.CA) {
+	private static SslBundle sslBundle(ElastiCacheDescription.Tls tls, ObjectProvider<SslBundles> sslBundles) {
+		String name = tls.bundle();
+		if (name == null && tls.verifyMode() == SslVerifyMode.CA) {
 			// Without the host-name check, the JDK's trust store accepts any host's
 			// certificate from any public CA.
 			throw new ElastiCacheConfigurationException("elasticache.secure.tls.verify-mode",

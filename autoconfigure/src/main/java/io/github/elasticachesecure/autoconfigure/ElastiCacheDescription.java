@@ -1,25 +1,31 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+
+import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ReadPreference;
+import io.github.elasticachesecure.tls.TlsProvider;
+import io.lettuce.core.SslVerifyMode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.core.env.Environment;
 
 /**
- * The cache the application connects to, resolved once from {@code elasticache.secure.*}
- * and the endpoint's host name: the connection details, IAM authentication, health and
- * metrics all read it from here. Available as a bean.
+ * The cache the application connects to and how, resolved once from
+ * {@code elasticache.secure.*} and the endpoint's host name: the connection details, the
+ * TLS customizers, reads, IAM authentication, the posture audit, health and metrics all
+ * read it from here, and none of them derives any of it again. Available as a bean.
  * <p>
  * What ElastiCache's host names say ({@code master.}, {@code replica.} and
  * {@code clustercfg.} prefixes, the {@code .serverless.} segment, the cache name) is
- * derived here, only where the properties leave it open, and logged once. The deprecated
- * aliases {@code elasticache.secure.cluster-mode},
- * {@code elasticache.secure.iam.serverless} and {@code elasticache.secure.iam.cache-name}
- * still count; each one used is warned about, and one that contradicts its replacement
- * stops the start.
+ * derived here, only where the properties leave it open, and logged once. What the
+ * description holds is checked here as it is resolved; what needs other beans (SSL
+ * bundles, the AWS SDK, the region chain) is checked where they are used.
  *
  * @param host the endpoint's host name (or address)
  * @param port the endpoint's port
@@ -28,9 +34,14 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
  * when it is neither configured nor part of the host name
  * @param reader the reader endpoint of a replication group, or {@code null} when reads go
  * through the endpoint (or, for the cluster protocol, to the replicas the topology names)
+ * @param auth how connections authenticate
+ * @param tls how connections are secured
+ * @param readFrom where reads go
+ * @param region the configured AWS region of the cache, or {@code null} for the region
+ * provider's
  */
 public record ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName,
-		@Nullable Reader reader) {
+		@Nullable Reader reader, Auth auth, Tls tls, Reads readFrom, @Nullable String region) {
 
 	static final String READER_ENDPOINT = "elasticache.secure.reader-endpoint";
 
@@ -38,23 +49,26 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 
 	static final String CACHE_NAME = "elasticache.secure.cache-name";
 
-	private static final String CLUSTER_MODE = "elasticache.secure.cluster-mode";
+	static final String READ_FROM = "elasticache.secure.read-from";
 
-	private static final String IAM_SERVERLESS = "elasticache.secure.iam.serverless";
+	static final String BOOT_READ_FROM = "spring.data.redis.lettuce.read-from";
 
-	private static final String IAM_CACHE_NAME = "elasticache.secure.iam.cache-name";
+	static final String USERNAME = "elasticache.secure.auth.username";
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheDescription.class);
 
 	/**
-	 * Describe a cache read through its endpoint only.
+	 * Describe a cache read through its endpoint only, with the default settings:
+	 * password authentication, full verification, reads from the primary, the region
+	 * provider's region.
 	 * @param host the endpoint's host name (or address)
 	 * @param port the endpoint's port
 	 * @param topology how the cache is laid out
 	 * @param cacheName the replication group id or serverless cache name, or {@code null}
 	 */
 	public ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName) {
-		this(host, port, topology, cacheName, null);
+		this(host, port, topology, cacheName, null, new Auth(AuthMode.PASSWORD, null),
+				Tls.of(new ElastiCacheSecureProperties.Tls()), Reads.NONE, null);
 	}
 
 	/**
@@ -79,12 +93,29 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
+	 * Return the cache name, for what cannot do without it.
+	 * @param purpose what needs it, for the report
+	 * @return the cache name
+	 * @throws ElastiCacheConfigurationException if it is neither configured nor part of
+	 * the host name
+	 */
+	String requireCacheName(String purpose) {
+		if (this.cacheName == null) {
+			throw new ElastiCacheConfigurationException(CACHE_NAME,
+					purpose + " needs the cache name, which cannot be derived from the endpoint '" + endpoint() + "'.",
+					"Set '" + CACHE_NAME + "' to the replication group id or serverless cache name.");
+		}
+		return this.cacheName;
+	}
+
+	/**
 	 * Resolve the description of the cache from the properties: the one place where the
 	 * endpoint is parsed.
 	 * @param properties the bound properties
+	 * @param environment the environment, for Spring Boot's own read preference
 	 * @return the description
 	 */
-	static ElastiCacheDescription resolve(ElastiCacheSecureProperties properties) {
+	static ElastiCacheDescription resolve(ElastiCacheSecureProperties properties, Environment environment) {
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
 		CacheTopology topology = topology(properties, endpoint);
 		Reader reader = reader(properties, topology);
@@ -93,8 +124,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 			// whatever its host name says.
 			topology = CacheTopology.REPLICATION_GROUP;
 		}
-		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName(properties, endpoint),
-				reader);
+		return describe(endpoint, topology, cacheName(properties, endpoint), reader, properties, environment);
 	}
 
 	/**
@@ -104,27 +134,73 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 * their cluster; the cache name comes from the properties.
 	 * @param details the application's connection details
 	 * @param properties the bound properties
+	 * @param environment the environment, for Spring Boot's own read preference
 	 * @return the description
 	 */
-	static ElastiCacheDescription resolve(DataRedisConnectionDetails details, ElastiCacheSecureProperties properties) {
+	static ElastiCacheDescription resolve(DataRedisConnectionDetails details, ElastiCacheSecureProperties properties,
+			Environment environment) {
 		DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
 		DataRedisConnectionDetails.Cluster cluster = details.getCluster();
 		if (standalone != null) {
 			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(standalone.getHost(), standalone.getPort());
-			return new ElastiCacheDescription(endpoint.host(), endpoint.port(), CacheTopology.STANDALONE,
-					cacheName(properties, endpoint));
+			return describe(endpoint, CacheTopology.STANDALONE, cacheName(properties, endpoint), null, properties,
+					environment);
 		}
 		if (cluster != null && !cluster.getNodes().isEmpty()) {
 			DataRedisConnectionDetails.Node node = cluster.getNodes().get(0);
 			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(node.host(), node.port());
-			return new ElastiCacheDescription(endpoint.host(), endpoint.port(), CacheTopology.CLUSTER,
-					cacheName(properties, endpoint));
+			return describe(endpoint, CacheTopology.CLUSTER, cacheName(properties, endpoint), null, properties,
+					environment);
 		}
 		throw new ElastiCacheConfigurationException("elasticache.secure.endpoint",
 				"The application's connection " + "details (" + details.getClass().getName()
 						+ ") name neither a standalone server nor a cluster, "
 						+ "the only layouts the starter secures without 'elasticache.secure.endpoint'.",
 				"Set 'elasticache.secure.endpoint' to the cache's endpoint.");
+	}
+
+	private static ElastiCacheDescription describe(ElastiCacheEndpoint endpoint, CacheTopology topology,
+			@Nullable String cacheName, @Nullable Reader reader, ElastiCacheSecureProperties properties,
+			Environment environment) {
+		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName, reader,
+				auth(properties.getAuth()), Tls.of(properties.getTls()),
+				reads(properties, environment, endpoint, topology, reader), properties.getIam().getRegion());
+	}
+
+	private static Auth auth(ElastiCacheSecureProperties.Auth properties) {
+		String username = properties.getUsername();
+		if (properties.getMode() == AuthMode.IAM && (username == null || username.isBlank())) {
+			throw new ElastiCacheConfigurationException(USERNAME,
+					"IAM authentication (elasticache.secure.auth.mode=iam) needs the IAM-enabled user id.",
+					"Set '" + USERNAME + "' to the ElastiCache user id (for IAM users it equals the user name).");
+		}
+		return new Auth(properties.getMode(), username);
+	}
+
+	/**
+	 * The read preference in effect: the starter's property, else Spring Boot's, else
+	 * {@code replica-preferred} with a reader endpoint (which is there to be read from).
+	 * One that asks for replicas where the connection knows only the endpoint is refused.
+	 */
+	private static Reads reads(ElastiCacheSecureProperties properties, Environment environment,
+			ElastiCacheEndpoint endpoint, CacheTopology topology, @Nullable Reader reader) {
+		String boot = Binder.get(environment).bind(BOOT_READ_FROM, String.class).orElse(null);
+		Reads reads = (properties.getReadFrom() != null) ? new Reads(properties.getReadFrom(), READ_FROM)
+				: (boot != null) ? new Reads(ReadPreference.fromLettuceName(boot), BOOT_READ_FROM)
+						: (reader != null) ? new Reads(ReadPreference.REPLICA_PREFERRED, null) : Reads.NONE;
+		ReadPreference preference = reads.preference();
+		if (preference != null && !topology.isClusterProtocol() && reader == null
+				&& preference != ReadPreference.UPSTREAM) {
+			String property = (reads.property() != null) ? reads.property() : READ_FROM;
+			throw new ElastiCacheConfigurationException(property,
+					"'" + property + "=" + preference.value() + "' asks for reads from replicas, but no '"
+							+ READER_ENDPOINT + "' is set: " + "the connection knows only " + endpoint + ", so "
+							+ (preference.isReplicaRequired() ? "every read would fail."
+									: "every read would go to it."),
+					"Set '" + READER_ENDPOINT + "' to the reader endpoint of the replication "
+							+ "group (replica.<id>.…:6379), or remove '" + property + "'.");
+		}
+		return reads;
 	}
 
 	private static @Nullable Reader reader(ElastiCacheSecureProperties properties, CacheTopology topology) {
@@ -146,91 +222,28 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		return new Reader(reader.host(), reader.port());
 	}
 
-	@SuppressWarnings("deprecation")
 	private static CacheTopology topology(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		CacheTopology configured = properties.getTopology();
-		Boolean clusterMode = deprecatedAlias(CLUSTER_MODE, properties.getClusterMode(), TOPOLOGY);
-		Boolean serverless = deprecatedAlias(IAM_SERVERLESS, properties.getIam().getServerless(), TOPOLOGY);
 		if (configured != null) {
-			if (clusterMode != null && clusterMode != configured.isClusterProtocol()) {
-				throw contradiction(CLUSTER_MODE, clusterMode, TOPOLOGY, configured.value());
-			}
-			if (serverless != null && serverless != (configured == CacheTopology.SERVERLESS)) {
-				throw contradiction(IAM_SERVERLESS, serverless, TOPOLOGY, configured.value());
-			}
 			return configured;
 		}
-		if (Boolean.TRUE.equals(serverless) && Boolean.FALSE.equals(clusterMode)) {
-			throw contradiction(IAM_SERVERLESS, true, CLUSTER_MODE, "false");
-		}
-		CacheTopology derived = hostTopology(endpoint);
-		CacheTopology topology = derived;
-		if (serverless != null && serverless != (topology == CacheTopology.SERVERLESS)) {
-			topology = serverless ? CacheTopology.SERVERLESS : CacheTopology.CLUSTER;
-		}
-		if (clusterMode != null && clusterMode != topology.isClusterProtocol()) {
-			topology = clusterMode ? CacheTopology.CLUSTER
-					: (derived == CacheTopology.REPLICATION_GROUP) ? derived : CacheTopology.STANDALONE;
-		}
-		if (clusterMode == null && serverless == null && derived != CacheTopology.STANDALONE) {
+		CacheTopology derived = endpoint.hostTopology();
+		if (derived != CacheTopology.STANDALONE) {
 			logger.info(TOPOLOGY + " derived from the endpoint host name: " + derived.value() + " for " + endpoint);
 		}
-		return topology;
+		return derived;
 	}
 
-	/**
-	 * The topology that ElastiCache's naming of endpoints gives away;
-	 * {@link CacheTopology#STANDALONE} for any other name (a node endpoint, a CNAME, an
-	 * address).
-	 */
-	private static CacheTopology hostTopology(ElastiCacheEndpoint endpoint) {
-		if (endpoint.isServerlessHostName()) {
-			return CacheTopology.SERVERLESS;
-		}
-		if (endpoint.isClusterModeHostName()) {
-			return CacheTopology.CLUSTER;
-		}
-		// master.<id>.… and replica.<id>.… are the only other names that carry a cache
-		// name
-		return (endpoint.cacheName() != null) ? CacheTopology.REPLICATION_GROUP : CacheTopology.STANDALONE;
-	}
-
-	@SuppressWarnings("deprecation")
 	private static @Nullable String cacheName(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		String configured = properties.getCacheName();
-		String alias = deprecatedAlias(IAM_CACHE_NAME, properties.getIam().getCacheName(), CACHE_NAME);
-		if (configured != null && alias != null && !configured.strip().equalsIgnoreCase(alias.strip())) {
-			throw contradiction(IAM_CACHE_NAME, alias, CACHE_NAME, configured);
-		}
-		String name = (configured != null) ? configured : alias;
-		if (name != null) {
-			return name;
+		if (configured != null) {
+			return configured;
 		}
 		String derived = endpoint.cacheName();
 		if (derived != null) {
 			logger.info(CACHE_NAME + " derived from the endpoint host name: " + derived);
 		}
 		return derived;
-	}
-
-	private static <T> @Nullable T deprecatedAlias(String alias, @Nullable T value, String replacement) {
-		if (value != null) {
-			logger.warn("'" + alias + "' is deprecated and will be removed: set '" + replacement + "' instead");
-		}
-		return value;
-	}
-
-	/**
-	 * A deprecated alias set to another value than the property it contradicts. Both
-	 * values are names or flags, never secrets.
-	 */
-	private static InvalidConfigurationPropertyValueException contradiction(String alias, Object aliasValue,
-			String other, String otherValue) {
-		String replacement = alias.equals(IAM_CACHE_NAME) ? CACHE_NAME : TOPOLOGY;
-		return new InvalidConfigurationPropertyValueException(alias, aliasValue,
-				"'" + alias + "=" + aliasValue + "' contradicts '" + other + "=" + otherValue
-						+ "'. Remove the deprecated '" + alias + "' and set '" + replacement
-						+ "' to what the cache is");
 	}
 
 	/**
@@ -248,6 +261,61 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		 */
 		public String endpoint() {
 			return new ElastiCacheEndpoint(this.host, this.port).toString();
+		}
+
+	}
+
+	/**
+	 * How connections authenticate. The password is no part of the description: it is a
+	 * secret, read only where it is sent.
+	 *
+	 * @param mode the authentication mode
+	 * @param username the ACL user (for IAM the IAM-enabled user id), or {@code null}
+	 */
+	public record Auth(AuthMode mode, @Nullable String username) {
+
+	}
+
+	/**
+	 * How connections are secured: the inputs of the TLS policy.
+	 *
+	 * @param verifyMode how the server certificate is verified
+	 * @param bundle the name of the SSL bundle that verifies the server, or {@code null}
+	 * for the JDK's trust store
+	 * @param provider the TLS engine
+	 * @param minVersion the lowest TLS protocol a connection may run on
+	 * @param handshakeTimeout the bound of each connection's TLS handshake
+	 */
+	public record Tls(SslVerifyMode verifyMode, @Nullable String bundle, TlsProvider provider, String minVersion,
+			Duration handshakeTimeout) {
+
+		static Tls of(ElastiCacheSecureProperties.Tls properties) {
+			return new Tls(properties.getVerifyMode(), properties.getBundle(), properties.getProvider(),
+					properties.getMinVersion(), properties.getHandshakeTimeout());
+		}
+
+	}
+
+	/**
+	 * Where reads go.
+	 *
+	 * @param preference the read preference in effect, or {@code null} for Lettuce's
+	 * default (the primary only), or for a Spring Boot value that names no preference
+	 * (such as {@code subnet:…}), which Spring Boot applies itself
+	 * @param property the property that set it, or {@code null} when it follows from a
+	 * reader endpoint
+	 */
+	public record Reads(@Nullable ReadPreference preference, @Nullable String property) {
+
+		static final Reads NONE = new Reads(null, null);
+
+		/**
+		 * Return whether the starter applies the preference: Spring Boot applies its own
+		 * property itself.
+		 * @return whether the preference is the starter's to apply
+		 */
+		boolean isStarters() {
+			return this.preference != null && !BOOT_READ_FROM.equals(this.property);
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.github.elasticachesecure.cache.CacheTopology;
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,10 +33,10 @@ public record ElastiCacheEndpoint(String host, int port) {
 	private static final Pattern HOST_NAME = Pattern.compile(
 			"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
+	// Not NetUtil.isValidIpV4Address: it accepts leading zeros ("010.0.0.1"), which some
+	// resolvers read as octal.
 	private static final Pattern IPV4 = Pattern
 		.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-
-	private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
 	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
@@ -141,46 +143,24 @@ public record ElastiCacheEndpoint(String host, int port) {
 
 	/**
 	 * Whether the text is an IPv6 address in the textual forms of RFC 4291 (with "::" and
-	 * an embedded IPv4 address), without a zone. Checked by hand because
-	 * {@link java.net.InetAddress} may resolve what is not a literal.
+	 * an embedded IPv4 address), without a zone. Netty's {@link NetUtil} checks the
+	 * groups; it takes an embedded IPv4 address only after "::" or "::ffff:" and accepts
+	 * a zone, so the IPv4 tail is checked here and stands in as two groups, and a zone is
+	 * refused. Not {@link java.net.InetAddress}: it may resolve what is not a literal.
 	 */
 	private static boolean isIpv6Address(String text) {
+		if (text.indexOf('%') >= 0) {
+			return false;
+		}
 		String address = text;
 		if (address.indexOf('.') >= 0) {
 			int lastColon = address.lastIndexOf(':');
 			if (lastColon < 0 || !IPV4.matcher(address.substring(lastColon + 1)).matches()) {
 				return false;
 			}
-			// The embedded IPv4 address takes the room of two groups.
 			address = address.substring(0, lastColon + 1) + "0:0";
 		}
-		int gap = address.indexOf("::");
-		if (gap < 0) {
-			return groups(address) == 8;
-		}
-		if (address.indexOf("::", gap + 1) >= 0) {
-			return false;
-		}
-		int head = groups(address.substring(0, gap));
-		int tail = groups(address.substring(gap + 2));
-		return head >= 0 && tail >= 0 && head + tail <= 7;
-	}
-
-	/**
-	 * The number of colon-separated hexadecimal groups in the text (0 when empty), or -1
-	 * when one is malformed.
-	 */
-	private static int groups(String text) {
-		if (text.isEmpty()) {
-			return 0;
-		}
-		String[] groups = text.split(":", -1);
-		for (String group : groups) {
-			if (!IPV6_GROUP.matcher(group).matches()) {
-				return -1;
-			}
-		}
-		return groups.length;
+		return NetUtil.isValidIpV6Address(address);
 	}
 
 	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value
@@ -238,6 +218,23 @@ public record ElastiCacheEndpoint(String host, int port) {
 			case "master", "replica", "clustercfg" -> labels[1];
 			default -> null;
 		};
+	}
+
+	/**
+	 * The topology that ElastiCache's naming of endpoints gives away;
+	 * {@link CacheTopology#STANDALONE} for any other name (a node endpoint, a CNAME, an
+	 * address).
+	 */
+	CacheTopology hostTopology() {
+		if (isServerlessHostName()) {
+			return CacheTopology.SERVERLESS;
+		}
+		if (isClusterModeHostName()) {
+			return CacheTopology.CLUSTER;
+		}
+		// master.<id>.… and replica.<id>.… are the only other names that carry a cache
+		// name
+		return (cacheName() != null) ? CacheTopology.REPLICATION_GROUP : CacheTopology.STANDALONE;
 	}
 
 	@Override

@@ -2,7 +2,9 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
@@ -17,28 +19,18 @@ import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 /**
@@ -62,29 +54,21 @@ class ElastiCacheIamConfiguration {
 	 * value these checks refuse is reported against the property it came from.
 	 */
 	private static final Map<IamSetting, String> SETTING_PROPERTIES = Map.of(IamSetting.CACHE_NAME,
-			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, "elasticache.secure.auth.username",
-			IamSetting.REGION, "elasticache.secure.iam.region", IamSetting.REFRESH_INTERVAL,
-			"elasticache.secure.iam.refresh-interval", IamSetting.CREDENTIALS_TIMEOUT,
-			"elasticache.secure.iam.credentials-timeout");
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
-	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
-		// The default chain: system properties, environment, web identity (IRSA),
-		// profile, container, instance.
-		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
-	}
+			ElastiCacheDescription.CACHE_NAME, IamSetting.USER_ID, ElastiCacheDescription.USERNAME, IamSetting.REGION,
+			"elasticache.secure.iam.region", IamSetting.REFRESH_INTERVAL, "elasticache.secure.iam.refresh-interval",
+			IamSetting.CREDENTIALS_TIMEOUT, "elasticache.secure.iam.credentials-timeout");
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider,
-			ObjectProvider<AwsRegionProvider> regionProvider, ObjectProvider<IamTokenListener> listeners) {
+			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider, AwsRegionProvider regionProvider,
+			ObjectProvider<IamTokenListener> listeners) {
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
 		try {
 			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
-					cacheName(cache, "IAM authentication"), userId(properties),
-					region(iam, regionProvider, "IAM authentication"), cache.topology() == CacheTopology.SERVERLESS);
+					cache.requireCacheName("IAM authentication"), Objects.requireNonNull(cache.auth().username()),
+					ElastiCacheAwsConfiguration.region(cache, regionProvider, "IAM authentication"),
+					cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")
 					+ ", new token every " + iam.getRefreshInterval());
@@ -159,13 +143,6 @@ class ElastiCacheIamConfiguration {
 	}
 
 	@Bean
-	LettuceClientOptionsBuilderCustomizer elastiCacheIamClientOptionsCustomizer() {
-		// Every new token is pushed into live connections with AUTH: ElastiCache drops
-		// IAM connections after 12 h.
-		return (builder) -> builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
-	}
-
-	@Bean
 	IamTokenStatusSource elastiCacheIamTokenStatusSource(ElastiCacheIamCredentialsProvider credentialsProvider) {
 		return credentialsProvider::status;
 	}
@@ -177,74 +154,13 @@ class ElastiCacheIamConfiguration {
 	}
 
 	/**
-	 * The cache name, for IAM and for the posture audit alike.
+	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}.
 	 */
-	static String cacheName(ElastiCacheDescription cache, String purpose) {
-		String name = cache.cacheName();
-		if (name == null) {
-			throw new ElastiCacheConfigurationException(ElastiCacheDescription.CACHE_NAME,
-					purpose + " needs the cache name, which cannot be derived from the endpoint '" + cache.endpoint()
-							+ "'.",
-					"Set '" + ElastiCacheDescription.CACHE_NAME
-							+ "' to the replication group id or serverless cache name.");
-		}
-		return name;
-	}
+	static class OnIamAuthModeCondition extends OnBoundModeCondition<AuthMode> {
 
-	private static String userId(ElastiCacheSecureProperties properties) {
-		String username = properties.getAuth().getUsername();
-		if (username == null || username.isBlank()) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.auth.username",
-					"IAM authentication (elasticache.secure.auth.mode=iam) needs the IAM-enabled user id.",
-					"Set 'elasticache.secure.auth.username' to the ElastiCache user id (for IAM users it equals the "
-							+ "user name).");
-		}
-		return username;
-	}
-
-	/**
-	 * The region: the property, else an {@link AwsRegionProvider} bean, else the SDK's
-	 * chain; for IAM and the audit.
-	 */
-	static String region(ElastiCacheSecureProperties.Iam iam, ObjectProvider<AwsRegionProvider> regionProvider,
-			String purpose) {
-		if (iam.getRegion() != null) {
-			return iam.getRegion();
-		}
-		AwsRegionProvider provider = regionProvider.getIfAvailable(DefaultAwsRegionProviderChain::new);
-		try {
-			String region = provider.getRegion().id();
-			logger.info("elasticache.secure.iam.region taken from the AWS region provider chain: " + region);
-			return region;
-		}
-		catch (RuntimeException ex) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.iam.region",
-					purpose + " needs the cache's AWS region, and none is configured: " + ex.getMessage(),
-					"Set 'elasticache.secure.iam.region' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
-		}
-	}
-
-	/**
-	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM},
-	 * exactly as the properties do (Boot's lenient enum binding: "iam ", "IAM" and "Iam"
-	 * alike), so that the condition and the bound mode never disagree. A value that does
-	 * not bind does not match; binding the properties then reports it.
-	 */
-	static class OnIamAuthModeCondition extends SpringBootCondition {
-
-		private static final String PROPERTY = "elasticache.secure.auth.mode";
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ConditionMessage.Builder message = ConditionMessage.forCondition("ElastiCache IAM authentication");
-			AuthMode mode;
-			try {
-				mode = Binder.get(context.getEnvironment()).bind(PROPERTY, AuthMode.class).orElse(AuthMode.PASSWORD);
-			}
-			catch (BindException ex) {
-				return ConditionOutcome.noMatch(message.because("'" + PROPERTY + "' is not a valid mode"));
-			}
-			return new ConditionOutcome(mode == AuthMode.IAM, message.because("'" + PROPERTY + "' is " + mode));
+		OnIamAuthModeCondition() {
+			super("ElastiCache IAM authentication", "elasticache.secure.auth.mode", AuthMode.class, AuthMode.PASSWORD,
+					EnumSet.of(AuthMode.IAM));
 		}
 
 	}

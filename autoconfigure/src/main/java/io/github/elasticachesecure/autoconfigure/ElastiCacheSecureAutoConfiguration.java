@@ -27,8 +27,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheFailoverConfiguration.class,
-		ElastiCacheSocketConfiguration.class, ElastiCacheTlsMonitorConfiguration.class,
-		ElastiCacheActuatorConfiguration.class, ElastiCacheAuditConfiguration.class })
+		ElastiCacheTlsMonitorConfiguration.class, ElastiCacheActuatorConfiguration.class,
+		ElastiCacheAuditConfiguration.class, ElastiCacheAwsConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

@@ -39,7 +39,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 public final class ElastiCacheSecureGuardAutoConfiguration {
 
 	// infrastructure: the guard's post-processor uses it when client resources are
-	// created, which may be early
+	// created, which may be early. The guard checks every factory, with or without a
+	// cache to describe, so it reads the TLS settings from the properties, not from the
+	// ElastiCacheDescription.
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean

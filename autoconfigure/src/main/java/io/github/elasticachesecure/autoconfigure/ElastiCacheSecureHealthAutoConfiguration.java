@@ -30,7 +30,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -75,20 +74,18 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
 				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories,
 				TlsEndpointMonitor tlsEndpointMonitor, ObjectProvider<IamTokenStatusSource> iamTokenStatus,
-				ObjectProvider<RedisCredentialsProvider> iamCredentials, Environment environment,
-				ObjectProvider<PostureAuditRunner> audit) {
-			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+				ObjectProvider<RedisCredentialsProvider> iamCredentials, ObjectProvider<PostureAuditRunner> audit) {
 			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
-					properties.getTls().getVerifyMode(), auth.getMode(), auth.getUsername());
+					cache.tls().verifyMode(), cache.auth().mode(), cache.auth().username());
 			ElastiCacheSecureProperties.Health health = properties.getHealth();
 			RedisConnectionFactory factory = connectionFactory(connectionFactories);
 			ElastiCacheDescription.Reader reader = cache.reader();
 			ReplicationGroupHealth replicationGroup = (reader != null
 					&& factory instanceof LettuceConnectionFactory lettuce)
 							? new ReplicationGroupHealth(() -> (RedisClient) lettuce.getRequiredNativeClient(),
-									nodeUri(cache.host(), cache.port(), properties, iamCredentials),
-									nodeUri(reader.host(), reader.port(), properties, iamCredentials),
-									ElastiCacheReadConfiguration.readPreference(properties, cache, environment))
+									nodeUri(cache.host(), cache.port(), cache, properties, iamCredentials),
+									nodeUri(reader.host(), reader.port(), cache, properties, iamCredentials),
+									cache.readFrom().preference())
 							: null;
 			ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
@@ -102,21 +99,24 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		 * credentials (the IAM provider's tokens, or the password), for the health
 		 * check's own connection to it.
 		 */
-		private static RedisURI nodeUri(String host, int port, ElastiCacheSecureProperties properties,
-				ObjectProvider<RedisCredentialsProvider> iamCredentials) {
-			ElastiCacheSecureProperties.Auth auth = properties.getAuth();
+		private static RedisURI nodeUri(String host, int port, ElastiCacheDescription cache,
+				ElastiCacheSecureProperties properties, ObjectProvider<RedisCredentialsProvider> iamCredentials) {
 			RedisURI.Builder builder = RedisURI.builder()
 				.withHost(host)
 				.withPort(port)
 				.withSsl(true)
-				.withVerifyPeer(properties.getTls().getVerifyMode())
+				.withVerifyPeer(cache.tls().verifyMode())
 				.withTimeout(properties.getHealth().getTimeout());
-			if (auth.getMode() == AuthMode.IAM) {
+			// The password is a secret, no part of the description: read where it is
+			// sent.
+			String password = properties.getAuth().getPassword();
+			if (cache.auth().mode() == AuthMode.IAM) {
 				builder.withAuthentication(iamCredentials.getObject());
 			}
-			else if (auth.getMode() == AuthMode.PASSWORD && auth.getPassword() != null) {
-				builder.withAuthentication(RedisCredentialsProvider
-					.from(() -> RedisCredentials.just(auth.getUsername(), auth.getPassword())));
+			else if (cache.auth().mode() == AuthMode.PASSWORD && password != null) {
+				String username = cache.auth().username();
+				builder
+					.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials.just(username, password)));
 			}
 			return builder.build();
 		}
@@ -176,6 +176,7 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 
 	}
 
+	// Boot has @ConditionalOnWebApplication(type = REACTIVE) but no negation of it.
 	static class NotReactiveWebApplicationCondition extends NoneNestedConditions {
 
 		NotReactiveWebApplicationCondition() {

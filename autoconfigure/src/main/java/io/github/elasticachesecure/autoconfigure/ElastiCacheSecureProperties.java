@@ -11,7 +11,6 @@ import io.lettuce.core.SslVerifyMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -72,11 +71,6 @@ public class ElastiCacheSecureProperties implements Validator {
 	 */
 	private @Nullable String cacheName;
 
-	/**
-	 * Whether the endpoint is a cluster-mode endpoint.
-	 */
-	private @Nullable Boolean clusterMode;
-
 	private final Auth auth = new Auth();
 
 	private final Tls tls = new Tls();
@@ -129,18 +123,6 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	public void setCacheName(@Nullable String cacheName) {
 		this.cacheName = cacheName;
-	}
-
-	@Deprecated
-	@DeprecatedConfigurationProperty(replacement = "elasticache.secure.topology",
-			reason = "The topology says more than cluster mode: standalone, replication-group, cluster or serverless.")
-	public @Nullable Boolean getClusterMode() {
-		return this.clusterMode;
-	}
-
-	@Deprecated
-	public void setClusterMode(@Nullable Boolean clusterMode) {
-		this.clusterMode = clusterMode;
 	}
 
 	public Auth getAuth() {
@@ -422,22 +404,11 @@ public class ElastiCacheSecureProperties implements Validator {
 	public static class Iam {
 
 		/**
-		 * Replication group id or serverless cache name the token is signed for.
-		 */
-		private @Nullable String cacheName;
-
-		/**
 		 * AWS region of the cache. When unset, taken from an AwsRegionProvider bean or
 		 * the AWS SDK's region provider chain (AWS_REGION, the profile, instance
 		 * metadata).
 		 */
 		private @Nullable String region;
-
-		/**
-		 * Whether the cache is a serverless cache (the token then carries
-		 * ResourceType=ServerlessCache).
-		 */
-		private @Nullable Boolean serverless;
 
 		/**
 		 * AWS profile to take credentials from, instead of the default credentials chain.
@@ -464,36 +435,12 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private Duration reauthenticationSpread = Duration.ofSeconds(5);
 
-		@Deprecated
-		@DeprecatedConfigurationProperty(replacement = "elasticache.secure.cache-name",
-				reason = "The cache name is not only for IAM: it names the cache for everything that needs it.")
-		public @Nullable String getCacheName() {
-			return this.cacheName;
-		}
-
-		@Deprecated
-		public void setCacheName(@Nullable String cacheName) {
-			this.cacheName = cacheName;
-		}
-
 		public @Nullable String getRegion() {
 			return this.region;
 		}
 
 		public void setRegion(@Nullable String region) {
 			this.region = region;
-		}
-
-		@Deprecated
-		@DeprecatedConfigurationProperty(replacement = "elasticache.secure.topology",
-				reason = "A serverless cache is one of the topologies: set 'elasticache.secure.topology=serverless'.")
-		public @Nullable Boolean getServerless() {
-			return this.serverless;
-		}
-
-		@Deprecated
-		public void setServerless(@Nullable Boolean serverless) {
-			this.serverless = serverless;
 		}
 
 		public @Nullable String getProfile() {

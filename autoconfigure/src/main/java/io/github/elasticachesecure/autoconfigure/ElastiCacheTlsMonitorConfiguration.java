@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -35,14 +34,11 @@ class ElastiCacheTlsMonitorConfiguration {
 	TlsEndpointMonitor elastiCacheTlsEndpointMonitor(ElastiCacheSecureProperties properties,
 			ElastiCacheDescription cache, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<StartupGuardReport> guardReport, ObjectProvider<WireCheck> wireCheck) {
-		SingletonSupplier<SSLContext> sslContext = SingletonSupplier.of(() -> {
-			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-			SslBundle bundle = (details != null) ? details.getSslBundle() : null;
-			return ((bundle != null) ? bundle : SslBundle.systemDefault()).createSslContext();
-		});
+		SingletonSupplier<SSLContext> sslContext = SingletonSupplier
+			.of(() -> ElastiCacheConnectionConfiguration.connectionTrust(connectionDetails).createSslContext());
 		return new TlsEndpointMonitor(cache.host(), cache.port(),
-				new TlsEndpointProbe(properties.getGuard().getProbeTimeout()), sslContext,
-				properties.getTls().getVerifyMode(), properties.getHealth().getTlsRecheckInterval(),
+				new TlsEndpointProbe(properties.getGuard().getProbeTimeout()), sslContext, cache.tls().verifyMode(),
+				properties.getHealth().getTlsRecheckInterval(),
 				() -> startupObservation(guardReport.getIfAvailable(), cache), Clock.systemUTC(),
 				() -> liveSession(wireCheck.getIfAvailable(), cache));
 	}

@@ -12,6 +12,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
  * {@code spring.data.redis.*} are defined after this auto-configuration, so they do not
  * count.
  */
+// Not @ConditionalOnProperty alone: the property or, without it, a bean; Boot's
+// annotations combine with "and" only.
 class OnCacheEndpointCondition extends AnyNestedCondition {
 
 	OnCacheEndpointCondition() {

@@ -9,7 +9,6 @@ import io.github.elasticachesecure.audit.PostureReport;
 import io.github.elasticachesecure.audit.Severity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -33,14 +32,10 @@ final class PostureAuditStartup implements SmartInitializingSingleton, Disposabl
 
 	private final Duration timeout;
 
-	private final @Nullable AutoCloseable ownedCredentials;
-
-	PostureAuditStartup(PostureAuditRunner runner, ElastiCacheSecureProperties.Audit properties,
-			@Nullable AutoCloseable ownedCredentials) {
+	PostureAuditStartup(PostureAuditRunner runner, ElastiCacheSecureProperties.Audit properties) {
 		this.runner = runner;
 		this.mode = properties.getMode();
 		this.timeout = properties.getTimeout();
-		this.ownedCredentials = ownedCredentials;
 		runner.start();
 	}
 
@@ -75,9 +70,6 @@ final class PostureAuditStartup implements SmartInitializingSingleton, Disposabl
 	@Override
 	public void destroy() throws Exception {
 		this.runner.close();
-		if (this.ownedCredentials != null) {
-			this.ownedCredentials.close();
-		}
 	}
 
 }

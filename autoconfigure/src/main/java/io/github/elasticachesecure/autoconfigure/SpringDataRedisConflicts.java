@@ -77,10 +77,9 @@ final class SpringDataRedisConflicts {
 	 * {@code replica-preferred}) say the same.
 	 */
 	private void refuseContradictingReadFrom(@Nullable ReadPreference own) {
-		String springValue = value(ElastiCacheReadConfiguration.BOOT_READ_FROM);
+		String springValue = value(ElastiCacheDescription.BOOT_READ_FROM);
 		if (own != null && springValue != null && ReadPreference.fromLettuceName(springValue) != own) {
-			throw mutuallyExclusive(ElastiCacheReadConfiguration.BOOT_READ_FROM,
-					ElastiCacheReadConfiguration.READ_FROM);
+			throw mutuallyExclusive(ElastiCacheDescription.BOOT_READ_FROM, ElastiCacheDescription.READ_FROM);
 		}
 	}
 

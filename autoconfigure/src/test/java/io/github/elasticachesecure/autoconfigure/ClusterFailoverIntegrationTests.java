@@ -192,7 +192,7 @@ class ClusterFailoverIntegrationTests {
 			// the configuration endpoint of ElastiCache resolves to live nodes
 			.withPropertyValues(
 					"elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.liveNodes().get(0).port(),
-					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.topology=cluster", "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
 					// a write queued for a lost node fails after this instead of holding

@@ -128,7 +128,7 @@ class ClusterGuardIntegrationTests {
 	private static ApplicationContextRunner securedBy(RedisClusterProcess cluster) {
 		return RedisTestContexts.runner()
 			.withPropertyValues("elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.ports().get(0),
-					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.topology=cluster", "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD);
 	}

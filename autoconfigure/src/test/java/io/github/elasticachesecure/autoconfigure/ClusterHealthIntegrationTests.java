@@ -90,7 +90,7 @@ class ClusterHealthIntegrationTests {
 	private static ApplicationContextRunner runner() {
 		return RedisTestContexts.runner()
 			.withPropertyValues("elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.ports().get(0),
-					"elasticache.secure.cluster-mode=true", "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.topology=cluster", "elasticache.secure.tls.bundle=test",
 					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
 					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
 					// Lettuce's periodic topology refresh opens connections of its own:

@@ -1,7 +1,5 @@
 package io.github.elasticachesecure.autoconfigure;
 
-import java.io.InputStream;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,12 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -28,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How {@link ElastiCacheDescription} is resolved through the auto-configuration: what the
- * host name gives away, what the properties override, and the deprecated aliases. No
- * factory is created, so no host here is ever connected to.
+ * host name gives away and what the properties override. No factory is created, so no
+ * host here is ever connected to.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheDescriptionTests {
@@ -97,75 +92,6 @@ class ElastiCacheDescriptionTests {
 			});
 	}
 
-	@Test
-	void deprecatedAliasesStillWorkAndAreWarnedAboutOnce(CapturedOutput output) {
-		this.contextRunner
-			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.cluster-mode=true",
-					"elasticache.secure.iam.cache-name=orders")
-			.run((context) -> {
-				assertThat(context.getBean(ElastiCacheDescription.class))
-					.isEqualTo(new ElastiCacheDescription("localhost", 6379, CacheTopology.CLUSTER, "orders"));
-				assertThat(occurrences(output, "'elasticache.secure.cluster-mode' is deprecated")).isOne();
-				assertThat(occurrences(output, "'elasticache.secure.iam.cache-name' is deprecated")).isOne();
-			});
-		this.contextRunner
-			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.iam.serverless=true")
-			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).topology())
-				.isEqualTo(CacheTopology.SERVERLESS));
-		this.contextRunner
-			.withPropertyValues("elasticache.secure.endpoint=clustercfg.orders" + HOST_SUFFIX,
-					"elasticache.secure.cluster-mode=false")
-			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).topology())
-				.isEqualTo(CacheTopology.STANDALONE));
-	}
-
-	@Test
-	void aliasWithTheSameValueAsItsReplacementIsAccepted() {
-		this.contextRunner
-			.withPropertyValues("elasticache.secure.endpoint=localhost:6379", "elasticache.secure.topology=cluster",
-					"elasticache.secure.cluster-mode=true", "elasticache.secure.cache-name=orders",
-					"elasticache.secure.iam.cache-name=Orders")
-			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class))
-				.isEqualTo(new ElastiCacheDescription("localhost", 6379, CacheTopology.CLUSTER, "orders")));
-	}
-
-	@Test
-	void aliasThatContradictsItsReplacementStopsTheStartNamingBoth() {
-		assertContradiction("elasticache.secure.cluster-mode", "elasticache.secure.topology",
-				"elasticache.secure.topology", "elasticache.secure.topology=serverless",
-				"elasticache.secure.cluster-mode=false");
-		assertContradiction("elasticache.secure.iam.serverless", "elasticache.secure.topology",
-				"elasticache.secure.topology", "elasticache.secure.topology=replication-group",
-				"elasticache.secure.iam.serverless=true");
-		assertContradiction("elasticache.secure.iam.cache-name", "elasticache.secure.cache-name",
-				"elasticache.secure.cache-name", "elasticache.secure.cache-name=orders",
-				"elasticache.secure.iam.cache-name=payments");
-	}
-
-	@Test
-	void twoDeprecatedAliasesThatContradictEachOtherNameTheReplacementOfBoth() {
-		assertContradiction("elasticache.secure.iam.serverless", "elasticache.secure.cluster-mode",
-				"elasticache.secure.topology", "elasticache.secure.iam.serverless=true",
-				"elasticache.secure.cluster-mode=false");
-	}
-
-	@Test
-	void configurationMetadataMarksTheAliasesDeprecatedWithTheirReplacement() throws Exception {
-		JsonNode metadata;
-		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			metadata = JsonMapper.builder().build().readTree(json);
-		}
-		Map<String, String> replacements = Map.of("elasticache.secure.cluster-mode", "elasticache.secure.topology",
-				"elasticache.secure.iam.serverless", "elasticache.secure.topology", "elasticache.secure.iam.cache-name",
-				"elasticache.secure.cache-name");
-		replacements.forEach((alias, replacement) -> {
-			JsonNode property = property(metadata, alias);
-			assertThat(property.path("deprecated").asBoolean()).as(alias).isTrue();
-			assertThat(property.path("deprecation").path("replacement").asString()).as(alias).isEqualTo(replacement);
-			assertThat(property(metadata, replacement).path("deprecated").asBoolean()).as(replacement).isFalse();
-		});
-	}
-
 	private void assertDescribed(String endpoint, CacheTopology topology, String cacheName) {
 		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=" + endpoint).run((context) -> {
 			ElastiCacheDescription description = context.getBean(ElastiCacheDescription.class);
@@ -173,29 +99,6 @@ class ElastiCacheDescriptionTests {
 			assertThat(description.cacheName()).as(endpoint).isEqualTo(cacheName);
 			assertThat(description.endpoint()).isEqualTo(endpoint);
 		});
-	}
-
-	private void assertContradiction(String alias, String contradicted, String replacement, String... settings) {
-		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=localhost:6379")
-			.withPropertyValues(settings)
-			.run((context) -> {
-				InvalidConfigurationPropertyValueException failure = StartupFailures.find(context,
-						InvalidConfigurationPropertyValueException.class);
-				assertThat(failure.getName()).isEqualTo(alias);
-				assertThat(failure.getReason()).contains("'" + alias + "=")
-					.contains("contradicts '" + contradicted + "=")
-					.contains(
-							"Remove the deprecated '" + alias + "' and set '" + replacement + "' to what the cache is");
-			});
-	}
-
-	private static JsonNode property(JsonNode metadata, String name) {
-		for (JsonNode property : metadata.path("properties")) {
-			if (name.equals(property.path("name").asString())) {
-				return property;
-			}
-		}
-		throw new AssertionError("No property " + name + " in the configuration metadata");
 	}
 
 	private static int occurrences(CapturedOutput output, String text) {

@@ -161,7 +161,7 @@ class ElastiCacheHealthAndMetricsAutoConfigurationTests {
 		this.runner
 			// IAM refuses a password: the shared one is emptied, which counts as unset.
 			.withPropertyValues("elasticache.secure.auth.mode=iam", "elasticache.secure.auth.password=",
-					"elasticache.secure.auth.username=app", "elasticache.secure.iam.cache-name=my-cache",
+					"elasticache.secure.auth.username=app", "elasticache.secure.cache-name=my-cache",
 					"elasticache.secure.iam.region=us-east-1")
 			.withBean(AwsCredentialsProvider.class,
 					() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret")))

@@ -70,8 +70,8 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void iamModeWiresStreamingCredentialsAndReauthentication() {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user",
-					"elasticache.secure.iam.cache-name=My-Cache", "elasticache.secure.iam.region=eu-west-1")
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=My-Cache",
+					"elasticache.secure.iam.region=eu-west-1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				ElastiCacheIamCredentialsProvider provider = context.getBean(ElastiCacheIamCredentialsProvider.class);
@@ -93,7 +93,7 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void resp2IsReportedBecausePubSubConnectionsCannotBeReauthenticated(CapturedOutput output) {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1")
 			.withBean(LettuceClientOptionsBuilderCustomizer.class,
 					() -> (builder) -> builder.protocolVersion(ProtocolVersion.RESP2))
@@ -107,7 +107,7 @@ class ElastiCacheIamConfigurationTests {
 	void modeIsMatchedAsItIsBoundWhateverItsSpacingOrCase() {
 		for (String mode : new String[] { "iam ", " IAM", "Iam" }) {
 			this.contextRunner
-				.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+				.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 						"elasticache.secure.iam.region=us-east-1")
 				// As a .properties line keeps it: TestPropertyValues would trim the
 				// blank.
@@ -127,7 +127,7 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void passwordBesideIamIsRefusedWithoutPrintingIt() {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.auth.password=S3cret-iam")
 			.run((context) -> {
 				BindValidationException failure = StartupFailures.find(context, BindValidationException.class);
@@ -143,7 +143,7 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void regionComesFromTheRegionProviderBean() {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1")
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1")
 			.withBean(AwsRegionProvider.class, () -> () -> Region.AP_SOUTHEAST_2)
 			.run((context) -> assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class).toString())
 				.contains("ap-southeast-2"));
@@ -152,7 +152,7 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void missingUserIdIsRefused() {
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.iam.cache-name=c1", "elasticache.secure.iam.region=us-east-1")
+			.withPropertyValues("elasticache.secure.cache-name=c1", "elasticache.secure.iam.region=us-east-1")
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
 				.extracting(ElastiCacheConfigurationException::getProperty)
 				.isEqualTo("elasticache.secure.auth.username"));
@@ -171,9 +171,6 @@ class ElastiCacheIamConfigurationTests {
 	@Test
 	void invalidSettingsAreRefusedNamingTheProperty() {
 		assertRefused("elasticache.secure.cache-name", "elasticache.secure.cache-name=1-starts-with-digit",
-				"elasticache.secure.iam.region=us-east-1");
-		// the deprecated alias is resolved into the property that replaces it
-		assertRefused("elasticache.secure.cache-name", "elasticache.secure.iam.cache-name=1-starts-with-digit",
 				"elasticache.secure.iam.region=us-east-1");
 		assertRefused("elasticache.secure.iam.region", "elasticache.secure.cache-name=c1",
 				"elasticache.secure.iam.region=not a region");
@@ -199,7 +196,7 @@ class ElastiCacheIamConfigurationTests {
 	void userProviderIsUsed() {
 		ElastiCacheIamCredentialsProvider[] created = new ElastiCacheIamCredentialsProvider[1];
 		this.contextRunner
-			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1")
 			.withBean("userProvider", ElastiCacheIamCredentialsProvider.class, () -> {
 				created[0] = ElastiCacheIamCredentialsProvider
@@ -224,7 +221,7 @@ class ElastiCacheIamConfigurationTests {
 				throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
 			})
 			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
-					"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1")
 			.run((context) -> {
 				ElastiCacheConfigurationException failure = StartupFailures.find(context,
@@ -256,7 +253,7 @@ class ElastiCacheIamConfigurationTests {
 				throw SdkClientException.create("interrupted");
 			})
 			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
-					"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+					"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.credentials-timeout=300ms")
 			.run((context) -> {
 				ElastiCacheConfigurationException failure = StartupFailures.find(context,
@@ -281,7 +278,7 @@ class ElastiCacheIamConfigurationTests {
 						ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
 						DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 				.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
-						"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=c1",
+						"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
 						"elasticache.secure.iam.region=us-east-1", "elasticache.secure.guard.probe-timeout=300ms")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();

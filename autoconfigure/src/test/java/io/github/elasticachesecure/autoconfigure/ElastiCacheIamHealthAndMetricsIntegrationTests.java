@@ -78,7 +78,7 @@ class ElastiCacheIamHealthAndMetricsIntegrationTests {
 					CompositeMeterRegistryAutoConfiguration.class))
 			.withPropertyValues("elasticache.secure.endpoint=localhost:" + redis.port(),
 					"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
-					"elasticache.secure.auth.username=" + USER, "elasticache.secure.iam.cache-name=my-cache",
+					"elasticache.secure.auth.username=" + USER, "elasticache.secure.cache-name=my-cache",
 					"elasticache.secure.iam.region=us-east-1")
 			.withBean(AwsCredentialsProvider.class, () -> this.credentials)
 			.withBean(ElastiCacheIamCredentialsProvider.class, () -> {

@@ -123,7 +123,7 @@ class ElastiCacheSecureAutoConfigurationTests {
 	@Test
 	void clusterModeFactoryGetsClusterClientOptionsWithTopologyRefresh() {
 		this.contextRunner
-			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.cluster-mode=true",
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
 					"elasticache.secure.auth.password=secret", "spring.data.redis.connect-timeout=2s",
 					"elasticache.secure.tls.handshake-timeout=3s")
 			.run((context) -> {
@@ -186,7 +186,7 @@ class ElastiCacheSecureAutoConfigurationTests {
 	@Test
 	void clusterRefreshPropertiesOfSpringDataRedisAreHonoured() {
 		this.contextRunner
-			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.cluster-mode=true",
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
 					"elasticache.secure.auth.password=secret", "spring.data.redis.lettuce.cluster.refresh.period=7s",
 					"spring.data.redis.lettuce.cluster.refresh.adaptive=false",
 					"spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false")

@@ -362,9 +362,9 @@ class IamAuthenticationIntegrationTests {
 	}
 
 	private static String[] iamArguments(String... more) {
-		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.auth.mode=iam",
-				"--elasticache.secure.auth.username=" + USER_ID, "--elasticache.secure.iam.cache-name=" + CACHE_NAME,
-				"--elasticache.secure.iam.region=" + REGION));
+		List<String> arguments = new ArrayList<>(
+				List.of("--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + USER_ID,
+						"--elasticache.secure.cache-name=" + CACHE_NAME, "--elasticache.secure.iam.region=" + REGION));
 		arguments.addAll(List.of(more));
 		return RedisTestContexts.applicationArguments(redis, arguments.toArray(String[]::new));
 	}

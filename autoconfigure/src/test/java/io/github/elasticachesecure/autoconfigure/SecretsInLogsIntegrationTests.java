@@ -134,7 +134,7 @@ class SecretsInLogsIntegrationTests {
 			context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().join();
 			await().atMost(Duration.ofSeconds(30)).until(() -> redis.authCalls() > authCallsBefore);
 		}, "--elasticache.secure.auth.mode=iam", "--elasticache.secure.auth.username=" + IAM_USER,
-				"--elasticache.secure.iam.cache-name=my-cache", "--elasticache.secure.iam.region=us-east-1");
+				"--elasticache.secure.cache-name=my-cache", "--elasticache.secure.iam.region=us-east-1");
 		String everything = output.getAll();
 		assertThat(everything.contains(TOKEN)).as("the token in the log").isFalse();
 		assertThat(everything.contains("X-Amz-Signature=")).as("a presigned URL in the log").isFalse();

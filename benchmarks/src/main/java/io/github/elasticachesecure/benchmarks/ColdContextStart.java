@@ -53,7 +53,7 @@ final class ColdContextStart {
 		READY("ready"), FIRST_COMMAND("first command"), CPU("process CPU time at first command"),
 		FACTORY("`redisConnectionFactory` bean creation"), GUARD_TLS("guard: TLS check (trust check + probe)"),
 		GUARD_AUTHENTICATION("guard: authentication check (connect + `HELLO` + `PING`)"),
-		ENGINE("TLS engine resolution (`elastiCacheTlsClientOptionsCustomizer` bean)");
+		ENGINE("TLS engine resolution (`elastiCacheClientOptionsCustomizer` bean)");
 
 		final String label;
 

@@ -29,7 +29,7 @@ final class StartupSteps {
 	 * The starter's bean whose creation resolves the TLS engine (and loads BoringSSL for
 	 * {@code auto}).
 	 */
-	static final String ENGINE_BEAN = "elastiCacheTlsClientOptionsCustomizer";
+	static final String ENGINE_BEAN = "elastiCacheClientOptionsCustomizer";
 
 	static final String FACTORY_BEAN = "redisConnectionFactory";
 

@@ -51,7 +51,7 @@ class SpringCloudAwsIntegrationTests {
 			"spring.cloud.aws.credentials.access-key=" + ACCESS_KEY,
 			"spring.cloud.aws.credentials.secret-key=" + SECRET_KEY, "spring.cloud.aws.region.static=" + REGION,
 			"elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.mode=iam",
-			"elasticache.secure.auth.username=app-user", "elasticache.secure.iam.cache-name=my-cache",
+			"elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=my-cache",
 			"elasticache.secure.guard.probe-timeout=300ms");
 
 	@Test

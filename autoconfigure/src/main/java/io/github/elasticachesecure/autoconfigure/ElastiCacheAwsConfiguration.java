@@ -1,0 +1,90 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The AWS credentials and region, for IAM authentication and the posture audit alike:
+ * ordinary beans that an application (or Spring Cloud AWS, whose auto-configurations run
+ * first) replaces by defining its own, else the AWS SDK's default chains. Defined only
+ * when IAM authentication or the audit needs them, so that a password-mode application
+ * gets no AWS beans from the starter.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({ AwsCredentialsProvider.class, AwsRegionProvider.class })
+@Conditional({ OnCacheEndpointCondition.class, ElastiCacheAwsConfiguration.OnAwsNeededCondition.class })
+class ElastiCacheAwsConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheAwsConfiguration.class);
+
+	static final String REGION = "elasticache.secure.iam.region";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
+	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
+		// The default chain: system properties, environment, web identity (IRSA),
+		// profile, container, instance.
+		return DefaultCredentialsProvider.builder().profileName(properties.getIam().getProfile()).build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(AwsRegionProvider.class)
+	DefaultAwsRegionProviderChain elastiCacheAwsRegionProvider() {
+		// AWS_REGION, the profile, instance metadata.
+		return new DefaultAwsRegionProviderChain();
+	}
+
+	/**
+	 * The cache's region: {@code elasticache.secure.iam.region} when set (it wins over
+	 * any region provider), else the region provider's.
+	 * @param cache the description of the cache
+	 * @param regionProvider the region provider bean
+	 * @param purpose what needs the region, for the report
+	 * @return the region id
+	 */
+	static String region(ElastiCacheDescription cache, AwsRegionProvider regionProvider, String purpose) {
+		if (cache.region() != null) {
+			return cache.region();
+		}
+		try {
+			String region = regionProvider.getRegion().id();
+			logger.info(REGION + " taken from the AWS region provider chain: " + region);
+			return region;
+		}
+		catch (RuntimeException ex) {
+			throw new ElastiCacheConfigurationException(REGION,
+					purpose + " needs the cache's AWS region, and none is configured: " + ex.getMessage(),
+					"Set '" + REGION + "' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
+		}
+	}
+
+	static class OnAwsNeededCondition extends AnyNestedCondition {
+
+		OnAwsNeededCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@Conditional(ElastiCacheIamConfiguration.OnIamAuthModeCondition.class)
+		static class IamAuthentication {
+
+		}
+
+		@Conditional(ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class)
+		static class PostureAudit {
+
+		}
+
+	}
+
+}

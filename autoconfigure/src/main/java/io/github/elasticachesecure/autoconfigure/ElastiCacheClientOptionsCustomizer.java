@@ -1,0 +1,133 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.elasticachesecure.cache.AuthMode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SocketOptions.KeepAliveOptions;
+import io.lettuce.core.SocketOptions.TcpUserTimeoutOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
+import io.lettuce.core.resource.KqueueProvider;
+import io.netty.handler.ssl.SslProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.ssl.SslBundle;
+
+/**
+ * The starter's one customizer of the client options Boot builds, applied first among the
+ * option customizers so that options an application sets in its own customizer win (and
+ * the guard then checks what they trust). Each concern is a method: the TLS engine and
+ * handshake bound, dead-peer detection ({@code elasticache.secure.socket.*}) and, for
+ * IAM, re-authentication of live connections with every new token.
+ */
+final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBuilderCustomizer {
+
+	private final ElastiCacheDescription cache;
+
+	private final ElastiCacheSecureProperties.Socket socket;
+
+	private final ObjectProvider<DataRedisConnectionDetails> connectionDetails;
+
+	private final SslProvider engine;
+
+	ElastiCacheClientOptionsCustomizer(ElastiCacheDescription cache, ElastiCacheSecureProperties.Socket socket,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ClassLoader classLoader) {
+		this.cache = cache;
+		this.socket = socket;
+		this.connectionDetails = connectionDetails;
+		// Resolved here, so that 'openssl' without the engine stops the start before any
+		// connection is built.
+		this.engine = TlsEngine.resolve(cache.tls().provider(), classLoader);
+	}
+
+	@Override
+	public void customize(ClientOptions.Builder builder) {
+		tls(builder);
+		deadPeerDetection(builder);
+		reauthentication(builder);
+	}
+
+	/**
+	 * The handshake bound goes into the SSL options, which Boot builds from the
+	 * connection details' bundle before the option customizers run: they are built here
+	 * again from the same bundle (the one the starter hands Boot), with the bound.
+	 */
+	private void tls(ClientOptions.Builder builder) {
+		SslBundle bundle = ElastiCacheConnectionConfiguration.connectionTrust(this.connectionDetails);
+		builder.sslOptions(sslOptions(bundle, this.cache.tls().handshakeTimeout(), this.engine));
+	}
+
+	/**
+	 * TCP keep-alive with short times on every connection and, where the transport can
+	 * set it, {@code TCP_USER_TIMEOUT}. The socket options already in the builder (Boot's
+	 * {@code spring.data.redis.connect-timeout}) are kept: the builder has no getter, so
+	 * they are read from a built copy (building has no side effect).
+	 */
+	private void deadPeerDetection(ClientOptions.Builder builder) {
+		builder.socketOptions(withDeadPeerDetection(builder.build().getSocketOptions(), this.socket));
+	}
+
+	/**
+	 * Every new token is pushed into live connections with AUTH: ElastiCache drops IAM
+	 * connections after 12 h.
+	 */
+	private void reauthentication(ClientOptions.Builder builder) {
+		if (this.cache.auth().mode() == AuthMode.IAM) {
+			builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
+		}
+	}
+
+	private static SslOptions sslOptions(SslBundle bundle, Duration handshakeTimeout, SslProvider engine) {
+		SslOptions.Builder builder = ((engine == SslProvider.OPENSSL) ? SslOptions.builder().openSslProvider()
+				: SslOptions.builder().jdkSslProvider())
+			.keyManager(bundle.getManagers().getKeyManagerFactory())
+			.trustManager(bundle.getManagers().getTrustManagerFactory())
+			.handshakeTimeout(handshakeTimeout);
+		org.springframework.boot.ssl.SslOptions options = bundle.getOptions();
+		if (options.getCiphers() != null) {
+			builder.cipherSuites(options.getCiphers());
+		}
+		if (options.getEnabledProtocols() != null) {
+			builder.protocols(options.getEnabledProtocols());
+		}
+		return builder.build();
+	}
+
+	static SocketOptions withDeadPeerDetection(SocketOptions options, ElastiCacheSecureProperties.Socket socket) {
+		boolean nativeTransport = IOUringProvider.isAvailable() || EpollProvider.isAvailable();
+		// Built anew rather than with mutate(), which in Lettuce 6 drops the TCP user
+		// timeout.
+		SocketOptions.Builder builder = SocketOptions.builder()
+			.connectTimeout(options.getConnectTimeout())
+			.tcpNoDelay(options.isTcpNoDelay());
+		// Lettuce applies idle, interval and count through epoll, io_uring or Java's
+		// extended NIO socket options, not
+		// with kqueue (it warns, and Lettuce 7 refuses to connect): there only the
+		// system's keep-alive times apply.
+		if (nativeTransport || !KqueueProvider.isAvailable()) {
+			builder.keepAlive(KeepAliveOptions.builder()
+				.enable()
+				.idle(socket.getKeepAliveIdle())
+				.interval(socket.getKeepAliveInterval())
+				.count(socket.getKeepAliveCount())
+				.build());
+		}
+		else {
+			builder.keepAlive(true);
+		}
+		// Only epoll and io_uring set TCP_USER_TIMEOUT; on NIO Lettuce 6 warns for every
+		// connection and Lettuce 7
+		// refuses to connect.
+		if (nativeTransport) {
+			builder.tcpUserTimeout(
+					TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(socket.getTcpUserTimeout()).build());
+		}
+		return builder.build();
+	}
+
+}
