@@ -6,6 +6,7 @@ import java.util.EnumSet;
 
 import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;

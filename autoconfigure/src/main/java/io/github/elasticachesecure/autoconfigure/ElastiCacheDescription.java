@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.cache.ReadPreference;
 import io.github.elasticachesecure.tls.TlsProvider;
 import io.lettuce.core.SslVerifyMode;

@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanFactory;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.cache.ReadPreference;
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.tls.TlsProvider;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;

@@ -114,7 +114,7 @@ class ArchitectureTests {
 			.and()
 			.doNotHaveSimpleName("ElastiCacheEndpoint")
 			.should()
-			.callMethod(ROOT + ".autoconfigure.ElastiCacheEndpoint", "parse", String.class.getName())
+			.callMethod(ROOT + ".cache.ElastiCacheEndpoint", "parse", String.class.getName())
 			.check(MAIN);
 	}
 

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanCreationException;

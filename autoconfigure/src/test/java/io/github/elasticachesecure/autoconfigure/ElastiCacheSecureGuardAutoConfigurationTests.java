@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import io.github.elasticachesecure.guard.StartupGuardReport;

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.github.elasticachesecure.audit.PostureAuditException;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;

@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import javax.net.ssl.SSLException;
 
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;

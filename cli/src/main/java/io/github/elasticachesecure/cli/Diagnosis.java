@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCredentials;

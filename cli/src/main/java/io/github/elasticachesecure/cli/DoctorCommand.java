@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.logging.Causes;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;

@@ -5,8 +5,8 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 
-import io.github.elasticachesecure.autoconfigure.ElastiCacheConfigurationException;
-import io.github.elasticachesecure.autoconfigure.ElastiCacheEndpoint;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.cache;
 
 /**
  * Thrown when the {@code elasticache.secure.*} properties are invalid or contradict other

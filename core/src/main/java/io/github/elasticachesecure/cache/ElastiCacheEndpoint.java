@@ -1,9 +1,8 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.cache;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.github.elasticachesecure.cache.CacheTopology;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record ElastiCacheEndpoint(String host, int port) {
 
-	static final String PROPERTY = "elasticache.secure.endpoint";
+	/** The property that names the endpoint in the starter's configuration. */
+	public static final String PROPERTY = "elasticache.secure.endpoint";
 
 	private static final int DEFAULT_PORT = 6379;
 
@@ -51,7 +51,7 @@ public record ElastiCacheEndpoint(String host, int port) {
 	 * @throws ElastiCacheConfigurationException if the value is not a host name or
 	 * address with an optional port
 	 */
-	static ElastiCacheEndpoint parse(@Nullable String value) {
+	public static ElastiCacheEndpoint parse(@Nullable String value) {
 		return parse(PROPERTY, value);
 	}
 
@@ -224,8 +224,9 @@ public record ElastiCacheEndpoint(String host, int port) {
 	 * The topology that ElastiCache's naming of endpoints gives away;
 	 * {@link CacheTopology#STANDALONE} for any other name (a node endpoint, a CNAME, an
 	 * address).
+	 * @return the topology the host name gives away
 	 */
-	CacheTopology hostTopology() {
+	public CacheTopology hostTopology() {
 		if (isServerlessHostName()) {
 			return CacheTopology.SERVERLESS;
 		}

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.cache;
 
 import org.junit.jupiter.api.Test;
 
