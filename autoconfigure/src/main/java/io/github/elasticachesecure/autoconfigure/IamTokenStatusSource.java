@@ -10,6 +10,6 @@ import io.github.elasticachesecure.iam.IamTokenStatus;
  * needs the AWS SDK.
  */
 @FunctionalInterface
-interface IamTokenStatusSource extends Supplier<IamTokenStatus> {
+public interface IamTokenStatusSource extends Supplier<IamTokenStatus> {
 
 }

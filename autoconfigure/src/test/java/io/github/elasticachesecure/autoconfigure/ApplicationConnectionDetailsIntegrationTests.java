@@ -94,7 +94,7 @@ class ApplicationConnectionDetailsIntegrationTests {
 				EndpointVerificationException failure = StartupFailures.find(context,
 						EndpointVerificationException.class);
 				assertThat(failure.getResult().outcome()).isEqualTo(TlsProbeOutcome.NOT_TLS);
-				FailureAnalysis analysis = new EndpointVerificationFailureAnalyzer().analyze(failure);
+				FailureAnalysis analysis = StartupFailures.analyze(failure);
 				assertThat(analysis.getDescription()).contains("localhost:" + plaintext.port())
 					.contains("does not speak TLS");
 				assertThat(analysis.getAction()).contains("ElastiCacheContainer");

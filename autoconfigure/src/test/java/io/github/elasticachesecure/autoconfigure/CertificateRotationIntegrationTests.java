@@ -53,7 +53,7 @@ class CertificateRotationIntegrationTests {
 					"elasticache.secure.health.timeout=1s")
 			.run((context) -> {
 				StringRedisTemplate redisTemplate = context.getBean(StringRedisTemplate.class);
-				HealthIndicator health = ElastiCacheHealthIntegrationTests.indicator(context);
+				HealthIndicator health = RedisTestContexts.healthIndicator(context);
 				redisTemplate.opsForValue().set("rotation", "first");
 				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 

@@ -12,6 +12,8 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.github.elasticachesecure.testsupport.Threads;

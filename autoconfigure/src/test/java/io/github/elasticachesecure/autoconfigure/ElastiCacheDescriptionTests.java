@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

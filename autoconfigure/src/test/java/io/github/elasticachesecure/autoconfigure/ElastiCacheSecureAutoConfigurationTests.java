@@ -3,6 +3,8 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;

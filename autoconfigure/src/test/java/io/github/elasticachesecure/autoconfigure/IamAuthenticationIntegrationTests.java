@@ -147,7 +147,7 @@ class IamAuthenticationIntegrationTests {
 			.getMostSpecificCause(failure);
 		assertThat(rejection.getAuthMode()).isEqualTo(AuthMode.IAM);
 		assertThat(rejection).hasMessageContaining("rejected the credentials of user '" + USER_ID + "'");
-		assertThat(new AuthenticationRejectedFailureAnalyzer().analyze(rejection).getAction())
+		assertThat(StartupFailures.analyze(rejection).getAction())
 			.contains("'elasticache:Connect' on both the cache ARN and the user ARN");
 	}
 

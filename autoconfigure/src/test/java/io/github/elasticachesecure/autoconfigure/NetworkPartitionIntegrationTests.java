@@ -80,7 +80,7 @@ class NetworkPartitionIntegrationTests {
 	void commandsFailWithinTheTimeoutDuringAPartitionAndTrafficAndHealthResumeAfterTheHeal() {
 		application().run((context) -> {
 			StringRedisTemplate redisTemplate = context.getBean(StringRedisTemplate.class);
-			HealthIndicator health = ElastiCacheHealthIntegrationTests.indicator(context);
+			HealthIndicator health = RedisTestContexts.healthIndicator(context);
 			redisTemplate.opsForValue().set("partition:before", "1");
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 

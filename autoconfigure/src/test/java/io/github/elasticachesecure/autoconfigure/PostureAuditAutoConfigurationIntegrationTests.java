@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.github.elasticachesecure.audit.PostureAuditException;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
+import io.github.elasticachesecure.autoconfigure.endpoint.ElastiCacheSecureEndpointAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;

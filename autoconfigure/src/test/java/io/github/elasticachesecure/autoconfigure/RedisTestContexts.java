@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
+import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.github.elasticachesecure.testkit.TestPki;
@@ -29,14 +32,14 @@ import org.springframework.context.support.GenericApplicationContext;
  * Context runners wired to a real test server: the starter, Boot's Redis support, and an
  * SSL bundle "test" that trusts the test kit's CA.
  */
-final class RedisTestContexts {
+public final class RedisTestContexts {
 
-	static final String USER = "app";
+	public static final String USER = "app";
 
-	static final String PASSWORD = "app-Secret-7c1f9a";
+	public static final String PASSWORD = "app-Secret-7c1f9a";
 
 	/** The AWS key the IAM tests sign with. */
-	static final TestAwsCredentials IAM_CREDENTIALS = new TestAwsCredentials(
+	public static final TestAwsCredentials IAM_CREDENTIALS = new TestAwsCredentials(
 			IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY);
 
 	private RedisTestContexts() {
@@ -46,7 +49,7 @@ final class RedisTestContexts {
 	 * Undo {@code logging.level.root=TRACE} of a test that ran a whole application, so
 	 * that later tests in the same JVM log as usual.
 	 */
-	static void resetRootLogLevel() {
+	public static void resetRootLogLevel() {
 		LoggingSystem.get(RedisTestContexts.class.getClassLoader())
 			.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 	}
@@ -55,7 +58,7 @@ final class RedisTestContexts {
 	 * Command-line arguments for a whole application secured by the given server and
 	 * trusting the test CA, followed by the given ones.
 	 */
-	static String[] applicationArguments(RedisServerExtension redis, String... more) {
+	public static String[] applicationArguments(RedisServerExtension redis, String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--elasticache.secure.endpoint=localhost:" + redis.port(),
 				"--elasticache.secure.tls.bundle=test", "--spring.ssl.bundle.pem.test.truststore.certificate=file:"
 						+ TestPki.get().trustedCa().certificatePem()));
@@ -63,7 +66,7 @@ final class RedisTestContexts {
 		return arguments.toArray(String[]::new);
 	}
 
-	static ApplicationContextRunner runner() {
+	public static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
 					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
@@ -78,7 +81,7 @@ final class RedisTestContexts {
 	 * user, with the test AWS key (for an {@link #iamFront IAM front} to check); the
 	 * endpoint is left to the caller.
 	 */
-	static ApplicationContextRunner iamRunner() {
+	public static ApplicationContextRunner iamRunner() {
 		return runner().withBean(AwsCredentialsProvider.class, IAM_CREDENTIALS::awsCredentialsProvider)
 			.withPropertyValues("elasticache.secure.tls.bundle=test", "elasticache.secure.auth.mode=iam",
 					"elasticache.secure.auth.username=" + IamAuthenticationIntegrationTests.USER_ID,
@@ -90,14 +93,14 @@ final class RedisTestContexts {
 	 * The front configured for {@link #iamRunner()}'s user, cache, region and key: the
 	 * front creates the user on its server unless given its password.
 	 */
-	static IamFront.Builder iamFront(IamFront.Builder front) {
+	public static IamFront.Builder iamFront(IamFront.Builder front) {
 		return front.userId(IamAuthenticationIntegrationTests.USER_ID)
 			.cacheName(IamAuthenticationIntegrationTests.CACHE_NAME)
 			.region(IamAuthenticationIntegrationTests.REGION)
 			.credentials(IAM_CREDENTIALS);
 	}
 
-	static ApplicationContextRunner securedBy(RedisServerExtension redis) {
+	public static ApplicationContextRunner securedBy(RedisServerExtension redis) {
 		return runner().withPropertyValues("elasticache.secure.endpoint=" + redis.host() + ":" + redis.port(),
 				"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + USER,
 				"elasticache.secure.auth.password=" + PASSWORD);
@@ -108,8 +111,8 @@ final class RedisTestContexts {
 	 * {@code withBean} registrations), made from the context: for a factory an
 	 * application builds on the context's {@link ClientResources}.
 	 */
-	static <T> ApplicationContextInitializer<ConfigurableApplicationContext> contextBean(String name, Class<T> type,
-			Function<ApplicationContext, T> bean, BeanDefinitionCustomizer... customizers) {
+	public static <T> ApplicationContextInitializer<ConfigurableApplicationContext> contextBean(String name,
+			Class<T> type, Function<ApplicationContext, T> bean, BeanDefinitionCustomizer... customizers) {
 		return (context) -> ((GenericApplicationContext) context).registerBean(name, type, () -> bean.apply(context),
 				customizers);
 	}
@@ -117,8 +120,17 @@ final class RedisTestContexts {
 	/**
 	 * The context's client resources, which carry the starter's wire check.
 	 */
-	static ClientResources clientResources(ApplicationContext context) {
+	public static ClientResources clientResources(ApplicationContext context) {
 		return context.getBean(ClientResources.class);
+	}
+
+	/**
+	 * The starter's health indicator in a context.
+	 * @param context the context
+	 * @return the {@code elasticache} health indicator
+	 */
+	public static ElastiCacheHealthIndicator healthIndicator(ApplicationContext context) {
+		return context.getBean("elasticacheHealthIndicator", ElastiCacheHealthIndicator.class);
 	}
 
 }

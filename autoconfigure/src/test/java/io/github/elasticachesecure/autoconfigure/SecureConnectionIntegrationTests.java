@@ -105,7 +105,7 @@ class SecureConnectionIntegrationTests {
 					.hasMessageContaining("WRONGPASS")
 					.hasMessageNotContaining("not-the-password");
 				assertThat(failure.getAuthMode()).isEqualTo(AuthMode.PASSWORD);
-				FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer().analyze(failure);
+				FailureAnalysis analysis = StartupFailures.analyze(failure);
 				assertThat(analysis.getAction()).contains("elasticache.secure.auth.password")
 					.contains("elasticache.secure.auth.username");
 			});

@@ -11,7 +11,7 @@ import static org.awaitility.Awaitility.await;
  * Waiting for conditions in the integration tests: generous limits for a loaded machine,
  * so that only what the product promises is bounded, and that by each test itself.
  */
-final class TestConditions {
+public final class TestConditions {
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 
@@ -23,7 +23,7 @@ final class TestConditions {
 	 * @param condition the condition
 	 * @param description what is awaited, for the failure message
 	 */
-	static void awaitUntil(BooleanSupplier condition, String description) {
+	public static void awaitUntil(BooleanSupplier condition, String description) {
 		await(description).atMost(LIMIT).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
 	}
 
@@ -33,7 +33,7 @@ final class TestConditions {
 	 * @return whether it succeeded, {@code false} when it failed with a
 	 * {@link DataAccessException}
 	 */
-	static boolean succeeds(Runnable command) {
+	public static boolean succeeds(Runnable command) {
 		try {
 			command.run();
 			return true;

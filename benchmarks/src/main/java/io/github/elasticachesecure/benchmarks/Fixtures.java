@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
-import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
+import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
-import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureHealthAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.testsupport.RepointableTcpProxy;
 import io.github.elasticachesecure.testsupport.SilentTcpServer;
 

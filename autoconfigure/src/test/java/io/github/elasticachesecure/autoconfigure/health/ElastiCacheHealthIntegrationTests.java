@@ -1,9 +1,12 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.health;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testkit.TestPki;
@@ -64,7 +67,7 @@ class ElastiCacheHealthIntegrationTests {
 	@Test
 	void upWithAllDetails() {
 		withHealth(redis).run((context) -> {
-			Health health = indicator(context).health();
+			Health health = RedisTestContexts.healthIndicator(context).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			Map<String, Object> details = health.getDetails();
 			assertThat(details).containsEntry("endpoint", "localhost:" + redis.port())
@@ -88,7 +91,7 @@ class ElastiCacheHealthIntegrationTests {
 	@Test
 	void repliesOverTheApplicationsSharedConnectionWithoutNewConnections() {
 		withHealth(redis).run((context) -> {
-			HealthIndicator indicator = indicator(context);
+			HealthIndicator indicator = RedisTestContexts.healthIndicator(context);
 			indicator.health();
 			long connections = clientsOfUser(redis);
 			long pings = redis.process().commandCalls("ping");
@@ -140,10 +143,6 @@ class ElastiCacheHealthIntegrationTests {
 			});
 	}
 
-	static HealthIndicator indicator(ApplicationContext context) {
-		return context.getBean("elasticacheHealthIndicator", ElastiCacheHealthIndicator.class);
-	}
-
 	static long clientsOfUser(RedisServerExtension server) {
 		return server.adminCommand("CLIENT", "LIST")
 			.lines()
@@ -163,7 +162,7 @@ class ElastiCacheHealthIntegrationTests {
 			// The test kit's default certificate is valid 2 days, under the 14-day
 			// default threshold.
 			withHealth(this.shortLived).run((context) -> {
-				Health health = indicator(context).health();
+				Health health = RedisTestContexts.healthIndicator(context).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 				assertThat(health.getDetails().get("warnings")).asString()
 					.contains("the server certificate expires in 1 days")
@@ -174,7 +173,8 @@ class ElastiCacheHealthIntegrationTests {
 		@Test
 		void noWarningBelowAConfiguredThreshold() {
 			withHealth(this.shortLived).withPropertyValues("elasticache.secure.health.certificate-expiry-warning=1d")
-				.run((context) -> assertThat(indicator(context).health().getDetails()).doesNotContainKey("warnings"));
+				.run((context) -> assertThat(RedisTestContexts.healthIndicator(context).health().getDetails())
+					.doesNotContainKey("warnings"));
 		}
 
 	}
@@ -190,7 +190,7 @@ class ElastiCacheHealthIntegrationTests {
 		@Test
 		void downAfterTheServerStops() {
 			withHealth(this.doomed).run((context) -> {
-				HealthIndicator indicator = indicator(context);
+				HealthIndicator indicator = RedisTestContexts.healthIndicator(context);
 				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 				this.doomed.process().close();
 				long start = System.nanoTime();
@@ -219,7 +219,8 @@ class ElastiCacheHealthIntegrationTests {
 					this.doomed.process().close();
 					awaitUntil(() -> monitor.current().result().outcome() == TlsProbeOutcome.UNREACHABLE,
 							"the stopped server seen by a later probe");
-					assertThat(indicator(context).health().getDetails()).containsEntry("tlsProbe", "UNREACHABLE");
+					assertThat(RedisTestContexts.healthIndicator(context).health().getDetails())
+						.containsEntry("tlsProbe", "UNREACHABLE");
 				});
 		}
 
@@ -232,7 +233,7 @@ class ElastiCacheHealthIntegrationTests {
 			withHealth(this.doomed)
 				.withPropertyValues("elasticache.secure.health.timeout=1s", "spring.data.redis.timeout=60s")
 				.run((context) -> {
-					HealthIndicator indicator = indicator(context);
+					HealthIndicator indicator = RedisTestContexts.healthIndicator(context);
 					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 					int port = this.doomed.port();
 					this.doomed.process().close();

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import io.github.elasticachesecure.guard.MissingPermissionException;
 import org.junit.jupiter.api.Test;

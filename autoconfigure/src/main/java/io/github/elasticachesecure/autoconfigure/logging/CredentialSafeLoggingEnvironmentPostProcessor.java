@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.logging;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

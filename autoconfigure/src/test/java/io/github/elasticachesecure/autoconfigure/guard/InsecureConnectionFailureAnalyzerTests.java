@@ -1,7 +1,7 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
-import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.guard.InsecureConnectionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,7 +1,11 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.metrics;
 
 import java.time.Clock;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.IamTokenStatusSource;
+import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;

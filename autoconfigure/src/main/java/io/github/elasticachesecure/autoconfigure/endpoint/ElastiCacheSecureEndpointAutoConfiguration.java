@@ -1,6 +1,9 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.endpoint;
 
 import io.github.elasticachesecure.audit.PostureAuditRunner;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
+import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.github.elasticachesecure.logging.CredentialDumpFilter;

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -9,6 +9,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
+import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
+import io.github.elasticachesecure.autoconfigure.StartupFailures;
+import io.github.elasticachesecure.autoconfigure.guard.InsecureConnectionFailureAnalyzer;
+import io.github.elasticachesecure.autoconfigure.guard.RedisConnectionGuardInitializer;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.testkit.TestPki;
@@ -202,7 +206,7 @@ class WireCheckIntegrationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("localhost:" + trusted.port() + " speaks TLSv1.2 (")
 					.contains("on the application's connection");
-				Health health = ElastiCacheHealthIntegrationTests.indicator(context).health();
+				Health health = RedisTestContexts.healthIndicator(context).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 				assertThat(health.getDetails()).containsEntry("protocol", "TLSv1.2");
 				assertThat((String) health.getDetails().get("cipherSuite")).contains("_GCM_");

@@ -1,5 +1,7 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.health;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.testkit.FreePorts;

@@ -1,7 +1,7 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
-import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
+import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
 import org.jspecify.annotations.Nullable;
 

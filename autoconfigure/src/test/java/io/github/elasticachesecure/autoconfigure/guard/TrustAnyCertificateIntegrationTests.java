@@ -1,5 +1,8 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
+import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
+import io.github.elasticachesecure.autoconfigure.StartupFailures;
+import io.github.elasticachesecure.autoconfigure.guard.InsecureConnectionFailureAnalyzer;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;

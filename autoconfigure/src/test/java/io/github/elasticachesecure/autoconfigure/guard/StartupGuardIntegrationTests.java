@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 
+import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
+import io.github.elasticachesecure.autoconfigure.StartupFailures;
+import io.github.elasticachesecure.autoconfigure.guard.EndpointVerificationFailureAnalyzer;
+import io.github.elasticachesecure.autoconfigure.guard.InsecureConnectionFailureAnalyzer;
+import io.github.elasticachesecure.autoconfigure.guard.RedisConnectionGuardPostProcessor;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;

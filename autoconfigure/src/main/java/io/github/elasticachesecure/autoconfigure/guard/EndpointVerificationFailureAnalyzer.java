@@ -1,11 +1,10 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.netty.util.NetUtil;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;

@@ -1,4 +1,4 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,13 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.health;
 
 import java.time.Clock;
 import java.util.Map;
 
 import io.github.elasticachesecure.audit.PostureAuditRunner;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
+import io.github.elasticachesecure.autoconfigure.IamTokenStatusSource;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.health.ConnectionSummary;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;

@@ -1,7 +1,10 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
+import io.github.elasticachesecure.autoconfigure.StartupFailures;
+import io.github.elasticachesecure.autoconfigure.guard.EndpointVerificationFailureAnalyzer;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;

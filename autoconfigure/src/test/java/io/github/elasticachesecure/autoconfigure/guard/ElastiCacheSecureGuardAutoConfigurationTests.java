@@ -1,8 +1,9 @@
-package io.github.elasticachesecure.autoconfigure;
+package io.github.elasticachesecure.autoconfigure.guard;
 
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.elasticachesecure.autoconfigure.StartupFailures;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
 import io.github.elasticachesecure.guard.RedisConnectionGuard;
@@ -61,7 +62,7 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 			.isThrownBy(() -> new RedisConnectionGuardInitializer().initialize(context))
 			.satisfies((failure) -> {
 				assertThat(failure.getProperty()).isEqualTo("elasticache.secure.endpoint");
-				assertThat(new ElastiCacheConfigurationFailureAnalyzer().analyze(failure).getAction())
+				assertThat(StartupFailures.analyze(failure).getAction())
 					.contains("Remove the exclusion of io.lettuce:lettuce-core");
 			});
 		assertThat(context.getBeanFactory().getBeanPostProcessorCount()).isZero();

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code elasticache} actuator endpoint.
+ */
+@NullMarked
+package io.github.elasticachesecure.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

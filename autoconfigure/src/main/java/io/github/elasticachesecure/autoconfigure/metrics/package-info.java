@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the starter's Micrometer metrics.
+ */
+@NullMarked
+package io.github.elasticachesecure.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;
