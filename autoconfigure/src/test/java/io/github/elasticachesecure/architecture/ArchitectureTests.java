@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -30,11 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTests {
 
-	private static final String ROOT = "io.github.elasticachesecure";
+	private static final String ROOT = MainClasses.ROOT;
 
-	private static final JavaClasses MAIN = new ClassFileImporter()
-		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-		.importPackages(ROOT);
+	private static final JavaClasses MAIN = MainClasses.IMPORTED;
 
 	// Sized for spring-javaformat, which puts each call of a chain on its own line.
 	private static final int MAX_SOURCE_LINES = 330;
