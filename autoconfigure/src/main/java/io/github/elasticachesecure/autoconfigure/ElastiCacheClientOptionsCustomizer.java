@@ -106,9 +106,8 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 			.connectTimeout(options.getConnectTimeout())
 			.tcpNoDelay(options.isTcpNoDelay());
 		// Lettuce applies idle, interval and count through epoll, io_uring or Java's
-		// extended NIO socket options, not
-		// with kqueue (it warns, and Lettuce 7 refuses to connect): there only the
-		// system's keep-alive times apply.
+		// extended NIO socket options, not with kqueue (it warns, and Lettuce 7 refuses
+		// to connect): there only the system's keep-alive times apply.
 		if (nativeTransport || !KqueueProvider.isAvailable()) {
 			builder.keepAlive(KeepAliveOptions.builder()
 				.enable()
@@ -121,8 +120,7 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 			builder.keepAlive(true);
 		}
 		// Only epoll and io_uring set TCP_USER_TIMEOUT; on NIO Lettuce 6 warns for every
-		// connection and Lettuce 7
-		// refuses to connect.
+		// connection and Lettuce 7 refuses to connect.
 		if (nativeTransport) {
 			builder.tcpUserTimeout(
 					TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(socket.getTcpUserTimeout()).build());

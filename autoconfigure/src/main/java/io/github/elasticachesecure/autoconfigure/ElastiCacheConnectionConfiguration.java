@@ -59,17 +59,15 @@ class ElastiCacheConnectionConfiguration {
 	private static final Duration CLUSTER_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
 	// Lettuce's default of 30 s lets the refresh a dying master triggers at once (still
-	// showing it, before its replica
-	// is promoted) silence the triggers for 30 s: writes to its slots then failed for
-	// half a minute after a promotion.
+	// showing it, before its replica is promoted) silence the triggers for 30 s: writes
+	// to its slots then failed for half a minute after a promotion.
 	private static final Duration CLUSTER_ADAPTIVE_REFRESH_RATE_LIMIT = Duration.ofSeconds(1);
 
 	// A lost master's replica is promoted seconds after the loss. Lettuce's default (a
-	// refresh from the fifth reconnect
-	// attempt on) left writes to its slots failing 5.5 to 9 s after the promotion with
-	// the jittered reconnect delay;
-	// from the first attempt on, the first attempt after the promotion (at most
-	// RECONNECT_DELAY_MAX later) refreshes.
+	// refresh from the fifth reconnect attempt on) left writes to its slots failing 5.5
+	// to 9 s after the promotion with the jittered reconnect delay; from the first
+	// attempt on, the first attempt after the promotion (at most RECONNECT_DELAY_MAX
+	// later) refreshes.
 	private static final int CLUSTER_REFRESH_RECONNECT_ATTEMPTS = 1;
 
 	@Bean
@@ -145,8 +143,7 @@ class ElastiCacheConnectionConfiguration {
 					environment);
 			if (properties.getEndpoint() != null) {
 				// The type and address only: the details' toString() is the
-				// application's, and a record's prints
-				// the password.
+				// application's, and a record's prints the password.
 				logger.info(
 						"Connection details from the application (" + applicationConnectionDetails.getClass().getName()
 								+ ", " + cache.endpoint() + ") take the place of elasticache.secure.endpoint");
@@ -163,11 +160,9 @@ class ElastiCacheConnectionConfiguration {
 			builder.useSsl().verifyPeer(cache.tls().verifyMode());
 			if (cache.isClusterProtocol()) {
 				// Boot builds cluster options only for spring.data.redis.cluster.*, and
-				// hands option customizers a
-				// plain ClientOptions.Builder that cannot become a cluster one; the
-				// configuration builder has no
-				// getter. So the options Boot and the option customizers assembled are
-				// read from a built
+				// hands option customizers a plain ClientOptions.Builder that cannot
+				// become a cluster one; the configuration builder has no getter. So the
+				// options Boot and the option customizers assembled are read from a built
 				// configuration (building has no side effect) and set again as cluster
 				// options, all kept.
 				ClientOptions options = builder.build().getClientOptions().orElseGet(ClientOptions::create);
@@ -209,9 +204,8 @@ class ElastiCacheConnectionConfiguration {
 	 * refuses, so those a user sets are applied here; unset ones keep the tuned values.
 	 */
 	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them
-	// off; Lettuce 6 (this build's
-	// baseline) starts with none and has no such method. Called reflectively so that one
-	// jar serves both.
+	// off; Lettuce 6 (this build's baseline) starts with none and has no such method.
+	// Called reflectively so that one jar serves both.
 	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils
 		.findMethod(ClusterTopologyRefreshOptions.Builder.class, "disableAllAdaptiveRefreshTriggers");
 

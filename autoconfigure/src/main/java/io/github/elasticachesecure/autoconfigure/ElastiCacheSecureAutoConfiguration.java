@@ -18,9 +18,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * auto-configurations of their own, after Boot's.
  */
 // After Spring Cloud AWS's credentials and region (by name: no dependency on it), so that
-// its AwsCredentialsProvider
-// bean, not the starter's default chain, signs IAM tokens whatever order the names alone
-// would give.
+// its AwsCredentialsProvider bean, not the starter's default chain, signs IAM tokens
+// whatever order the names alone would give.
 @AutoConfiguration(before = DataRedisAutoConfiguration.class,
 		afterName = { "io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration",
 				"io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration" })

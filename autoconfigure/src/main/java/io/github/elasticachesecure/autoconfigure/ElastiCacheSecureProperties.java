@@ -26,13 +26,12 @@ import org.springframework.validation.Validator;
 public class ElastiCacheSecureProperties implements Validator {
 
 	// Beyond a minute a silent peer or a stalled handshake is no longer bounded in any
-	// useful way: the startup guard,
-	// a health check and every new connection would wait that long.
+	// useful way: the startup guard, a health check and every new connection would wait
+	// that long.
 	private static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
 	// ElastiCacheIamCredentialsProvider.MAX_REFRESH_INTERVAL (a token is valid 15
-	// minutes), not read from there as
-	// that class needs the AWS SDK, which is optional.
+	// minutes), not read from there as that class needs the AWS SDK, which is optional.
 	private static final Duration MAX_IAM_REFRESH_INTERVAL = Duration.ofMinutes(14);
 
 	/**

@@ -15,9 +15,8 @@ import org.jspecify.annotations.Nullable;
 public class AuthenticationRejectedException extends RuntimeException {
 
 	// Authentication failures only, as Redis 7 / Valkey reply (WRONGPASS, NOAUTH) and
-	// Redis before 6 ("ERR invalid
-	// password", "ERR Client sent AUTH, but no password is set"); a password for a server
-	// that has none (Redis 6+).
+	// Redis before 6 ("ERR invalid password", "ERR Client sent AUTH, but no password is
+	// set"); a password for a server that has none (Redis 6+).
 	private static final String[] REJECTIONS = { "WRONGPASS", "NOAUTH", "ERR invalid password",
 			"ERR Client sent AUTH, but no password is set",
 			"ERR AUTH <password> called without any password configured" };

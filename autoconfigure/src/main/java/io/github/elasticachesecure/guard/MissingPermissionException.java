@@ -16,9 +16,8 @@ import org.jspecify.annotations.Nullable;
 public class MissingPermissionException extends RuntimeException {
 
 	// Redis and Valkey name the refused command in single quotes: "NOPERM User app has no
-	// permissions to run the
-	// 'role' command" (7.2+), "NOPERM this user has no permissions to run the 'role'
-	// command" (7.0).
+	// permissions to run the 'role' command" (7.2+), "NOPERM this user has no permissions
+	// to run the 'role' command" (7.0).
 	private static final Pattern REFUSED_COMMAND = Pattern.compile("to run the '([^']+)' command");
 
 	private final String beanName;

@@ -91,8 +91,7 @@ final class NodeRoleCheck implements AutoCloseable {
 		CompletableFuture<String> role = new CompletableFuture<>();
 		role.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		// Resolving the name and opening a connection (which builds the TLS context) may
-		// block: not on the caller's
-		// thread, whose check is timed.
+		// block: not on the caller's thread, whose check is timed.
 		Schedulers.boundedElastic().schedule(() -> {
 			try {
 				Opened connection = connection();
@@ -117,8 +116,8 @@ final class NodeRoleCheck implements AutoCloseable {
 		role.whenComplete((reply, ex) -> {
 			if (ex instanceof TimeoutException) {
 				// Only the command is dropped, so that it does not wait in Lettuce's
-				// queue: no answer in time says
-				// nothing against the connection, which the next check uses again.
+				// queue: no answer in time says nothing against the connection, which the
+				// next check uses again.
 				command.cancel(false);
 			}
 		});
@@ -204,9 +203,8 @@ final class NodeRoleCheck implements AutoCloseable {
 		}
 		if (connection != null) {
 			// As the context closes, the application's client is stopped (closing its
-			// connections) before the health
-			// check goes: one that is not open is closed already, or reconnecting until
-			// that client stops.
+			// connections) before the health check goes: one that is not open is closed
+			// already, or reconnecting until that client stops.
 			connection.connecting().thenAccept((redis) -> {
 				if (redis.isOpen()) {
 					redis.closeAsync();

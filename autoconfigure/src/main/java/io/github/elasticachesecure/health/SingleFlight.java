@@ -29,8 +29,8 @@ final class SingleFlight<T> {
 	Mono<T> join(Supplier<? extends CompletableFuture<T>> task) {
 		CompletableFuture<T> run = start(task);
 		// The run's outcome as a value, so that one that comes after this caller stopped
-		// waiting is dropped quietly,
-		// not reported to Reactor as an error without a subscriber.
+		// waiting is dropped quietly, not reported to Reactor as an error without a
+		// subscriber.
 		CompletableFuture<Mono<T>> outcome = run
 			.handle((result, ex) -> (ex != null) ? Mono.<T>error(unwrap(ex)) : Mono.justOrEmpty(result));
 		return Mono.fromFuture(outcome, true).flatMap(Function.identity());

@@ -83,8 +83,8 @@ class ClusterFailoverIntegrationTests {
 				load.awaitSuccessAfter(System.nanoTime(), Duration.ofSeconds(10));
 				ledger.awaitProgress(20, Duration.ofSeconds(30));
 				// without FORCE, the replica waits until it has every write the master
-				// acknowledged, the master
-				// holding its clients meanwhile: a controlled failover
+				// acknowledged, the master holding its clients meanwhile: a controlled
+				// failover
 				replica.adminCommand("CLUSTER", "FAILOVER");
 				long promoted = awaitPromotion(replica);
 				long recovered = load.awaitSuccessAfter(promoted, RECOVERY_BOUND);
@@ -157,8 +157,7 @@ class ClusterFailoverIntegrationTests {
 			target.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", sourceId);
 			source.adminCommand("CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", targetId);
 			// While the slot migrates, a key the source does not hold is answered with
-			// ASK: the new key can only have
-			// reached the target through it.
+			// ASK: the new key can only have reached the target through it.
 			template.opsForValue().set(tag + ":new", "new");
 			assertThat(target.adminCommand("CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("1");
 			assertThat(template.opsForValue().get(tag + ":new")).isEqualTo("new");

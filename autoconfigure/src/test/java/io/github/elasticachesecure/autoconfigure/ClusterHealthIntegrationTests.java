@@ -60,8 +60,7 @@ class ClusterHealthIntegrationTests {
 			RedisServerProcess paused = nodes.stream().filter(RedisClusterProcess::isMaster).findFirst().orElseThrow();
 			long pings = paused.commandCalls("ping");
 			// the master holds every client's commands for half a second (each master has
-			// half the health timeout),
-			// so that the ten checks overlap for sure
+			// half the health timeout), so that the ten checks overlap for sure
 			paused.adminCommand("CLIENT", "PAUSE", "500", "ALL");
 			List<Health> healths = Flux.range(0, 10)
 				.flatMap((i) -> context.getBean(ElastiCacheHealthCheck.class).check())

@@ -82,8 +82,8 @@ class ClusterIamIntegrationTests {
 
 			context.getBean(ElastiCacheIamCredentialsProvider.class).refreshNow().join();
 			// Lettuce authenticates new connections with HELLO … AUTH and
-			// re-authenticates live ones with AUTH: an
-			// AUTH on every node is the node's live connection taking the new token.
+			// re-authenticates live ones with AUTH: an AUTH on every node is the node's
+			// live connection taking the new token.
 			await().atMost(AWAIT_LIMIT)
 				.untilAsserted(() -> assertThat(perNode((node) -> node.commandCalls("auth"))).allSatisfy(
 						(node, calls) -> assertThat(calls).as("AUTH on %s", node).isGreaterThan(authBefore.get(node))));

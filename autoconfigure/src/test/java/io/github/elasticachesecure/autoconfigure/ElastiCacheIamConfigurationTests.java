@@ -292,8 +292,7 @@ class ElastiCacheIamConfigurationTests {
 					assertThat(Threads.alive(IamProviderThreads::isProviderThread)).as("refresh thread while running")
 						.isNotEmpty();
 					// The SDK chain shows no state once closed (system properties hold no
-					// resources): its bean
-					// definition is what can be checked.
+					// resources): its bean definition is what can be checked.
 					assertThat(context.getSourceApplicationContext()
 						.getBeanFactory()
 						.getBeanDefinition("elastiCacheAwsCredentialsProvider")

@@ -272,8 +272,7 @@ class FailoverIntegrationTests {
 				long moved = System.nanoTime();
 				endpoint.pointTo(endpointPort.applyAsInt(primary));
 				// Recovered: a run of writes has succeeded since the last failure, so on
-				// the new primary (the only
-				// node that accepts writes now).
+				// the new primary (the only node that accepts writes now).
 				await().atMost(ASSERTED_BOUND)
 					.pollInterval(Duration.ofMillis(20))
 					.until(() -> load.successesSinceLastFailure() >= 30);

@@ -161,9 +161,8 @@ class IamAuthenticationIntegrationTests {
 			template.opsForValue().set("rejected", "before");
 			long successfulRefreshes = provider.status().refreshSuccessCount();
 			// The server stops accepting the cached token (as after a credentials
-			// revocation) and drops the
-			// connection: the reconnect is refused with WRONGPASS, which makes the
-			// provider sign a fresh token.
+			// revocation) and drops the connection: the reconnect is refused with
+			// WRONGPASS, which makes the provider sign a fresh token.
 			clock.advance(Duration.ofMinutes(1));
 			redis.adminCommand("ACL", "SETUSER", USER_ID, "resetpass", ">" + expectedToken(clock.instant()));
 			redis.process().killClientsOf(USER_ID);

@@ -280,8 +280,7 @@ class IamReliabilityIntegrationTests {
 			StatefulRedisConnection<String, String> closing = newConnection(context);
 			assertThat(closing.sync().ping()).isEqualTo("PONG");
 			// The race made certain: the connection is closing (its close is still queued
-			// on its I/O thread)
-			// when the new token reaches it.
+			// on its I/O thread) when the new token reaches it.
 			EventLoopGroup ioThreads = resources.eventLoopGroupProvider().allocate(Transports.eventLoopGroupClass());
 			CountDownLatch release = new CountDownLatch(1);
 			try {

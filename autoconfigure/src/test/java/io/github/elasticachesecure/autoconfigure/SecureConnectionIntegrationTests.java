@@ -136,8 +136,7 @@ class SecureConnectionIntegrationTests {
 			.run((context) -> {
 				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 				// Between operations, each connection the template gets asks the server
-				// for its id: one id, the
-				// shared connection's.
+				// for its id: one id, the shared connection's.
 				Set<Long> connectionIds = new HashSet<>();
 				for (int i = 0; i < 5; i++) {
 					assertThat(template.hasKey("nothing")).isFalse();

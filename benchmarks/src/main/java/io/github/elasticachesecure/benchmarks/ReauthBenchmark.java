@@ -34,8 +34,8 @@ final class ReauthBenchmark {
 	private static final long STEADY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
 	// The rotation window: from the refresh until every connection re-authenticated, and
-	// at least this long, so that
-	// its p99 rests on as many commands as a short burst allows.
+	// at least this long, so that its p99 rests on as many commands as a short burst
+	// allows.
 	private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private static final long SAMPLE_MILLIS = 50;

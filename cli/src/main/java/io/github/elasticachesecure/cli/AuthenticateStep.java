@@ -57,8 +57,7 @@ final class AuthenticateStep implements DoctorStep {
 			.withAuthentication(RedisCredentialsProvider.from(() -> credentials))
 			.build();
 		// The starter's wire check: nothing is sent before the live TLS session passed,
-		// and what it negotiated is
-		// reported from that session.
+		// and what it negotiated is reported from that session.
 		WireCheck wireCheck = new WireCheck(new TlsSessionPolicy(MINIMUM_PROTOCOL, SslVerifyMode.FULL),
 				Clock.systemUTC());
 		ClientResources resources = ClientResources.builder().nettyCustomizer(wireCheck.around(new NettyCustomizer() {

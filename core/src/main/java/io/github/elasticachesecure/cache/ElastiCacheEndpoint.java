@@ -25,9 +25,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 			+ "(an IPv6 address in brackets: [2001:db8::1]:6379).";
 
 	// Only values made of these characters are repeated in a report: they cannot carry
-	// user-info or a query. Text
-	// after a ':' that is not a port is never repeated: it may be a password written in
-	// the port's place or after it.
+	// user-info or a query. Text after a ':' that is not a port is never repeated: it may
+	// be a password written in the port's place or after it.
 	private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
 
 	private static final Pattern HOST_NAME = Pattern.compile(
@@ -164,9 +163,8 @@ public record ElastiCacheEndpoint(String host, int port) {
 	}
 
 	// Not Boot's InvalidConfigurationPropertyValueException: its report prints the value
-	// of this property from every
-	// property source that sets it, and another source may hold an endpoint with a
-	// password in its user-info.
+	// of this property from every property source that sets it, and another source may
+	// hold an endpoint with a password in its user-info.
 	private static ElastiCacheConfigurationException invalid(String property, String problem, String action) {
 		return new ElastiCacheConfigurationException(property, "The property '" + property + "' " + problem + ".",
 				action);

@@ -48,8 +48,7 @@ public final class FailoverClientResources {
 	static final DefaultDnsCnameCache CNAME_CACHE = new DefaultDnsCnameCache(0, (int) DNS_CACHE_TTL.toSeconds());
 
 	// One group for all client resources, as Lettuce's own default: it keeps one resolver
-	// per event loop and closes it
-	// when that event loop terminates.
+	// per event loop and closes it when that event loop terminates.
 	private static final AddressResolverGroup<?> ADDRESS_RESOLVER_GROUP = new DnsAddressResolverGroup(
 			new DnsNameResolverBuilder().datagramChannelType(Transports.datagramChannelClass())
 				.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))

@@ -38,8 +38,7 @@ public class ReadOnlyReplicaReconnector implements NettyCustomizer {
 	@Override
 	public void afterChannelInitialized(Channel channel) {
 		// Last in the pipeline, so nearest the tail, where the endpoint's writes enter:
-		// it sees every command before
-		// Lettuce's command handler does.
+		// it sees every command before Lettuce's command handler does.
 		channel.pipeline().addLast(new ReadOnlyReplyHandler());
 	}
 
@@ -52,8 +51,8 @@ public class ReadOnlyReplicaReconnector implements NettyCustomizer {
 		public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
 			if (this.closing) {
 				// TLS has already sent its close_notify: answer as the closed channel
-				// will, which Lettuce takes quietly
-				// and answers by queueing the command again for the new connection.
+				// will, which Lettuce takes quietly and answers by queueing the command
+				// again for the new connection.
 				promise.setFailure(new ClosedChannelException());
 				return;
 			}

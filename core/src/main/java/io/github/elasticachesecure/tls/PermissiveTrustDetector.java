@@ -145,8 +145,7 @@ public final class PermissiveTrustDetector {
 		try {
 			ThrowawayCertificate certificate = ThrowawayCertificate.issuedFor(host);
 			// JKS protects the key cheaply; PKCS12 spends tens of milliseconds on 10,000
-			// PBE iterations, twice, for a
-			// key that never leaves memory.
+			// PBE iterations, twice, for a key that never leaves memory.
 			KeyStore keyStore = KeyStore.getInstance("JKS");
 			keyStore.load(null, null);
 			keyStore.setKeyEntry("server", certificate.keyPair().getPrivate(), KEY_PASSWORD,

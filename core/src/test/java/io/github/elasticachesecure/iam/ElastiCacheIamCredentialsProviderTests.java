@@ -129,8 +129,7 @@ class ElastiCacheIamCredentialsProviderTests {
 			});
 		assertNoSecrets(provider.toString(), good);
 		// The stale token is not replayed to new subscribers either: a replay would come
-		// during subscribe(), before the
-		// next token.
+		// during subscribe(), before the next token.
 		List<RedisCredentials> received = new CopyOnWriteArrayList<>();
 		Disposable subscription = provider.credentials().subscribe(received::add);
 		try {
@@ -200,8 +199,8 @@ class ElastiCacheIamCredentialsProviderTests {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
 		this.credentials.failing.set(true);
 		// Delays far longer than the test: no retry runs by itself, every failure comes
-		// from refreshNow() and its
-		// delay is read from nextRefreshAt on the clock that does not move.
+		// from refreshNow() and its delay is read from nextRefreshAt on the clock that
+		// does not move.
 		Duration initial = Duration.ofMinutes(10);
 		Duration max = initial.multipliedBy(8);
 		ElastiCacheIamCredentialsProvider provider = build(clock,
@@ -318,8 +317,7 @@ class ElastiCacheIamCredentialsProviderTests {
 		Disposable subscription = provider.credentials().subscribe(received::add);
 		try {
 			// The current token is not replayed: a new connection just authenticated with
-			// it. A replay would come
-			// during subscribe().
+			// it. A replay would come during subscribe().
 			assertThat(received).isEmpty();
 			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			provider.refreshNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);

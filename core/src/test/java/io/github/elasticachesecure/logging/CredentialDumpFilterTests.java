@@ -101,9 +101,8 @@ class CredentialDumpFilterTests {
 	@Test
 	void aStoppedContextLosesItUntilInstalledAgain() {
 		// Spring Boot's logging initialisation stops the context, which drops every
-		// listener: the starter's
-		// application listener installs the filter again once Boot has configured
-		// logging.
+		// listener: the starter's application listener installs the filter again once
+		// Boot has configured logging.
 		CredentialDumpFilter.install(this.context);
 		this.context.start();
 		this.context.stop();

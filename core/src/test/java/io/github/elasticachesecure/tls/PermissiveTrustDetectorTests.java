@@ -114,8 +114,7 @@ class PermissiveTrustDetectorTests {
 	@Test
 	void clientWithNoCipherSuiteInCommonWithTheServerDoesNotCountAsAccepting() {
 		// Trusts anything, but only offers RSA key exchange, which the server's EC key
-		// cannot serve: the server ends the
-		// handshake.
+		// cannot serve: the server ends the handshake.
 		SSLContext context = withCipherSuites(context(new TrustManager[] { new TrustAllCertificates() }),
 				"TLS_RSA_WITH_AES_128_GCM_SHA256");
 		assertThat(PermissiveTrustDetector.acceptsAnyCertificate(context, "localhost", SslVerifyMode.FULL)).isFalse();

@@ -36,8 +36,7 @@ public final class LocalSampleApplication {
 		SpringApplication application = SampleApplication.application();
 		application.addInitializers((context) -> {
 			// The same properties as for a real cache, plus an SSL bundle that trusts the
-			// local CA: ElastiCache's own
-			// certificates need none.
+			// local CA: ElastiCache's own certificates need none.
 			context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("localElastiCache", new LinkedHashMap<>(cache.connectionProperties())));

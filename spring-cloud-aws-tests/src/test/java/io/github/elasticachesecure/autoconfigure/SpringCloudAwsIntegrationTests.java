@@ -66,10 +66,9 @@ class SpringCloudAwsIntegrationTests {
 	@Test
 	void springCloudAwsCredentialsWinWhenAnotherAutoConfigurationPullsTheStarterAheadOfThem() {
 		// Sorted by name alone, io.awspring comes before io.github; an auto-configuration
-		// that runs early and after
-		// DataRedisAutoConfiguration pulls the starter (which runs before
-		// DataRedisAutoConfiguration) ahead of every
-		// auto-configuration the starter does not name.
+		// that runs early and after DataRedisAutoConfiguration pulls the starter (which
+		// runs before DataRedisAutoConfiguration) ahead of every auto-configuration the
+		// starter does not name.
 		this.contextRunner.withConfiguration(AutoConfigurations.of(EarlyRedisLibraryAutoConfiguration.class,
 				CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class,
 				ElastiCacheSecureAutoConfiguration.class, DataRedisAutoConfiguration.class, SslAutoConfiguration.class))

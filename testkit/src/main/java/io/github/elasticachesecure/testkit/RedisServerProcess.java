@@ -107,9 +107,8 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.shutdownHook = shutdownHook;
 		this.commandLine = List.copyOf(commandLine);
 		// the admin trusts whichever CA issued the server certificate, and checks the
-		// host name where the
-		// certificate is meant to match it, so that deliberately broken certificates stay
-		// administrable
+		// host name where the certificate is meant to match it, so that deliberately
+		// broken certificates stay administrable
 		this.admin = new AdminConnection(HOST, port,
 				settings.tls ? settings.serverCertificate.issuer().sslContext() : null,
 				settings.tls && coversLocalhost(settings.serverCertificate), ADMIN_USER, adminPassword);
@@ -749,8 +748,8 @@ public final class RedisServerProcess implements AutoCloseable {
 				throw new UncheckedIOException(ex);
 			}
 			// a replica shares its master's admin password, as the nodes of a replication
-			// group share their users
-			// (a Sentinel authenticates to the master and its replicas with one password)
+			// group share their users (a Sentinel authenticates to the master and its
+			// replicas with one password)
 			String adminPassword = (this.replicaOf != null) ? this.replicaOf.adminPassword()
 					: (this.clusterEnabled) ? this.clusterAdminPassword : randomPassword();
 			int port = (this.port != 0) ? this.port : FreePorts.unusedLoopbackPort();

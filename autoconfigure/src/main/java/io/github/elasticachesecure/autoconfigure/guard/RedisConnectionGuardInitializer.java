@@ -49,9 +49,8 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 			return;
 		}
 		// Each on its own: under Spring AOT the check's definition comes from the
-		// generated code, registered before
-		// this runs, while the post-processor, no bean, must be added at run time all the
-		// same.
+		// generated code, registered before this runs, while the post-processor, no bean,
+		// must be added at run time all the same.
 		if (!hasGuardPostProcessor(beanFactory)) {
 			RedisConnectionGuardPostProcessor postProcessor = new RedisConnectionGuardPostProcessor();
 			postProcessor.setBeanFactory(beanFactory);
@@ -61,8 +60,7 @@ class RedisConnectionGuardInitializer implements ApplicationContextInitializer<C
 		}
 		if (!registry.containsBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME)) {
 			// A bean definition (a singleton would get no call once every singleton
-			// exists), which the
-			// auto-configuration backs off from.
+			// exists), which the auto-configuration backs off from.
 			RootBeanDefinition check = new RootBeanDefinition(ConnectionFactoryBeanCheck.class);
 			check.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 			registry.registerBeanDefinition(ConnectionFactoryBeanCheck.BEAN_NAME, check);

@@ -69,9 +69,8 @@ class ElastiCacheSecureGuardAutoConfigurationTests {
 	}
 
 	// Spring Boot applies the AOT-generated initializer first: it registers the check's
-	// definition, as the
-	// initializer did at build time, and the guard's post-processor, which is no bean,
-	// must still be added.
+	// definition, as the initializer did at build time, and the guard's post-processor,
+	// which is no bean, must still be added.
 	@Test
 	void theInitializerAddsTheGuardAfterTheDefinitionsOfSpringAotWereRegistered() {
 		GenericApplicationContext context = new GenericApplicationContext();

@@ -313,9 +313,8 @@ class StartupGuardIntegrationTests {
 			long probeConnected = System.nanoTime();
 			assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(TlsProbeOutcome.NOT_TLS);
 			// From the probe's connect to the failed start: 300 ms, plus a margin for a
-			// loaded machine that stays
-			// below the default probe timeout (3 s), which a probe ignoring the property
-			// would take.
+			// loaded machine that stays below the default probe timeout (3 s), which a
+			// probe ignoring the property would take.
 			assertThat(Duration.ofNanos(System.nanoTime() - probeConnected)).isLessThan(Duration.ofMillis(2500));
 		}
 	}
@@ -369,8 +368,8 @@ class StartupGuardIntegrationTests {
 		String clientName = "connected-before-the-refusal";
 		AtomicReference<String> clientsWhileStarting = new AtomicReference<>();
 		// Created in registration order: a secure factory (its startup PING connects), a
-		// bean that uses it, then the
-		// refused factory, whose failure must make the context close the first one.
+		// bean that uses it, then the refused factory, whose failure must make the
+		// context close the first one.
 		RedisTestContexts.securedBy(trusted)
 			.withInitializer(RedisTestContexts.contextBean("secureFactory", LettuceConnectionFactory.class,
 					(context) -> secureFactory(clientName, RedisTestContexts.clientResources(context))))

@@ -133,8 +133,7 @@ class WireCheckIntegrationTests {
 	}
 
 	// Finding 1, the case only the initializer reaches: a PriorityOrdered post-processor
-	// is created before any
-	// post-processor bean is registered.
+	// is created before any post-processor bean is registered.
 	@Test
 	void factoryThatAPriorityOrderedPostProcessorDependsOnIsCheckedBeforeItConnects() {
 		try (RecordingTcpRelay relay = RecordingTcpRelay.to(plaintext.port())) {
@@ -214,8 +213,8 @@ class WireCheckIntegrationTests {
 	}
 
 	// Finding 3: the weak session itself is refused before HELLO, on either engine
-	// (BoringSSL has no CBC suite with
-	// SHA-256, so each engine is offered a CBC suite it has).
+	// (BoringSSL has no CBC suite with SHA-256, so each engine is offered a CBC suite it
+	// has).
 	@ParameterizedTest
 	@CsvSource({ "jdk, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "openssl, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" })
 	void cbcCipherSuiteIsRefusedBeforeHello(String engine, String cbcSuite) {
@@ -235,8 +234,7 @@ class WireCheckIntegrationTests {
 	}
 
 	// Finding 4: every connection rerouted to a server the application does not trust,
-	// with a trust-everything
-	// TLS handler swapped in to get past the certificate check.
+	// with a trust-everything TLS handler swapped in to get past the certificate check.
 	@Test
 	void reroutedConnectionWithASwappedTrustEverythingHandlerIsRefusedBeforeHello() {
 		long helloCalls = untrusted.process().commandCalls("hello");
@@ -262,9 +260,8 @@ class WireCheckIntegrationTests {
 	}
 
 	// Finding 4, with Lettuce's own TLS handler kept but its host-name check switched
-	// off: the check names the host
-	// again from the live session, so a certificate the CA issued for another host does
-	// not pass.
+	// off: the check names the host again from the live session, so a certificate the CA
+	// issued for another host does not pass.
 	@Test
 	void reroutedConnectionWithTheHostNameCheckSwitchedOffIsRefusedBeforeHello() {
 		long helloCalls = wrongHost.process().commandCalls("hello");
@@ -348,9 +345,8 @@ class WireCheckIntegrationTests {
 	}
 
 	// The initializer adds the guard before any bean exists, without the container
-	// counting it twice: Spring's
-	// post-processor checker would then warn about every bean created after the
-	// post-processors.
+	// counting it twice: Spring's post-processor checker would then warn about every bean
+	// created after the post-processors.
 	@Test
 	void aSpringBootApplicationGetsTheCheckInItsClientResourcesAndNoPostProcessorWarnings(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(StartupGuardIntegrationTests.GuardedApplication.class);
@@ -366,8 +362,7 @@ class WireCheckIntegrationTests {
 	}
 
 	// In an application the guard is added as a post-processor, not a bean: the check of
-	// ready-made singletons, once
-	// every singleton exists, must still run.
+	// ready-made singletons, once every singleton exists, must still run.
 	@Test
 	void aSpringBootApplicationStillChecksAFactoryRegisteredAsAReadyMadeSingleton() {
 		SpringApplication application = new SpringApplication(StartupGuardIntegrationTests.GuardedApplication.class);

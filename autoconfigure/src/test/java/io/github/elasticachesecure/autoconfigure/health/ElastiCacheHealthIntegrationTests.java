@@ -227,9 +227,8 @@ class ElastiCacheHealthIntegrationTests {
 		@Test
 		void downWithinTheBoundWhenTheEndpointGoesSilent() {
 			// Lettuce's command timeout (60 s) is far above the health bound (1 s): the
-			// bound must hold anyway. Only
-			// the upper bound is the product's promise; the reason names the timeout that
-			// was waited for.
+			// bound must hold anyway. Only the upper bound is the product's promise; the
+			// reason names the timeout that was waited for.
 			withHealth(this.doomed)
 				.withPropertyValues("elasticache.secure.health.timeout=1s", "spring.data.redis.timeout=60s")
 				.run((context) -> {
