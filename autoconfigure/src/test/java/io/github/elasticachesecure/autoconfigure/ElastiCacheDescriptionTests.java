@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
 import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ReadPreference;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,18 @@ class ElastiCacheDescriptionTests {
 				assertThat(occurrences(output, "elasticache.secure.cache-name derived from the endpoint host name"))
 					.isOne();
 			});
+	}
+
+	@Test
+	void readsGoToReplicasFirstWithAReaderAndToThePrimaryOnlyWithout() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.endpoint=master.orders" + HOST_SUFFIX,
+					"elasticache.secure.reader-endpoint=replica.orders" + HOST_SUFFIX)
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).readFrom().preference())
+				.isEqualTo(ReadPreference.REPLICA_PREFERRED));
+		this.contextRunner.withPropertyValues("elasticache.secure.endpoint=master.orders" + HOST_SUFFIX)
+			.run((context) -> assertThat(context.getBean(ElastiCacheDescription.class).readFrom().preference())
+				.isNull());
 	}
 
 	private void assertDescribed(String endpoint, CacheTopology topology, String cacheName) {

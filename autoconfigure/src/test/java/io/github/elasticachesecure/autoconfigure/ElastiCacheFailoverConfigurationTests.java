@@ -35,9 +35,19 @@ class ElastiCacheFailoverConfigurationTests {
 		this.contextRunner.run((context) -> {
 			ClientResources resources = context.getBean(ClientResources.class);
 			assertThat(resources.addressResolverGroup()).isSameAs(FailoverClientResources.addressResolverGroup());
-			assertThat(resources.reconnectDelay().createDelay(1))
-				.isGreaterThanOrEqualTo(FailoverClientResources.FIRST_RECONNECT_DELAY_MAX.dividedBy(2));
+			assertThat(resources.reconnectDelay().createDelay(1)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 			assertThat(resources.nettyCustomizer()).isSameAs(context.getBean(ReadOnlyReplicaReconnector.class));
+		});
+	}
+
+	@Test
+	void reconnectsWaitAtMostHalfASecondAtFirstAndNeverMoreThanFiveSeconds() {
+		this.contextRunner.run((context) -> {
+			Delay delay = context.getBean(ClientResources.class).reconnectDelay();
+			for (int i = 0; i < 50; i++) {
+				assertThat(delay.createDelay(1)).isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
+				assertThat(delay.createDelay(40)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+			}
 		});
 	}
 
@@ -47,8 +57,7 @@ class ElastiCacheFailoverConfigurationTests {
 			ClientResources resources = context.getBean(ClientResources.class);
 			assertThat(resources.nettyCustomizer()).isNotInstanceOf(ReadOnlyReplicaReconnector.class);
 			assertThat(resources.addressResolverGroup()).isSameAs(FailoverClientResources.addressResolverGroup());
-			assertThat(resources.reconnectDelay().createDelay(1))
-				.isGreaterThanOrEqualTo(FailoverClientResources.FIRST_RECONNECT_DELAY_MAX.dividedBy(2));
+			assertThat(resources.reconnectDelay().createDelay(1)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 		});
 	}
 

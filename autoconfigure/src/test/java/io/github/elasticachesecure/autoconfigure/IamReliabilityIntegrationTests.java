@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
-import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.MutableClock;
 import io.github.elasticachesecure.testkit.TestPki;
@@ -381,7 +380,7 @@ class IamReliabilityIntegrationTests {
 
 	private static double reauthenticationFailures(ConfigurableApplicationContext context) {
 		return context.getBean(MeterRegistry.class)
-			.get(ElastiCacheMetrics.REAUTHENTICATIONS)
+			.get("elasticache.reauthentications")
 			.tag("result", "failure")
 			.functionCounter()
 			.count();

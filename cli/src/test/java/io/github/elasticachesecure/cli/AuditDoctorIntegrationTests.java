@@ -43,7 +43,7 @@ class AuditDoctorIntegrationTests {
 				server.caCertificatePem().toString(), "--user", "app", "--timeout", "5"));
 		args.addAll(List.of(more));
 		try (StaticAwsCredentials credentials = StaticAwsCredentials.install()) {
-			return CommandRun.of(Map.of(CommandEnvironment.PASSWORD_VARIABLE, PASSWORD), args.toArray(String[]::new));
+			return CommandRun.of(Map.of("ELASTICACHE_PASSWORD", PASSWORD), args.toArray(String[]::new));
 		}
 	}
 

@@ -29,7 +29,7 @@ class DoctorCommandIntegrationTests {
 
 	private static final String WRONG_PASSWORD = "not-the-password-51be0e";
 
-	private static final Map<String, String> PASSWORD_ENV = Map.of(CommandEnvironment.PASSWORD_VARIABLE, PASSWORD);
+	private static final Map<String, String> PASSWORD_ENV = Map.of("ELASTICACHE_PASSWORD", PASSWORD);
 
 	private static RedisServerProcess healthy;
 
@@ -91,7 +91,7 @@ class DoctorCommandIntegrationTests {
 			assertThat(run.verdict(step)).as(run.toString()).isEqualTo("PASS");
 		}
 		assertThat(run.line("tls")).contains("TLSv1.3").contains("host name 'localhost'");
-		assertThat(run.line("credentials")).contains("from " + CommandEnvironment.PASSWORD_VARIABLE);
+		assertThat(run.line("credentials")).contains("from " + "ELASTICACHE_PASSWORD");
 		// what the authenticated connection's own live session negotiated, not the
 		// probe's
 		assertThat(run.line("authenticate")).contains("user '" + USER + "'").contains("over TLSv1.3 (TLS_");
@@ -174,11 +174,11 @@ class DoctorCommandIntegrationTests {
 
 	@Test
 	void wrongPasswordFailsAuthenticationWithoutShowingIt() {
-		CommandRun run = doctor(healthy, Map.of(CommandEnvironment.PASSWORD_VARIABLE, WRONG_PASSWORD), "--user", USER);
+		CommandRun run = doctor(healthy, Map.of("ELASTICACHE_PASSWORD", WRONG_PASSWORD), "--user", USER);
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
 		assertThat(run.verdict("tls")).isEqualTo("PASS");
 		assertThat(run.line("authenticate")).startsWith("FAIL").contains("WRONGPASS");
-		assertThat(run.out()).contains("fix: Check --user and the password in " + CommandEnvironment.PASSWORD_VARIABLE);
+		assertThat(run.out()).contains("fix: Check --user and the password in " + "ELASTICACHE_PASSWORD");
 		assertThat(run.verdict("ping")).isEqualTo("SKIP");
 		assertNoSecret(run, WRONG_PASSWORD, PASSWORD);
 	}
@@ -189,7 +189,7 @@ class DoctorCommandIntegrationTests {
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
 		assertThat(run.verdict("credentials")).isEqualTo("WARN");
 		assertThat(run.line("authenticate")).startsWith("FAIL").contains("requires authentication").contains("NOAUTH");
-		assertThat(run.out()).contains("fix: Give the credentials: " + CommandEnvironment.PASSWORD_VARIABLE);
+		assertThat(run.out()).contains("fix: Give the credentials: " + "ELASTICACHE_PASSWORD");
 	}
 
 	@Test

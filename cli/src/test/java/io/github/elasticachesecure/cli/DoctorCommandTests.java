@@ -21,7 +21,7 @@ class DoctorCommandTests {
 
 	private static final String PASSWORD = "doctor-password-7f3a9c";
 
-	private static final Map<String, String> PASSWORD_ENV = Map.of(CommandEnvironment.PASSWORD_VARIABLE, PASSWORD);
+	private static final Map<String, String> PASSWORD_ENV = Map.of("ELASTICACHE_PASSWORD", PASSWORD);
 
 	private static void assertNoSecret(CommandRun run, String... secrets) {
 		for (String secret : secrets) {
@@ -81,7 +81,7 @@ class DoctorCommandTests {
 		CommandRun run = CommandRun.of(Map.of(), "doctor", "--endpoint", "localhost:6379", "--password=" + PASSWORD);
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
 		assertThat(run.err()).contains("Unknown option or value: --password")
-			.contains("doctor reads " + CommandEnvironment.PASSWORD_VARIABLE);
+			.contains("doctor reads " + "ELASTICACHE_PASSWORD");
 		assertThat(run.out()).isEmpty();
 		assertNoSecret(run, PASSWORD);
 	}

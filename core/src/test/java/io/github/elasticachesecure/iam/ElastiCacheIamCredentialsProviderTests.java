@@ -195,6 +195,31 @@ class ElastiCacheIamCredentialsProviderTests {
 	}
 
 	@Test
+	void retryDelaysDefaultToOneSecondDoublingToThirtySeconds() {
+		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
+		this.credentials.failing.set(true);
+		// No retryBackoff: the documented default. A retry that runs by itself between
+		// two refreshNow() calls only adds a failure, which the ceiling follows.
+		ElastiCacheIamCredentialsProvider provider = build(clock,
+				ElastiCacheIamCredentialsProvider.builder(generator(clock), this.credentials));
+		for (int i = 0; i < 8; i++) {
+			assertThat(provider.refreshNow()).failsWithin(WAIT);
+			IamTokenStatus status = provider.status();
+			int failures = status.consecutiveFailures();
+			assertThat(status.nextRefreshAt()).isNotNull();
+			Duration delay = Duration.between(clock.instant(), status.nextRefreshAt());
+			Duration ceiling = Duration.ofSeconds(Math.min(1L << Math.min(failures - 1, 10), 30));
+			assertThat(delay).as("delay after %d failures in a row", failures).isBetween(ceiling.dividedBy(2), ceiling);
+			if (failures == 1) {
+				assertThat(delay).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+			}
+		}
+		assertThat(provider.status().consecutiveFailures()).isGreaterThanOrEqualTo(6);
+		assertThat(Duration.between(clock.instant(), provider.status().nextRefreshAt()))
+			.isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+	}
+
+	@Test
 	void retryDelaysAreJitteredAndDoubleUpToTheMaximum() {
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
 		this.credentials.failing.set(true);

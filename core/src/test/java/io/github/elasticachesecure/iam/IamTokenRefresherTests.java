@@ -43,7 +43,7 @@ class IamTokenRefresherTests {
 	private static final BackoffStrategy SHORT_BACKOFF = BackoffStrategy
 		.exponentialDelayHalfJitter(Duration.ofMillis(20), Duration.ofMillis(50));
 
-	private static final Duration TIMEOUT = TimeLimitedCredentialsResolver.DEFAULT_TIMEOUT;
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final TestCredentials credentials = new TestCredentials();
 
@@ -91,10 +91,9 @@ class IamTokenRefresherTests {
 		// The clock stands still: the refresh is scheduled from it, and the scheduled run
 		// must really come.
 		MutableClock clock = new MutableClock(Instant.parse("2024-05-17T10:00:00Z"));
-		// Usable for 1.2 s past the margin: the refresh must come well before the
-		// 5-minute interval.
-		this.credentials.expiry
-			.set(clock.instant().plus(ElastiCacheIamTokenGenerator.CREDENTIALS_EXPIRY_MARGIN).plusMillis(1200));
+		// Usable for 1.2 s past the documented 60 s margin: the refresh must come well
+		// before the 5-minute interval.
+		this.credentials.expiry.set(clock.instant().plusSeconds(60).plusMillis(1200));
 		IamTokenRefresher refresher = start(clock);
 		IamAuthToken first = token(refresher);
 		Instant firstUsableUntil = refresher.status().tokenUsableUntil();

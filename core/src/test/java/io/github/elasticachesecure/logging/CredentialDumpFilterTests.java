@@ -27,7 +27,7 @@ class CredentialDumpFilterTests {
 
 	private final LoggerContext context = new LoggerContext();
 
-	private final Logger encoder = this.context.getLogger(CredentialDumpFilter.COMMAND_ENCODER_LOGGER);
+	private final Logger encoder = this.context.getLogger("io.lettuce.core.protocol.CommandEncoder");
 
 	@Test
 	void encoderTraceIsOffWhateverItsLevelWhileOtherLevelsStayAsConfigured() {
@@ -44,7 +44,8 @@ class CredentialDumpFilterTests {
 	@Test
 	void signerDebugIsOffWhateverItsLevel() {
 		CredentialDumpFilter.install(this.context);
-		Logger signer = this.context.getLogger(CredentialDumpFilter.SIGV4_SIGNER_LOGGER);
+		Logger signer = this.context
+			.getLogger("software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner");
 		signer.setLevel(Level.TRACE);
 		assertThat(signer.isTraceEnabled()).isFalse();
 		assertThat(signer.isDebugEnabled()).isFalse();
@@ -119,7 +120,7 @@ class CredentialDumpFilterTests {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		this.context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-		Logger reauthentication = this.context.getLogger(CredentialDumpFilter.REAUTHENTICATION_LOGGER);
+		Logger reauthentication = this.context.getLogger("io.lettuce.core.RedisAuthenticationHandler");
 		// As Netty's adapter passes it on: the throwable as the last argument, or as the
 		// throwable itself.
 		reauthentication.error("Re-authentication failed {}.", "0x1", new RedisException("Connection is closed"));

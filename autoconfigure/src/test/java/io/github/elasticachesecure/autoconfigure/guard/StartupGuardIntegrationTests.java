@@ -12,7 +12,6 @@ import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
 import io.github.elasticachesecure.autoconfigure.StartupFailures;
 import io.github.elasticachesecure.autoconfigure.guard.EndpointVerificationFailureAnalyzer;
 import io.github.elasticachesecure.autoconfigure.guard.InsecureConnectionFailureAnalyzer;
-import io.github.elasticachesecure.autoconfigure.guard.RedisConnectionGuardPostProcessor;
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
 import io.github.elasticachesecure.guard.EndpointVerificationException;
 import io.github.elasticachesecure.guard.InsecureConnectionException;
@@ -109,9 +108,8 @@ class StartupGuardIntegrationTests {
 				"--elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD))) {
 			List<TimelineEvent> events = startup.getBufferedTimeline().getEvents();
 			TimelineEvent factory = step(events, "spring.beans.instantiate", "redisConnectionFactory");
-			TimelineEvent tls = step(events, RedisConnectionGuardPostProcessor.CHECK_TLS_STEP,
-					"redisConnectionFactory");
-			TimelineEvent authentication = step(events, RedisConnectionGuardPostProcessor.CHECK_AUTHENTICATION_STEP,
+			TimelineEvent tls = step(events, "elasticache.guard.check-tls", "redisConnectionFactory");
+			TimelineEvent authentication = step(events, "elasticache.guard.check-authentication",
 					"redisConnectionFactory");
 			assertThat(tls.getStartupStep().getParentId()).as("inside the factory's creation")
 				.isEqualTo(factory.getStartupStep().getId());

@@ -8,7 +8,6 @@ import io.github.elasticachesecure.autoconfigure.RedisTestContexts;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
-import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.github.elasticachesecure.testsupport.SilentTcpServer;
@@ -111,7 +110,7 @@ class ElastiCacheHealthIntegrationTests {
 					ElastiCacheSecureMetricsAutoConfiguration.class))
 			.run((context) -> {
 				double seconds = context.getBean(MeterRegistry.class)
-					.get(ElastiCacheMetrics.CERTIFICATE_EXPIRY)
+					.get("elasticache.tls.certificate.expiry")
 					.gauge()
 					.value();
 				double expected = Duration.between(Instant.now(), TestPki.get().localhostValidFor(VALIDITY).notAfter())

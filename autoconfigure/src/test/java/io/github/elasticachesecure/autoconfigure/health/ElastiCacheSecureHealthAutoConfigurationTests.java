@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure.health;
 
+import java.time.Duration;
+
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
@@ -36,6 +38,15 @@ class ElastiCacheSecureHealthAutoConfigurationTests {
 				.isInstanceOf(ElastiCacheSecureHealthAutoConfiguration.BootRedisHealthContributorPlaceholder.class);
 			assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("elasticacheHealthIndicator");
 		});
+	}
+
+	@Test
+	void eachCheckIsBoundedByTwoSecondsUnlessSetOtherwise() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ElastiCacheHealthCheck.class).timeout())
+			.isEqualTo(Duration.ofSeconds(2)));
+		this.contextRunner.withPropertyValues("elasticache.secure.health.timeout=700ms")
+			.run((context) -> assertThat(context.getBean(ElastiCacheHealthCheck.class).timeout())
+				.isEqualTo(Duration.ofMillis(700)));
 	}
 
 	@Test
