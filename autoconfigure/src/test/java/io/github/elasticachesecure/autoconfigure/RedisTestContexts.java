@@ -7,6 +7,7 @@ import java.util.function.Function;
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.health.ElastiCacheReactiveHealthIndicator;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.TestAwsCredentials;
 import io.github.elasticachesecure.testkit.TestPki;
@@ -23,6 +24,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +43,14 @@ public final class RedisTestContexts {
 	/** The AWS key the IAM tests sign with. */
 	public static final TestAwsCredentials IAM_CREDENTIALS = new TestAwsCredentials(
 			IamAuthenticationIntegrationTests.ACCESS_KEY_ID, IamAuthenticationIntegrationTests.SECRET_KEY);
+
+	/**
+	 * The starter, Boot's Redis support (blocking and reactive), SSL bundles and caching.
+	 */
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
+			ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureGuardAutoConfiguration.class,
+			ElastiCacheSecureHealthAutoConfiguration.class, DataRedisAutoConfiguration.class,
+			DataRedisReactiveAutoConfiguration.class, SslAutoConfiguration.class, CacheAutoConfiguration.class);
 
 	private RedisTestContexts() {
 	}
@@ -67,13 +77,22 @@ public final class RedisTestContexts {
 	}
 
 	public static ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
-					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
-					DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
-					SslAutoConfiguration.class, CacheAutoConfiguration.class))
-			.withPropertyValues("spring.ssl.bundle.pem.test.truststore.certificate=file:"
-					+ TestPki.get().trustedCa().certificatePem(), "elasticache.secure.guard.probe-timeout=1s");
+		return new ApplicationContextRunner().withConfiguration(CONFIGURATIONS).withPropertyValues(trustAndProbe());
+	}
+
+	/**
+	 * The same as {@link #runner()}, for a reactive web application: the health indicator
+	 * is the reactive one.
+	 */
+	public static ReactiveWebApplicationContextRunner reactiveRunner() {
+		return new ReactiveWebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(trustAndProbe());
+	}
+
+	private static String[] trustAndProbe() {
+		return new String[] {
+				"spring.ssl.bundle.pem.test.truststore.certificate=file:" + TestPki.get().trustedCa().certificatePem(),
+				"elasticache.secure.guard.probe-timeout=1s" };
 	}
 
 	/**
@@ -101,9 +120,20 @@ public final class RedisTestContexts {
 	}
 
 	public static ApplicationContextRunner securedBy(RedisServerExtension redis) {
-		return runner().withPropertyValues("elasticache.secure.endpoint=" + redis.host() + ":" + redis.port(),
+		return runner().withPropertyValues(securedProperties(redis));
+	}
+
+	/**
+	 * The same as {@link #securedBy}, for a reactive web application.
+	 */
+	public static ReactiveWebApplicationContextRunner reactiveSecuredBy(RedisServerExtension redis) {
+		return reactiveRunner().withPropertyValues(securedProperties(redis));
+	}
+
+	private static String[] securedProperties(RedisServerExtension redis) {
+		return new String[] { "elasticache.secure.endpoint=" + redis.host() + ":" + redis.port(),
 				"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=" + USER,
-				"elasticache.secure.auth.password=" + PASSWORD);
+				"elasticache.secure.auth.password=" + PASSWORD };
 	}
 
 	/**
@@ -131,6 +161,15 @@ public final class RedisTestContexts {
 	 */
 	public static ElastiCacheHealthIndicator healthIndicator(ApplicationContext context) {
 		return context.getBean("elasticacheHealthIndicator", ElastiCacheHealthIndicator.class);
+	}
+
+	/**
+	 * The starter's health indicator in a reactive web application's context.
+	 * @param context the context
+	 * @return the {@code elasticache} reactive health indicator
+	 */
+	public static ElastiCacheReactiveHealthIndicator reactiveHealthIndicator(ApplicationContext context) {
+		return context.getBean("elasticacheHealthIndicator", ElastiCacheReactiveHealthIndicator.class);
 	}
 
 }

@@ -13,7 +13,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.test.StepVerifier;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -25,7 +24,6 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettucePoolingClientConfiguration;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -34,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The secured connection carries real traffic: templates and Spring Cache over TLS,
- * authenticated as an ACL user.
+ * authenticated as an ACL user. The reactive templates are in
+ * {@link ReactiveTemplatesIntegrationTests}.
  */
 class SecureConnectionIntegrationTests {
 
@@ -49,18 +48,6 @@ class SecureConnectionIntegrationTests {
 			template.opsForValue().set("greeting", "hello over TLS");
 			assertThat(template.opsForValue().get("greeting")).isEqualTo("hello over TLS");
 			assertThat(redis.adminCommand("CLIENT", "LIST")).contains("user=" + RedisTestContexts.USER);
-		});
-	}
-
-	@Test
-	void reactiveTemplateWritesAndReadsOverTls() {
-		RedisTestContexts.securedBy(redis).run((context) -> {
-			ReactiveStringRedisTemplate template = context.getBean(ReactiveStringRedisTemplate.class);
-			StepVerifier
-				.create(template.opsForValue().set("reactive", "yes").then(template.opsForValue().get("reactive")))
-				.expectNext("yes")
-				.expectComplete()
-				.verify(Duration.ofSeconds(10));
 		});
 	}
 

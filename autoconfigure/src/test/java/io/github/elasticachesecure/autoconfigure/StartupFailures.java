@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
@@ -19,7 +19,7 @@ public final class StartupFailures {
 	private StartupFailures() {
 	}
 
-	public static <T extends Throwable> T find(AssertableApplicationContext context, Class<T> type) {
+	public static <T extends Throwable> T find(ApplicationContextAssertProvider<?> context, Class<T> type) {
 		Throwable failure = context.getStartupFailure();
 		assertThat(failure).as("startup failure").isNotNull();
 		return find(failure, type);
