@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
@@ -24,10 +28,12 @@ import io.github.elasticachesecure.testsupport.Threads;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.protocol.ProtocolVersion;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -326,6 +332,54 @@ class ElastiCacheIamConfigurationTests {
 					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.refresh-interval=7m")
 			.run((context) -> assertThat(scheduledRefreshInterval(context)).isCloseTo(Duration.ofMinutes(7),
 					Duration.ofSeconds(1)));
+	}
+
+	@Test
+	@DisplayName("the configured re-authentication spread reaches the provider: a new token arrives at each connection at a moment of its own within it")
+	void reauthenticationSpreadIsTakenFromTheProperty() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.reauthentication-spread=2s")
+			.run((context) -> {
+				Duration spread = arrivalSpread(context.getBean(ElastiCacheIamCredentialsProvider.class));
+				// 20 uniform delays within 2 s all inside 200 ms of each other: odds
+				// below
+				// 1e-15.
+				assertThat(spread).as("spread of the arrivals with a 2 s window").isGreaterThan(Duration.ofMillis(200));
+				assertThat(spread).isLessThanOrEqualTo(Duration.ofSeconds(2));
+			});
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.auth.username=app-user", "elasticache.secure.cache-name=c1",
+					"elasticache.secure.iam.region=us-east-1", "elasticache.secure.iam.reauthentication-spread=0s")
+			.run((context) -> assertThat(arrivalSpread(context.getBean(ElastiCacheIamCredentialsProvider.class)))
+				.as("spread of the arrivals without a window")
+				.isLessThan(Duration.ofMillis(200)));
+	}
+
+	/**
+	 * The time between the first and the last of 20 subscribers to receive a new token.
+	 */
+	private static Duration arrivalSpread(ElastiCacheIamCredentialsProvider provider) throws Exception {
+		int subscribers = 20;
+		long[] arrivals = new long[subscribers];
+		CountDownLatch all = new CountDownLatch(subscribers);
+		List<Disposable> subscriptions = new ArrayList<>();
+		try {
+			for (int i = 0; i < subscribers; i++) {
+				int index = i;
+				subscriptions.add(provider.credentials().subscribe((credentials) -> {
+					arrivals[index] = System.nanoTime();
+					all.countDown();
+				}));
+			}
+			provider.refreshNow().get(10, TimeUnit.SECONDS);
+			assertThat(all.await(10, TimeUnit.SECONDS)).as("every subscriber got the new token").isTrue();
+			return Duration
+				.ofNanos(Arrays.stream(arrivals).max().orElseThrow() - Arrays.stream(arrivals).min().orElseThrow());
+		}
+		finally {
+			subscriptions.forEach(Disposable::dispose);
+		}
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -68,6 +69,18 @@ public class PostureAuditIntegrationTests {
 		assertThat(only(report, "security-group").found()).contains("sg-0123456789abcdef0 (orders-cache)");
 		assertThat(this.aws.actions()).containsExactly("DescribeReplicationGroups", "DescribeCacheClusters",
 				"DescribeUserGroups", "DescribeUsers", "DescribeSecurityGroups");
+	}
+
+	@Test
+	@DisplayName("a replication group whose cluster reports neither a subnet group nor a security group fails the VPC check, HIGH")
+	void replicationGroupOutsideAVpcIsHigh() {
+		this.aws.answer("DescribeCacheClusters",
+				cacheCluster("orders", "valkey", "7.2.4", "sg-0123456789abcdef0")
+					.replace("<CacheSubnetGroupName>orders-private</CacheSubnetGroupName>", "")
+					.replaceAll("<SecurityGroups>.*</SecurityGroups>", "<SecurityGroups/>"));
+		Finding vpc = only(audit(), "vpc");
+		assertThat(vpc.passed()).isFalse();
+		assertThat(vpc.isHighFailure()).isTrue();
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.failover;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -11,8 +12,14 @@ import java.util.stream.IntStream;
 import io.lettuce.core.resource.Delay;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.dns.DnsRecord;
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.NameResolver;
 import io.netty.resolver.dns.DefaultDnsCnameCache;
+import io.netty.resolver.dns.DnsNameResolver;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +83,75 @@ class FailoverClientResourcesTests {
 		});
 		// jittered: reconnects of many connections do not arrive in step
 		assertThat(firstDelays).hasSizeGreaterThan(50);
+	}
+
+	@Test
+	@DisplayName("the resolver Lettuce is given keeps addresses and CNAMEs no longer than 5 seconds, whatever their TTL")
+	void resolverInEffectCachesAnswersAtMostFiveSeconds() throws Exception {
+		MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		try {
+			EventLoop loop = group.next();
+			AddressResolver<?> resolver = FailoverClientResources.addressResolverGroup().getResolver(loop);
+			DnsNameResolver dns = dnsNameResolver(resolver);
+			String primary = "master.resolver-bound.cache.example";
+			String node = "node-001.resolver-bound.cache.example";
+			// As a primary endpoint: a CNAME to the primary node's name, both with an
+			// hour-long TTL.
+			dns.cnameCache().cache(primary, node, 3600, loop);
+			dns.resolveCache()
+				.cache(node, new DnsRecord[0], InetAddress.getByAddress(new byte[] { 10, 0, 0, 2 }), 3600, loop);
+			assertThat(dns.cnameCache().get(primary)).isEqualTo(node);
+			assertThat(dns.resolveCache().get(node, new DnsRecord[0])).isNotEmpty();
+			await("the resolver's cached CNAME and address to expire").atMost(Duration.ofSeconds(8))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> dns.cnameCache().get(primary) == null
+						&& dns.resolveCache().get(node, new DnsRecord[0]) == null);
+		}
+		finally {
+			group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	@DisplayName("no reconnect waits longer than 5 seconds, however many attempts failed")
+	void reconnectDelayIsCappedAtFiveSeconds() {
+		Delay delay = FailoverClientResources.reconnectDelay();
+		Duration longest = Duration.ZERO;
+		for (int i = 0; i < 500; i++) {
+			for (int attempt : new int[] { 5, 6, 8, 12, 40 }) {
+				Duration next = delay.createDelay(attempt);
+				assertThat(next).as("delay of attempt %d", attempt).isLessThanOrEqualTo(Duration.ofSeconds(5));
+				longest = (next.compareTo(longest) > 0) ? next : longest;
+			}
+		}
+		// The cap is reached (full jitter keeps at least half of it), not merely
+		// respected.
+		assertThat(longest).isGreaterThan(Duration.ofMillis(4500));
+	}
+
+	/**
+	 * The DNS resolver behind one of the group's address resolvers (Netty wraps it,
+	 * without an accessor, in an in-flight de-duplication and an address adapter).
+	 */
+	private static DnsNameResolver dnsNameResolver(Object resolver) throws IllegalAccessException {
+		Object current = resolver;
+		for (int depth = 0; depth < 5 && !(current instanceof DnsNameResolver); depth++) {
+			current = wrapped(current);
+		}
+		assertThat(current).as("the resolver behind %s", resolver).isInstanceOf(DnsNameResolver.class);
+		return (DnsNameResolver) current;
+	}
+
+	private static Object wrapped(Object resolver) throws IllegalAccessException {
+		for (Class<?> type = resolver.getClass(); type != Object.class; type = type.getSuperclass()) {
+			for (Field field : type.getDeclaredFields()) {
+				if (NameResolver.class.isAssignableFrom(field.getType())) {
+					field.setAccessible(true);
+					return field.get(resolver);
+				}
+			}
+		}
+		throw new IllegalStateException("No resolver wrapped in " + resolver.getClass().getName());
 	}
 
 }

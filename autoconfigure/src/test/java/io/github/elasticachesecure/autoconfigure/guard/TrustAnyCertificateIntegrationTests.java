@@ -11,6 +11,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -84,6 +85,36 @@ class TrustAnyCertificateIntegrationTests {
 	}
 
 	@Test
+	@DisplayName("with tls.verify-mode CA, a factory whose trust manager accepts any certificate is still refused")
+	void caVerifyModeWithATrustAnythingManagerIsStillRefused() {
+		RedisTestContexts.securedBy(trusted)
+			.withPropertyValues("elasticache.secure.tls.verify-mode=ca")
+			.withInitializer(RedisTestContexts.contextBean("trustingCaFactory", LettuceConnectionFactory.class,
+					(context) -> factory(RedisTestContexts.clientResources(context), trusted.port(),
+							SslOptions.builder().trustManager(InsecureTrustManagerFactory.INSTANCE).build(),
+							SslVerifyMode.CA)))
+			.run((context) -> {
+				assertThat(context).as("start with a CA-mode factory trusting anything").hasFailed();
+				InsecureConnectionException failure = StartupFailures.find(context, InsecureConnectionException.class);
+				assertThat(failure.getBeanName()).isEqualTo("trustingCaFactory");
+				assertThat(failure.getReason()).isEqualTo(InsecureConnectionException.Reason.TRUSTS_ANY_CERTIFICATE);
+			});
+	}
+
+	@Test
+	@DisplayName("with tls.verify-mode CA, a factory verifying with mode CA against the CA starts")
+	void caVerifyModeTrustingTheCaStarts() {
+		RedisTestContexts.securedBy(trusted)
+			.withPropertyValues("elasticache.secure.tls.verify-mode=ca")
+			.withInitializer(RedisTestContexts
+				.contextBean("caModeFactory", LettuceConnectionFactory.class, (context) -> factory(
+						RedisTestContexts.clientResources(context), trusted.port(),
+						SslOptions.builder().trustManager(TestPki.get().trustedCa().certificatePem().toFile()).build(),
+						SslVerifyMode.CA)))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void factoryTrustingTheCaStarts() {
 		RedisTestContexts.securedBy(trusted)
 			.withInitializer(RedisTestContexts.contextBean("caFactory", LettuceConnectionFactory.class,
@@ -121,13 +152,18 @@ class TrustAnyCertificateIntegrationTests {
 	}
 
 	private static LettuceConnectionFactory factory(ClientResources resources, int port, SslOptions sslOptions) {
+		return factory(resources, port, sslOptions, SslVerifyMode.FULL);
+	}
+
+	private static LettuceConnectionFactory factory(ClientResources resources, int port, SslOptions sslOptions,
+			SslVerifyMode verifyMode) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("localhost", port);
 		configuration.setUsername(RedisTestContexts.USER);
 		configuration.setPassword(RedisTestContexts.PASSWORD);
 		return new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder()
 					.useSsl()
-					.verifyPeer(SslVerifyMode.FULL)
+					.verifyPeer(verifyMode)
 					.and()
 					.clientOptions(ClientOptions.builder().sslOptions(sslOptions).build())
 					.clientResources(resources)
