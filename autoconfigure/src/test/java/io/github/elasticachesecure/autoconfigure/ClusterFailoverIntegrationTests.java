@@ -202,17 +202,25 @@ class ClusterFailoverIntegrationTests {
 	}
 
 	/**
-	 * A hash tag whose slot belongs to a master that still has a live replica.
+	 * A hash tag whose slot belongs to a master that still has a live replica. A failover
+	 * by an earlier test reaches the node that is asked through gossip, so the cluster's
+	 * view is read again until it shows one.
 	 */
 	private static String tagOfShardWithReplica() {
-		for (int i = 0; i < 1000; i++) {
-			String tag = "{shard-" + i + "}";
-			RedisServerProcess master = cluster.masterOf(cluster.slotOf(tag));
-			if (!cluster.replicasOf(master).isEmpty()) {
-				return tag;
+		long deadline = System.nanoTime() + PROMOTION_TIMEOUT.toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			cluster.awaitClusterOk(PROMOTION_TIMEOUT);
+			for (int i = 0; i < 1000; i++) {
+				String tag = "{shard-" + i + "}";
+				RedisServerProcess master = cluster.masterOf(cluster.slotOf(tag));
+				if (!cluster.replicasOf(master).isEmpty()) {
+					return tag;
+				}
 			}
+			sleep(100);
 		}
-		throw new IllegalStateException("No master with a live replica left");
+		throw new IllegalStateException("No master with a live replica within " + PROMOTION_TIMEOUT + ": "
+				+ cluster.liveNodes().get(0).adminCommand("CLUSTER", "NODES"));
 	}
 
 	private static long awaitPromotion(RedisServerProcess replica) {
