@@ -48,7 +48,7 @@ import org.springframework.util.ReflectionUtils;
 @Import({ ElastiCacheIamConfiguration.class, ElastiCacheReadConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
-	private static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
+	static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheConnectionConfiguration.class);
 
@@ -206,8 +206,8 @@ class ElastiCacheConnectionConfiguration {
 	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them
 	// off; Lettuce 6 (this build's baseline) starts with none and has no such method.
 	// Called reflectively so that one jar serves both.
-	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils
-		.findMethod(ClusterTopologyRefreshOptions.Builder.class, "disableAllAdaptiveRefreshTriggers");
+	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils.findMethod(
+			ClusterTopologyRefreshOptions.Builder.class, ElastiCacheRuntimeHints.DISABLE_ADAPTIVE_REFRESH_TRIGGERS);
 
 	private static ClientOptions clusterOptions(ClientOptions options, Binder binder,
 			@Nullable ClusterNodeDomain nodeDomain) {

@@ -19,7 +19,7 @@ final class TlsEngine {
 
 	// The class Netty's OpenSsl loads first; asked of the application's class loader, as
 	// the starter asks of the AWS SDK.
-	private static final String TCNATIVE_CLASS = "io.netty.internal.tcnative.SSL";
+	static final String TCNATIVE_CLASS = "io.netty.internal.tcnative.SSL";
 
 	private TlsEngine() {
 	}

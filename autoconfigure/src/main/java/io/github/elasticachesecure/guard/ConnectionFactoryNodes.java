@@ -25,6 +25,12 @@ import org.springframework.util.ReflectionUtils;
  */
 final class ConnectionFactoryNodes {
 
+	/**
+	 * The private field of {@link LettuceConnectionFactory} that holds a static
+	 * master/replica configuration; see {@link #staticMasterReplicaConfiguration}.
+	 */
+	static final String CONFIGURATION_FIELD = "configuration";
+
 	private ConnectionFactoryNodes() {
 	}
 
@@ -137,7 +143,7 @@ final class ConnectionFactoryNodes {
 	 */
 	private static @Nullable RedisStaticMasterReplicaConfiguration staticMasterReplicaConfiguration(
 			LettuceConnectionFactory factory) {
-		Field field = ReflectionUtils.findField(LettuceConnectionFactory.class, "configuration",
+		Field field = ReflectionUtils.findField(LettuceConnectionFactory.class, CONFIGURATION_FIELD,
 				RedisConfiguration.class);
 		if (field == null) {
 			throw new IllegalStateException("This version of Spring Data Redis keeps no 'configuration' field in "

@@ -14,8 +14,6 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  */
 final class Ec2NetworkAudit implements NetworkAudit {
 
-	static final String EC2_CLIENT_CLASS = "software.amazon.awssdk.services.ec2.Ec2Client";
-
 	private final Ec2Client ec2;
 
 	Ec2NetworkAudit(SdkHttpClient httpClient, Region region, AwsCredentialsProvider credentials,

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
@@ -62,7 +63,7 @@ public final class PostureAudit implements AutoCloseable {
 			.overrideConfiguration(overrides)
 			.build();
 		this.describe = new ElastiCacheDescriptions(this.elastiCache);
-		this.network = isPresent(Ec2NetworkAudit.EC2_CLIENT_CLASS)
+		this.network = ec2ModulePresent()
 				? new Ec2NetworkAudit(this.httpClient, region, settings.credentials, overrides) : null;
 	}
 
@@ -188,18 +189,22 @@ public final class PostureAudit implements AutoCloseable {
 		return builder.build();
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) < 0) ? a : b;
-	}
-
-	private static boolean isPresent(String className) {
+	/**
+	 * Whether the optional {@code ec2} module is on the class path. A class literal,
+	 * resolved only here, rather than a lookup by name: nothing reflective for a native
+	 * image to be told about.
+	 */
+	private static boolean ec2ModulePresent() {
 		try {
-			Class.forName(className, false, PostureAudit.class.getClassLoader());
-			return true;
+			return Ec2Client.class.getName() != null;
 		}
-		catch (ClassNotFoundException | LinkageError ex) {
+		catch (NoClassDefFoundError ex) {
 			return false;
 		}
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) < 0) ? a : b;
 	}
 
 	private record Settings(String cacheName, String region, AwsCredentialsProvider credentials, CacheTopology topology,

@@ -23,7 +23,9 @@ import org.springframework.util.ClassUtils;
  */
 class CredentialSafeLoggingApplicationListener implements GenericApplicationListener {
 
-	private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
+	static final String LOGBACK_CONTEXT_CLASS = "ch.qos.logback.classic.LoggerContext";
+
+	private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent(LOGBACK_CONTEXT_CLASS,
 			CredentialSafeLoggingApplicationListener.class.getClassLoader());
 
 	@Override

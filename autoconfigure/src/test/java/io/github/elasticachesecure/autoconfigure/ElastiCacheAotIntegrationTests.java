@@ -1,0 +1,159 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.elasticachesecure.autoconfigure.endpoint.ElastiCacheSecureEndpointAutoConfiguration;
+import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
+import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testsupport.FakeAwsApi;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.test.tools.CompileWithForkedClassLoader;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter under Spring AOT, one application per feature: each context is processed
+ * ahead of time, compiled, started from the generated code alone against real TLS servers
+ * and used, with every reflective call checked against the hints (see
+ * {@link AheadOfTimeContexts}). Run by failsafe's {@code aot} execution, which loads
+ * Spring's {@code RuntimeHintsAgent}.
+ */
+@CompileWithForkedClassLoader
+class ElastiCacheAotIntegrationTests {
+
+	@RegisterExtension
+	static final LocalElastiCache standalone = LocalElastiCache.standalone();
+
+	@RegisterExtension
+	static final LocalElastiCache replicationGroup = LocalElastiCache.replicationGroup(1);
+
+	@RegisterExtension
+	static final LocalElastiCache cluster = LocalElastiCache.cluster(3, 0);
+
+	@RegisterExtension
+	final FakeAwsApi aws = FakeAwsApi.forEachTest();
+
+	private static IamFront iamFront;
+
+	@BeforeAll
+	static void startIamFront() {
+		iamFront = RedisTestContexts.iamFront(IamFront.forServer(standalone.nodes().get(0))).start();
+	}
+
+	@AfterAll
+	static void stopIamFront() {
+		iamFront.close();
+	}
+
+	@Test
+	void passwordWithHealthAndMetrics() {
+		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withConfiguration(
+				AutoConfigurations.of(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+						SimpleMetricsExportAutoConfiguration.class, ElastiCacheSecureMetricsAutoConfiguration.class,
+						ElastiCacheSecureEndpointAutoConfiguration.class)),
+				(context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheHealthIndicator.class).health().getStatus())
+						.isEqualTo(Status.UP);
+					assertThat(context.getBean(MeterRegistry.class).find("elasticache.tls.certificate.expiry").gauge())
+						.isNotNull();
+				});
+	}
+
+	@Test
+	void iam() {
+		int accepted = iamFront.acceptedTokens();
+		AheadOfTimeContexts.run(runner(iamFront.connectionProperties()).withUserConfiguration(IamCredentials.class),
+				(context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isNotNull();
+					assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
+				});
+	}
+
+	@Test
+	void readerEndpoint() {
+		assertThat(replicationGroup.readerEndpoint()).isNotNull();
+		AheadOfTimeContexts.run(runner(replicationGroup.connectionProperties()), (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheDescription.class).reader()).isNotNull();
+		});
+	}
+
+	@Test
+	void cluster() {
+		AheadOfTimeContexts.run(runner(cluster.connectionProperties()), (context) -> {
+			for (int i = 0; i < 10; i++) {
+				context.getBean(StringRedisTemplate.class).opsForValue().set("aot-" + i, "v" + i);
+			}
+			assertThat(context.getBean(StringRedisTemplate.class).opsForValue().get("aot-7")).isEqualTo("v7");
+		});
+	}
+
+	@Test
+	void serverless() {
+		Map<String, String> properties = new LinkedHashMap<>(cluster.connectionProperties());
+		properties.put("elasticache.secure.topology", "serverless");
+		AheadOfTimeContexts.run(runner(properties), (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheDescription.class).topology())
+				.isEqualTo(io.github.elasticachesecure.cache.CacheTopology.SERVERLESS);
+		});
+	}
+
+	@Test
+	void postureAudit() {
+		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withUserConfiguration(IamCredentials.class)
+			.withPropertyValues("elasticache.secure.audit.mode=warn", "elasticache.secure.cache-name=orders",
+					"elasticache.secure.iam.region=us-east-1"),
+				(context) -> {
+					writesAndReads(context);
+					assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
+				});
+	}
+
+	private static ApplicationContextRunner runner(Map<String, String> properties) {
+		return RedisTestContexts.runner()
+			.withPropertyValues(properties.entrySet()
+				.stream()
+				.map((property) -> property.getKey() + "=" + property.getValue())
+				.toArray(String[]::new));
+	}
+
+	private static void writesAndReads(GenericApplicationContext context) {
+		StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+		template.opsForValue().set("aot", "processed");
+		assertThat(template.opsForValue().get("aot")).isEqualTo("processed");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class IamCredentials {
+
+		@Bean
+		AwsCredentialsProvider awsCredentialsProvider() {
+			return RedisTestContexts.IAM_CREDENTIALS.awsCredentialsProvider();
+		}
+
+	}
+
+}
