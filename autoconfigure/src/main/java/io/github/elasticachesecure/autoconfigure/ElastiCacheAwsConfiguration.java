@@ -8,23 +8,24 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * The AWS credentials and region, for IAM authentication and the posture audit alike:
  * ordinary beans that an application (or Spring Cloud AWS, whose auto-configurations run
- * first) replaces by defining its own, else the AWS SDK's default chains. Defined only
- * when IAM authentication or the audit needs them, so that a password-mode application
- * gets no AWS beans from the starter.
+ * first) replaces by defining its own, else the AWS SDK's default chains. Lazy, and asked
+ * for only by IAM authentication and the audit, so that a password-mode application
+ * creates no AWS objects; defined whatever the mode, since Spring AOT fixes conditions at
+ * build time and the mode is chosen at run time.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ AwsCredentialsProvider.class, AwsRegionProvider.class })
-@Conditional({ OnCacheEndpointCondition.class, ElastiCacheAwsConfiguration.OnAwsNeededCondition.class })
+@Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheAwsConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheAwsConfiguration.class);
@@ -32,6 +33,7 @@ class ElastiCacheAwsConfiguration {
 	static final String REGION = "elasticache.secure.iam.region";
 
 	@Bean(destroyMethod = "close")
+	@Lazy
 	@ConditionalOnMissingBean(AwsCredentialsProvider.class)
 	DefaultCredentialsProvider elastiCacheAwsCredentialsProvider(ElastiCacheSecureProperties properties) {
 		// The default chain: system properties, environment, web identity (IRSA),
@@ -40,6 +42,7 @@ class ElastiCacheAwsConfiguration {
 	}
 
 	@Bean
+	@Lazy
 	@ConditionalOnMissingBean(AwsRegionProvider.class)
 	DefaultAwsRegionProviderChain elastiCacheAwsRegionProvider() {
 		// AWS_REGION, the profile, instance metadata.
@@ -68,24 +71,6 @@ class ElastiCacheAwsConfiguration {
 					purpose + " needs the cache's AWS region, and none is configured: " + ex.getMessage(),
 					"Set '" + REGION + "' (e.g. us-east-1), or AWS_REGION in the environment.", ex);
 		}
-	}
-
-	static class OnAwsNeededCondition extends AnyNestedCondition {
-
-		OnAwsNeededCondition() {
-			super(ConfigurationPhase.REGISTER_BEAN);
-		}
-
-		@Conditional(ElastiCacheIamConfiguration.OnIamAuthModeCondition.class)
-		static class IamAuthentication {
-
-		}
-
-		@Conditional(ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class)
-		static class PostureAudit {
-
-		}
-
 	}
 
 }

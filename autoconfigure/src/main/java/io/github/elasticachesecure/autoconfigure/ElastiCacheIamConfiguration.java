@@ -1,7 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +18,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
@@ -29,7 +29,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
@@ -37,10 +36,16 @@ import org.springframework.data.redis.connection.lettuce.RedisCredentialsProvide
 /**
  * IAM authentication: a token provider that signs ahead of expiry, handed to Lettuce as
  * streaming credentials so that every new token re-authenticates live connections.
+ * <p>
+ * Defined whenever the AWS SDK's signer is on the class path, and decided by
+ * {@code elasticache.secure.auth.mode} when the beans are created, not by a condition:
+ * Spring AOT fixes conditions at build time, and one build must serve a password on a
+ * laptop and IAM in production. In another mode the provider and the beans made from it
+ * are absent ({@code null} beans, which injection through {@link ObjectProvider} sees as
+ * missing).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ AwsV4HttpSigner.class, Region.class })
-@Conditional(ElastiCacheIamConfiguration.OnIamAuthModeCondition.class)
 class ElastiCacheIamConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ElastiCacheIamConfiguration.class);
@@ -61,10 +66,16 @@ class ElastiCacheIamConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
-			ElastiCacheDescription cache, AwsCredentialsProvider credentialsProvider, AwsRegionProvider regionProvider,
-			ObjectProvider<IamTokenListener> listeners) {
+	@Nullable ElastiCacheIamCredentialsProvider elastiCacheIamCredentialsProvider(ElastiCacheSecureProperties properties,
+			ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentialsProviders,
+			ObjectProvider<AwsRegionProvider> regionProviders, ObjectProvider<IamTokenListener> listeners) {
+		if (cache.auth().mode() != AuthMode.IAM) {
+			return null;
+		}
 		ElastiCacheSecureProperties.Iam iam = properties.getIam();
+		// Resolved only in IAM mode: a password-mode application creates no AWS objects.
+		AwsCredentialsProvider credentialsProvider = credentialsProviders.getObject();
+		AwsRegionProvider regionProvider = regionProviders.getObject();
 		try {
 			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
 					cache.requireCacheName("IAM authentication"), Objects.requireNonNull(cache.auth().username()),
@@ -123,7 +134,12 @@ class ElastiCacheIamConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheIamClientConfigurationCustomizer(
-			ElastiCacheIamCredentialsProvider credentialsProvider) {
+			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
+		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+		if (credentialsProvider == null) {
+			return (builder) -> {
+			};
+		}
 		RedisCredentialsProviderFactory factory = new RedisCredentialsProviderFactory() {
 			@Override
 			public ElastiCacheIamCredentialsProvider createCredentialsProvider(
@@ -144,26 +160,18 @@ class ElastiCacheIamConfiguration {
 	}
 
 	@Bean
-	IamTokenStatusSource elastiCacheIamTokenStatusSource(ElastiCacheIamCredentialsProvider credentialsProvider) {
-		return credentialsProvider::status;
+	@Nullable IamTokenStatusSource elastiCacheIamTokenStatusSource(
+			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
+		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+		return (credentialsProvider != null) ? credentialsProvider::status : null;
 	}
 
 	@Bean
-	RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
-			ElastiCacheIamCredentialsProvider credentialsProvider) {
-		return new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider);
-	}
-
-	/**
-	 * Matches when {@code elasticache.secure.auth.mode} binds to {@link AuthMode#IAM}.
-	 */
-	static class OnIamAuthModeCondition extends OnBoundModeCondition<AuthMode> {
-
-		OnIamAuthModeCondition() {
-			super("ElastiCache IAM authentication", "elasticache.secure.auth.mode", AuthMode.class, AuthMode.PASSWORD,
-					EnumSet.of(AuthMode.IAM));
-		}
-
+	@Nullable RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
+			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
+		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+		return (credentialsProvider != null)
+				? new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider) : null;
 	}
 
 }

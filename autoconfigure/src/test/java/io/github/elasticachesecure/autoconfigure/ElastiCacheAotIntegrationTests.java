@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.endpoint.ElastiCacheSecureEndpointAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.metrics.ElastiCacheSecureMetricsAutoConfiguration;
+import io.github.elasticachesecure.cache.AuthMode;
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.testkit.IamFront;
@@ -116,8 +118,7 @@ class ElastiCacheAotIntegrationTests {
 		properties.put("elasticache.secure.topology", "serverless");
 		AheadOfTimeContexts.run(runner(properties), (context) -> {
 			writesAndReads(context);
-			assertThat(context.getBean(ElastiCacheDescription.class).topology())
-				.isEqualTo(io.github.elasticachesecure.cache.CacheTopology.SERVERLESS);
+			assertThat(context.getBean(ElastiCacheDescription.class).topology()).isEqualTo(CacheTopology.SERVERLESS);
 		});
 	}
 
@@ -129,6 +130,33 @@ class ElastiCacheAotIntegrationTests {
 				(context) -> {
 					writesAndReads(context);
 					assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
+				});
+	}
+
+	// One build, many environments: AOT fixes conditions at build time, the mode is
+	// chosen at run time.
+	@Test
+	void builtForAPasswordRunsWithIam() {
+		int accepted = iamFront.acceptedTokens();
+		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withUserConfiguration(IamCredentials.class),
+				new LinkedHashMap<>(iamFront.connectionProperties()), (context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheDescription.class).auth().mode()).isEqualTo(AuthMode.IAM);
+					assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
+				});
+	}
+
+	@Test
+	void builtForIamRunsWithAPassword() {
+		int accepted = iamFront.acceptedTokens();
+		AheadOfTimeContexts.run(runner(iamFront.connectionProperties()).withUserConfiguration(IamCredentials.class),
+				new LinkedHashMap<>(standalone.connectionProperties()), (context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheDescription.class).auth().mode())
+						.isEqualTo(AuthMode.PASSWORD);
+					assertThat(context.getBeanProvider(ElastiCacheIamCredentialsProvider.class).getIfAvailable())
+						.isNull();
+					assertThat(iamFront.acceptedTokens()).isEqualTo(accepted);
 				});
 	}
 
