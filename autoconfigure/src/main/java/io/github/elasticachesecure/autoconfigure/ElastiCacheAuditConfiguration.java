@@ -2,14 +2,15 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 
 import io.github.elasticachesecure.audit.PostureAudit;
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
@@ -21,10 +22,12 @@ import org.springframework.context.annotation.Configuration;
  * the cache is the {@link ElastiCacheDescription}'s, the region and AWS credentials are
  * the beans IAM uses too ({@link ElastiCacheAwsConfiguration}), the AWS SDK modules are
  * optional dependencies, and asking for the audit without them stops the start naming
- * them.
+ * them. The mode is read when the beans are created, not by a condition, so that a build
+ * processed by Spring AOT with the audit off can turn it on in production; with
+ * {@code off} the beans are absent ({@code null} beans).
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional({ OnCacheEndpointCondition.class, ElastiCacheAuditConfiguration.OnAuditEnabledCondition.class })
+@Conditional(OnCacheEndpointCondition.class)
 class ElastiCacheAuditConfiguration {
 
 	static final String ELASTICACHE_CLIENT = "software.amazon.awssdk.services.elasticache.ElastiCacheClient";
@@ -39,8 +42,14 @@ class ElastiCacheAuditConfiguration {
 	static class AuditConfiguration {
 
 		@Bean
-		PostureAuditStartup elastiCachePostureAuditStartup(ElastiCacheSecureProperties properties,
-				ElastiCacheDescription cache, AwsCredentialsProvider credentials, AwsRegionProvider regionProvider) {
+		@Nullable PostureAuditStartup elastiCachePostureAuditStartup(ElastiCacheSecureProperties properties,
+				ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentialsProviders,
+				ObjectProvider<AwsRegionProvider> regionProviders) {
+			if (properties.getAudit().getMode() == ElastiCacheSecureProperties.Audit.Mode.OFF) {
+				return null;
+			}
+			AwsCredentialsProvider credentials = credentialsProviders.getObject();
+			AwsRegionProvider regionProvider = regionProviders.getObject();
 			String cacheName = cache.requireCacheName("The posture audit");
 			String region = ElastiCacheAwsConfiguration.region(cache, regionProvider, "The posture audit");
 			PostureAudit audit = PostureAudit.builder(cacheName, region, credentials)
@@ -54,8 +63,9 @@ class ElastiCacheAuditConfiguration {
 
 		// The startup bean owns and closes it.
 		@Bean(destroyMethod = "")
-		PostureAuditRunner elastiCachePostureAuditRunner(PostureAuditStartup startup) {
-			return startup.runner();
+		@Nullable PostureAuditRunner elastiCachePostureAuditRunner(ObjectProvider<PostureAuditStartup> startups) {
+			PostureAuditStartup startup = startups.getIfAvailable();
+			return (startup != null) ? startup.runner() : null;
 		}
 
 	}
@@ -67,7 +77,10 @@ class ElastiCacheAuditConfiguration {
 	@Conditional(MissingModulesCondition.class)
 	static class MissingModulesConfiguration {
 
-		MissingModulesConfiguration() {
+		MissingModulesConfiguration(ElastiCacheSecureProperties properties) {
+			if (properties.getAudit().getMode() == ElastiCacheSecureProperties.Audit.Mode.OFF) {
+				return;
+			}
 			throw new ElastiCacheConfigurationException("elasticache.secure.audit.mode",
 					"The posture audit (elasticache.secure.audit.mode) needs the AWS SDK modules "
 							+ "software.amazon.awssdk:elasticache and software.amazon.awssdk:url-connection-client, "
@@ -91,20 +104,6 @@ class ElastiCacheAuditConfiguration {
 		@ConditionalOnClass(name = { ELASTICACHE_CLIENT, URL_CONNECTION_CLIENT })
 		static class ModulesPresent {
 
-		}
-
-	}
-
-	/**
-	 * Matches when {@code elasticache.secure.audit.mode} binds to {@code warn} or
-	 * {@code fail}.
-	 */
-	static class OnAuditEnabledCondition extends OnBoundModeCondition<ElastiCacheSecureProperties.Audit.Mode> {
-
-		OnAuditEnabledCondition() {
-			super("ElastiCache posture audit", "elasticache.secure.audit.mode",
-					ElastiCacheSecureProperties.Audit.Mode.class, ElastiCacheSecureProperties.Audit.Mode.OFF, EnumSet
-						.of(ElastiCacheSecureProperties.Audit.Mode.WARN, ElastiCacheSecureProperties.Audit.Mode.FAIL));
 		}
 
 	}

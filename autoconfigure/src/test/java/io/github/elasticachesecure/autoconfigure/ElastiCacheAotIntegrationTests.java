@@ -160,6 +160,29 @@ class ElastiCacheAotIntegrationTests {
 				});
 	}
 
+	@Test
+	void builtWithTheAuditOffRunsItWhereItIsOn() {
+		Map<String, Object> production = new LinkedHashMap<>(standalone.connectionProperties());
+		production.put("elasticache.secure.audit.mode", "warn");
+		production.put("elasticache.secure.cache-name", "orders");
+		production.put("elasticache.secure.iam.region", "us-east-1");
+		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withUserConfiguration(IamCredentials.class),
+				production, (context) -> {
+					writesAndReads(context);
+					assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
+				});
+	}
+
+	@Test
+	void builtForOneNodeRunsOnACluster() {
+		AheadOfTimeContexts.run(runner(standalone.connectionProperties()),
+				new LinkedHashMap<>(cluster.connectionProperties()), (context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheDescription.class).topology())
+						.isEqualTo(CacheTopology.CLUSTER);
+				});
+	}
+
 	private static ApplicationContextRunner runner(Map<String, String> properties) {
 		return RedisTestContexts.runner()
 			.withPropertyValues(properties.entrySet()
