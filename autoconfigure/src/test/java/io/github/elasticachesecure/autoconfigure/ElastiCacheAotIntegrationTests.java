@@ -11,6 +11,7 @@ import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.github.elasticachesecure.testkit.IamFront;
 import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -133,6 +136,18 @@ class ElastiCacheAotIntegrationTests {
 				});
 	}
 
+	// What the test kit's @ServiceConnection contributes: Boot's connection details as a
+	// bean, no endpoint property.
+	@Test
+	void connectionDetailsOfTheApplication() {
+		AheadOfTimeContexts.run(RedisTestContexts.runner().withUserConfiguration(ApplicationConnectionDetails.class),
+				(context) -> {
+					writesAndReads(context);
+					assertThat(context.getBean(ElastiCacheDescription.class).endpoint())
+						.isEqualTo(standalone.endpoint());
+				});
+	}
+
 	// One build, many environments: AOT fixes conditions at build time, the mode is
 	// chosen at run time.
 	@Test
@@ -195,6 +210,38 @@ class ElastiCacheAotIntegrationTests {
 		StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
 		template.opsForValue().set("aot", "processed");
 		assertThat(template.opsForValue().get("aot")).isEqualTo("processed");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationConnectionDetails {
+
+		@Bean
+		DataRedisConnectionDetails redisConnectionDetails() {
+			return new DataRedisConnectionDetails() {
+
+				@Override
+				public String getUsername() {
+					return standalone.username();
+				}
+
+				@Override
+				public String getPassword() {
+					return standalone.password();
+				}
+
+				@Override
+				public SslBundle getSslBundle() {
+					return TestPki.get().trustedCa().sslBundle();
+				}
+
+				@Override
+				public Standalone getStandalone() {
+					return Standalone.of(standalone.host(), standalone.port());
+				}
+
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
