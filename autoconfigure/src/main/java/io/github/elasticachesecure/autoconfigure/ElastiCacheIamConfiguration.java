@@ -134,8 +134,8 @@ class ElastiCacheIamConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheIamClientConfigurationCustomizer(
-			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
-		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+			ElastiCacheDescription cache, ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
+		ElastiCacheIamCredentialsProvider credentialsProvider = inIamMode(cache, credentialsProviders);
 		if (credentialsProvider == null) {
 			return (builder) -> {
 			};
@@ -160,18 +160,28 @@ class ElastiCacheIamConfiguration {
 	}
 
 	@Bean
-	@Nullable IamTokenStatusSource elastiCacheIamTokenStatusSource(
+	@Nullable IamTokenStatusSource elastiCacheIamTokenStatusSource(ElastiCacheDescription cache,
 			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
-		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+		ElastiCacheIamCredentialsProvider credentialsProvider = inIamMode(cache, credentialsProviders);
 		return (credentialsProvider != null) ? credentialsProvider::status : null;
 	}
 
 	@Bean
-	@Nullable RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ObjectProvider<ClientResources> clientResources,
+	@Nullable RejectedTokenRefresher elastiCacheRejectedTokenRefresher(ElastiCacheDescription cache,
+			ObjectProvider<ClientResources> clientResources,
 			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
-		ElastiCacheIamCredentialsProvider credentialsProvider = credentialsProviders.getIfAvailable();
+		ElastiCacheIamCredentialsProvider credentialsProvider = inIamMode(cache, credentialsProviders);
 		return (credentialsProvider != null)
 				? new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider) : null;
+	}
+
+	/**
+	 * The credentials provider in IAM mode, else {@code null}: an application's own
+	 * provider bean is not used in another mode either.
+	 */
+	private static @Nullable ElastiCacheIamCredentialsProvider inIamMode(ElastiCacheDescription cache,
+			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
+		return (cache.auth().mode() == AuthMode.IAM) ? credentialsProviders.getIfAvailable() : null;
 	}
 
 }

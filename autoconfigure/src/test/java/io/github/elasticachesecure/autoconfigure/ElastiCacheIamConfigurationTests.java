@@ -99,6 +99,28 @@ class ElastiCacheIamConfigurationTests {
 			});
 	}
 
+	// The IAM beans are defined in every mode (Spring AOT fixes conditions at build time)
+	// and stand aside in password mode.
+	@Test
+	void passwordModeUsesNoIamProviderAndCreatesNoAwsObjects() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class,
+					ElastiCacheSecureGuardAutoConfiguration.class, ElastiCacheSecureHealthAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("elasticache.secure.endpoint=localhost:1", "elasticache.secure.auth.username=app-user",
+					"elasticache.secure.auth.password=S3cret-pw", "elasticache.secure.guard.probe-timeout=300ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanProvider(ElastiCacheIamCredentialsProvider.class).getIfAvailable()).isNull();
+				assertThat(context.getBeanProvider(IamTokenStatusSource.class).getIfAvailable()).isNull();
+				assertThat(context.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getRedisCredentialsProviderFactory()).isEmpty();
+				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsCredentialsProvider")).isFalse();
+				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsRegionProvider")).isFalse();
+			});
+	}
+
 	@Test
 	void resp2IsReportedBecausePubSubConnectionsCannotBeReauthenticated(CapturedOutput output) {
 		this.contextRunner
