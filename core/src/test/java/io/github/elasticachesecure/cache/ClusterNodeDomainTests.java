@@ -26,6 +26,7 @@ class ClusterNodeDomainTests {
 		// the domain itself is no node, and a name that merely ends with its text is
 		// another domain
 		assertThat(domain.contains("my-cache.abc123.use1.cache.amazonaws.com")).isFalse();
+		assertThat(domain.contains(".my-cache.abc123.use1.cache.amazonaws.com")).isFalse();
 		assertThat(domain.contains("evilmy-cache.abc123.use1.cache.amazonaws.com")).isFalse();
 		assertThat(domain.contains("other-cache-0001-001.other-cache.abc123.use1.cache.amazonaws.com")).isFalse();
 		assertThat(domain.contains("10.0.0.12")).isFalse();

@@ -164,4 +164,35 @@ class ElastiCacheEndpointTests {
 		assertThat(ElastiCacheEndpoint.parse("master.amazonaws.com").cacheName()).isNull();
 	}
 
+	@Test
+	void theHostNameGivesAwayTheTopology() {
+		assertThat(
+				ElastiCacheEndpoint.parse("x", "orders-abc123.serverless.use1.cache.amazonaws.com:6379").hostTopology())
+			.isEqualTo(CacheTopology.SERVERLESS);
+		assertThat(ElastiCacheEndpoint.parse("x", "clustercfg.orders.abc123.use1.cache.amazonaws.com").hostTopology())
+			.isEqualTo(CacheTopology.CLUSTER);
+		assertThat(ElastiCacheEndpoint.parse("x", "master.orders.abc123.use1.cache.amazonaws.com").hostTopology())
+			.isEqualTo(CacheTopology.REPLICATION_GROUP);
+		assertThat(ElastiCacheEndpoint.parse("x", "replica.orders.abc123.use1.cache.amazonaws.com").hostTopology())
+			.isEqualTo(CacheTopology.REPLICATION_GROUP);
+		assertThat(ElastiCacheEndpoint.parse("x", "orders-001.abc123.0001.use1.cache.amazonaws.com").hostTopology())
+			.isEqualTo(CacheTopology.STANDALONE);
+		assertThat(ElastiCacheEndpoint.parse("x", "redis.internal.example").hostTopology())
+			.isEqualTo(CacheTopology.STANDALONE);
+		assertThat(CacheTopology.CLUSTER.isClusterProtocol()).isTrue();
+		assertThat(CacheTopology.SERVERLESS.isClusterProtocol()).isTrue();
+		assertThat(CacheTopology.REPLICATION_GROUP.isClusterProtocol()).isFalse();
+		assertThat(CacheTopology.STANDALONE.isClusterProtocol()).isFalse();
+	}
+
+	@Test
+	void anInvalidPortIsReportedWithItsAction() {
+		assertThatExceptionOfType(ElastiCacheConfigurationException.class)
+			.isThrownBy(() -> ElastiCacheEndpoint.parse("elasticache.secure.endpoint", "localhost:70000"))
+			.satisfies((ex) -> {
+				assertThat(ex.getProperty()).isEqualTo("elasticache.secure.endpoint");
+				assertThat(ex.getAction()).isEqualTo("Use a port between 1 and 65535, usually 6379.");
+			});
+	}
+
 }
