@@ -89,19 +89,30 @@ final class SampleAotBuilds {
 	}
 
 	/**
-	 * A training run ({@code -XX:AOTCacheOutput}, the context stopped after its refresh)
-	 * with the server up, for one side and Spring AOT setting.
+	 * A training run ({@code -XX:AOTCacheOutput}) with the server up, for one side and
+	 * Spring AOT setting: stopped after the context's refresh
+	 * ({@code -Dspring.context.exit=onRefresh}) or, {@code throughRequest}, after the
+	 * first successful request (the process then ends on {@code SIGTERM}).
 	 * @return the cache
 	 */
-	Path train(String name, Side side, List<String> options, String classPath) throws Exception {
+	Path train(String name, Side side, List<String> options, String classPath, boolean throughRequest)
+			throws Exception {
 		Path cache = this.work.resolve(name + ".aot");
-		List<String> launch = new ArrayList<>(
-				List.of("-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh"));
+		List<String> launch = new ArrayList<>(List.of("-XX:AOTCacheOutput=" + cache));
+		if (!throughRequest) {
+			launch.add("-Dspring.context.exit=onRefresh");
+		}
 		launch.addAll(options);
 		launch.addAll(List.of("-cp", classPath, SampleLauncher.MAIN_CLASS));
-		run(this.launcher.process(side, launch, SampleLauncher.freePort()), this.work.resolve(name + "-training.log"));
+		if (throughRequest) {
+			this.launcher.start(side, launch, false);
+		}
+		else {
+			run(this.launcher.process(side, launch, SampleLauncher.freePort()),
+					this.work.resolve(name + "-training.log"));
+		}
 		if (!Files.isRegularFile(cache)) {
-			throw new IllegalStateException("the training run wrote no " + cache + " (see its log next to it)");
+			throw new IllegalStateException("the training run wrote no " + cache);
 		}
 		return cache;
 	}

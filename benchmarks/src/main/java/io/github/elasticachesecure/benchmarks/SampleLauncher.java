@@ -171,15 +171,25 @@ final class SampleLauncher {
 		}
 	}
 
+	/**
+	 * The startup steps, once the ready step is among them: the web server can answer the
+	 * first request before the application's ready event has ended.
+	 */
 	private StartupSteps startupSteps(int port) throws IOException, InterruptedException {
-		HttpResponse<String> answer = this.http
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
-				.timeout(Duration.ofSeconds(5))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		if (answer.statusCode() != 200) {
-			throw new IllegalStateException("/actuator/startup answered " + answer.statusCode());
+		for (int attempt = 0;; attempt++) {
+			HttpResponse<String> answer = this.http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			if (answer.statusCode() != 200) {
+				throw new IllegalStateException("/actuator/startup answered " + answer.statusCode());
+			}
+			StartupSteps steps = StartupSteps.parse(answer.body());
+			if (steps.recordedReady() || attempt == 100) {
+				return steps;
+			}
+			Thread.sleep(50);
 		}
-		return StartupSteps.parse(answer.body());
 	}
 
 	static int freePort() throws IOException {

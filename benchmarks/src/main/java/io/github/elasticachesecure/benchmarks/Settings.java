@@ -57,13 +57,20 @@ final class Settings {
 	 */
 	final String java;
 
+	/**
+	 * Whether the AOT cache's training runs of 4d stop after the refresh
+	 * ({@code refresh}) or after the first successful request ({@code request}).
+	 */
+	final boolean trainThroughRequest;
+
 	final Set<String> sections;
 
 	final Path output;
 
 	private Settings(boolean longRun, Set<String> sections, Path output, Integer rounds, Double seconds,
-			int soakMinutes, String java) {
+			int soakMinutes, String java, boolean trainThroughRequest) {
 		this.java = java;
+		this.trainThroughRequest = trainThroughRequest;
 		this.longRun = longRun;
 		this.throughputRounds = (rounds != null) ? rounds : (longRun ? 15 : 9);
 		this.segmentSeconds = (seconds != null) ? seconds : (longRun ? 2.0 : 1.0);
@@ -84,6 +91,7 @@ final class Settings {
 		Integer rounds = null;
 		Double seconds = null;
 		int soakMinutes = 10;
+		boolean trainThroughRequest = false;
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		for (String arg : args) {
 			if (arg.equals("--long")) {
@@ -109,6 +117,13 @@ final class Settings {
 					throw new IllegalArgumentException("--java takes the path of a java executable: " + java);
 				}
 			}
+			else if (arg.startsWith("--aot-training=")) {
+				String training = arg.substring("--aot-training=".length());
+				if (!training.equals("refresh") && !training.equals("request")) {
+					throw new IllegalArgumentException("--aot-training takes refresh or request");
+				}
+				trainThroughRequest = training.equals("request");
+			}
 			else if (arg.startsWith("--seconds=")) {
 				seconds = Double.parseDouble(arg.substring("--seconds=".length()));
 			}
@@ -133,6 +148,8 @@ final class Settings {
 								  --soak-minutes=N  how long the soak runs (default 10)
 								  --java=PATH       the java of the fresh JVMs of freshstart and startupvariants
 								                    (default: this JVM's; startupvariants needs JDK 25+)
+								  --aot-training=T  startupvariants' AOT cache training stops after the refresh
+								                    (refresh, the default) or the first request (request)
 								  --output=FILE     where to write the Markdown table
 								                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
 								""");
@@ -147,7 +164,7 @@ final class Settings {
 			output = Files.isDirectory(target) ? target.resolve("benchmark-results.md")
 					: Path.of("benchmark-results.md");
 		}
-		return new Settings(longRun, sections, output, rounds, seconds, soakMinutes, java);
+		return new Settings(longRun, sections, output, rounds, seconds, soakMinutes, java, trainThroughRequest);
 	}
 
 	boolean runs(String section) {
@@ -161,7 +178,10 @@ final class Settings {
 				+ " rounds x " + this.stormConnections + " connections; startup " + this.startupRuns
 				+ " runs per variant; memory " + this.memoryCycles + " cycles"
 				+ (runs("soak") ? "; soak " + this.soakMinutes + " minutes" : "")
-				+ ((runs("freshstart") || runs("startupvariants")) ? "; fresh JVMs: " + this.java : "");
+				+ ((runs("freshstart") || runs("startupvariants")) ? "; fresh JVMs: " + this.java : "")
+				+ (runs("startupvariants")
+						? "; AOT cache training to the " + (this.trainThroughRequest ? "first request" : "refresh")
+						: "");
 	}
 
 }

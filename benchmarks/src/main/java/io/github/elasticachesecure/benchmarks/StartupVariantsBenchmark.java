@@ -147,7 +147,7 @@ final class StartupVariantsBenchmark {
 				if (variant.cache) {
 					System.out.println("start-up variants: training the " + name + " side's cache, " + variant.label);
 					Path cache = builds.train(name + (variant.springAot ? "-spring-aot" : "-plain"), side,
-							variant.springOptions(), classPath);
+							variant.springOptions(), classPath, this.settings.trainThroughRequest);
 					// on: fail rather than start without the cache
 					launch.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
 				}
@@ -173,9 +173,11 @@ final class StartupVariantsBenchmark {
 				+ "auto-configurations excluded, `spring.data.redis.ssl`). Each side's `aot.jar` holds Spring AOT's "
 				+ "code from `SpringApplicationAotProcessor` run with that side's arguments, compiled here; it is on "
 				+ "the class path in every variant and used with `-Dspring.aot.enabled=true`. AOT cache: one "
-				+ "training run per side and Spring AOT setting (`-XX:AOTCacheOutput` with "
-				+ "`-Dspring.context.exit=onRefresh`, server up), then `-XX:AOTCache` with `-XX:AOTMode=on`. "
-				+ "Preparation " + Stats.fmt("%.0f", preparationSeconds) + " s; 1 warm-up start of each of the 8 "
+				+ "training run per side and Spring AOT setting (`-XX:AOTCacheOutput`, server up, "
+				+ (this.settings.trainThroughRequest ? "stopped after its first successful request"
+						: "`-Dspring.context.exit=onRefresh`")
+				+ "), then `-XX:AOTCache` with `-XX:AOTMode=on`. " + "Preparation "
+				+ Stats.fmt("%.0f", preparationSeconds) + " s; 1 warm-up start of each of the 8 "
 				+ "configurations, then " + rounds + " rounds, all 8 in rotating order; ratios within a round, "
 				+ "median [min–max]; gain = plain median / variant median, per side.");
 		this.report.line("");
