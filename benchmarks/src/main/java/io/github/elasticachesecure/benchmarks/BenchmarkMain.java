@@ -79,6 +79,10 @@ public final class BenchmarkMain {
 				new FreshJvmStartupBenchmark(fixtures, settings, report).run();
 				report.write();
 			}
+			if (settings.runs("startupvariants")) {
+				new StartupVariantsBenchmark(fixtures, settings, report).run();
+				report.write();
+			}
 			if (settings.runs("memory")) {
 				new MemoryBenchmark(fixtures, settings, report).run();
 				report.write();

@@ -1,15 +1,7 @@
 package io.github.elasticachesecure.benchmarks;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Stream;
+
+import io.github.elasticachesecure.benchmarks.SampleLauncher.Side;
+import io.github.elasticachesecure.benchmarks.SampleLauncher.Start;
 
 /**
  * Start-up as a user feels it: the sample application (web server, actuator, Spring Cache
@@ -28,12 +22,6 @@ import java.util.stream.Stream;
 final class FreshJvmStartupBenchmark {
 
 	private static final int WARMUP = 1;
-
-	private static final Duration START_LIMIT = Duration.ofSeconds(120);
-
-	private static final String STARTER_AUTO_CONFIGURATIONS = autoConfigurations("ElastiCacheSecureAutoConfiguration",
-			"ElastiCacheSecureGuardAutoConfiguration", "ElastiCacheSecureHealthAutoConfiguration",
-			"ElastiCacheSecureMetricsAutoConfiguration");
 
 	enum Variant {
 
@@ -80,53 +68,27 @@ final class FreshJvmStartupBenchmark {
 
 	}
 
-	/**
-	 * One fresh JVM: time to the first successful request, CPU time by then, and its
-	 * startup steps.
-	 */
-	private record Start(double millis, double cpuMillis, StartupSteps steps, Instant firstRequest) {
-
-		Map<Part, Double> parts(Set<String> starterOnlyBeans) {
-			Map<String, Double> beans = this.steps.beanSelfMillis();
-			Map<Part, Double> parts = new EnumMap<>(Part.class);
-			parts.put(Part.GUARD_TLS, this.steps.millis(StartupSteps.GUARD_TLS, StartupSteps.FACTORY_BEAN));
-			parts.put(Part.GUARD_AUTHENTICATION,
-					this.steps.millis(StartupSteps.GUARD_AUTHENTICATION, StartupSteps.FACTORY_BEAN));
-			parts.put(Part.ENGINE, beans.getOrDefault(StartupSteps.ENGINE_BEAN, 0.0));
-			parts.put(Part.STARTER_BEANS,
-					starterOnlyBeans.stream()
-						.filter((bean) -> !bean.equals(StartupSteps.ENGINE_BEAN))
-						.mapToDouble((bean) -> beans.getOrDefault(bean, 0.0))
-						.sum());
-			parts.put(Part.AFTER_READY, Duration.between(this.steps.ready(), this.firstRequest).toNanos() / 1e6);
-			parts.put(Part.REST, this.millis - parts.values().stream().mapToDouble(Double::doubleValue).sum());
-			return parts;
-		}
-
-	}
-
 	private final Fixtures fixtures;
 
 	private final Settings settings;
 
 	private final Report report;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+	private final SampleLauncher launcher;
 
 	FreshJvmStartupBenchmark(Fixtures fixtures, Settings settings, Report report) {
 		this.fixtures = fixtures;
 		this.settings = settings;
 		this.report = report;
+		this.launcher = new SampleLauncher(fixtures, settings.java);
 	}
 
 	void run() throws Exception {
-		Path jar = sampleJar();
+		Path jar = SampleLauncher.sampleJar();
 		int rounds = this.settings.longRun ? 15 : 7;
 		this.report.section("4b. Start-up of the sample application in a fresh JVM");
 		if (jar == null) {
-			this.report.line("Skipped: no `sample-app/target/elasticache-secure-sample-app-*.jar` (run `./mvnw -pl "
-					+ "sample-app -am clean package -DskipTests` first: without `clean`, a change in the starter alone "
-					+ "may leave an old sample jar).");
+			this.report.line(SampleLauncher.noSampleJar());
 		}
 		else {
 			runSample(jar, rounds);
@@ -159,7 +121,7 @@ final class FreshJvmStartupBenchmark {
 				+ "every 10 ms; then its `/actuator/startup` is read (the sample keeps its startup steps) and the "
 				+ "process is stopped. Starter: `elasticache.secure.endpoint`, `tls.bundle`, `auth.username`/`password` "
 				+ "(the guard probes TLS and sends a PING before the web server starts). Boot: the same jar with "
-				+ "`spring.autoconfigure.exclude` of the starter's four auto-configurations and "
+				+ "`spring.autoconfigure.exclude` of every auto-configuration of the starter (its imports file) and "
 				+ "`spring.data.redis.host`/`port`/`username`/`password`, `spring.data.redis.ssl.enabled=true` and "
 				+ "`ssl.bundle` (Boot connects on the first request). All trust the test CA through the same PEM "
 				+ "bundle; same TLS `redis-server`. " + WARMUP + " warm-up start each, then " + rounds + " rounds, the "
@@ -204,7 +166,7 @@ final class FreshJvmStartupBenchmark {
 		for (Variant variant : Variant.values()) {
 			List<Map<Part, Double>> split = starts.get(variant)
 				.stream()
-				.map((start) -> start.parts(starterOnlyBeans))
+				.map((start) -> parts(start, starterOnlyBeans))
 				.toList();
 			parts.put(variant, new EnumMap<>(Part.class));
 			for (Part part : Part.values()) {
@@ -231,107 +193,31 @@ final class FreshJvmStartupBenchmark {
 
 	/** Start the sample, time its first successful request and read its startup steps. */
 	private Start start(Path jar, Variant variant) throws Exception {
-		int port = freePort();
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=" + port,
-				"--spring.ssl.bundle.pem.bench.truststore.certificate=file:" + this.fixtures.caPem));
-		ProcessBuilder builder = new ProcessBuilder();
-		// Passwords go through the environment, not the command line.
-		if (variant != Variant.BOOT) {
-			command.add(
-					"--elasticache.secure.endpoint=" + this.fixtures.server.host() + ":" + this.fixtures.server.port());
-			command.add("--elasticache.secure.tls.bundle=bench");
-			command.add("--elasticache.secure.tls.provider=" + variant.provider);
-			command.add("--elasticache.secure.auth.username=" + Fixtures.USER);
-			builder.environment().put("ELASTICACHE_SECURE_AUTH_PASSWORD", Fixtures.PASSWORD);
-		}
-		else {
-			command.add("--spring.autoconfigure.exclude=" + STARTER_AUTO_CONFIGURATIONS);
-			command.add("--spring.data.redis.host=" + this.fixtures.server.host());
-			command.add("--spring.data.redis.port=" + this.fixtures.server.port());
-			command.add("--spring.data.redis.username=" + Fixtures.USER);
-			command.add("--spring.data.redis.ssl.enabled=true");
-			command.add("--spring.data.redis.ssl.bundle=bench");
-			builder.environment().put("SPRING_DATA_REDIS_PASSWORD", Fixtures.PASSWORD);
-		}
-		builder.command(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/visits/bench"))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.timeout(Duration.ofSeconds(5))
-			.build();
-		long start = System.nanoTime();
-		Process process = builder.start();
-		try {
-			while (System.nanoTime() - start < START_LIMIT.toNanos()) {
-				if (!process.isAlive()) {
-					throw new IllegalStateException(variant.label + " exited with status " + process.exitValue());
-				}
-				try {
-					if (this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-						Instant firstRequest = Instant.now();
-						double millis = (System.nanoTime() - start) / 1e6;
-						// user + system time of every thread of the process: start-up on
-						// 2 cores is CPU-bound
-						Duration cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
-						return new Start(millis, cpu.toMillis(), startupSteps(port), firstRequest);
-					}
-				}
-				catch (IOException ex) {
-					// not listening yet
-				}
-				Thread.sleep(10);
-			}
-			throw new IllegalStateException(variant.label + " did not answer within " + START_LIMIT);
-		}
-		finally {
-			process.destroy();
-			process.waitFor();
-		}
+		Side side = (variant != Variant.BOOT) ? this.launcher.starter(variant.label, variant.provider)
+				: this.launcher.boot(variant.label);
+		return this.launcher.start(side, List.of("-jar", jar.toString()), true);
 	}
 
-	private StartupSteps startupSteps(int port) throws IOException, InterruptedException {
-		HttpResponse<String> answer = this.http
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/startup"))
-				.timeout(Duration.ofSeconds(5))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		if (answer.statusCode() != 200) {
-			throw new IllegalStateException("/actuator/startup answered " + answer.statusCode());
-		}
-		return StartupSteps.parse(answer.body());
+	/** A start's time to the first request split into parts that add up to it. */
+	private static Map<Part, Double> parts(Start start, Set<String> starterOnlyBeans) {
+		Map<String, Double> beans = start.steps().beanSelfMillis();
+		Map<Part, Double> parts = new EnumMap<>(Part.class);
+		parts.put(Part.GUARD_TLS, start.steps().millis(StartupSteps.GUARD_TLS, StartupSteps.FACTORY_BEAN));
+		parts.put(Part.GUARD_AUTHENTICATION,
+				start.steps().millis(StartupSteps.GUARD_AUTHENTICATION, StartupSteps.FACTORY_BEAN));
+		parts.put(Part.ENGINE, beans.getOrDefault(StartupSteps.ENGINE_BEAN, 0.0));
+		parts.put(Part.STARTER_BEANS,
+				starterOnlyBeans.stream()
+					.filter((bean) -> !bean.equals(StartupSteps.ENGINE_BEAN))
+					.mapToDouble((bean) -> beans.getOrDefault(bean, 0.0))
+					.sum());
+		parts.put(Part.AFTER_READY, Duration.between(start.steps().ready(), start.firstRequest()).toNanos() / 1e6);
+		parts.put(Part.REST, start.millis() - parts.values().stream().mapToDouble(Double::doubleValue).sum());
+		return parts;
 	}
 
 	private static List<Double> values(List<Start> starts, Function<Start, Double> figure) {
 		return starts.stream().map(figure).toList();
-	}
-
-	private static String autoConfigurations(String... names) {
-		return Stream.of(names)
-			.map((name) -> "io.github.elasticachesecure.autoconfigure." + name)
-			.reduce((a, b) -> a + "," + b)
-			.orElseThrow();
-	}
-
-	private static String javaBinary() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static Path sampleJar() throws IOException {
-		Path target = Path.of("sample-app", "target");
-		if (!Files.isDirectory(target)) {
-			return null;
-		}
-		try (Stream<Path> files = Files.list(target)) {
-			return files
-				.filter((file) -> file.getFileName().toString().matches("elasticache-secure-sample-app-.*\\.jar"))
-				.filter((file) -> !file.getFileName().toString().endsWith("-sources.jar"))
-				.findFirst()
-				.orElse(null);
-		}
 	}
 
 	private static Start last(List<Start> starts) {

@@ -20,7 +20,7 @@ final class Settings {
 	 * Sections that run only when {@code --only} names them: they take too long for a
 	 * default run.
 	 */
-	static final List<String> ON_REQUEST = List.of("soak", "stormcause", "freshstart");
+	static final List<String> ON_REQUEST = List.of("soak", "stormcause", "freshstart", "startupvariants");
 
 	final boolean longRun;
 
@@ -51,12 +51,26 @@ final class Settings {
 	/** Minutes the soak runs. */
 	final int soakMinutes;
 
+	/**
+	 * The {@code java} of the fresh JVMs the start-up sections launch (default: this
+	 * JVM's).
+	 */
+	final String java;
+
+	/**
+	 * Whether the AOT cache's training runs of 4d stop after the refresh
+	 * ({@code refresh}) or after the first successful request ({@code request}).
+	 */
+	final boolean trainThroughRequest;
+
 	final Set<String> sections;
 
 	final Path output;
 
 	private Settings(boolean longRun, Set<String> sections, Path output, Integer rounds, Double seconds,
-			int soakMinutes) {
+			int soakMinutes, String java, boolean trainThroughRequest) {
+		this.java = java;
+		this.trainThroughRequest = trainThroughRequest;
 		this.longRun = longRun;
 		this.throughputRounds = (rounds != null) ? rounds : (longRun ? 15 : 9);
 		this.segmentSeconds = (seconds != null) ? seconds : (longRun ? 2.0 : 1.0);
@@ -77,6 +91,8 @@ final class Settings {
 		Integer rounds = null;
 		Double seconds = null;
 		int soakMinutes = 10;
+		boolean trainThroughRequest = false;
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		for (String arg : args) {
 			if (arg.equals("--long")) {
 				longRun = true;
@@ -95,6 +111,19 @@ final class Settings {
 			else if (arg.startsWith("--rounds=")) {
 				rounds = Integer.parseInt(arg.substring("--rounds=".length()));
 			}
+			else if (arg.startsWith("--java=")) {
+				java = arg.substring("--java=".length());
+				if (!Files.isExecutable(Path.of(java))) {
+					throw new IllegalArgumentException("--java takes the path of a java executable: " + java);
+				}
+			}
+			else if (arg.startsWith("--aot-training=")) {
+				String training = arg.substring("--aot-training=".length());
+				if (!training.equals("refresh") && !training.equals("request")) {
+					throw new IllegalArgumentException("--aot-training takes refresh or request");
+				}
+				trainThroughRequest = training.equals("request");
+			}
 			else if (arg.startsWith("--seconds=")) {
 				seconds = Double.parseDouble(arg.substring("--seconds=".length()));
 			}
@@ -112,10 +141,15 @@ final class Settings {
 								  --only=a,b        run only these sections:
 								                    throughput,wirecheck,cluster,ceiling,tokens,storm,startup,
 								                    memory,engines,reauth,health
-								                    (the default), and soak, stormcause, freshstart (only when named)
+								                    (the default), and soak, stormcause, freshstart, startupvariants
+								                    (only when named)
 								  --rounds=N        throughput A/B rounds (default 9, --long 15)
 								  --seconds=S       seconds per side per throughput round (default 1, --long 2)
 								  --soak-minutes=N  how long the soak runs (default 10)
+								  --java=PATH       the java of the fresh JVMs of freshstart and startupvariants
+								                    (default: this JVM's; startupvariants needs JDK 25+)
+								  --aot-training=T  startupvariants' AOT cache training stops after the refresh
+								                    (refresh, the default) or the first request (request)
 								  --output=FILE     where to write the Markdown table
 								                    (default benchmarks/target/benchmark-results.md, else ./benchmark-results.md)
 								""");
@@ -130,7 +164,7 @@ final class Settings {
 			output = Files.isDirectory(target) ? target.resolve("benchmark-results.md")
 					: Path.of("benchmark-results.md");
 		}
-		return new Settings(longRun, sections, output, rounds, seconds, soakMinutes);
+		return new Settings(longRun, sections, output, rounds, seconds, soakMinutes, java, trainThroughRequest);
 	}
 
 	boolean runs(String section) {
@@ -143,7 +177,11 @@ final class Settings {
 				+ this.segmentSeconds + " s per side; tokens " + this.tokenRounds + " rounds; storm " + this.stormRounds
 				+ " rounds x " + this.stormConnections + " connections; startup " + this.startupRuns
 				+ " runs per variant; memory " + this.memoryCycles + " cycles"
-				+ (runs("soak") ? "; soak " + this.soakMinutes + " minutes" : "");
+				+ (runs("soak") ? "; soak " + this.soakMinutes + " minutes" : "")
+				+ ((runs("freshstart") || runs("startupvariants")) ? "; fresh JVMs: " + this.java : "")
+				+ (runs("startupvariants")
+						? "; AOT cache training to the " + (this.trainThroughRequest ? "first request" : "refresh")
+						: "");
 	}
 
 }

@@ -107,6 +107,11 @@ final class StartupSteps {
 		return beans;
 	}
 
+	/** Whether the application's ready step has been recorded yet. */
+	boolean recordedReady() {
+		return this.steps.stream().anyMatch((step) -> step.name().equals("spring.boot.application.ready"));
+	}
+
 	/**
 	 * When the application was ready (the end of {@code spring.boot.application.ready}).
 	 */
