@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
@@ -205,9 +206,16 @@ class ElastiCacheConnectionConfiguration {
 	 */
 	// Lettuce 7 starts the builder with every adaptive trigger on and can switch them
 	// off; Lettuce 6 (this build's baseline) starts with none and has no such method.
-	// Called reflectively so that one jar serves both.
-	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = ReflectionUtils.findMethod(
-			ClusterTopologyRefreshOptions.Builder.class, ElastiCacheRuntimeHints.DISABLE_ADAPTIVE_REFRESH_TRIGGERS);
+	// Called reflectively so that one jar serves both. Picked from the builder's public
+	// methods, a lookup a native image answers from the type's hint: a search by name
+	// fails on Lettuce 6, and ReflectionUtils.findMethod then reads Object's methods,
+	// which no hint covers.
+	private static final @Nullable Method DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS = Arrays
+		.stream(ClusterTopologyRefreshOptions.Builder.class.getMethods())
+		.filter((method) -> method.getName().equals(ElastiCacheRuntimeHints.DISABLE_ADAPTIVE_REFRESH_TRIGGERS)
+				&& method.getParameterCount() == 0)
+		.findFirst()
+		.orElse(null);
 
 	private static ClientOptions clusterOptions(ClientOptions options, Binder binder,
 			@Nullable ClusterNodeDomain nodeDomain) {

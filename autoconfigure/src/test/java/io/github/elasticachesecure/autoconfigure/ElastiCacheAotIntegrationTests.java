@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +32,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.core.test.tools.CompileWithForkedClassLoader;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,9 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ahead of time, compiled, started from the generated code alone against real TLS servers
  * and used, with every reflective call checked against the hints (see
  * {@link AheadOfTimeContexts}). Run by failsafe's {@code aot} execution, which loads
- * Spring's {@code RuntimeHintsAgent}.
+ * Spring's {@code RuntimeHintsAgent}. The password and IAM builds are each processed once
+ * and run in several environments.
  */
-@CompileWithForkedClassLoader
 class ElastiCacheAotIntegrationTests {
 
 	@RegisterExtension
@@ -60,6 +60,8 @@ class ElastiCacheAotIntegrationTests {
 
 	private static IamFront iamFront;
 
+	private static final Map<String, AheadOfTimeContexts.Build> builds = new HashMap<>();
+
 	@BeforeAll
 	static void startIamFront() {
 		iamFront = RedisTestContexts.iamFront(IamFront.forServer(standalone.nodes().get(0))).start();
@@ -72,28 +74,22 @@ class ElastiCacheAotIntegrationTests {
 
 	@Test
 	void passwordWithHealthAndMetrics() {
-		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withConfiguration(
-				AutoConfigurations.of(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-						SimpleMetricsExportAutoConfiguration.class, ElastiCacheSecureMetricsAutoConfiguration.class,
-						ElastiCacheSecureEndpointAutoConfiguration.class)),
-				(context) -> {
-					writesAndReads(context);
-					assertThat(context.getBean(ElastiCacheHealthIndicator.class).health().getStatus())
-						.isEqualTo(Status.UP);
-					assertThat(context.getBean(MeterRegistry.class).find("elasticache.tls.certificate.expiry").gauge())
-						.isNotNull();
-				});
+		passwordBuild().run((context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+			assertThat(context.getBean(MeterRegistry.class).find("elasticache.tls.certificate.expiry").gauge())
+				.isNotNull();
+		});
 	}
 
 	@Test
 	void iam() {
 		int accepted = iamFront.acceptedTokens();
-		AheadOfTimeContexts.run(runner(iamFront.connectionProperties()).withUserConfiguration(IamCredentials.class),
-				(context) -> {
-					writesAndReads(context);
-					assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isNotNull();
-					assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
-				});
+		iamBuild().run((context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheIamCredentialsProvider.class)).isNotNull();
+			assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
+		});
 	}
 
 	@Test
@@ -153,26 +149,22 @@ class ElastiCacheAotIntegrationTests {
 	@Test
 	void builtForAPasswordRunsWithIam() {
 		int accepted = iamFront.acceptedTokens();
-		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withUserConfiguration(IamCredentials.class),
-				new LinkedHashMap<>(iamFront.connectionProperties()), (context) -> {
-					writesAndReads(context);
-					assertThat(context.getBean(ElastiCacheDescription.class).auth().mode()).isEqualTo(AuthMode.IAM);
-					assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
-				});
+		passwordBuild().run(iamFront.connectionProperties(), (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheDescription.class).auth().mode()).isEqualTo(AuthMode.IAM);
+			assertThat(iamFront.acceptedTokens()).isGreaterThan(accepted);
+		});
 	}
 
 	@Test
 	void builtForIamRunsWithAPassword() {
 		int accepted = iamFront.acceptedTokens();
-		AheadOfTimeContexts.run(runner(iamFront.connectionProperties()).withUserConfiguration(IamCredentials.class),
-				new LinkedHashMap<>(standalone.connectionProperties()), (context) -> {
-					writesAndReads(context);
-					assertThat(context.getBean(ElastiCacheDescription.class).auth().mode())
-						.isEqualTo(AuthMode.PASSWORD);
-					assertThat(context.getBeanProvider(ElastiCacheIamCredentialsProvider.class).getIfAvailable())
-						.isNull();
-					assertThat(iamFront.acceptedTokens()).isEqualTo(accepted);
-				});
+		iamBuild().run(standalone.connectionProperties(), (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheDescription.class).auth().mode()).isEqualTo(AuthMode.PASSWORD);
+			assertThat(context.getBeanProvider(ElastiCacheIamCredentialsProvider.class).getIfAvailable()).isNull();
+			assertThat(iamFront.acceptedTokens()).isEqualTo(accepted);
+		});
 	}
 
 	@Test
@@ -181,21 +173,35 @@ class ElastiCacheAotIntegrationTests {
 		production.put("elasticache.secure.audit.mode", "warn");
 		production.put("elasticache.secure.cache-name", "orders");
 		production.put("elasticache.secure.iam.region", "us-east-1");
-		AheadOfTimeContexts.run(runner(standalone.connectionProperties()).withUserConfiguration(IamCredentials.class),
-				production, (context) -> {
-					writesAndReads(context);
-					assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
-				});
+		passwordBuild().run(production, (context) -> {
+			writesAndReads(context);
+			assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
+		});
 	}
 
 	@Test
 	void builtForOneNodeRunsOnACluster() {
-		AheadOfTimeContexts.run(runner(standalone.connectionProperties()),
-				new LinkedHashMap<>(cluster.connectionProperties()), (context) -> {
-					writesAndReads(context);
-					assertThat(context.getBean(ElastiCacheDescription.class).topology())
-						.isEqualTo(CacheTopology.CLUSTER);
-				});
+		passwordBuild().run(cluster.connectionProperties(), (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(ElastiCacheDescription.class).topology()).isEqualTo(CacheTopology.CLUSTER);
+		});
+	}
+
+	// An application with health, metrics and the actuator endpoint, built for a
+	// password.
+	private static AheadOfTimeContexts.Build passwordBuild() {
+		return builds.computeIfAbsent("password",
+				(name) -> AheadOfTimeContexts.build(runner(standalone.connectionProperties())
+					.withUserConfiguration(IamCredentials.class)
+					.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+							CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+							ElastiCacheSecureMetricsAutoConfiguration.class,
+							ElastiCacheSecureEndpointAutoConfiguration.class))));
+	}
+
+	private static AheadOfTimeContexts.Build iamBuild() {
+		return builds.computeIfAbsent("iam", (name) -> AheadOfTimeContexts
+			.build(runner(iamFront.connectionProperties()).withUserConfiguration(IamCredentials.class)));
 	}
 
 	private static ApplicationContextRunner runner(Map<String, String> properties) {
