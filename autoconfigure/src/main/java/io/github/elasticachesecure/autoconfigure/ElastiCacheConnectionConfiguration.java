@@ -3,14 +3,17 @@ package io.github.elasticachesecure.autoconfigure;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
+import io.github.elasticachesecure.cache.ClusterNodes;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -236,14 +239,12 @@ class ElastiCacheConnectionConfiguration {
 		else if (DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS != null) {
 			ReflectionUtils.invokeMethod(DISABLE_ALL_ADAPTIVE_REFRESH_TRIGGERS, refresh);
 		}
-		ClusterClientOptions.Builder cluster = ClusterClientOptions.builder(options)
-			.topologyRefreshOptions(refresh.build());
-		if (nodeDomain != null) {
-			// A refreshed topology's node outside the cache's domain is left out, as the
-			// guard refused it at startup.
-			cluster.nodeFilter(nodeDomain.nodeFilter());
-		}
-		return cluster.build();
+		// A refreshed topology's node outside the cache's domain is left out, as the
+		// guard
+		// refused it at startup; so is one the cluster flags failed (ClusterNodes).
+		Predicate<RedisClusterNode> nodes = (nodeDomain != null) ? nodeDomain.nodeFilter().and(ClusterNodes::isUsable)
+				: ClusterNodes::isUsable;
+		return ClusterClientOptions.builder(options).topologyRefreshOptions(refresh.build()).nodeFilter(nodes).build();
 	}
 
 	private static String requirePassword(ElastiCacheSecureProperties.Auth auth) {

@@ -3,6 +3,7 @@ package io.github.elasticachesecure.guard;
 import java.util.List;
 
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
+import io.github.elasticachesecure.cache.ClusterNodes;
 import io.github.elasticachesecure.guard.InsecureConnectionException.Reason;
 import io.github.elasticachesecure.logging.FailureDescription;
 import io.github.elasticachesecure.tls.TlsProbeResult;
@@ -119,9 +120,9 @@ final class ClusterTopologyNodes {
 		return result.host().equals(node.getHost()) && result.port() == node.getPort();
 	}
 
+	// A node still in its handshake has not joined yet: the guard probes only members.
 	private static boolean isUsable(RedisClusterNode node) {
-		return node.getUri() != null && !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL)
-				|| node.is(NodeFlag.NOADDR) || node.is(NodeFlag.HANDSHAKE));
+		return ClusterNodes.isUsable(node) && !node.is(NodeFlag.HANDSHAKE);
 	}
 
 	/**

@@ -10,11 +10,13 @@ import java.util.function.LongSupplier;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +134,7 @@ class ClusterFailoverIntegrationTests {
 					+ ledger.verify(AcknowledgedWriteLoad.mget(replica)));
 			template.opsForValue().set(tag + ":after-kill", "written");
 			assertThat(replica.adminCommand("GET", tag + ":after-kill")).isEqualTo("written");
+			assertLeavesTheClientsView(template, master);
 		});
 	}
 
@@ -182,6 +185,30 @@ class ClusterFailoverIntegrationTests {
 			assertThat(target.adminCommand("CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).isEqualTo("12");
 			assertThat(cluster.masterOf(slot).port()).isEqualTo(target.port());
 		});
+	}
+
+	/**
+	 * The killed master stays in {@code CLUSTER NODES}, flagged {@code fail}: the node
+	 * filter takes it out of the client's view at the next topology refresh, so that it
+	 * draws no more connection attempts.
+	 */
+	private static void assertLeavesTheClientsView(StringRedisTemplate template, RedisServerProcess killed)
+			throws InterruptedException {
+		RedisClusterClient client = (RedisClusterClient) ((LettuceConnectionFactory) template
+			.getRequiredConnectionFactory()).getRequiredNativeClient();
+		assertThat(cluster.liveNodes().get(0).adminCommand("CLUSTER", "NODES")).as("the cluster's own view")
+			.contains(":" + killed.port() + "@")
+			.contains("master,fail");
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (inView(client, killed) && System.nanoTime() - deadline < 0) {
+			client.refreshPartitions();
+			Thread.sleep(200);
+		}
+		assertThat(inView(client, killed)).as("the killed master in the client's view").isFalse();
+	}
+
+	private static boolean inView(RedisClusterClient client, RedisServerProcess node) {
+		return client.getPartitions().stream().anyMatch((member) -> member.getUri().getPort() == node.port());
 	}
 
 	private static void withApplication(ThrowingConsumer<StringRedisTemplate> test) {

@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
@@ -17,6 +18,7 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -168,7 +170,8 @@ class ElastiCacheSecureAutoConfigurationTests {
 				assertThat(options.getNodeFilter())
 					.accepts(clusterNode("my-cache-0001-001.my-cache.abc123.use1.cache.amazonaws.com"))
 					.rejects(clusterNode("cache.attacker.example"),
-							clusterNode("my-cache.abc123.use1.cache.amazonaws.com"));
+							clusterNode("my-cache.abc123.use1.cache.amazonaws.com"),
+							clusterNode("my-cache-0002-001.my-cache.abc123.use1.cache.amazonaws.com", NodeFlag.FAIL));
 			});
 		this.contextRunner
 			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
@@ -180,9 +183,27 @@ class ElastiCacheSecureAutoConfigurationTests {
 				.accepts(clusterNode("any.example")));
 	}
 
-	private static RedisClusterNode clusterNode(String host) {
+	// AWS's advice for Lettuce on ElastiCache: a node flagged fail, fail? or noaddr
+	// leaves the client's view of the cluster.
+	@Test
+	void refreshedTopologiesLeaveOutFailedSuspectedAndAddresslessNodes() {
+		this.contextRunner
+			.withPropertyValues(CLOSED_ENDPOINT, "elasticache.secure.topology=cluster",
+					"elasticache.secure.auth.password=secret")
+			.run((context) -> assertThat(((ClusterClientOptions) context.getBean(LettuceConnectionFactory.class)
+				.getClientConfiguration()
+				.getClientOptions()
+				.orElseThrow()).getNodeFilter())
+				.accepts(clusterNode("node.example", NodeFlag.UPSTREAM), clusterNode("node.example", NodeFlag.REPLICA))
+				.rejects(clusterNode("node.example", NodeFlag.UPSTREAM, NodeFlag.FAIL),
+						clusterNode("node.example", NodeFlag.REPLICA, NodeFlag.EVENTUAL_FAIL),
+						clusterNode("node.example", NodeFlag.UPSTREAM, NodeFlag.NOADDR)));
+	}
+
+	private static RedisClusterNode clusterNode(String host, NodeFlag... flags) {
 		RedisClusterNode node = new RedisClusterNode();
 		node.setUri(RedisURI.create(host, 6379));
+		node.setFlags(Set.of(flags));
 		return node;
 	}
 
