@@ -342,6 +342,11 @@ class ElastiCacheSecureAutoConfigurationTests {
 		assertBindRefused("iam.refresh-interval", "15m", "must be at most 14m");
 		assertBindRefused("iam.credentials-timeout", "0s", "must be positive");
 		assertBindRefused("iam.credentials-timeout", "2m", "must be at most 1m");
+		// zero switches the spread off; a negative one is refused
+		assertBindRefused("iam.reauthentication-spread", "-1s", "must be positive");
+		assertBindRefused("iam.reauthentication-spread", "2m", "must be at most 1m");
+		assertBindRefused("audit.timeout", "0s", "must be positive");
+		assertBindRefused("audit.timeout", "61s", "must be at most 1m");
 	}
 
 	@Test

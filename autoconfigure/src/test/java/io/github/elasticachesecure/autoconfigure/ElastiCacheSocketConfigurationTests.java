@@ -83,6 +83,16 @@ class ElastiCacheSocketConfigurationTests {
 	}
 
 	@Test
+	void oneSecondAndACountOfOneAreTheLeastAccepted() {
+		this.contextRunner
+			.withPropertyValues("elasticache.secure.socket.keep-alive-idle=1s",
+					"elasticache.secure.socket.keep-alive-interval=1s", "elasticache.secure.socket.tcp-user-timeout=1s",
+					"elasticache.secure.socket.keep-alive-count=1")
+			.run((context) -> assertKeepAlive(clientOptions(context).getSocketOptions(), Duration.ofSeconds(1),
+					Duration.ofSeconds(1), 1));
+	}
+
+	@Test
 	void subSecondOrZeroTimesAreRefusedNamingTheProperty() {
 		assertRefused("socket.keep-alive-idle", "500ms", "must be a whole number of seconds");
 		assertRefused("socket.keep-alive-interval", "0s", "must be a whole number of seconds");
