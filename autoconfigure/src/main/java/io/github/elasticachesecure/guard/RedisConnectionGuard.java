@@ -2,7 +2,6 @@ package io.github.elasticachesecure.guard;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
@@ -69,19 +68,6 @@ public final class RedisConnectionGuard {
 		this.failOnUnreachable = failOnUnreachable;
 		this.probe = probe;
 		this.wireCheck = wireCheck;
-	}
-
-	/**
-	 * Check every given factory; the first insecure one fails the check.
-	 * @param factories the factories by bean name
-	 * @return the probe results of all endpoints, for reporting
-	 * @throws InsecureConnectionException when a factory is configured insecurely
-	 * @throws EndpointVerificationException when an endpoint fails the TLS probe
-	 */
-	public List<TlsProbeResult> check(Map<String, RedisConnectionFactory> factories) {
-		List<TlsProbeResult> results = new ArrayList<>();
-		factories.forEach((beanName, factory) -> results.addAll(check(beanName, factory)));
-		return results;
 	}
 
 	/**
