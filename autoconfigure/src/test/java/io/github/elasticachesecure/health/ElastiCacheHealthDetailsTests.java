@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -84,6 +85,23 @@ class ElastiCacheHealthDetailsTests {
 		double latency = (double) health.getDetails().get("latencyMillis");
 		assertThat(latency).isBetween(200.0, 2000.0);
 		assertThat(latency * 10).isEqualTo(Math.rint(latency * 10));
+	}
+
+	@Test
+	void aFailedPingIsDownWithItsLatencyToo() {
+		RedisConnection connection = mock(RedisConnection.class);
+		willAnswer((invocation) -> {
+			Thread.sleep(200);
+			throw new RedisConnectionFailureException("refused");
+		}).given(connection).ping();
+		RedisConnectionFactory connectionFactory = mock(RedisConnectionFactory.class);
+		given(connectionFactory.getConnection()).willReturn(connection);
+		try (ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(connectionFactory, IAM_CONNECTION,
+				Duration.ofSeconds(5), Duration.ofDays(30), null, null, Clock.fixed(NOW, ZoneOffset.UTC), null)) {
+			Health health = check.check().block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat((double) health.getDetails().get("latencyMillis")).isBetween(200.0, 5000.0);
+		}
 	}
 
 	@Test
