@@ -45,7 +45,7 @@ import org.springframework.util.ReflectionUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
-@Import({ ElastiCacheIamConfiguration.class, ElastiCacheReadConfiguration.class })
+@Import({ ElastiCacheIamConfiguration.class, ElastiCacheSecretConfiguration.class, ElastiCacheReadConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
 	static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
@@ -105,8 +105,23 @@ class ElastiCacheConnectionConfiguration {
 		ElastiCacheDescription.Auth auth = cache.auth();
 		SslBundle sslBundle = sslBundle(cache.tls(), sslBundles);
 		return switch (auth.mode()) {
-			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.username(),
-					requirePassword(properties.getAuth()), sslBundle);
+			case PASSWORD -> {
+				if (ElastiCacheSecretConfiguration.secretId(properties, cache) == null) {
+					yield new ElastiCacheConnectionDetails(cache, database, auth.username(),
+							requirePassword(properties.getAuth()), sslBundle);
+				}
+				if (!ClassUtils.isPresent(ElastiCacheSecretConfiguration.SECRETS_MANAGER_CLIENT_CLASS,
+						resourceLoader.getClassLoader())) {
+					throw new ElastiCacheConfigurationException(ElastiCacheSecretConfiguration.SECRET,
+							"'" + ElastiCacheSecretConfiguration.SECRET + "' needs the AWS SDK's Secrets Manager "
+									+ "client, which is not on the classpath.",
+							"Add software.amazon.awssdk:secretsmanager (with url-connection-client), or set "
+									+ "'elasticache.secure.auth.password' instead.");
+				}
+				// The secret's provider supplies the password (and, without a configured
+				// one, the user name) to every connection.
+				yield new ElastiCacheConnectionDetails(cache, database, auth.username(), null, sslBundle);
+			}
 			case NONE -> {
 				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
@@ -173,9 +188,9 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * The starter's client options: TLS, dead-peer detection and, for IAM,
-	 * re-authentication. First among the option customizers, so that options an
-	 * application sets win, as they did over Boot's.
+	 * The starter's client options: TLS, dead-peer detection and, for IAM and a password
+	 * from a secret, re-authentication. First among the option customizers, so that
+	 * options an application sets win, as they did over Boot's.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -183,7 +198,7 @@ class ElastiCacheConnectionConfiguration {
 			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ResourceLoader resourceLoader) {
 		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
-				resourceLoader.getClassLoader());
+				resourceLoader.getClassLoader(), ElastiCacheSecretConfiguration.secretId(properties, cache) != null);
 	}
 
 	/**

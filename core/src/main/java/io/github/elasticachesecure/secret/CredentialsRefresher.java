@@ -132,7 +132,8 @@ final class CredentialsRefresher {
 	}
 
 	/**
-	 * Stop reading, fail a read in flight and wait briefly for the thread to end.
+	 * Stop reading, fail a read in flight, wait briefly for the thread to end and close
+	 * the source if it is {@link AutoCloseable}.
 	 */
 	void close() {
 		if (this.closed) {
@@ -150,6 +151,14 @@ final class CredentialsRefresher {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		if (this.source instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Closing the credentials source of " + this.name + " failed", ex);
+			}
 		}
 	}
 

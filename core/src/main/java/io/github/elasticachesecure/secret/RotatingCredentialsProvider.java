@@ -114,8 +114,10 @@ public final class RotatingCredentialsProvider implements RedisCredentialsProvid
 	}
 
 	/**
-	 * Stop reading, fail a read in flight, complete {@link #credentials()} and release
-	 * the thread. Afterwards no credentials are handed out.
+	 * Stop reading, fail a read in flight, complete {@link #credentials()}, release the
+	 * thread and close the source if it is {@link AutoCloseable} (a
+	 * {@link SecretsManagerSecret}'s own client). Afterwards no credentials are handed
+	 * out.
 	 */
 	@Override
 	public void close() {
