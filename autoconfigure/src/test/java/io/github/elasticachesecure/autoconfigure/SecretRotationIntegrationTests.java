@@ -11,6 +11,7 @@ import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.secret.SecretStatus;
 import io.github.elasticachesecure.testkit.LocalSecretsManager;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;
+import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,12 +83,39 @@ class SecretRotationIntegrationTests {
 	}
 
 	@Test
+	void theSecretsCredentialsAreStreamedToLettuceWithReauthentication() {
+		// Named by its ARN, whose region is the one read: no other region is set.
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SecretApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(RedisTestContexts.applicationArguments(redis,
+					"--elasticache.secure.auth.secret=" + secrets.arn(SECRET)))) {
+			RotatingCredentialsProvider provider = context.getBean(RotatingCredentialsProvider.class);
+			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+			assertThat(factory.getClientConfiguration()
+				.getRedisCredentialsProviderFactory()
+				.orElseThrow()
+				.createCredentialsProvider(factory.getStandaloneConfiguration())).isSameAs(provider);
+			assertThat(factory.getClientConfiguration().getClientOptions().orElseThrow().getReauthenticateBehaviour())
+				.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
+			// auth.username is unset: the secret's user name is sent.
+			assertThat(provider.resolveCredentials().block().getUsername()).isEqualTo(USER);
+			assertThat(provider.status().source()).isEqualTo("secret '" + secrets.arn(SECRET) + "'");
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			template.opsForValue().set("from-the-secret", "ok");
+			assertThat(template.opsForValue().get("from-the-secret")).isEqualTo("ok");
+			assertThat(connectionsOfTheUser()).isPositive();
+		}
+	}
+
+	@Test
 	void rotationWithOverlapReachesEveryConnectionWithoutAFailedCommand() throws Exception {
 		try (ConfigurableApplicationContext context = run()) {
 			RotatingCredentialsProvider provider = context.getBean(RotatingCredentialsProvider.class);
 			WriteLoad load = new WriteLoad(context.getBean(StringRedisTemplate.class), THREADS);
+			long reauthenticatedMillis;
 			try {
 				awaitWrites(load, 200);
+				long t0 = System.nanoTime();
 				long connections = connectionsOfTheUser();
 				long authCalls = redis.authCalls();
 				// ElastiCache's ROTATE: the new password is added on the server first...
@@ -96,6 +124,7 @@ class SecretRotationIntegrationTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> version.equals(provider.status().version()));
 				// ...every live connection re-authenticates with it...
 				await().atMost(Duration.ofSeconds(10)).until(() -> redis.authCalls() - authCalls >= connections);
+				reauthenticatedMillis = (System.nanoTime() - t0) / 1_000_000;
 				// ...then the old one is removed and the server drops the connections.
 				redis.adminCommand("ACL", "SETUSER", USER, "<" + this.first);
 				assertThat(redis.process().killClientsOf(USER)).isPositive();
@@ -109,8 +138,10 @@ class SecretRotationIntegrationTests {
 			// The server never refused an AUTH: every connection opened after the old
 			// password was removed authenticated with the new one.
 			assertThat((List<?>) redis.process().command("ACL", "LOG")).as("refused authentications").isEmpty();
-			System.out.printf("Secret rotation with overlap: %d writes from %d threads on %d connections, 0 failed%n",
-					load.successes(), THREADS, connectionsOfTheUser());
+			System.out.printf("Secret rotation with overlap: %d writes from %d threads on %d connections, 0 failed; "
+					+ "every live connection re-authenticated %d ms after the secret changed (refresh interval %d ms)%n",
+					load.successes(), THREADS, connectionsOfTheUser(), reauthenticatedMillis,
+					REFRESH_INTERVAL.toMillis());
 		}
 	}
 
