@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.secret.CredentialsSource;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -80,7 +81,8 @@ class ElastiCacheConnectionConfiguration {
 	@ConditionalOnMissingBean(DataRedisConnectionDetails.class)
 	ElastiCacheConnectionDetails elastiCacheConnectionDetails(ElastiCacheSecureProperties properties,
 			ElastiCacheDescription cache, Environment environment, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, ResourceLoader resourceLoader) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties,
+			ObjectProvider<CredentialsSource> credentialsSources, ResourceLoader resourceLoader) {
 		new SpringDataRedisConflicts(environment).check(properties, cache.address());
 		DataRedisProperties redis = dataRedisProperties.getIfAvailable();
 		int database = (redis != null) ? redis.getDatabase() : 0;
@@ -106,20 +108,12 @@ class ElastiCacheConnectionConfiguration {
 		SslBundle sslBundle = sslBundle(cache.tls(), sslBundles);
 		return switch (auth.mode()) {
 			case PASSWORD -> {
-				if (ElastiCacheSecretConfiguration.secretId(properties, cache) == null) {
+				if (!ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources)) {
 					yield new ElastiCacheConnectionDetails(cache, database, auth.username(),
 							requirePassword(properties.getAuth()), sslBundle);
 				}
-				if (!ClassUtils.isPresent(ElastiCacheSecretConfiguration.SECRETS_MANAGER_CLIENT_CLASS,
-						resourceLoader.getClassLoader())) {
-					throw new ElastiCacheConfigurationException(ElastiCacheSecretConfiguration.SECRET,
-							"'" + ElastiCacheSecretConfiguration.SECRET + "' needs the AWS SDK's Secrets Manager "
-									+ "client, which is not on the classpath.",
-							"Add software.amazon.awssdk:secretsmanager (with url-connection-client), or set "
-									+ "'elasticache.secure.auth.password' instead.");
-				}
-				// The secret's provider supplies the password (and, without a configured
-				// one, the user name) to every connection.
+				// The secret's or the application's source supplies the password (and,
+				// without a configured one, the user name) to every connection.
 				yield new ElastiCacheConnectionDetails(cache, database, auth.username(), null, sslBundle);
 			}
 			case NONE -> {
@@ -196,9 +190,10 @@ class ElastiCacheConnectionConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	ElastiCacheClientOptionsCustomizer elastiCacheClientOptionsCustomizer(ElastiCacheDescription cache,
 			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			ResourceLoader resourceLoader) {
+			ObjectProvider<CredentialsSource> credentialsSources, ResourceLoader resourceLoader) {
 		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
-				resourceLoader.getClassLoader(), ElastiCacheSecretConfiguration.secretId(properties, cache) != null);
+				resourceLoader.getClassLoader(),
+				ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources));
 	}
 
 	/**

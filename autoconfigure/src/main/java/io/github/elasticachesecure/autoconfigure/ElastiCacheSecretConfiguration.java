@@ -4,16 +4,13 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.secret.CredentialsSource;
 import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.secret.SecretReadException;
-import io.github.elasticachesecure.secret.SecretsManagerSecret;
 import io.lettuce.core.resource.ClientResources;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,30 +19,30 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * The password from AWS Secrets Manager ({@code elasticache.secure.auth.secret}): a
- * provider that reads the secret at start, every refresh interval and when the server
- * rejects the password, handed to Lettuce as streaming credentials as IAM tokens are, so
- * that a rotation re-authenticates live connections. The AWS credentials and region are
- * the beans IAM uses; the endpoint is the SDK's (its standard overrides apply).
+ * Passwords that rotate: the password from AWS Secrets Manager
+ * ({@code elasticache.secure.auth.secret}), or from the application's own
+ * {@link CredentialsSource} bean, read at start, every refresh interval and when the
+ * server rejects it, and handed to Lettuce as streaming credentials as IAM tokens are, so
+ * that a rotation re-authenticates live connections. A secret is read with the AWS
+ * credentials and region beans IAM uses; the endpoint is the SDK's (its standard
+ * overrides apply).
  * <p>
- * Defined whenever the SDK's Secrets Manager client is on the class path, and decided by
- * the properties when the beans are created (Spring AOT fixes conditions at build time):
- * without a secret the beans are absent ({@code null} beans).
+ * Defined whenever the AWS SDK's retry back-off is on the class path (the starter brings
+ * it), and decided by the properties and beans when the beans are created (Spring AOT
+ * fixes conditions at build time): with neither a secret nor a source the beans are
+ * absent ({@code null} beans).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass({ SecretsManagerClient.class, AwsRegionProvider.class })
+@ConditionalOnClass(name = "software.amazon.awssdk.retries.api.BackoffStrategy")
 class ElastiCacheSecretConfiguration {
 
-	static final String SECRET = "elasticache.secure.auth.secret";
-
-	static final String SECRETS_MANAGER_CLIENT_CLASS = "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient";
-
-	private static final Log logger = LogFactory.getLog(ElastiCacheSecretConfiguration.class);
+	private static final String SECRET = SecretsManagerSource.SECRET;
 
 	/**
 	 * The longest wait for the first read at start: the SDK bounds each read at 10 s, and
@@ -56,26 +53,43 @@ class ElastiCacheSecretConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@Nullable RotatingCredentialsProvider elastiCacheSecretCredentialsProvider(ElastiCacheSecureProperties properties,
-			ElastiCacheDescription cache, ObjectProvider<AwsCredentialsProvider> credentialsProviders,
-			ObjectProvider<AwsRegionProvider> regionProviders) {
-		String secretId = secretId(properties, cache);
-		if (secretId == null) {
+			ElastiCacheDescription cache, ObjectProvider<CredentialsSource> sources,
+			ObjectProvider<AwsCredentialsProvider> credentialsProviders,
+			ObjectProvider<AwsRegionProvider> regionProviders, ResourceLoader resourceLoader) {
+		if (!rotates(properties, cache, sources)) {
 			return null;
 		}
-		String region = regionOf(secretId);
-		if (region == null) {
-			region = ElastiCacheAwsConfiguration.region(cache, regionProviders.getObject(), "Reading '" + SECRET + "'");
-		}
 		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
-		logger.info("Password from AWS Secrets Manager secret '" + secretId + "' in " + region + ", read every "
-				+ auth.getSecretRefreshInterval());
-		RotatingCredentialsProvider provider = RotatingCredentialsProvider
-			.builder(SecretsManagerSecret.create(secretId, credentialsProviders.getObject(), region),
-					"secret '" + secretId + "'")
+		String secretId = auth.getSecret();
+		CredentialsSource source = sources.getIfAvailable();
+		if (StringUtils.hasLength(secretId) && source != null) {
+			throw new ElastiCacheConfigurationException(SECRET,
+					"'" + SECRET + "' is set, and the application defines a CredentialsSource bean too: only one "
+							+ "can supply the password.",
+					"Remove '" + SECRET + "' to use the bean, or remove the CredentialsSource bean.");
+		}
+		if (source != null && StringUtils.hasLength(auth.getPassword())) {
+			throw new ElastiCacheConfigurationException("elasticache.secure.auth.password",
+					"'elasticache.secure.auth.password' is set, and the application defines a CredentialsSource bean "
+							+ "that supplies the password.",
+					"Remove 'elasticache.secure.auth.password' to use the bean, or remove the CredentialsSource bean.");
+		}
+		String name;
+		boolean fromSecret = source == null;
+		if (fromSecret) {
+			SecretsManagerSource.requireClient(resourceLoader.getClassLoader());
+			source = SecretsManagerSource.create(secretId, cache, auth.getSecretRefreshInterval(), credentialsProviders,
+					regionProviders);
+			name = "secret '" + secretId + "'";
+		}
+		else {
+			name = "the application's CredentialsSource";
+		}
+		RotatingCredentialsProvider provider = RotatingCredentialsProvider.builder(source, name)
 			.username(cache.auth().username())
 			.refreshInterval(auth.getSecretRefreshInterval())
 			.build();
-		awaitFirstRead(provider, secretId);
+		awaitFirstRead(provider, fromSecret ? secretId : null);
 		return provider;
 	}
 
@@ -83,12 +97,19 @@ class ElastiCacheSecretConfiguration {
 	 * Without a first value no connection can authenticate: a secret the application
 	 * cannot read stops the start with a report naming it and the permissions.
 	 */
-	private static void awaitFirstRead(RotatingCredentialsProvider provider, String secretId) {
+	private static void awaitFirstRead(RotatingCredentialsProvider provider, @Nullable String secretId) {
 		try {
 			provider.resolveCredentials().block(FIRST_READ_TIMEOUT);
 		}
 		catch (RuntimeException ex) {
 			provider.close();
+			if (secretId == null) {
+				throw new ElastiCacheConfigurationException("elasticache.secure.auth.mode",
+						"The application's CredentialsSource bean gave no password at startup: " + ex.getMessage(),
+						"Make the CredentialsSource bean return the password, or remove it and set "
+								+ "'elasticache.secure.auth.password' or '" + SECRET + "'.",
+						ex);
+			}
 			String code = (ex instanceof SecretReadException read) ? read.getErrorCode()
 					: NestedExceptionUtils.getMostSpecificCause(ex).getClass().getSimpleName();
 			throw new ElastiCacheConfigurationException(SECRET, "The secret '" + secretId + "' named by '" + SECRET
@@ -144,21 +165,13 @@ class ElastiCacheSecretConfiguration {
 	}
 
 	/**
-	 * The secret in password mode, else {@code null}.
+	 * Whether the password rotates: password mode with a secret or the application's
+	 * {@link CredentialsSource} bean.
 	 */
-	static @Nullable String secretId(ElastiCacheSecureProperties properties, ElastiCacheDescription cache) {
-		String secret = properties.getAuth().getSecret();
-		return (cache.auth().mode() == AuthMode.PASSWORD && StringUtils.hasLength(secret)) ? secret : null;
-	}
-
-	/**
-	 * The region of a secret named by its ARN
-	 * ({@code arn:<partition>:secretsmanager:<region>:<account>:secret:<name>}).
-	 */
-	static @Nullable String regionOf(String secretId) {
-		String[] parts = secretId.split(":", 6);
-		return (parts.length == 6 && parts[0].equals("arn") && parts[2].equals("secretsmanager") && !parts[3].isEmpty())
-				? parts[3] : null;
+	static boolean rotates(ElastiCacheSecureProperties properties, ElastiCacheDescription cache,
+			ObjectProvider<CredentialsSource> sources) {
+		return cache.auth().mode() == AuthMode.PASSWORD
+				&& (StringUtils.hasLength(properties.getAuth().getSecret()) || sources.getIfAvailable() != null);
 	}
 
 }

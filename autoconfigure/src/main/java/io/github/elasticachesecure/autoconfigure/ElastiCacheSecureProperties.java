@@ -284,11 +284,12 @@ public class ElastiCacheSecureProperties implements Validator {
 		private @Nullable String secret;
 
 		/**
-		 * How often the secret is read. Five minutes: a rotation that keeps the old
-		 * password valid for a while (ElastiCache's ROTATE strategy, an ACL user with two
-		 * passwords) reaches every connection well within that overlap, a password
-		 * rejected without overlap is read again at once anyway, and 288 reads a day per
-		 * instance cost next to nothing.
+		 * How often the secret (or the application's CredentialsSource bean) is read.
+		 * Five minutes: a rotation that keeps the old password valid for a while
+		 * (ElastiCache's ROTATE strategy, an ACL user with two passwords) reaches every
+		 * connection well within that overlap, a password rejected without overlap is
+		 * read again at once anyway, and 288 reads a day per instance cost next to
+		 * nothing.
 		 */
 		private Duration secretRefreshInterval = Duration.ofMinutes(5);
 

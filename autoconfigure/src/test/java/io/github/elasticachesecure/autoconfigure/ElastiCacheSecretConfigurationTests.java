@@ -1,9 +1,13 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.secret.CredentialsSource;
 import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
+import io.github.elasticachesecure.secret.SecretCredentials;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Validation and conditions of {@code elasticache.secure.auth.secret} that are decided
- * before the secret is read; reading it is in {@link SecretRotationIntegrationTests}.
+ * before the secret is read (reading it is in {@link SecretRotationIntegrationTests}),
+ * and the application's own {@link CredentialsSource} bean.
  */
 class ElastiCacheSecretConfigurationTests {
 
@@ -97,16 +102,49 @@ class ElastiCacheSecretConfigurationTests {
 	}
 
 	@Test
-	void theRegionOfASecretNamedByItsArnIsTheArns() {
-		assertThat(ElastiCacheSecretConfiguration
-			.regionOf("arn:aws:secretsmanager:eu-central-1:123456789012:secret:app/redis-AbCdEf"))
-			.isEqualTo("eu-central-1");
-		assertThat(
-				ElastiCacheSecretConfiguration.regionOf("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:a:b"))
-			.isEqualTo("cn-north-1");
-		assertThat(ElastiCacheSecretConfiguration.regionOf("app/redis")).isNull();
-		assertThat(ElastiCacheSecretConfiguration.regionOf("arn:aws:ssm:eu-central-1:123456789012:parameter/x"))
-			.isNull();
+	void anApplicationsCredentialsSourceIsStreamedWithReauthenticationWithoutAwsObjects() {
+		AtomicInteger reads = new AtomicInteger();
+		this.contextRunner
+			.withBean(CredentialsSource.class,
+					() -> () -> SecretCredentials.of("vault-user", "from-vault", "v" + reads.incrementAndGet()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RotatingCredentialsProvider provider = context.getBean(RotatingCredentialsProvider.class);
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration()
+					.getRedisCredentialsProviderFactory()
+					.orElseThrow()
+					.createCredentialsProvider(factory.getStandaloneConfiguration())).isSameAs(provider);
+				assertThat(
+						factory.getClientConfiguration().getClientOptions().orElseThrow().getReauthenticateBehaviour())
+					.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
+				assertThat(provider.resolveCredentials().block().getUsername()).isEqualTo("vault-user");
+				assertThat(context.getBean(SecretStatusSource.class).get().source())
+					.isEqualTo("the application's CredentialsSource");
+				assertThat(reads).hasValue(1);
+				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsCredentialsProvider")).isFalse();
+				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsRegionProvider")).isFalse();
+			});
+	}
+
+	@Test
+	void aPasswordBesideACredentialsSourceIsRefused() {
+		this.contextRunner.withBean(CredentialsSource.class, () -> () -> SecretCredentials.of(null, "from-vault", "v1"))
+			.withPropertyValues("elasticache.secure.auth.password=S3cret-pw")
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("S3cret").doesNotContain("from-vault"))
+				.extracting(ElastiCacheConfigurationException::getProperty)
+				.isEqualTo("elasticache.secure.auth.password"));
+	}
+
+	@Test
+	void aCredentialsSourceThatFailsAtStartStopsItNamingTheBean() {
+		this.contextRunner.withBean(CredentialsSource.class, () -> () -> {
+			throw new IllegalStateException("vault sealed");
+		})
+			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
+				.hasMessageContaining("CredentialsSource bean gave no password")
+				.hasMessageContaining("vault sealed"));
 	}
 
 }

@@ -79,6 +79,18 @@ public final class SecretsManagerSecret implements CredentialsSource, AutoClosea
 	}
 
 	/**
+	 * Return the region of a secret named by its ARN
+	 * ({@code arn:<partition>:secretsmanager:<region>:<account>:secret:<name>}).
+	 * @param secretId the secret's name or ARN
+	 * @return the ARN's region, or {@code null} for a name
+	 */
+	public static @Nullable String regionOf(String secretId) {
+		String[] parts = secretId.split(":", 6);
+		return (parts.length == 6 && parts[0].equals("arn") && parts[2].equals("secretsmanager") && !parts[3].isEmpty())
+				? parts[3] : null;
+	}
+
+	/**
 	 * Return the secret's name or ARN.
 	 * @return the secret id
 	 */

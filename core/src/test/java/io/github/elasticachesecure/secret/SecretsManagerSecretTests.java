@@ -59,6 +59,17 @@ class SecretsManagerSecretTests {
 	}
 
 	@Test
+	void theRegionOfASecretNamedByItsArnIsTheArns() {
+		assertThat(SecretsManagerSecret
+			.regionOf("arn:aws:secretsmanager:eu-central-1:123456789012:secret:app/redis-AbCdEf"))
+			.isEqualTo("eu-central-1");
+		assertThat(SecretsManagerSecret.regionOf("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:a:b"))
+			.isEqualTo("cn-north-1");
+		assertThat(SecretsManagerSecret.regionOf("app/redis")).isNull();
+		assertThat(SecretsManagerSecret.regionOf("arn:aws:ssm:eu-central-1:123456789012:parameter/x")).isNull();
+	}
+
+	@Test
 	void credentialsNeverShowTheirPassword() {
 		SecretCredentials credentials = SecretCredentials.of("app", PASSWORD, "v1");
 		assertThat(credentials.toString()).contains("app").contains("v1").doesNotContain(PASSWORD);

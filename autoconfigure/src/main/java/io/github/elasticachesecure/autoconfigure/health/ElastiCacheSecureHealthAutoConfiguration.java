@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure.health;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
@@ -37,7 +38,6 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the {@code elasticache} health indicator: a bounded PING over the
@@ -118,17 +118,19 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			// The password is a secret, no part of the description: read where it is
 			// sent.
 			String password = properties.getAuth().getPassword();
-			// The starter's own provider of the mode, IAM's or the secret's: the other
-			// one is a null bean, which the stream leaves out.
-			boolean fromSecret = cache.auth().mode() == AuthMode.PASSWORD
-					&& StringUtils.hasLength(properties.getAuth().getSecret());
-			if (cache.auth().mode() == AuthMode.IAM || fromSecret) {
-				builder.withAuthentication(credentials.orderedStream().findFirst().orElseThrow());
+			// The starter's own provider of the mode, IAM's or the rotating password's:
+			// the other one is a null bean, which the stream leaves out.
+			RedisCredentialsProvider provider = credentials.orderedStream().findFirst().orElse(null);
+			if (cache.auth().mode() == AuthMode.IAM) {
+				builder.withAuthentication(Objects.requireNonNull(provider));
 			}
 			else if (cache.auth().mode() == AuthMode.PASSWORD && password != null) {
 				String username = cache.auth().username();
 				builder
 					.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials.just(username, password)));
+			}
+			else if (cache.auth().mode() == AuthMode.PASSWORD && provider != null) {
+				builder.withAuthentication(provider);
 			}
 			return builder.build();
 		}
