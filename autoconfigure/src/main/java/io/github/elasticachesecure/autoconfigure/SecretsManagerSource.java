@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.secret.CredentialsSource;
 import io.github.elasticachesecure.secret.SecretsManagerSecret;
@@ -50,7 +52,7 @@ final class SecretsManagerSource {
 	 * @param regionProviders the AWS region beans
 	 * @return the source
 	 */
-	static CredentialsSource create(String secretId, ElastiCacheDescription cache, Object refreshInterval,
+	static CredentialsSource create(String secretId, ElastiCacheDescription cache, Duration refreshInterval,
 			ObjectProvider<AwsCredentialsProvider> credentialsProviders,
 			ObjectProvider<AwsRegionProvider> regionProviders) {
 		String region = SecretsManagerSecret.regionOf(secretId);

@@ -1,5 +1,6 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -240,8 +241,12 @@ class SecretRotationIntegrationTests {
 			assertThat(actuator).doesNotContain(this.first).doesNotContain(this.second);
 		}
 		RedisTestContexts.resetRootLogLevel();
-		// The secret was read, and the session logged, at TRACE.
-		assertThat(output.getOut()).contains("TRACE").contains("secretsmanager").contains("io.lettuce.core");
+		// The secret was read (the SDK's request logger names each call to the stand-in),
+		// and the session logged, at TRACE.
+		assertThat(output.getOut()).contains("TRACE")
+			.contains("Sending Request: DefaultSdkHttpFullRequest(httpMethod=POST, protocol=http, host=127.0.0.1, port="
+					+ URI.create(secrets.endpointUrl()).getPort() + ",")
+			.contains("io.lettuce.core");
 		// A secret without a password key, and one the application may not read.
 		secrets.putSecretValue(SECRET, "{\"pass\":\"" + this.first + "\"}");
 		FailureAnalysis malformed = StartupFailures.analyze(catchThrowable(this::run));
