@@ -22,8 +22,9 @@ import org.springframework.boot.ssl.SslBundle;
  * The starter's one customizer of the client options Boot builds, applied first among the
  * option customizers so that options an application sets in its own customizer win (and
  * the guard then checks what they trust). Each concern is a method: the TLS engine and
- * handshake bound, dead-peer detection ({@code elasticache.secure.socket.*}) and, for
- * IAM, re-authentication of live connections with every new token.
+ * handshake bound, dead-peer detection ({@code elasticache.secure.socket.*}) and, for IAM
+ * and a password from a secret, re-authentication of live connections with every new
+ * token or password.
  */
 final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBuilderCustomizer {
 
@@ -35,9 +36,13 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 
 	private final SslProvider engine;
 
+	private final boolean rotatingPassword;
+
 	ElastiCacheClientOptionsCustomizer(ElastiCacheDescription cache, ElastiCacheSecureProperties.Socket socket,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ClassLoader classLoader) {
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ClassLoader classLoader,
+			boolean rotatingPassword) {
 		this.cache = cache;
+		this.rotatingPassword = rotatingPassword;
 		this.socket = socket;
 		this.connectionDetails = connectionDetails;
 		// Resolved here, so that 'openssl' without the engine stops the start before any
@@ -74,10 +79,11 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 
 	/**
 	 * Every new token is pushed into live connections with AUTH: ElastiCache drops IAM
-	 * connections after 12 h.
+	 * connections after 12 h. Every new password from the secret too: a rotation then
+	 * reaches live connections before the old password is removed.
 	 */
 	private void reauthentication(ClientOptions.Builder builder) {
-		if (this.cache.auth().mode() == AuthMode.IAM) {
+		if (this.cache.auth().mode() == AuthMode.IAM || this.rotatingPassword) {
 			builder.reauthenticateBehavior(ClientOptions.ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 		}
 	}

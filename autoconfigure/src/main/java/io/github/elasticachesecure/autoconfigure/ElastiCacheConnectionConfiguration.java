@@ -9,6 +9,7 @@ import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.github.elasticachesecure.cache.ClusterNodes;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.secret.CredentialsSource;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -49,7 +50,7 @@ import org.springframework.util.ReflectionUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
-@Import({ ElastiCacheIamConfiguration.class, ElastiCacheReadConfiguration.class })
+@Import({ ElastiCacheIamConfiguration.class, ElastiCacheSecretConfiguration.class, ElastiCacheReadConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
 	static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";
@@ -84,7 +85,8 @@ class ElastiCacheConnectionConfiguration {
 	@ConditionalOnMissingBean(DataRedisConnectionDetails.class)
 	ElastiCacheConnectionDetails elastiCacheConnectionDetails(ElastiCacheSecureProperties properties,
 			ElastiCacheDescription cache, Environment environment, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, ResourceLoader resourceLoader) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties,
+			ObjectProvider<CredentialsSource> credentialsSources, ResourceLoader resourceLoader) {
 		new SpringDataRedisConflicts(environment).check(properties, cache.address());
 		DataRedisProperties redis = dataRedisProperties.getIfAvailable();
 		int database = (redis != null) ? redis.getDatabase() : 0;
@@ -109,8 +111,15 @@ class ElastiCacheConnectionConfiguration {
 		ElastiCacheDescription.Auth auth = cache.auth();
 		SslBundle sslBundle = sslBundle(cache.tls(), sslBundles);
 		return switch (auth.mode()) {
-			case PASSWORD -> new ElastiCacheConnectionDetails(cache, database, auth.username(),
-					requirePassword(properties.getAuth()), sslBundle);
+			case PASSWORD -> {
+				if (!ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources)) {
+					yield new ElastiCacheConnectionDetails(cache, database, auth.username(),
+							requirePassword(properties.getAuth()), sslBundle);
+				}
+				// The secret's or the application's source supplies the password (and,
+				// without a configured one, the user name) to every connection.
+				yield new ElastiCacheConnectionDetails(cache, database, auth.username(), null, sslBundle);
+			}
 			case NONE -> {
 				logger.warn("elasticache.secure.auth.mode=none: connecting to " + cache.endpoint()
 						+ " without AUTH (explicit opt-in); anyone who reaches the cache can use it");
@@ -177,17 +186,18 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * The starter's client options: TLS, dead-peer detection and, for IAM,
-	 * re-authentication. First among the option customizers, so that options an
-	 * application sets win, as they did over Boot's.
+	 * The starter's client options: TLS, dead-peer detection and, for IAM and a password
+	 * from a secret, re-authentication. First among the option customizers, so that
+	 * options an application sets win, as they did over Boot's.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	ElastiCacheClientOptionsCustomizer elastiCacheClientOptionsCustomizer(ElastiCacheDescription cache,
 			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			ResourceLoader resourceLoader) {
+			ObjectProvider<CredentialsSource> credentialsSources, ResourceLoader resourceLoader) {
 		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
-				resourceLoader.getClassLoader());
+				resourceLoader.getClassLoader(),
+				ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources));
 	}
 
 	/**

@@ -171,8 +171,8 @@ class ElastiCacheIamConfiguration {
 			ObjectProvider<ClientResources> clientResources,
 			ObjectProvider<ElastiCacheIamCredentialsProvider> credentialsProviders) {
 		ElastiCacheIamCredentialsProvider credentialsProvider = inIamMode(cache, credentialsProviders);
-		return (credentialsProvider != null)
-				? new RejectedTokenRefresher(clientResources.getIfAvailable(), credentialsProvider) : null;
+		return (credentialsProvider != null) ? new RejectedTokenRefresher(clientResources.getIfAvailable(),
+				credentialsProvider::refreshNow, "The server rejected the IAM token; signing a fresh one") : null;
 	}
 
 	/**

@@ -196,9 +196,24 @@ public class ElastiCacheSecureProperties implements Validator {
 					+ "must be at least 1; set it to a count such as 3 (the default), or remove it");
 		}
 		Auth auth = properties.getAuth();
+		checkDuration(errors, "auth.secret-refresh-interval", auth.getSecretRefreshInterval(), null, "5m");
 		// Empty counts as unset, as for password mode: shared files often hold
 		// password=${ELASTICACHE_PASSWORD:}.
 		boolean passwordSet = StringUtils.hasLength(auth.getPassword());
+		boolean secretSet = StringUtils.hasLength(auth.getSecret());
+		if (secretSet && passwordSet) {
+			errors
+				.reject("passwordAndSecret", "'elasticache.secure.auth.password' and 'elasticache.secure.auth.secret' "
+						+ "are both set, and only one can be the password. Remove 'elasticache.secure.auth.password' to "
+						+ "read the password from the secret (and follow its rotations), or remove "
+						+ "'elasticache.secure.auth.secret'");
+		}
+		if (secretSet && auth.getMode() != AuthMode.PASSWORD) {
+			errors.reject("unusedSecret",
+					"'elasticache.secure.auth.secret' is set, but 'elasticache.secure.auth.mode="
+							+ auth.getMode().value() + "' sends no password and would ignore it. Remove "
+							+ "'elasticache.secure.auth.secret', or set 'elasticache.secure.auth.mode=password'");
+		}
 		if (auth.getMode() == AuthMode.IAM && passwordSet) {
 			errors.reject("unusedPassword", "'elasticache.secure.auth.password' is set, but with "
 					+ "'elasticache.secure.auth.mode=iam' every connection authenticates with a signed IAM token and "
@@ -259,6 +274,25 @@ public class ElastiCacheSecureProperties implements Validator {
 		 */
 		private @Nullable String password;
 
+		/**
+		 * AWS Secrets Manager secret (name or ARN) that holds the password, instead of
+		 * 'password': JSON with a "password" key and an optional "username" key (used
+		 * when 'username' is unset), or the password as plain text. Re-read every
+		 * 'secret-refresh-interval' and when the server rejects it; each new value
+		 * re-authenticates live connections. Needs software.amazon.awssdk:secretsmanager.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * How often the secret (or the application's CredentialsSource bean) is read.
+		 * Five minutes: a rotation that keeps the old password valid for a while
+		 * (ElastiCache's ROTATE strategy, an ACL user with two passwords) reaches every
+		 * connection well within that overlap, a password rejected without overlap is
+		 * read again at once anyway, and 288 reads a day per instance cost next to
+		 * nothing.
+		 */
+		private Duration secretRefreshInterval = Duration.ofMinutes(5);
+
 		public AuthMode getMode() {
 			return this.mode;
 		}
@@ -283,10 +317,26 @@ public class ElastiCacheSecureProperties implements Validator {
 			this.password = password;
 		}
 
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public Duration getSecretRefreshInterval() {
+			return this.secretRefreshInterval;
+		}
+
+		public void setSecretRefreshInterval(Duration secretRefreshInterval) {
+			this.secretRefreshInterval = secretRefreshInterval;
+		}
+
 		@Override
 		public String toString() {
 			return "Auth{mode=" + this.mode + ", username=" + this.username + ", password="
-					+ ((this.password != null) ? "******" : "null") + "}";
+					+ ((this.password != null) ? "******" : "null") + ", secret=" + this.secret + "}";
 		}
 
 	}

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.elasticachesecure.guard.AuthenticationRejectedException;
-import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
 import io.lettuce.core.event.connection.ReauthenticationFailedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
@@ -16,16 +15,18 @@ import reactor.core.Disposable;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Signs a fresh token as soon as the server rejects one on a live connection (a failed
- * re-authentication or a reconnect refused with WRONGPASS), so that the next attempt does
- * not reuse the rejected token.
+ * Renews streamed credentials as soon as the server rejects them on a live connection (a
+ * failed re-authentication or a reconnect refused with WRONGPASS): signs a fresh IAM
+ * token, or reads the password's secret again (a rotation without overlap), so that the
+ * next attempt does not reuse the rejected credentials. The renewal is the provider's own
+ * single-flight refresh, shared by every connection that reports the rejection.
  */
 final class RejectedTokenRefresher implements DisposableBean {
 
 	/**
-	 * A server that keeps refusing fresh tokens (a revoked policy, a deleted user) must
-	 * not turn rejections into a signing loop: every connection reports its own
-	 * rejection, and each new token makes every connection try again.
+	 * A server that keeps refusing fresh credentials (a revoked policy, a deleted user)
+	 * must not turn rejections into a signing or reading loop: every connection reports
+	 * its own rejection, and each new value makes every connection try again.
 	 */
 	static final Duration MIN_FORCED_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
@@ -36,15 +37,20 @@ final class RejectedTokenRefresher implements DisposableBean {
 	private final AtomicLong lastForcedRefresh = new AtomicLong(
 			System.nanoTime() - MIN_FORCED_REFRESH_INTERVAL.toNanos());
 
-	RejectedTokenRefresher(@Nullable ClientResources clientResources,
-			ElastiCacheIamCredentialsProvider credentialsProvider) {
+	/**
+	 * Listen for rejections.
+	 * @param clientResources the event bus's resources, or {@code null} for none
+	 * @param refresh renews the credentials (the provider's single-flight refresh)
+	 * @param warning the line logged when the credentials are renewed, free of secrets
+	 */
+	RejectedTokenRefresher(@Nullable ClientResources clientResources, Runnable refresh, String warning) {
 		this.subscription = (clientResources != null) ? clientResources.eventBus().get().subscribe((event) -> {
 			Throwable cause = (event instanceof ReconnectFailedEvent failed) ? failed.getCause()
 					: (event instanceof ReauthenticationFailedEvent failed) ? failed.getCause() : null;
 			if (cause != null && AuthenticationRejectedException.findServerRejection(cause) != null
 					&& mayForceRefresh()) {
-				logger.warn("The server rejected the IAM token; signing a fresh one");
-				credentialsProvider.refreshNow();
+				logger.warn(warning);
+				refresh.run();
 			}
 		}) : null;
 	}

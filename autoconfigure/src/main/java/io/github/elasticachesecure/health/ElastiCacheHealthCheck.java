@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.logging.FailureDescription;
+import io.github.elasticachesecure.secret.SecretStatus;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
@@ -48,7 +49,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * cluster misses a master or slots, when IAM authentication has no usable token left, and
  * when the last TLS probe found the endpoint's TLS no longer verifying (for instance an
  * expired or replaced certificate). A certificate close to expiry keeps the status
- * {@code UP} and adds a warning to the details.
+ * {@code UP} and adds a warning to the details, as does a password secret that could not
+ * be read (the last good password stays in use).
  */
 public final class ElastiCacheHealthCheck implements AutoCloseable {
 
@@ -79,6 +81,8 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	private final SingleFlight<Optional<String>> pings = new SingleFlight<>();
 
 	private volatile @Nullable Supplier<@Nullable Object> audit;
+
+	private volatile @Nullable Supplier<SecretStatus> secret;
 
 	/**
 	 * Create a health check.
@@ -124,6 +128,16 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 	 */
 	public void showAudit(Supplier<@Nullable Object> audit) {
 		this.audit = audit;
+	}
+
+	/**
+	 * Show the reads of the password's secret in the details of every check, as
+	 * {@code secret}; a failed last read adds a warning (the last good password stays in
+	 * use).
+	 * @param secret the status of the secret at the time of a check
+	 */
+	public void showSecret(Supplier<SecretStatus> secret) {
+		this.secret = secret;
 	}
 
 	/**
@@ -203,6 +217,10 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 							+ notAfter + " (warning threshold " + this.certificateExpiryWarning.toDays() + " days)");
 			}
 		}
+		SecretStatus secretStatus = (this.secret != null) ? this.secret.get() : null;
+		if (secretStatus != null && !SecretStatus.OK.equals(secretStatus.lastOutcome())) {
+			warnings.add(CredentialsDetails.warning(secretStatus));
+		}
 		if (problem != null) {
 			builder.down().withDetail("reason", truncate(problem));
 		}
@@ -262,26 +280,17 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 		details.put("auth", this.connection.authMode().value());
 		putIfNotNull(details, "username", this.connection.username());
 		if (iamStatus != null) {
-			details.put("iam", iamDetails(iamStatus));
+			details.put("iam", CredentialsDetails.of(iamStatus));
+		}
+		Supplier<SecretStatus> secret = this.secret;
+		if (secret != null) {
+			details.put("secret", CredentialsDetails.of(secret.get()));
 		}
 		details.put("latencyMillis", Math.round(latencyNanos / 100_000.0) / 10.0);
 		putIfNotNull(details, "audit", (this.audit != null) ? this.audit.get() : null);
 		if (!warnings.isEmpty()) {
 			details.put("warnings", List.copyOf(warnings));
 		}
-		return details;
-	}
-
-	private static Map<String, Object> iamDetails(IamTokenStatus status) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("tokenUsable", status.tokenUsable());
-		putIfNotNull(details, "tokenIssuedAt", status.tokenIssuedAt());
-		putIfNotNull(details, "tokenUsableUntil", status.tokenUsableUntil());
-		putIfNotNull(details, "lastRefresh", status.lastRefreshSuccess());
-		putIfNotNull(details, "nextRefresh", status.nextRefreshAt());
-		putIfNotNull(details, "lastRefreshFailure", status.lastRefreshFailure());
-		putIfNotNull(details, "lastRefreshError", status.lastRefreshError());
-		details.put("consecutiveFailures", status.consecutiveFailures());
 		return details;
 	}
 

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.logging.ReauthenticationRace;
+import io.github.elasticachesecure.secret.SecretStatus;
 import io.github.elasticachesecure.tls.PeerCertificate;
 import io.github.elasticachesecure.tls.TlsEndpointMonitor;
 import io.github.elasticachesecure.tls.TlsProbeOutcome;
@@ -49,6 +50,12 @@ import reactor.core.Disposable;
  * <td>time until the current IAM token's usable period ends (NaN without a token)</td>
  * </tr>
  * <tr>
+ * <td>{@value #SECRET_REFRESHES}</td>
+ * <td>counter</td>
+ * <td>result=success|failure</td>
+ * <td>reads of the password's secret ({@code elasticache.secure.auth.secret})</td>
+ * </tr>
+ * <tr>
  * <td>{@value #REAUTHENTICATIONS}</td>
  * <td>counter</td>
  * <td>result=success|failure</td>
@@ -82,6 +89,11 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 	public static final String TOKEN_EXPIRY = "elasticache.iam.token.expiry";
 
 	/**
+	 * Name of the counter of the password secret's reads.
+	 */
+	public static final String SECRET_REFRESHES = "elasticache.secret.refreshes";
+
+	/**
 	 * Name of the re-authentication counter.
 	 */
 	public static final String REAUTHENTICATIONS = "elasticache.reauthentications";
@@ -97,6 +109,8 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 	public static final String CERTIFICATE_EXPIRY = "elasticache.tls.certificate.expiry";
 
 	private final @Nullable Supplier<IamTokenStatus> iamStatus;
+
+	private volatile @Nullable Supplier<SecretStatus> secretStatus;
 
 	private final @Nullable StartupGuardReport guardReport;
 
@@ -138,8 +152,27 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 		}) : null;
 	}
 
+	/**
+	 * Count the reads of the password's secret; before the registry is bound.
+	 * @param secret the status of the secret
+	 */
+	public void countSecretReads(Supplier<SecretStatus> secret) {
+		this.secretStatus = secret;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		Supplier<SecretStatus> secret = this.secretStatus;
+		if (secret != null) {
+			FunctionCounter.builder(SECRET_REFRESHES, secret, (status) -> status.get().successCount())
+				.tag("result", "success")
+				.description("Reads of the password's secret")
+				.register(registry);
+			FunctionCounter.builder(SECRET_REFRESHES, secret, (status) -> status.get().failureCount())
+				.tag("result", "failure")
+				.description("Reads of the password's secret")
+				.register(registry);
+		}
 		Supplier<IamTokenStatus> iam = this.iamStatus;
 		if (iam != null) {
 			FunctionCounter.builder(TOKEN_REFRESHES, iam, (status) -> status.get().refreshSuccessCount())

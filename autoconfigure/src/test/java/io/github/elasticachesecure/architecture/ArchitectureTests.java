@@ -18,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shape of the main code: runtime packages point one way ({@code logging} at the very
- * bottom; {@code cache}, {@code tls}, {@code iam} and {@code failover} above it, together
- * the core module; {@code audit}, the control-plane module, above {@code cache} and
- * {@code iam}; {@code guard}, {@code health} and {@code metrics} above them;
- * {@code autoconfigure} on top), the core and control-plane modules stay free of Spring,
- * beans are injected rather than looked up, the endpoint is parsed in one place, and no
- * source file grows past what one responsibility needs. The modules' own dependencies
- * (their poms) hold the same edges at build time.
+ * bottom; {@code cache}, {@code tls}, {@code iam}, {@code secret} and {@code failover}
+ * above it, together the core module; {@code audit}, the control-plane module, above
+ * {@code cache} and {@code iam}; {@code guard}, {@code health} and {@code metrics} above
+ * them; {@code autoconfigure} on top), the core and control-plane modules stay free of
+ * Spring, beans are injected rather than looked up, the endpoint is parsed in one place,
+ * and no source file grows past what one responsibility needs. The modules' own
+ * dependencies (their poms) hold the same edges at build time.
  */
 class ArchitectureTests {
 
@@ -49,7 +49,7 @@ class ArchitectureTests {
 
 	@Test
 	void bottomPackagesDependOnNoOtherPackageOfTheStarterButLogging() {
-		for (String bottom : List.of("cache", "tls", "iam", "failover", "logging")) {
+		for (String bottom : List.of("cache", "tls", "iam", "secret", "failover", "logging")) {
 			onlyDependsOn(bottom, "logging");
 		}
 		onlyDependsOn("logging");
@@ -59,8 +59,8 @@ class ArchitectureTests {
 	void middlePackagesDependOnlyOnThePackagesBelowThem() {
 		onlyDependsOn("audit", "cache", "iam");
 		onlyDependsOn("guard", "audit", "cache", "logging", "tls");
-		onlyDependsOn("health", "audit", "cache", "iam", "logging", "tls");
-		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "tls");
+		onlyDependsOn("health", "audit", "cache", "iam", "logging", "secret", "tls");
+		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "secret", "tls");
 	}
 
 	@Test
@@ -68,8 +68,8 @@ class ArchitectureTests {
 		// The core and control-plane modules: usable without Spring, as the CLI uses
 		// them.
 		noClasses().that()
-			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".failover..",
-					ROOT + ".logging..", ROOT + ".audit..")
+			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".secret..",
+					ROOT + ".failover..", ROOT + ".logging..", ROOT + ".audit..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework..")
@@ -79,8 +79,8 @@ class ArchitectureTests {
 	@Test
 	void bottomPackagesAreFreeOfSpringBoot() {
 		noClasses().that()
-			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".failover..",
-					ROOT + ".guard..", ROOT + ".audit..")
+			.resideInAnyPackage(ROOT + ".cache..", ROOT + ".tls..", ROOT + ".iam..", ROOT + ".secret..",
+					ROOT + ".failover..", ROOT + ".guard..", ROOT + ".audit..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..")
@@ -146,7 +146,8 @@ class ArchitectureTests {
 
 	private static String[] otherStarterPackages(String own) {
 		return Stream
-			.of("audit", "autoconfigure", "cache", "failover", "guard", "health", "iam", "logging", "metrics", "tls")
+			.of("audit", "autoconfigure", "cache", "failover", "guard", "health", "iam", "logging", "metrics", "secret",
+					"tls")
 			.filter((name) -> !name.equals(own))
 			.map((name) -> ROOT + "." + name + "..")
 			.toArray(String[]::new);

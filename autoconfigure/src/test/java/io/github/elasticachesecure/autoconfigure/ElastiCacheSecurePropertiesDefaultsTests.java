@@ -53,6 +53,9 @@ class ElastiCacheSecurePropertiesDefaultsTests {
 			assertThat(auth.getMode()).as("elasticache.secure.auth.mode").isEqualTo(AuthMode.PASSWORD);
 			assertThat(auth.getUsername()).as("elasticache.secure.auth.username").isNull();
 			assertThat(auth.getPassword()).as("elasticache.secure.auth.password").isNull();
+			assertThat(auth.getSecret()).as("elasticache.secure.auth.secret").isNull();
+			assertThat(auth.getSecretRefreshInterval()).as("elasticache.secure.auth.secret-refresh-interval")
+				.isEqualTo(Duration.ofMinutes(5));
 		});
 	}
 
@@ -142,6 +145,7 @@ class ElastiCacheSecurePropertiesDefaultsTests {
 		expected.put("elasticache.secure.audit.mode", "off");
 		expected.put("elasticache.secure.audit.timeout", "10s");
 		expected.put("elasticache.secure.auth.mode", "password");
+		expected.put("elasticache.secure.auth.secret-refresh-interval", "5m");
 		expected.put("elasticache.secure.guard.fail-on-unreachable", false);
 		expected.put("elasticache.secure.guard.probe-timeout", "3s");
 		expected.put("elasticache.secure.health.certificate-expiry-warning", "14d");

@@ -6,6 +6,9 @@ import io.github.elasticachesecure.iam.ElastiCacheIamTokenGenerator;
 import io.github.elasticachesecure.iam.IamAuthToken;
 import io.github.elasticachesecure.iam.IamSetting;
 import io.github.elasticachesecure.iam.InvalidIamSettingException;
+import io.github.elasticachesecure.secret.SecretCredentials;
+import io.github.elasticachesecure.secret.SecretReadException;
+import io.github.elasticachesecure.secret.SecretsManagerSecret;
 import io.lettuce.core.RedisCredentials;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -14,10 +17,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Gets the credentials to authenticate with: the password from
- * {@value CommandEnvironment#PASSWORD_VARIABLE} or a prompt, or an IAM token signed by
- * the starter's {@link ElastiCacheIamTokenGenerator} with the AWS default credentials
- * chain. Each secret is registered with the run's {@link Secrets} before anything else
- * happens.
+ * {@value CommandEnvironment#PASSWORD_VARIABLE} or a prompt, the password in an AWS
+ * Secrets Manager secret ({@code --secret}), or an IAM token signed by the starter's
+ * {@link ElastiCacheIamTokenGenerator} with the AWS default credentials chain. Each
+ * secret is registered with the run's {@link Secrets} before anything else happens.
  */
 final class CredentialsStep implements DoctorStep {
 
@@ -28,7 +31,42 @@ final class CredentialsStep implements DoctorStep {
 
 	@Override
 	public StepResult run(Diagnosis diagnosis) {
+		if (diagnosis.settings().secret() != null) {
+			return secretPassword(diagnosis, Objects.requireNonNull(diagnosis.settings().secret()));
+		}
 		return diagnosis.settings().iam() ? iamToken(diagnosis) : password(diagnosis);
+	}
+
+	/**
+	 * The password from the secret, read by the starter's own code
+	 * ({@link SecretsManagerSecret}), in the ARN's region or {@code --region}.
+	 */
+	private StepResult secretPassword(Diagnosis diagnosis, String secretId) {
+		DoctorSettings settings = diagnosis.settings();
+		String region = Objects.requireNonNullElse(SecretsManagerSecret.regionOf(secretId), settings.region());
+		SecretCredentials read;
+		try (SecretsManagerSecret secret = SecretsManagerSecret.create(secretId, diagnosis.awsCredentials(),
+				Objects.requireNonNull(region))) {
+			read = secret.read();
+		}
+		catch (SecretReadException ex) {
+			return StepResult.fail(name(), ex.getMessage(),
+					"Allow the AWS identity of the default credentials chain 'secretsmanager:GetSecretValue' on the "
+							+ "secret and, if a customer-managed KMS key encrypts it, 'kms:Decrypt' on that key; check "
+							+ "the secret's name or ARN and --region.");
+		}
+		diagnosis.secrets().add(read.password());
+		String user = (settings.user() != null) ? settings.user() : read.username();
+		String shownUser = (user != null) ? user : "default";
+		diagnosis.credentials(RedisCredentials.just(user, read.password()));
+		return StepResult
+			.pass(name(),
+					"password for user '" + shownUser + "' from secret '" + secretId + "' in " + region + " (version "
+							+ read.version() + ")")
+			.with("mode", "password")
+			.with("user", shownUser)
+			.with("secret", secretId)
+			.with("versionId", read.version());
 	}
 
 	private StepResult password(Diagnosis diagnosis) {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.logging.Causes;
+import io.github.elasticachesecure.secret.SecretsManagerSecret;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +53,12 @@ final class DoctorCommand implements Callable<Integer> {
 	@Option(names = "--iam", description = "Authenticate with an IAM token signed with the AWS default credentials "
 			+ "chain (needs --user and --region).")
 	private boolean iam;
+
+	@Option(names = "--secret", paramLabel = "ID",
+			description = "Read the password (and, without --user, the user name) from this AWS Secrets Manager "
+					+ "secret, a name or ARN, as elasticache.secure.auth.secret does, with the AWS default credentials "
+					+ "chain; needs --region unless it is an ARN.")
+	private @Nullable String secret;
 
 	@Option(names = "--cache", paramLabel = "NAME", description = "For --iam and the posture audit: the replication "
 			+ "group id or serverless cache name; taken from the endpoint's host name when left out.")
@@ -126,11 +133,17 @@ final class DoctorCommand implements Callable<Integer> {
 		if (this.iam && (this.user == null || this.region == null)) {
 			throw new ParameterException(this.spec.commandLine(), "--iam needs --user and --region");
 		}
+		if (this.secret != null && this.iam) {
+			throw new ParameterException(this.spec.commandLine(), "--secret and --iam exclude each other");
+		}
+		if (this.secret != null && this.region == null && SecretsManagerSecret.regionOf(this.secret) == null) {
+			throw new ParameterException(this.spec.commandLine(), "--secret needs --region unless it is an ARN");
+		}
 		if (this.timeoutSeconds <= 0) {
 			throw new ParameterException(this.spec.commandLine(), "--timeout must be a positive number of seconds");
 		}
-		return new DoctorSettings(this.endpoint, this.user, this.caFile, this.iam, this.cacheName, this.region,
-				this.serverless, Duration.ofSeconds(this.timeoutSeconds));
+		return new DoctorSettings(this.endpoint, this.user, this.caFile, this.iam, this.secret, this.cacheName,
+				this.region, this.serverless, Duration.ofSeconds(this.timeoutSeconds));
 	}
 
 }

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeout the bound for each network step
  */
 record DoctorSettings(String endpoint, @Nullable String user, @Nullable Path caFile, boolean iam,
-		@Nullable String cacheName, @Nullable String region, boolean serverless, Duration timeout) {
+		@Nullable String secret, @Nullable String cacheName, @Nullable String region, boolean serverless,
+		Duration timeout) {
 
 }

@@ -22,7 +22,9 @@ class AuthenticationRejectedFailureAnalyzer extends AbstractFailureAnalyzer<Auth
 					+ "the cache ARN and the user ARN.";
 			case PASSWORD -> "Check 'elasticache.secure.auth.username' and 'elasticache.secure.auth.password': the "
 					+ "user must exist and be enabled ('on'), and the password must be current. For the "
-					+ "ElastiCache AUTH token of the default user, leave the username unset.";
+					+ "ElastiCache AUTH token of the default user, leave the username unset. With "
+					+ "'elasticache.secure.auth.secret', the secret's current version must hold the password the "
+					+ "server accepts (its version id is logged at startup).";
 			case NONE -> "The server requires authentication: set 'elasticache.secure.auth.mode' to 'password' or "
 					+ "'iam' with its credentials.";
 		};

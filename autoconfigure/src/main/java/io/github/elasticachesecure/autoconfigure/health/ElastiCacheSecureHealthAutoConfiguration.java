@@ -2,12 +2,14 @@ package io.github.elasticachesecure.autoconfigure.health;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
 import io.github.elasticachesecure.autoconfigure.IamTokenStatusSource;
+import io.github.elasticachesecure.autoconfigure.SecretStatusSource;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.health.ConnectionSummary;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
@@ -78,7 +80,8 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 		ElastiCacheHealthCheck elastiCacheHealthCheck(ElastiCacheSecureProperties properties,
 				ElastiCacheDescription cache, Map<String, RedisConnectionFactory> connectionFactories,
 				TlsEndpointMonitor tlsEndpointMonitor, ObjectProvider<IamTokenStatusSource> iamTokenStatus,
-				ObjectProvider<RedisCredentialsProvider> iamCredentials, ObjectProvider<PostureAuditRunner> audit) {
+				ObjectProvider<SecretStatusSource> secretStatus, ObjectProvider<RedisCredentialsProvider> credentials,
+				ObjectProvider<PostureAuditRunner> audit) {
 			ConnectionSummary summary = new ConnectionSummary(cache.endpoint(), cache.topology(),
 					cache.tls().verifyMode(), cache.auth().mode(), cache.auth().username());
 			ElastiCacheSecureProperties.Health health = properties.getHealth();
@@ -87,24 +90,25 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			ReplicationGroupHealth replicationGroup = (reader != null
 					&& factory instanceof LettuceConnectionFactory lettuce)
 							? new ReplicationGroupHealth(() -> (RedisClient) lettuce.getRequiredNativeClient(),
-									nodeUri(cache.host(), cache.port(), cache, properties, iamCredentials),
-									nodeUri(reader.host(), reader.port(), cache, properties, iamCredentials),
+									nodeUri(cache.host(), cache.port(), cache, properties, credentials),
+									nodeUri(reader.host(), reader.port(), cache, properties, credentials),
 									cache.readFrom().preference())
 							: null;
 			ElastiCacheHealthCheck check = new ElastiCacheHealthCheck(factory, summary, health.getTimeout(),
 					health.getCertificateExpiryWarning(), tlsEndpointMonitor, iamTokenStatus.getIfAvailable(),
 					Clock.systemUTC(), replicationGroup);
 			audit.ifAvailable((runner) -> check.showAudit(runner::details));
+			secretStatus.ifAvailable(check::showSecret);
 			return check;
 		}
 
 		/**
 		 * A node of the replication group with the application's TLS verification and
-		 * credentials (the IAM provider's tokens, or the password), for the health
-		 * check's own connection to it.
+		 * credentials (the IAM provider's tokens, the secret's password, or the
+		 * password), for the health check's own connection to it.
 		 */
 		private static RedisURI nodeUri(String host, int port, ElastiCacheDescription cache,
-				ElastiCacheSecureProperties properties, ObjectProvider<RedisCredentialsProvider> iamCredentials) {
+				ElastiCacheSecureProperties properties, ObjectProvider<RedisCredentialsProvider> credentials) {
 			RedisURI.Builder builder = RedisURI.builder()
 				.withHost(host)
 				.withPort(port)
@@ -114,13 +118,19 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			// The password is a secret, no part of the description: read where it is
 			// sent.
 			String password = properties.getAuth().getPassword();
+			// The starter's own provider of the mode, IAM's or the rotating password's:
+			// the other one is a null bean, which the stream leaves out.
+			RedisCredentialsProvider provider = credentials.orderedStream().findFirst().orElse(null);
 			if (cache.auth().mode() == AuthMode.IAM) {
-				builder.withAuthentication(iamCredentials.getObject());
+				builder.withAuthentication(Objects.requireNonNull(provider));
 			}
 			else if (cache.auth().mode() == AuthMode.PASSWORD && password != null) {
 				String username = cache.auth().username();
 				builder
 					.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials.just(username, password)));
+			}
+			else if (cache.auth().mode() == AuthMode.PASSWORD && provider != null) {
+				builder.withAuthentication(provider);
 			}
 			return builder.build();
 		}

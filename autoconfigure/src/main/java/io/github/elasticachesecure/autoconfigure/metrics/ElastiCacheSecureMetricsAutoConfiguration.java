@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.IamTokenStatusSource;
+import io.github.elasticachesecure.autoconfigure.SecretStatusSource;
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
@@ -37,11 +38,13 @@ public final class ElastiCacheSecureMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ElastiCacheMetrics elastiCacheMetrics(ObjectProvider<ClientResources> clientResources,
 			ObjectProvider<IamTokenStatusSource> iamTokenStatus, ObjectProvider<StartupGuardReport> guardReport,
-			ObjectProvider<TlsEndpointMonitor> tlsMonitor) {
+			ObjectProvider<TlsEndpointMonitor> tlsMonitor, ObjectProvider<SecretStatusSource> secretStatus) {
 		ClientResources resources = clientResources.getIfAvailable();
-		return new ElastiCacheMetrics((resources != null) ? resources.eventBus() : null,
+		ElastiCacheMetrics metrics = new ElastiCacheMetrics((resources != null) ? resources.eventBus() : null,
 				iamTokenStatus.getIfAvailable(), guardReport.getIfAvailable(), tlsMonitor.getIfAvailable(),
 				Clock.systemUTC());
+		secretStatus.ifAvailable(metrics::countSecretReads);
+		return metrics;
 	}
 
 }
