@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.lang.reflect.Method;
 import java.time.Duration;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDiscoveryConfiguration.CacheLocator;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
@@ -72,8 +73,10 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment) {
-		return ElastiCacheDescription.resolve(properties, environment);
+	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment,
+			ObjectProvider<CacheLocator> locators) {
+		return ElastiCacheDescription.resolve(properties, environment,
+				ElastiCacheDiscoveryConfiguration.discover(properties, locators));
 	}
 
 	@Bean

@@ -1,14 +1,22 @@
 package io.github.elasticachesecure.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 
 /**
- * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint},
- * or, without it, {@link DataRedisConnectionDetails} that the application brings (a
- * {@code @ServiceConnection} container's, its own bean). Boot's own details from
+ * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint}, or
+ * {@code elasticache.secure.cache-name} (the cache is then found by its name), or,
+ * without either, {@link DataRedisConnectionDetails} that the application brings (a
+ * {@code @ServiceConnection} container's, its own bean). An empty endpoint (as
+ * {@code ${ELASTICACHE_ENDPOINT:}} gives) counts as unset. Boot's own details from
  * {@code spring.data.redis.*} are defined after this auto-configuration, so they do not
  * count.
  */
@@ -20,13 +28,30 @@ class OnCacheEndpointCondition extends AnyNestedCondition {
 		super(ConfigurationPhase.REGISTER_BEAN);
 	}
 
-	@ConditionalOnProperty("elasticache.secure.endpoint")
-	static class EndpointProperty {
+	@Conditional(EndpointOrCacheNameCondition.class)
+	static class EndpointOrCacheName {
 
 	}
 
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
 	static class ApplicationConnectionDetails {
+
+	}
+
+	// Not @ConditionalOnProperty: it takes an empty value as set.
+	static class EndpointOrCacheNameCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			Environment environment = context.getEnvironment();
+			for (String property : new String[] { "elasticache.secure.endpoint", ElastiCacheDescription.CACHE_NAME }) {
+				if (StringUtils.hasText(environment.getProperty(property))) {
+					return ConditionOutcome.match(property + " is set");
+				}
+			}
+			return ConditionOutcome
+				.noMatch("neither elasticache.secure.endpoint nor " + ElastiCacheDescription.CACHE_NAME + " is set");
+		}
 
 	}
 

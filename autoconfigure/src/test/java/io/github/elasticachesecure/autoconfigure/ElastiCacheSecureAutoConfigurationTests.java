@@ -66,6 +66,17 @@ class ElastiCacheSecureAutoConfigurationTests {
 	}
 
 	@Test
+	void anEmptyEndpointWithoutACacheNameCountsAsUnset() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class))
+			.withPropertyValues("elasticache.secure.endpoint=", "elasticache.secure.cache-name= ")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ElastiCacheDescription.class);
+			});
+	}
+
+	@Test
 	void withoutEndpointBootsPlaintextDefaultFactoryIsRefused() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasFailed();
