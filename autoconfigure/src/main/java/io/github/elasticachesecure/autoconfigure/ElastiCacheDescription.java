@@ -189,7 +189,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 			Environment environment, @Nullable DiscoveredCache discovered) {
 		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName, reader,
 				auth(properties.getAuth()), Tls.of(properties.getTls()),
-				ElastiCacheReadConfiguration.reads(properties, environment, endpoint, topology, reader),
+				ElastiCacheReadConfiguration.reads(properties, environment, endpoint, topology, reader, discovered),
 				(discovered != null) ? discovered.region() : properties.getIam().getRegion(), discovered);
 	}
 
@@ -304,10 +304,17 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 * (such as {@code subnet:…}), which Spring Boot applies itself
 	 * @param property the property that set it, or {@code null} when it follows from a
 	 * reader endpoint
+	 * @param availabilityZone the application's Availability Zone for
+	 * {@link ReadPreference#SAME_AZ}, else {@code null}
 	 */
-	public record Reads(@Nullable ReadPreference preference, @Nullable String property) {
+	public record Reads(@Nullable ReadPreference preference, @Nullable String property,
+			@Nullable String availabilityZone) {
 
 		static final Reads NONE = new Reads(null, null);
+
+		Reads(@Nullable ReadPreference preference, @Nullable String property) {
+			this(preference, property, null);
+		}
 
 		/**
 		 * Return whether the starter applies the preference: Spring Boot applies its own

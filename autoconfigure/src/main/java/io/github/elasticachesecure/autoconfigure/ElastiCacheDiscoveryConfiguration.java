@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -69,6 +70,7 @@ class ElastiCacheDiscoveryConfiguration {
 
 		// Creates no AWS object unless it is called.
 		@Bean
+		@ConditionalOnMissingBean
 		CacheLocator elastiCacheLocator(ElastiCacheSecureProperties properties,
 				ObjectProvider<AwsCredentialsProvider> credentialsProviders,
 				ObjectProvider<AwsRegionProvider> regionProviders) {
