@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.audit.CacheDiscovery;
 import io.github.elasticachesecure.audit.DiscoveredCache;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.cache.ReadPreference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -74,10 +75,10 @@ class ElastiCacheDiscoveryConfiguration {
 		CacheLocator elastiCacheLocator(ElastiCacheSecureProperties properties,
 				ObjectProvider<AwsCredentialsProvider> credentialsProviders,
 				ObjectProvider<AwsRegionProvider> regionProviders) {
-			return (name) -> CacheDiscovery.discover(
-					name, ElastiCacheAwsConfiguration.region(properties.getIam().getRegion(),
-							regionProviders.getObject(), "Finding the cache by its name"),
-					credentialsProviders.getObject(), CALL_TIMEOUT);
+			return (name) -> CacheDiscovery.discover(name,
+					ElastiCacheAwsConfiguration.region(properties.getIam().getRegion(), regionProviders.getObject(),
+							"Finding the cache by its name"),
+					credentialsProviders.getObject(), CALL_TIMEOUT, properties.getReadFrom() == ReadPreference.SAME_AZ);
 		}
 
 	}

@@ -100,8 +100,7 @@ class ElastiCacheReadConfiguration {
 		if (discovered == null || discovered.nodes().isEmpty()) {
 			throw new ElastiCacheConfigurationException(property, "'" + property
 					+ "=same-az' needs the Availability Zones of the cache's nodes, which the starter reads from "
-					+ "DescribeReplicationGroups when it finds a replication group with cluster mode disabled by "
-					+ "its name; "
+					+ "the ElastiCache API when it finds a replication group by its name; "
 					+ ((discovered == null) ? "the cache is configured by its endpoint."
 							: "the API reported no node endpoints for the " + discovered.topology().value() + " cache '"
 									+ discovered.name() + "'."),

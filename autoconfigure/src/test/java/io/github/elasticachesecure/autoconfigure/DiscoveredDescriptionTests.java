@@ -33,9 +33,9 @@ class DiscoveredDescriptionTests {
 					new CacheNode("orders-002.x", 6379, "eu-west-1b", "replica"),
 					new CacheNode("orders-003.x", 6379, "eu-west-1a", "replica")));
 
-	private static final DiscoveredCache CLUSTER = new DiscoveredCache("orders", "eu-west-1",
-			"elasticache:DescribeReplicationGroups", CacheTopology.CLUSTER,
-			new ElastiCacheEndpoint("clustercfg.orders.x", 6379), null, List.of());
+	private static final DiscoveredCache SERVERLESS = new DiscoveredCache("orders", "eu-west-1",
+			"elasticache:DescribeServerlessCaches", CacheTopology.SERVERLESS,
+			new ElastiCacheEndpoint("orders-x1.serverless.x", 6379), null, List.of());
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class, SslAutoConfiguration.class))
@@ -101,13 +101,13 @@ class DiscoveredDescriptionTests {
 
 	@Test
 	void sameAzWithoutNodeZonesIsRefused() {
-		found(CLUSTER)
+		found(SERVERLESS)
 			.withPropertyValues("elasticache.secure.read-from=same-az",
 					"elasticache.secure.availability-zone=eu-west-1a")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(ElastiCacheConfigurationException.class)
-				.hasMessageContaining("no node endpoints for the cluster cache 'orders'"));
+				.hasMessageContaining("no node endpoints for the serverless cache 'orders'"));
 	}
 
 }

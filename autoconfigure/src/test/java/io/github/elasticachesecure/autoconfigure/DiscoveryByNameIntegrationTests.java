@@ -1,5 +1,7 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +11,7 @@ import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;
 import org.junit.jupiter.api.Test;
@@ -28,10 +31,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.github.elasticachesecure.testsupport.AwsFixtures.cacheClustersAt;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.clusterReplicationGroupAt;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroupAt;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.serverlessCacheAt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code elasticache.secure.cache-name} and a region without an endpoint: the starter
@@ -42,13 +47,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class DiscoveryByNameIntegrationTests {
 
+	private static final int KEYS = 30;
+
 	private static final String SECRET_KEY = "S3cret-discovery-key-wJalrXUtnFEMI";
 
 	@RegisterExtension
 	static final LocalElastiCache group = LocalElastiCache.replicationGroup(2).user("app", RedisTestContexts.PASSWORD);
 
 	@RegisterExtension
-	static final LocalElastiCache cluster = LocalElastiCache.cluster(3, 0).user("app", RedisTestContexts.PASSWORD);
+	static final LocalElastiCache cluster = LocalElastiCache.cluster(3, 1).user("app", RedisTestContexts.PASSWORD);
 
 	@RegisterExtension
 	final FakeAwsApi aws = FakeAwsApi.forEachTest();
@@ -127,6 +134,67 @@ class DiscoveryByNameIntegrationTests {
 			assertThat(context.getBean(ElastiCacheDescription.class).topology()).isEqualTo(CacheTopology.CLUSTER);
 			writesAndReads(context.getBean(StringRedisTemplate.class));
 		});
+	}
+
+	@Test
+	void sameAzInClusterModeReadsFromEachShardsReplicaWithZonesFromDescribeCacheClusters(CapturedOutput output) {
+		List<RedisServerProcess> nodes = cluster.nodes();
+		List<String> described = new ArrayList<>();
+		for (RedisServerProcess node : nodes) {
+			described
+				.add("localhost:" + node.port() + (RedisClusterProcess.isMaster(node) ? " us-east-1b" : " us-east-1a"));
+		}
+		this.aws.answer("DescribeReplicationGroups", clusterReplicationGroupAt("orders", cluster.endpoint()))
+			.answer("DescribeCacheClusters", cacheClustersAt("orders", described.toArray(String[]::new)));
+		// Lettuce reads only from replicas that report a replication offset, as every
+		// replica of a cache in use does: one replicated write per shard gives them one.
+		nodes.stream().filter(RedisClusterProcess::isMaster).forEach((node) -> node.adminCommand("FLUSHALL"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> nodes.stream()
+				.filter((node) -> !RedisClusterProcess.isMaster(node))
+				.allMatch((node) -> !node.adminCommand("INFO", "replication").contains("master_repl_offset:0\r")));
+		this.runner
+			.withPropertyValues("elasticache.secure.read-from=same-az",
+					"elasticache.secure.availability-zone=us-east-1a")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Reads go first to the replicas in us-east-1a: [localhost:");
+				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				for (int i = 0; i < KEYS; i++) {
+					template.opsForValue().set("zone-" + i, "a");
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> replicated(nodes));
+				nodes.forEach((node) -> node.adminCommand("CONFIG", "RESETSTAT"));
+				for (int i = 0; i < KEYS; i++) {
+					assertThat(template.opsForValue().get("zone-" + i)).isEqualTo("a");
+				}
+				long onReplicas = 0;
+				for (RedisServerProcess node : nodes) {
+					if (RedisClusterProcess.isMaster(node)) {
+						assertThat(node.commandCalls("get")).as("reads on the primary " + node.port()).isZero();
+					}
+					else {
+						onReplicas += node.commandCalls("get");
+					}
+				}
+				assertThat(onReplicas).as("reads on the replicas").isEqualTo(KEYS);
+			});
+		assertThat(this.aws.actions()).containsExactly("DescribeReplicationGroups", "DescribeCacheClusters");
+	}
+
+	private static boolean replicated(List<RedisServerProcess> nodes) {
+		long masters = 0;
+		long replicas = 0;
+		for (RedisServerProcess node : nodes) {
+			long keys = Long.parseLong(node.adminCommand("DBSIZE"));
+			if (RedisClusterProcess.isMaster(node)) {
+				masters += keys;
+			}
+			else {
+				replicas += keys;
+			}
+		}
+		return masters >= KEYS && replicas == masters;
 	}
 
 	@Test

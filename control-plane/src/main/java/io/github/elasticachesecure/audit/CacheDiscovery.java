@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.Endpoint;
 import software.amazon.awssdk.services.elasticache.model.NodeGroup;
 import software.amazon.awssdk.services.elasticache.model.NodeGroupMember;
@@ -40,6 +41,8 @@ public final class CacheDiscovery {
 
 	static final String DESCRIBE_SERVERLESS_CACHES = "elasticache:DescribeServerlessCaches";
 
+	static final String DESCRIBE_CACHE_CLUSTERS = "elasticache:DescribeCacheClusters";
+
 	private CacheDiscovery() {
 	}
 
@@ -49,12 +52,15 @@ public final class CacheDiscovery {
 	 * @param region the AWS region to look in
 	 * @param credentials the AWS credentials that sign the calls (not closed)
 	 * @param timeout the bound of each call
+	 * @param nodeZones whether the nodes of a cluster-mode cache are wanted too, which
+	 * {@code DescribeReplicationGroups} leaves out: they are then read from
+	 * {@code DescribeCacheClusters}
 	 * @return the cache, in-transit encryption required
 	 * @throws CacheDiscoveryException if it is not found, accepts plaintext clients, has
 	 * no endpoint yet, or the API refuses or fails
 	 */
 	public static DiscoveredCache discover(String cacheName, String region, AwsCredentialsProvider credentials,
-			Duration timeout) {
+			Duration timeout, boolean nodeZones) {
 		AwsRequestOverrideConfiguration call = AwsRequestOverrideConfiguration.builder()
 			.apiCallTimeout(timeout)
 			.build();
@@ -76,7 +82,12 @@ public final class CacheDiscovery {
 				}
 			});
 			if (group != null) {
-				return replicationGroup(cacheName, region, group);
+				DiscoveredCache cache = replicationGroup(cacheName, region, group);
+				if (nodeZones && cache.topology() == CacheTopology.CLUSTER) {
+					return new DiscoveredCache(cache.name(), region, cache.action(), cache.topology(), cache.endpoint(),
+							null, clusterNodes(cacheName, client, call));
+				}
+				return cache;
 			}
 			ServerlessCache serverless = call(cacheName, DESCRIBE_SERVERLESS_CACHES, () -> {
 				try {
@@ -129,6 +140,33 @@ public final class CacheDiscovery {
 		Endpoint reader = (shard != null && shard.nodeGroupMembers().size() > 1) ? shard.readerEndpoint() : null;
 		return new DiscoveredCache(name, region, DESCRIBE_REPLICATION_GROUPS, CacheTopology.REPLICATION_GROUP, primary,
 				(reader != null) ? endpoint(name, reader, group.status()) : null, nodes);
+	}
+
+	/**
+	 * The nodes of a cluster-mode cache, from every cache cluster of the region page by
+	 * page (one node each): its member clusters, whatever their number, in a few calls.
+	 */
+	private static List<CacheNode> clusterNodes(String name, ElastiCacheClient client,
+			AwsRequestOverrideConfiguration override) {
+		List<CacheCluster> clusters = call(name, DESCRIBE_CACHE_CLUSTERS,
+				() -> client
+					.describeCacheClustersPaginator(
+							(request) -> request.showCacheNodeInfo(true).overrideConfiguration(override))
+					.cacheClusters()
+					.stream()
+					.filter((cluster) -> name.equals(cluster.replicationGroupId()))
+					.toList());
+		List<CacheNode> nodes = new ArrayList<>();
+		for (CacheCluster cluster : (clusters != null) ? clusters : List.<CacheCluster>of()) {
+			for (software.amazon.awssdk.services.elasticache.model.CacheNode node : cluster.cacheNodes()) {
+				Endpoint endpoint = node.endpoint();
+				if (endpoint != null && endpoint.address() != null && endpoint.port() != null) {
+					nodes.add(new CacheNode(endpoint.address(), endpoint.port(), cluster.preferredAvailabilityZone(),
+							null));
+				}
+			}
+		}
+		return nodes;
 	}
 
 	private static DiscoveredCache serverlessCache(String name, String region, ServerlessCache cache) {

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param reader the reader endpoint of a replication group with cluster mode disabled and
  * at least one replica, else {@code null}
  * @param nodes the nodes with their own endpoints and zones, as the API reports them
- * (empty for a serverless cache, and for a cluster-mode cache, whose node endpoints
- * {@code DescribeReplicationGroups} leaves out)
+ * (empty for a serverless cache, and for a cluster-mode cache unless its nodes were asked
+ * for: {@code DescribeReplicationGroups} leaves their endpoints out)
  */
 public record DiscoveredCache(String name, String region, String action, CacheTopology topology,
 		ElastiCacheEndpoint endpoint, @Nullable ElastiCacheEndpoint reader, List<CacheNode> nodes) {
@@ -37,7 +37,8 @@ public record DiscoveredCache(String name, String region, String action, CacheTo
 				+ ", endpoint " + this.endpoint + ((this.reader != null) ? ", reader endpoint " + this.reader : "")
 				+ (this.nodes.isEmpty() ? ""
 						: ", nodes " + this.nodes.stream()
-							.map((node) -> node.endpoint() + " " + node.role() + " in " + node.availabilityZone())
+							.map((node) -> node.endpoint() + ((node.role() != null) ? " " + node.role() : "") + " in "
+									+ node.availabilityZone())
 							.toList());
 	}
 

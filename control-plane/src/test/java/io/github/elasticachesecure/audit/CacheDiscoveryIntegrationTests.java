@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
+import static io.github.elasticachesecure.testsupport.AwsFixtures.cacheClustersAt;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.clusterReplicationGroupAt;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroup;
 import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroupAt;
@@ -32,13 +33,22 @@ class CacheDiscoveryIntegrationTests {
 	final FakeAwsApi aws = FakeAwsApi.forEachTest();
 
 	private static DiscoveredCache discover(String name) {
+		return discover(name, false);
+	}
+
+	private static DiscoveredCache discover(String name, boolean nodeZones) {
 		return CacheDiscovery.discover(name, "us-east-1",
 				StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET_KEY)),
-				Duration.ofSeconds(5));
+				Duration.ofSeconds(5), nodeZones);
 	}
 
 	private static CacheDiscoveryException failure(String name) {
-		CacheDiscoveryException ex = catchThrowableOfType(CacheDiscoveryException.class, () -> discover(name));
+		return failure(name, false);
+	}
+
+	private static CacheDiscoveryException failure(String name, boolean nodeZones) {
+		CacheDiscoveryException ex = catchThrowableOfType(CacheDiscoveryException.class,
+				() -> discover(name, nodeZones));
 		assertThat(ex).as("discovery failure").isNotNull();
 		assertThat(ex.getCacheName()).isEqualTo(name);
 		assertThat(ex.getMessage()).contains("'" + name + "'").doesNotContain(SECRET_KEY);
@@ -78,6 +88,30 @@ class CacheDiscoveryIntegrationTests {
 		assertThat(cache.endpoint()).isEqualTo(new ElastiCacheEndpoint("clustercfg.orders.x", 6390));
 		assertThat(cache.reader()).isNull();
 		assertThat(cache.nodes()).isEmpty();
+		assertThat(this.aws.actions()).containsExactly("DescribeReplicationGroups");
+	}
+
+	@Test
+	void clusterModeNodesAndTheirZonesComeFromDescribeCacheClustersWhenAskedFor() {
+		this.aws.answer("DescribeReplicationGroups", clusterReplicationGroupAt("orders", "clustercfg.orders.x:6390"))
+			.answer("DescribeCacheClusters", cacheClustersAt("orders", "node-1.x:6379 us-east-1a",
+					"node-2.x:6379 us-east-1b", "node-1.x:6380 us-east-1c"));
+		DiscoveredCache cache = discover("orders", true);
+		assertThat(cache.topology()).isEqualTo(CacheTopology.CLUSTER);
+		assertThat(cache.endpoint()).isEqualTo(new ElastiCacheEndpoint("clustercfg.orders.x", 6390));
+		assertThat(cache.nodes()).containsExactly(new CacheNode("node-1.x", 6379, "us-east-1a", null),
+				new CacheNode("node-2.x", 6379, "us-east-1b", null),
+				new CacheNode("node-1.x", 6380, "us-east-1c", null));
+		assertThat(this.aws.actions()).containsExactly("DescribeReplicationGroups", "DescribeCacheClusters");
+	}
+
+	@Test
+	void deniedDescribeCacheClustersNamesTheAction() {
+		this.aws.answer("DescribeReplicationGroups", clusterReplicationGroupAt("orders", "clustercfg.orders.x:6390"))
+			.elastiCacheError("DescribeCacheClusters", 403, "AccessDenied", "not authorized");
+		CacheDiscoveryException ex = failure("orders", true);
+		assertThat(ex.getReason()).isEqualTo(Reason.ACCESS_DENIED);
+		assertThat(ex.getAction()).isEqualTo("elasticache:DescribeCacheClusters");
 	}
 
 	@Test

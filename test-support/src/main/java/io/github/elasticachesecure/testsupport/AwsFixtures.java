@@ -88,6 +88,32 @@ public final class AwsFixtures {
 				endpoint("Endpoint", endpoint) + endpoint("ReaderEndpoint", host + ":" + (port + 1)));
 	}
 
+	/**
+	 * The cache clusters of a cluster-mode replication group with their node endpoints
+	 * (DescribeCacheClusters with ShowCacheNodeInfo), one per {@code host:port zone}
+	 * text, and a cluster of another group that is to be left out.
+	 */
+	public static String cacheClustersAt(String groupId, String... nodes) {
+		StringBuilder clusters = new StringBuilder("<CacheClusters>");
+		for (int i = 0; i < nodes.length; i++) {
+			String[] node = nodes[i].split(" ");
+			clusters.append(cacheClusterWithNode(groupId + "-000" + (i + 1) + "-001", groupId, node[0], node[1]));
+		}
+		clusters.append(cacheClusterWithNode("other-0001-001", "other", "other.x:6379", "us-east-1a"));
+		return clusters.append("</CacheClusters>").toString();
+	}
+
+	private static String cacheClusterWithNode(String id, String groupId, String hostAndPort, String zone) {
+		return "<CacheCluster><CacheClusterId>" + id + "</CacheClusterId><CacheNodeType>cache.r6g.large</CacheNodeType>"
+				+ "<Engine>valkey</Engine><EngineVersion>7.2.4</EngineVersion><CacheClusterStatus>available"
+				+ "</CacheClusterStatus><NumCacheNodes>1</NumCacheNodes><PreferredAvailabilityZone>" + zone
+				+ "</PreferredAvailabilityZone><CacheNodes><CacheNode><CacheNodeId>0001</CacheNodeId>"
+				+ "<CacheNodeStatus>available</CacheNodeStatus>" + endpoint("Endpoint", hostAndPort)
+				+ "<CustomerAvailabilityZone>" + zone + "</CustomerAvailabilityZone></CacheNode></CacheNodes>"
+				+ "<ReplicationGroupId>" + groupId + "</ReplicationGroupId><TransitEncryptionEnabled>true"
+				+ "</TransitEncryptionEnabled></CacheCluster>";
+	}
+
 	private static String endpoint(String element, String hostAndPort) {
 		int colon = hostAndPort.lastIndexOf(':');
 		return "<" + element + "><Address>" + hostAndPort.substring(0, colon) + "</Address><Port>"

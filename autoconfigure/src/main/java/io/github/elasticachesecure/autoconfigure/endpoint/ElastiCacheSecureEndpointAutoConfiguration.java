@@ -69,7 +69,9 @@ public final class ElastiCacheSecureEndpointAutoConfiguration {
 				Map<String, Object> described = new LinkedHashMap<>();
 				described.put("endpoint", node.endpoint());
 				described.put("availabilityZone", String.valueOf(node.availabilityZone()));
-				described.put("role", String.valueOf(node.role()));
+				if (node.role() != null) {
+					described.put("role", node.role());
+				}
 				return described;
 			}).toList());
 		}
