@@ -35,6 +35,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own
@@ -144,7 +145,7 @@ class ElastiCacheConnectionConfiguration {
 				DataRedisConnectionDetails applicationConnectionDetails, Environment environment) {
 			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties,
 					environment);
-			if (properties.getEndpoint() != null) {
+			if (StringUtils.hasText(properties.getEndpoint())) {
 				// The type and address only: the details' toString() is the
 				// application's, and a record's prints the password.
 				logger.info(

@@ -236,7 +236,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 
 	private static @Nullable String cacheName(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		String configured = properties.getCacheName();
-		if (configured != null) {
+		if (configured != null && !configured.isBlank()) {
 			return configured;
 		}
 		String derived = endpoint.cacheName();
