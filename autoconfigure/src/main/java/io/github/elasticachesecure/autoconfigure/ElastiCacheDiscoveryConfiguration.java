@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.elasticachesecure.audit.CacheDiscovery;
 import io.github.elasticachesecure.audit.DiscoveredCache;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.cache.ReadPreference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,8 +46,17 @@ class ElastiCacheDiscoveryConfiguration {
 	static @Nullable DiscoveredCache discover(ElastiCacheSecureProperties properties,
 			ObjectProvider<CacheLocator> locators) {
 		String name = properties.getCacheName();
-		if (StringUtils.hasText(properties.getEndpoint()) || !StringUtils.hasText(name)) {
+		if (StringUtils.hasText(properties.getEndpoint())) {
 			return null;
+		}
+		if (!StringUtils.hasText(name)) {
+			throw new ElastiCacheConfigurationException(ElastiCacheEndpoint.PROPERTY,
+					"'" + ElastiCacheEndpoint.PROPERTY + "' is not set (it is empty), and neither is '"
+							+ ElastiCacheDescription.CACHE_NAME + "'.",
+					"Set '" + ElastiCacheEndpoint.PROPERTY + "' to the host:port of your cache, e.g. "
+							+ "master.my-cache.abc123.use1.cache.amazonaws.com:6379, or '"
+							+ ElastiCacheDescription.CACHE_NAME + "' to the replication group id or serverless cache "
+							+ "name, to find it through the ElastiCache API.");
 		}
 		CacheLocator locator = locators.getIfAvailable();
 		if (locator == null) {

@@ -12,11 +12,12 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint}, or
- * {@code elasticache.secure.cache-name} (the cache is then found by its name), or,
- * without either, {@link DataRedisConnectionDetails} that the application brings (a
- * {@code @ServiceConnection} container's, its own bean). An empty endpoint (as
- * {@code ${ELASTICACHE_ENDPOINT:}} gives) counts as unset. Boot's own details from
+ * Matches when the starter has a cache to secure: {@code elasticache.secure.endpoint},
+ * even empty (as {@code ${ELASTICACHE_ENDPOINT:}} gives: the cache is then found by
+ * {@code elasticache.secure.cache-name}, and without one the start stops saying so), or
+ * {@code elasticache.secure.cache-name} alone, or, without either,
+ * {@link DataRedisConnectionDetails} that the application brings (a
+ * {@code @ServiceConnection} container's, its own bean). Boot's own details from
  * {@code spring.data.redis.*} are defined after this auto-configuration, so they do not
  * count.
  */
@@ -38,16 +39,18 @@ class OnCacheEndpointCondition extends AnyNestedCondition {
 
 	}
 
-	// Not @ConditionalOnProperty: it takes an empty value as set.
+	// Not @ConditionalOnProperty: the endpoint counts even empty, the cache name only
+	// with text.
 	static class EndpointOrCacheNameCondition extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			Environment environment = context.getEnvironment();
-			for (String property : new String[] { "elasticache.secure.endpoint", ElastiCacheDescription.CACHE_NAME }) {
-				if (StringUtils.hasText(environment.getProperty(property))) {
-					return ConditionOutcome.match(property + " is set");
-				}
+			if (environment.getProperty("elasticache.secure.endpoint") != null) {
+				return ConditionOutcome.match("elasticache.secure.endpoint is set");
+			}
+			if (StringUtils.hasText(environment.getProperty(ElastiCacheDescription.CACHE_NAME))) {
+				return ConditionOutcome.match(ElastiCacheDescription.CACHE_NAME + " is set");
 			}
 			return ConditionOutcome
 				.noMatch("neither elasticache.secure.endpoint nor " + ElastiCacheDescription.CACHE_NAME + " is set");
