@@ -14,6 +14,8 @@ import io.github.elasticachesecure.testkit.LocalElastiCache;
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.github.elasticachesecure.testkit.RedisServerProcess;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +31,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static io.github.elasticachesecure.testsupport.AwsFixtures.cacheClustersAt;
@@ -164,6 +167,17 @@ class DiscoveryByNameIntegrationTests {
 					template.opsForValue().set("zone-" + i, "a");
 				}
 				await().atMost(Duration.ofSeconds(10)).until(() -> replicated(nodes));
+				// Lettuce reads only from replicas whose replication offset its last
+				// topology view saw; a node slow to answer under load leaves it unseen.
+				RedisClusterClient client = (RedisClusterClient) context.getBean(LettuceConnectionFactory.class)
+					.getNativeClient();
+				await().atMost(Duration.ofSeconds(10)).until(() -> {
+					client.refreshPartitions();
+					return client.getPartitions()
+						.stream()
+						.filter((node) -> node.is(RedisClusterNode.NodeFlag.REPLICA))
+						.allMatch((node) -> node.getReplOffset() > 0);
+				});
 				nodes.forEach((node) -> node.adminCommand("CONFIG", "RESETSTAT"));
 				for (int i = 0; i < KEYS; i++) {
 					assertThat(template.opsForValue().get("zone-" + i)).isEqualTo("a");
