@@ -51,7 +51,7 @@ class ElastiCacheAuditConfiguration {
 			AwsCredentialsProvider credentials = credentialsProviders.getObject();
 			AwsRegionProvider regionProvider = regionProviders.getObject();
 			String cacheName = cache.requireCacheName("The posture audit");
-			String region = ElastiCacheAwsConfiguration.region(cache, regionProvider, "The posture audit");
+			String region = ElastiCacheAwsConfiguration.region(cache.region(), regionProvider, "The posture audit");
 			PostureAudit audit = PostureAudit.builder(cacheName, region, credentials)
 				.topology(cache.topology())
 				.authentication(cache.auth().mode(), cache.auth().username())

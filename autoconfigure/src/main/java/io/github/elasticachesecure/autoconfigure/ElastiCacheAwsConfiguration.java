@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -50,21 +51,22 @@ class ElastiCacheAwsConfiguration {
 	}
 
 	/**
-	 * The cache's region: {@code elasticache.secure.iam.region} when set (it wins over
-	 * any region provider), else the region provider's.
-	 * @param cache the description of the cache
+	 * The cache's region: {@code elasticache.secure.iam.region} (or the one the cache was
+	 * found in) when set, which wins over any region provider, else the region
+	 * provider's.
+	 * @param region the description's region, or {@code null}
 	 * @param regionProvider the region provider bean
 	 * @param purpose what needs the region, for the report
 	 * @return the region id
 	 */
-	static String region(ElastiCacheDescription cache, AwsRegionProvider regionProvider, String purpose) {
-		if (cache.region() != null) {
-			return cache.region();
+	static String region(@Nullable String region, AwsRegionProvider regionProvider, String purpose) {
+		if (region != null) {
+			return region;
 		}
 		try {
-			String region = regionProvider.getRegion().id();
-			logger.info(REGION + " taken from the AWS region provider chain: " + region);
-			return region;
+			String provided = regionProvider.getRegion().id();
+			logger.info(REGION + " taken from the AWS region provider chain: " + provided);
+			return provided;
 		}
 		catch (RuntimeException ex) {
 			throw new ElastiCacheConfigurationException(REGION,

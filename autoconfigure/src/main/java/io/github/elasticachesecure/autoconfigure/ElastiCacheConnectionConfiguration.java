@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Predicate;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDiscoveryConfiguration.CacheLocator;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ClusterNodeDomain;
 import io.github.elasticachesecure.cache.ClusterNodes;
@@ -39,6 +40,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * The secured connection to {@code elasticache.secure.endpoint}, built by Boot's own
@@ -77,8 +79,10 @@ class ElastiCacheConnectionConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment) {
-		return ElastiCacheDescription.resolve(properties, environment);
+	ElastiCacheDescription elastiCacheDescription(ElastiCacheSecureProperties properties, Environment environment,
+			ObjectProvider<CacheLocator> locators) {
+		return ElastiCacheDescription.resolve(properties, environment,
+				ElastiCacheDiscoveryConfiguration.discover(properties, locators));
 	}
 
 	@Bean
@@ -154,7 +158,7 @@ class ElastiCacheConnectionConfiguration {
 				DataRedisConnectionDetails applicationConnectionDetails, Environment environment) {
 			ElastiCacheDescription cache = ElastiCacheDescription.resolve(applicationConnectionDetails, properties,
 					environment);
-			if (properties.getEndpoint() != null) {
+			if (StringUtils.hasText(properties.getEndpoint())) {
 				// The type and address only: the details' toString() is the
 				// application's, and a record's prints the password.
 				logger.info(

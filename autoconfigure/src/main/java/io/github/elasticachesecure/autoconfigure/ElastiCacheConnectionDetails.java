@@ -1,7 +1,10 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import io.github.elasticachesecure.audit.DiscoveredCache;
+import io.github.elasticachesecure.cache.ReadPreference;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -12,9 +15,12 @@ import org.springframework.boot.ssl.SslBundle;
  * Lettuce configuration builds the connection factory from them, and always with TLS,
  * because an {@link SslBundle} is always returned. With a reader endpoint they are
  * master/replica details: Boot then builds a static master/replica factory of the primary
- * endpoint and the reader endpoint, and Lettuce tells them apart by their {@code ROLE}.
+ * endpoint and the reader endpoint (with {@code same-az}, each replica's own endpoint),
+ * and Lettuce tells them apart by their {@code ROLE}.
  */
 final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
+
+	private static final String REPLICA = "replica";
 
 	private final ElastiCacheDescription cache;
 
@@ -64,8 +70,19 @@ final class ElastiCacheConnectionDetails implements DataRedisConnectionDetails {
 		}
 		// The primary first: Boot builds the configuration from the first node and adds
 		// the others.
-		List<Node> nodes = List.of(new Node(this.cache.host(), this.cache.port()),
-				new Node(reader.host(), reader.port()));
+		List<Node> nodes = new ArrayList<>(List.of(new Node(this.cache.host(), this.cache.port())));
+		DiscoveredCache discovered = this.cache.discovered();
+		if (this.cache.readFrom().preference() == ReadPreference.SAME_AZ && discovered != null) {
+			// Each replica by its own endpoint, for its zone: the reader endpoint's name
+			// resolves to any of them.
+			discovered.nodes()
+				.stream()
+				.filter((node) -> REPLICA.equals(node.role()))
+				.forEach((node) -> nodes.add(new Node(node.host(), node.port())));
+		}
+		else {
+			nodes.add(new Node(reader.host(), reader.port()));
+		}
 		return () -> nodes;
 	}
 

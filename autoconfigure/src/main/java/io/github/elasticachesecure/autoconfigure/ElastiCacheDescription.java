@@ -2,6 +2,7 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.audit.DiscoveredCache;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
@@ -13,7 +14,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.core.env.Environment;
 
@@ -39,11 +39,14 @@ import org.springframework.core.env.Environment;
  * @param auth how connections authenticate
  * @param tls how connections are secured
  * @param readFrom where reads go
- * @param region the configured AWS region of the cache, or {@code null} for the region
- * provider's
+ * @param region the configured AWS region of the cache (the one it was found in when
+ * discovered), or {@code null} for the region provider's
+ * @param discovered the cache as the ElastiCache API described it when it was found by
+ * its name ({@code elasticache.secure.cache-name} without an endpoint), else {@code null}
  */
 public record ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName,
-		@Nullable Reader reader, Auth auth, Tls tls, Reads readFrom, @Nullable String region) {
+		@Nullable Reader reader, Auth auth, Tls tls, Reads readFrom, @Nullable String region,
+		@Nullable DiscoveredCache discovered) {
 
 	static final String READER_ENDPOINT = "elasticache.secure.reader-endpoint";
 
@@ -70,7 +73,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 */
 	public ElastiCacheDescription(String host, int port, CacheTopology topology, @Nullable String cacheName) {
 		this(host, port, topology, cacheName, null, new Auth(AuthMode.PASSWORD, null),
-				Tls.of(new ElastiCacheSecureProperties.Tls()), Reads.NONE, null);
+				Tls.of(new ElastiCacheSecureProperties.Tls()), Reads.NONE, null, null);
 	}
 
 	/**
@@ -111,13 +114,33 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	}
 
 	/**
-	 * Resolve the description of the cache from the properties: the one place where the
-	 * endpoint is parsed.
+	 * Resolve the description of the cache from the properties, or from what the API said
+	 * of the cache named by them: the one place where the endpoint is parsed.
 	 * @param properties the bound properties
 	 * @param environment the environment, for Spring Boot's own read preference
+	 * @param discovered the cache found by its name, or {@code null} when an endpoint is
+	 * configured
 	 * @return the description
 	 */
-	static ElastiCacheDescription resolve(ElastiCacheSecureProperties properties, Environment environment) {
+	static ElastiCacheDescription resolve(ElastiCacheSecureProperties properties, Environment environment,
+			@Nullable DiscoveredCache discovered) {
+		if (discovered != null) {
+			CacheTopology topology = discovered.topology();
+			if (properties.getTopology() != null && properties.getTopology() != topology) {
+				throw new ElastiCacheConfigurationException(TOPOLOGY,
+						"'" + TOPOLOGY + "=" + properties.getTopology().value()
+								+ "' contradicts the ElastiCache API, which describes '" + discovered.name() + "' as a "
+								+ topology.value() + " cache.",
+						"Remove '" + TOPOLOGY + "'.");
+			}
+			Reader reader = reader(properties, topology);
+			ElastiCacheEndpoint discoveredReader = discovered.reader();
+			if (reader == null && discoveredReader != null) {
+				reader = new Reader(discoveredReader.host(), discoveredReader.port());
+			}
+			return describe(discovered.endpoint(), topology, discovered.name(), reader, properties, environment,
+					discovered);
+		}
 		ElastiCacheEndpoint endpoint = ElastiCacheEndpoint.parse(properties.getEndpoint());
 		CacheTopology topology = topology(properties, endpoint);
 		Reader reader = reader(properties, topology);
@@ -126,7 +149,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 			// whatever its host name says.
 			topology = CacheTopology.REPLICATION_GROUP;
 		}
-		return describe(endpoint, topology, cacheName(properties, endpoint), reader, properties, environment);
+		return describe(endpoint, topology, cacheName(properties, endpoint), reader, properties, environment, null);
 	}
 
 	/**
@@ -146,13 +169,13 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 		if (standalone != null) {
 			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(standalone.getHost(), standalone.getPort());
 			return describe(endpoint, CacheTopology.STANDALONE, cacheName(properties, endpoint), null, properties,
-					environment);
+					environment, null);
 		}
 		if (cluster != null && !cluster.getNodes().isEmpty()) {
 			DataRedisConnectionDetails.Node node = cluster.getNodes().get(0);
 			ElastiCacheEndpoint endpoint = new ElastiCacheEndpoint(node.host(), node.port());
 			return describe(endpoint, CacheTopology.CLUSTER, cacheName(properties, endpoint), null, properties,
-					environment);
+					environment, null);
 		}
 		throw new ElastiCacheConfigurationException("elasticache.secure.endpoint",
 				"The application's connection " + "details (" + details.getClass().getName()
@@ -163,10 +186,11 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 
 	private static ElastiCacheDescription describe(ElastiCacheEndpoint endpoint, CacheTopology topology,
 			@Nullable String cacheName, @Nullable Reader reader, ElastiCacheSecureProperties properties,
-			Environment environment) {
+			Environment environment, @Nullable DiscoveredCache discovered) {
 		return new ElastiCacheDescription(endpoint.host(), endpoint.port(), topology, cacheName, reader,
 				auth(properties.getAuth()), Tls.of(properties.getTls()),
-				reads(properties, environment, endpoint, topology, reader), properties.getIam().getRegion());
+				ElastiCacheReadConfiguration.reads(properties, environment, endpoint, topology, reader, discovered),
+				(discovered != null) ? discovered.region() : properties.getIam().getRegion(), discovered);
 	}
 
 	private static Auth auth(ElastiCacheSecureProperties.Auth properties) {
@@ -177,32 +201,6 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 					"Set '" + USERNAME + "' to the ElastiCache user id (for IAM users it equals the user name).");
 		}
 		return new Auth(properties.getMode(), username);
-	}
-
-	/**
-	 * The read preference in effect: the starter's property, else Spring Boot's, else
-	 * {@code replica-preferred} with a reader endpoint (which is there to be read from).
-	 * One that asks for replicas where the connection knows only the endpoint is refused.
-	 */
-	private static Reads reads(ElastiCacheSecureProperties properties, Environment environment,
-			ElastiCacheEndpoint endpoint, CacheTopology topology, @Nullable Reader reader) {
-		String boot = Binder.get(environment).bind(BOOT_READ_FROM, String.class).orElse(null);
-		Reads reads = (properties.getReadFrom() != null) ? new Reads(properties.getReadFrom(), READ_FROM)
-				: (boot != null) ? new Reads(ReadPreference.fromLettuceName(boot), BOOT_READ_FROM)
-						: (reader != null) ? new Reads(ReadPreference.REPLICA_PREFERRED, null) : Reads.NONE;
-		ReadPreference preference = reads.preference();
-		if (preference != null && !topology.isClusterProtocol() && reader == null
-				&& preference != ReadPreference.UPSTREAM) {
-			String property = (reads.property() != null) ? reads.property() : READ_FROM;
-			throw new ElastiCacheConfigurationException(property,
-					"'" + property + "=" + preference.value() + "' asks for reads from replicas, but no '"
-							+ READER_ENDPOINT + "' is set: " + "the connection knows only " + endpoint + ", so "
-							+ (preference.isReplicaRequired() ? "every read would fail."
-									: "every read would go to it."),
-					"Set '" + READER_ENDPOINT + "' to the reader endpoint of the replication "
-							+ "group (replica.<id>.…:6379), or remove '" + property + "'.");
-		}
-		return reads;
 	}
 
 	private static @Nullable Reader reader(ElastiCacheSecureProperties properties, CacheTopology topology) {
@@ -238,7 +236,7 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 
 	private static @Nullable String cacheName(ElastiCacheSecureProperties properties, ElastiCacheEndpoint endpoint) {
 		String configured = properties.getCacheName();
-		if (configured != null) {
+		if (configured != null && !configured.isBlank()) {
 			return configured;
 		}
 		String derived = endpoint.cacheName();
@@ -306,10 +304,17 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 * (such as {@code subnet:…}), which Spring Boot applies itself
 	 * @param property the property that set it, or {@code null} when it follows from a
 	 * reader endpoint
+	 * @param availabilityZone the application's Availability Zone for
+	 * {@link ReadPreference#SAME_AZ}, else {@code null}
 	 */
-	public record Reads(@Nullable ReadPreference preference, @Nullable String property) {
+	public record Reads(@Nullable ReadPreference preference, @Nullable String property,
+			@Nullable String availabilityZone) {
 
 		static final Reads NONE = new Reads(null, null);
+
+		Reads(@Nullable ReadPreference preference, @Nullable String property) {
+			this(preference, property, null);
+		}
 
 		/**
 		 * Return whether the starter applies the preference: Spring Boot applies its own

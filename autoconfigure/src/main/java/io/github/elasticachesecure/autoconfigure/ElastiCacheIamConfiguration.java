@@ -79,7 +79,7 @@ class ElastiCacheIamConfiguration {
 		try {
 			ElastiCacheIamTokenGenerator generator = new ElastiCacheIamTokenGenerator(
 					cache.requireCacheName("IAM authentication"), Objects.requireNonNull(cache.auth().username()),
-					ElastiCacheAwsConfiguration.region(cache, regionProvider, "IAM authentication"),
+					ElastiCacheAwsConfiguration.region(cache.region(), regionProvider, "IAM authentication"),
 					cache.topology() == CacheTopology.SERVERLESS);
 			logger.info("IAM authentication for user '" + generator.userId() + "' on cache '" + generator.cacheName()
 					+ "' in " + generator.region() + (generator.serverless() ? " (serverless)" : "")

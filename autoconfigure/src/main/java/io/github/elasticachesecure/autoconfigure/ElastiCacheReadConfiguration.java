@@ -1,33 +1,119 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import io.github.elasticachesecure.audit.DiscoveredCache;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription.Reader;
+import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription.Reads;
+import io.github.elasticachesecure.cache.CacheNode;
+import io.github.elasticachesecure.cache.CacheTopology;
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.cache.ReadPreference;
+import io.github.elasticachesecure.cache.SameZoneReadFrom;
+import io.lettuce.core.ReadFrom;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Where reads go: the {@link ElastiCacheDescription#readFrom() read preference} of the
  * cache ({@code elasticache.secure.read-from}), applied to the master/replica connection
  * of a replication group with a reader endpoint and to cluster connections (where Lettuce
- * sends {@code READONLY} to the replicas it reads from). Spring Boot's own
+ * sends {@code READONLY} to the replicas it reads from). With {@code same-az}, the
+ * master/replica connection knows each replica by its node endpoint, whose zone the API
+ * gave ({@link SameZoneReadFrom}). Spring Boot's own
  * {@code spring.data.redis.lettuce.read-from} is honoured when it is the only one set or
  * says the same ({@link SpringDataRedisConflicts} refuses it when it contradicts).
  */
 @Configuration(proxyBeanMethods = false)
 class ElastiCacheReadConfiguration {
 
+	static final String AVAILABILITY_ZONE = "elasticache.secure.availability-zone";
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheReadConfiguration.class);
+
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer elastiCacheReadFromCustomizer(ElastiCacheDescription cache) {
 		// Spring Boot applied its own property already; the starter's wins, being applied
 		// after it.
-		ElastiCacheDescription.Reads reads = cache.readFrom();
+		Reads reads = cache.readFrom();
 		ReadPreference preference = reads.preference();
+		ReadFrom readFrom = (preference != null) ? preference.readFrom() : null;
+		DiscoveredCache discovered = cache.discovered();
+		String zone = reads.availabilityZone();
+		if (preference == ReadPreference.SAME_AZ && zone != null && discovered != null) {
+			readFrom = new SameZoneReadFrom(zone, discovered.nodes());
+			logger.info("Reads go first to the replicas in " + zone + ": "
+					+ discovered.nodes()
+						.stream()
+						.filter((node) -> zone.equals(node.availabilityZone()) && !"primary".equals(node.role()))
+						.map(CacheNode::endpoint)
+						.toList());
+		}
+		ReadFrom starters = readFrom;
 		return (builder) -> {
-			if (preference != null && reads.isStarters()) {
-				builder.readFrom(preference.readFrom());
+			if (starters != null && reads.isStarters()) {
+				builder.readFrom(starters);
 			}
 		};
+	}
+
+	/**
+	 * The read preference in effect: the starter's property, else Spring Boot's, else
+	 * {@code replica-preferred} with a reader endpoint (which is there to be read from).
+	 * One that asks for replicas where the connection knows only the endpoint is refused.
+	 */
+	static Reads reads(ElastiCacheSecureProperties properties, Environment environment, ElastiCacheEndpoint endpoint,
+			CacheTopology topology, @Nullable Reader reader, @Nullable DiscoveredCache discovered) {
+		String boot = Binder.get(environment).bind(ElastiCacheDescription.BOOT_READ_FROM, String.class).orElse(null);
+		Reads reads = (properties.getReadFrom() != null)
+				? new Reads(properties.getReadFrom(), ElastiCacheDescription.READ_FROM)
+				: (boot != null)
+						? new Reads(ReadPreference.fromLettuceName(boot), ElastiCacheDescription.BOOT_READ_FROM)
+						: (reader != null) ? new Reads(ReadPreference.REPLICA_PREFERRED, null) : Reads.NONE;
+		ReadPreference preference = reads.preference();
+		if (preference != null && !topology.isClusterProtocol() && reader == null
+				&& preference != ReadPreference.UPSTREAM) {
+			String property = (reads.property() != null) ? reads.property() : ElastiCacheDescription.READ_FROM;
+			throw new ElastiCacheConfigurationException(property, "'" + property + "=" + preference.value()
+					+ "' asks for reads from replicas, but no '" + ElastiCacheDescription.READER_ENDPOINT + "' is set: "
+					+ "the connection knows only " + endpoint + ", so "
+					+ (preference.isReplicaRequired() ? "every read would fail." : "every read would go to it."),
+					"Set '" + ElastiCacheDescription.READER_ENDPOINT + "' to the reader endpoint of the replication "
+							+ "group (replica.<id>.…:6379), or remove '" + property + "'.");
+		}
+		return (preference == ReadPreference.SAME_AZ) ? sameZone(properties, reads, discovered) : reads;
+	}
+
+	/**
+	 * {@code same-az} needs the application's zone and the nodes' zones, which the API
+	 * gives when the cache is found by its name.
+	 */
+	private static Reads sameZone(ElastiCacheSecureProperties properties, Reads reads,
+			@Nullable DiscoveredCache discovered) {
+		String property = (reads.property() != null) ? reads.property() : ElastiCacheDescription.READ_FROM;
+		if (discovered == null || discovered.nodes().isEmpty()) {
+			throw new ElastiCacheConfigurationException(property, "'" + property
+					+ "=same-az' needs the Availability Zones of the cache's nodes, which the starter reads from "
+					+ "the ElastiCache API when it finds a replication group by its name; "
+					+ ((discovered == null) ? "the cache is configured by its endpoint."
+							: "the API reported no node endpoints for the " + discovered.topology().value() + " cache '"
+									+ discovered.name() + "'."),
+					"Set '" + ElastiCacheDescription.CACHE_NAME + "' and leave 'elasticache.secure.endpoint' unset, "
+							+ "or choose another '" + property + "' (replica-preferred reads from any replica).");
+		}
+		String zone = properties.getAvailabilityZone();
+		if (zone == null || zone.isBlank()) {
+			throw new ElastiCacheConfigurationException(AVAILABILITY_ZONE,
+					"'" + property + "=same-az' needs the application's Availability Zone, and none is set.",
+					"Set '" + AVAILABILITY_ZONE + "' to the zone the application runs in (e.g. us-east-1a).");
+		}
+		return new Reads(reads.preference(), reads.property(), zone.trim());
 	}
 
 }

@@ -27,7 +27,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(ElastiCacheSecureProperties.class)
 @Import({ ElastiCacheConnectionConfiguration.class, ElastiCacheFailoverConfiguration.class,
 		ElastiCacheTlsMonitorConfiguration.class, ElastiCacheActuatorConfiguration.class,
-		ElastiCacheAuditConfiguration.class, ElastiCacheAwsConfiguration.class })
+		ElastiCacheAuditConfiguration.class, ElastiCacheAwsConfiguration.class,
+		ElastiCacheDiscoveryConfiguration.class })
 public final class ElastiCacheSecureAutoConfiguration {
 
 }

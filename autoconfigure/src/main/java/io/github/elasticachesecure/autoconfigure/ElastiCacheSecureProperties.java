@@ -37,7 +37,8 @@ public class ElastiCacheSecureProperties implements Validator {
 	/**
 	 * Endpoint of the cache as host:port (port defaults to 6379), e.g. the primary or
 	 * configuration endpoint of a replication group, or the endpoint of a serverless
-	 * cache.
+	 * cache. When unset or empty, the cache named by 'cache-name' is found through the
+	 * ElastiCache API at startup.
 	 */
 	private @Nullable String endpoint;
 
@@ -50,10 +51,17 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	/**
 	 * Which nodes serve reads: upstream, upstream-preferred, replica-preferred, replica,
-	 * lowest-latency, any or any-replica. When unset: replica-preferred with a reader
-	 * endpoint, otherwise the primary only.
+	 * lowest-latency, any, any-replica or same-az (a replica in the application's
+	 * Availability Zone, else any replica, else the primary; needs the cache found by
+	 * 'cache-name'). When unset: replica-preferred with a reader endpoint, otherwise the
+	 * primary only.
 	 */
 	private @Nullable ReadPreference readFrom;
+
+	/**
+	 * Availability Zone of the application, e.g. us-east-1a, for 'read-from=same-az'.
+	 */
+	private @Nullable String availabilityZone;
 
 	/**
 	 * Layout of the cache: standalone, replication-group, cluster or serverless. When
@@ -65,8 +73,9 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	/**
 	 * Replication group id or serverless cache name (not the endpoint DNS name), as IAM
-	 * tokens are signed for it. When unset, derived from the endpoint host name when it
-	 * follows ElastiCache's naming.
+	 * tokens are signed for it. Without an endpoint, the cache is found by this name
+	 * through the ElastiCache API at startup. When unset, derived from the endpoint host
+	 * name when it follows ElastiCache's naming.
 	 */
 	private @Nullable String cacheName;
 
@@ -106,6 +115,14 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	public void setReadFrom(@Nullable ReadPreference readFrom) {
 		this.readFrom = readFrom;
+	}
+
+	public @Nullable String getAvailabilityZone() {
+		return this.availabilityZone;
+	}
+
+	public void setAvailabilityZone(@Nullable String availabilityZone) {
+		this.availabilityZone = availabilityZone;
 	}
 
 	public @Nullable CacheTopology getTopology() {

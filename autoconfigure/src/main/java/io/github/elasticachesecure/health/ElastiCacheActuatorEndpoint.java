@@ -14,17 +14,21 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code elasticache} actuator endpoint, read-only: {@code /actuator/elasticache}
- * shows the connection (TLS and IAM state, as the health check computes them) and the
- * posture audit's latest report; {@code /actuator/elasticache/audit} runs the audit again
- * and shows its report. The audit only reads ({@code Describe*} calls), and runs at most
- * once a minute whoever asks: requests in between get the latest report and when the next
- * run may start. No secret is shown.
+ * shows the cache as the starter resolved it (its endpoints, and what the ElastiCache API
+ * said of it when it was found by its name), the connection (TLS and IAM state, as the
+ * health check computes them) and the posture audit's latest report;
+ * {@code /actuator/elasticache/audit} runs the audit again and shows its report. The
+ * audit only reads ({@code Describe*} calls), and runs at most once a minute whoever
+ * asks: requests in between get the latest report and when the next run may start. No
+ * secret is shown.
  */
 @Endpoint(id = "elasticache")
 public final class ElastiCacheActuatorEndpoint {
 
 	// The check and the audit bound themselves; this covers scheduling.
 	private static final Duration BLOCK_MARGIN = Duration.ofSeconds(1);
+
+	private final Map<String, Object> cache;
 
 	private final @Nullable ElastiCacheHealthCheck check;
 
@@ -34,24 +38,28 @@ public final class ElastiCacheActuatorEndpoint {
 
 	/**
 	 * Create the endpoint.
+	 * @param cache the resolved description of the cache, shown as it is (no secret may
+	 * be part of it)
 	 * @param check the health check, {@code null} when the health indicator is disabled
 	 * @param audit the posture audit, {@code null} when it is off
 	 * @param auditTimeout the bound of one run of the audit
 	 */
-	public ElastiCacheActuatorEndpoint(@Nullable ElastiCacheHealthCheck check, @Nullable PostureAuditRunner audit,
-			Duration auditTimeout) {
+	public ElastiCacheActuatorEndpoint(Map<String, Object> cache, @Nullable ElastiCacheHealthCheck check,
+			@Nullable PostureAuditRunner audit, Duration auditTimeout) {
+		this.cache = Map.copyOf(cache);
 		this.check = check;
 		this.audit = audit;
 		this.auditTimeout = auditTimeout;
 	}
 
 	/**
-	 * The connection and the latest audit.
+	 * The cache, the connection and the latest audit.
 	 * @return the state
 	 */
 	@ReadOperation
 	public Map<String, Object> state() {
 		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("cache", this.cache);
 		if (this.check != null) {
 			Health health = this.check.check().block(this.check.timeout().plus(BLOCK_MARGIN));
 			if (health != null) {

@@ -68,6 +68,29 @@ class ElastiCacheSecureAutoConfigurationTests {
 	}
 
 	@Test
+	void anEmptyEndpointWithoutACacheNameStopsTheStartNamingBoth() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class))
+			.withPropertyValues("elasticache.secure.endpoint=", "elasticache.secure.cache-name= ")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ElastiCacheConfigurationException.class)
+				.hasMessageContaining("'elasticache.secure.endpoint' is not set (it is empty), and neither is "
+						+ "'elasticache.secure.cache-name'"));
+	}
+
+	@Test
+	void aBlankCacheNameAloneLeavesTheStarterOff() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ElastiCacheSecureAutoConfiguration.class))
+			.withPropertyValues("elasticache.secure.cache-name= ")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ElastiCacheDescription.class);
+			});
+	}
+
+	@Test
 	void withoutEndpointBootsPlaintextDefaultFactoryIsRefused() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasFailed();

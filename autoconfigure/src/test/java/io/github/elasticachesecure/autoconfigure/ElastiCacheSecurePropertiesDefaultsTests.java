@@ -42,6 +42,7 @@ class ElastiCacheSecurePropertiesDefaultsTests {
 			assertThat(properties.getTopology()).as("elasticache.secure.topology").isNull();
 			assertThat(properties.getReaderEndpoint()).as("elasticache.secure.reader-endpoint").isNull();
 			assertThat(properties.getReadFrom()).as("elasticache.secure.read-from").isNull();
+			assertThat(properties.getAvailabilityZone()).as("elasticache.secure.availability-zone").isNull();
 			assertThat(properties.getCacheName()).as("elasticache.secure.cache-name").isNull();
 		});
 	}

@@ -22,8 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class AwsCalls {
 
-	private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
-			"UnauthorizedOperation", "UnauthorizedAccess", "AuthorizationError");
+	static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+			"UnauthorizedAccess", "AuthorizationError");
 
 	private static final Set<String> THROTTLED = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
 			"TooManyRequestsException");

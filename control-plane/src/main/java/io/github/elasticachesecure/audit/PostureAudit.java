@@ -9,10 +9,8 @@ import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
@@ -29,12 +27,10 @@ import software.amazon.awssdk.services.elasticache.model.UserGroup;
  * {@link #run()} never throws for what AWS answers, and returns within the timeout plus
  * the time to build the report.
  * <p>
- * The clients use the SDK's standard configuration for everything not given here:
- * {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_ELASTICACHE},
+ * The clients use the SDK's standard configuration for everything not given here
+ * ({@link AwsClients}): {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_ELASTICACHE},
  * {@code AWS_ENDPOINT_URL_EC2} and the {@code aws.endpointUrl*} system properties and
- * profile settings choose the endpoints. The HTTP client is the SDK's
- * {@code url-connection-client}: the JDK's {@code HttpURLConnection}, no connection pool
- * or event loop kept for a few calls at startup.
+ * profile settings choose the endpoints.
  */
 public final class PostureAudit implements AutoCloseable {
 
@@ -50,18 +46,10 @@ public final class PostureAudit implements AutoCloseable {
 
 	private PostureAudit(Settings settings) {
 		this.settings = settings;
-		this.httpClient = UrlConnectionHttpClient.builder()
-			.connectionTimeout(min(settings.timeout, Duration.ofSeconds(5)))
-			.socketTimeout(settings.timeout)
-			.build();
-		ClientOverrideConfiguration overrides = overrides(settings.overrides);
+		this.httpClient = AwsClients.httpClient(settings.timeout);
+		ClientOverrideConfiguration overrides = AwsClients.overrides(settings.overrides);
 		Region region = Region.of(settings.region);
-		this.elastiCache = ElastiCacheClient.builder()
-			.httpClient(this.httpClient)
-			.region(region)
-			.credentialsProvider(settings.credentials)
-			.overrideConfiguration(overrides)
-			.build();
+		this.elastiCache = AwsClients.elastiCache(this.httpClient, region, settings.credentials, overrides);
 		this.describe = new ElastiCacheDescriptions(this.elastiCache);
 		this.network = ec2ModulePresent()
 				? new Ec2NetworkAudit(this.httpClient, region, settings.credentials, overrides) : null;
@@ -179,16 +167,6 @@ public final class PostureAudit implements AutoCloseable {
 		this.httpClient.close();
 	}
 
-	private static ClientOverrideConfiguration overrides(ClientOverrideConfiguration given) {
-		ClientOverrideConfiguration.Builder builder = given.toBuilder();
-		if (given.retryStrategy().isEmpty()) {
-			// One retry: a throttled audit is reported, and the endpoint can run it
-			// again; the deadline bounds all.
-			builder.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(2).build());
-		}
-		return builder.build();
-	}
-
 	/**
 	 * Whether the optional {@code ec2} module is on the class path. A class literal,
 	 * resolved only here, rather than a lookup by name: nothing reflective for a native
@@ -201,10 +179,6 @@ public final class PostureAudit implements AutoCloseable {
 		catch (NoClassDefFoundError ex) {
 			return false;
 		}
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) < 0) ? a : b;
 	}
 
 	private record Settings(String cacheName, String region, AwsCredentialsProvider credentials, CacheTopology topology,

@@ -44,7 +44,14 @@ public enum ReadPreference {
 	/**
 	 * Any replica: reads fail while none is available.
 	 */
-	ANY_REPLICA(ReadFrom.ANY_REPLICA, true);
+	ANY_REPLICA(ReadFrom.ANY_REPLICA, true),
+
+	/**
+	 * A replica in the application's Availability Zone, else any replica, else the
+	 * primary: {@link SameZoneReadFrom}, given the zones. Lettuce has no such setting:
+	 * {@link #readFrom()} gives replica-preferred, what it amounts to without zones.
+	 */
+	SAME_AZ(ReadFrom.REPLICA_PREFERRED, false);
 
 	private final ReadFrom readFrom;
 

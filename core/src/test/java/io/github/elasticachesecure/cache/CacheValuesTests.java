@@ -44,9 +44,11 @@ class CacheValuesTests {
 	void readPreferenceValuesAreWhatConfigurationSays() {
 		assertThat(ReadPreference.REPLICA_PREFERRED.value()).isEqualTo("replica-preferred");
 		assertThat(ReadPreference.ANY_REPLICA.value()).isEqualTo("any-replica");
+		assertThat(ReadPreference.SAME_AZ.value()).isEqualTo("same-az");
 		for (ReadPreference preference : ReadPreference.values()) {
 			assertThat(bind(preference.value(), ReadPreference.class)).isEqualTo(preference);
-			assertThat(ReadPreference.fromLettuceName(preference.value())).isEqualTo(preference);
+			assertThat(ReadPreference.fromLettuceName(preference.value()))
+				.isEqualTo((preference != ReadPreference.SAME_AZ) ? preference : null);
 		}
 	}
 

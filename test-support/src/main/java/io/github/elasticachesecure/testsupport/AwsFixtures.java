@@ -37,6 +37,89 @@ public final class AwsFixtures {
 				+ "</ReplicationGroup></ReplicationGroups>";
 	}
 
+	/**
+	 * A replication group with cluster mode disabled whose endpoints are the given
+	 * {@code host:port} ones: its primary endpoint, its reader endpoint, and one member
+	 * per {@code host:port zone role} text (such as {@code localhost:6380 us-east-1a
+	 * replica}), each with its read endpoint and preferred Availability Zone.
+	 */
+	public static String replicationGroupAt(String id, String mode, String primary, String reader, String... members) {
+		StringBuilder nodes = new StringBuilder();
+		for (int i = 0; i < members.length; i++) {
+			String[] member = members[i].split(" ");
+			nodes.append("<NodeGroupMember><CacheClusterId>")
+				.append(id)
+				.append("-00")
+				.append(i + 1)
+				.append("</CacheClusterId><CacheNodeId>0001</CacheNodeId>")
+				.append(endpoint("ReadEndpoint", member[0]))
+				.append("<PreferredAvailabilityZone>")
+				.append(member[1])
+				.append("</PreferredAvailabilityZone><CurrentRole>")
+				.append(member[2])
+				.append("</CurrentRole></NodeGroupMember>");
+		}
+		return replicationGroup(id, true, mode, true, null, null).replaceAll("<PrimaryEndpoint>.*</NodeGroupMembers>",
+				endpoint("PrimaryEndpoint", primary) + endpoint("ReaderEndpoint", reader) + "<NodeGroupMembers>" + nodes
+						+ "</NodeGroupMembers>");
+	}
+
+	/**
+	 * A replication group with cluster mode enabled whose configuration endpoint is the
+	 * given {@code host:port}: as DescribeReplicationGroups reports one, its node groups'
+	 * members carry no endpoints.
+	 */
+	public static String clusterReplicationGroupAt(String id, String configuration) {
+		return replicationGroup(id, true, "required", true, null, null)
+			.replaceAll("<PrimaryEndpoint>.*</ReaderEndpoint>", "")
+			.replace("<ClusterEnabled>false</ClusterEnabled>",
+					"<ClusterEnabled>true</ClusterEnabled>" + endpoint("ConfigurationEndpoint", configuration))
+			.replace("<ClusterMode>disabled</ClusterMode>", "<ClusterMode>enabled</ClusterMode>");
+	}
+
+	/**
+	 * A serverless cache whose endpoint is the given {@code host:port}, and whose reader
+	 * endpoint is the same host on the next port.
+	 */
+	public static String serverlessCacheAt(String name, String endpoint) {
+		String host = endpoint.substring(0, endpoint.lastIndexOf(':'));
+		int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+		return serverlessCache(name, null, "sg-0123456789abcdef0").replaceAll("<Endpoint>.*</ReaderEndpoint>",
+				endpoint("Endpoint", endpoint) + endpoint("ReaderEndpoint", host + ":" + (port + 1)));
+	}
+
+	/**
+	 * The cache clusters of a cluster-mode replication group with their node endpoints
+	 * (DescribeCacheClusters with ShowCacheNodeInfo), one per {@code host:port zone}
+	 * text, and a cluster of another group that is to be left out.
+	 */
+	public static String cacheClustersAt(String groupId, String... nodes) {
+		StringBuilder clusters = new StringBuilder("<CacheClusters>");
+		for (int i = 0; i < nodes.length; i++) {
+			String[] node = nodes[i].split(" ");
+			clusters.append(cacheClusterWithNode(groupId + "-000" + (i + 1) + "-001", groupId, node[0], node[1]));
+		}
+		clusters.append(cacheClusterWithNode("other-0001-001", "other", "other.x:6379", "us-east-1a"));
+		return clusters.append("</CacheClusters>").toString();
+	}
+
+	private static String cacheClusterWithNode(String id, String groupId, String hostAndPort, String zone) {
+		return "<CacheCluster><CacheClusterId>" + id + "</CacheClusterId><CacheNodeType>cache.r6g.large</CacheNodeType>"
+				+ "<Engine>valkey</Engine><EngineVersion>7.2.4</EngineVersion><CacheClusterStatus>available"
+				+ "</CacheClusterStatus><NumCacheNodes>1</NumCacheNodes><PreferredAvailabilityZone>" + zone
+				+ "</PreferredAvailabilityZone><CacheNodes><CacheNode><CacheNodeId>0001</CacheNodeId>"
+				+ "<CacheNodeStatus>available</CacheNodeStatus>" + endpoint("Endpoint", hostAndPort)
+				+ "<CustomerAvailabilityZone>" + zone + "</CustomerAvailabilityZone></CacheNode></CacheNodes>"
+				+ "<ReplicationGroupId>" + groupId + "</ReplicationGroupId><TransitEncryptionEnabled>true"
+				+ "</TransitEncryptionEnabled></CacheCluster>";
+	}
+
+	private static String endpoint(String element, String hostAndPort) {
+		int colon = hostAndPort.lastIndexOf(':');
+		return "<" + element + "><Address>" + hostAndPort.substring(0, colon) + "</Address><Port>"
+				+ hostAndPort.substring(colon + 1) + "</Port></" + element + ">";
+	}
+
 	public static String cacheCluster(String id, String engine, String version, String securityGroup) {
 		return "<CacheClusters><CacheCluster><CacheClusterId>" + id + "-001</CacheClusterId>"
 				+ "<CacheNodeType>cache.r6g.large</CacheNodeType><Engine>" + engine + "</Engine><EngineVersion>"

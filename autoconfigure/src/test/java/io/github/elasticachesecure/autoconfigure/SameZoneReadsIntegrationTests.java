@@ -1,0 +1,118 @@
+package io.github.elasticachesecure.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
+import io.github.elasticachesecure.testkit.LocalElastiCache;
+import io.github.elasticachesecure.testkit.RedisServerProcess;
+import io.github.elasticachesecure.testsupport.FakeAwsApi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroupAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code elasticache.secure.read-from=same-az} against a real TLS replication group (a
+ * primary and two replicas, replicating), found by its name through the ElastiCache API's
+ * stand-in, which places the primary and the second replica in the application's zone and
+ * the first replica, the reader endpoint's, in another. The servers' own command counters
+ * ({@code INFO commandstats}) tell where the reads went.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SameZoneReadsIntegrationTests {
+
+	private static final int READS = 20;
+
+	@RegisterExtension
+	static final LocalElastiCache group = LocalElastiCache.replicationGroup(2).user("app", RedisTestContexts.PASSWORD);
+
+	@RegisterExtension
+	final FakeAwsApi aws = FakeAwsApi.forEachTest();
+
+	private final ApplicationContextRunner runner = RedisTestContexts.runner()
+		.withBean(AwsCredentialsProvider.class,
+				() -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "secret")))
+		.withPropertyValues("elasticache.secure.cache-name=orders", "elasticache.secure.iam.region=us-east-1",
+				"elasticache.secure.tls.bundle=test", "elasticache.secure.auth.username=app",
+				"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
+				"elasticache.secure.read-from=same-az", "spring.data.redis.timeout=2s");
+
+	private void answerWithTheGroup() {
+		List<RedisServerProcess> nodes = group.nodes();
+		this.aws.answer("DescribeReplicationGroups",
+				replicationGroupAt("orders", "required", group.endpoint(), group.readerEndpoint(),
+						"localhost:" + nodes.get(0).port() + " us-east-1a primary",
+						"localhost:" + nodes.get(1).port() + " us-east-1b replica",
+						"localhost:" + nodes.get(2).port() + " us-east-1a replica"));
+	}
+
+	@Test
+	void readsStayOnTheSameZoneReplicaThenMoveToAnotherReplicaWhenItStops(CapturedOutput output) {
+		answerWithTheGroup();
+		RedisServerProcess primary = group.nodes().get(0);
+		RedisServerProcess otherZone = group.nodes().get(1);
+		RedisServerProcess sameZone = group.nodes().get(2);
+		this.runner.withPropertyValues("elasticache.secure.availability-zone=us-east-1a").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output)
+				.contains("Reads go first to the replicas in us-east-1a: [localhost:" + sameZone.port() + "]");
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			template.opsForValue().set("zone", "a");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "a".equals(sameZone.command("GET", "zone"))
+						&& "a".equals(otherZone.command("GET", "zone")));
+			for (RedisServerProcess node : group.nodes()) {
+				node.adminCommand("CONFIG", "RESETSTAT");
+			}
+			List<Throwable> failed = new ArrayList<>();
+			read(template, failed);
+			assertThat(sameZone.commandCalls("get")).as("reads on the same-zone replica").isEqualTo(READS);
+			assertThat(otherZone.commandCalls("get")).as("reads on the other zone's replica").isZero();
+			assertThat(primary.commandCalls("get")).as("reads on the primary").isZero();
+
+			sameZone.close();
+			read(template, failed);
+			assertThat(otherZone.commandCalls("get")).as("reads on the other zone's replica").isEqualTo(READS);
+			assertThat(primary.commandCalls("get")).as("reads on the primary").isZero();
+			assertThat(failed).as("failed reads").isEmpty();
+		});
+	}
+
+	private static void read(StringRedisTemplate template, List<Throwable> failed) {
+		for (int i = 0; i < READS; i++) {
+			try {
+				assertThat(template.opsForValue().get("zone")).isEqualTo("a");
+			}
+			catch (RuntimeException ex) {
+				failed.add(ex);
+			}
+		}
+	}
+
+	@Test
+	void withoutTheApplicationsZoneTheStartStopsNamingTheProperty() {
+		answerWithTheGroup();
+		this.runner.run((context) -> {
+			assertThat(context).getFailure().hasRootCauseInstanceOf(ElastiCacheConfigurationException.class);
+			FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("same-az").contains("Availability Zone");
+			assertThat(analysis.getAction()).contains("elasticache.secure.availability-zone");
+		});
+	}
+
+}
