@@ -57,7 +57,8 @@ final class SecretsManagerSource {
 			ObjectProvider<AwsRegionProvider> regionProviders) {
 		String region = SecretsManagerSecret.regionOf(secretId);
 		if (region == null) {
-			region = ElastiCacheAwsConfiguration.region(cache, regionProviders.getObject(), "Reading '" + SECRET + "'");
+			region = ElastiCacheAwsConfiguration.region(cache.region(), regionProviders.getObject(),
+					"Reading '" + SECRET + "'");
 		}
 		logger.info("Password from AWS Secrets Manager secret '" + secretId + "' in " + region + ", read every "
 				+ refreshInterval);
