@@ -1,9 +1,13 @@
 package io.github.elasticachesecure.guard;
 
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.List;
 
 import io.github.elasticachesecure.cache.AuthMode;
+import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -30,6 +34,8 @@ final class ConnectionFactoryNodes {
 	 * master/replica configuration; see {@link #staticMasterReplicaConfiguration}.
 	 */
 	static final String CONFIGURATION_FIELD = "configuration";
+
+	private static final Duration CURRENT_CREDENTIALS_WAIT = Duration.ofSeconds(1);
 
 	private ConnectionFactoryNodes() {
 	}
@@ -78,21 +84,45 @@ final class ConnectionFactoryNodes {
 	 * @return the user name, or {@code null} for the default user
 	 */
 	static @Nullable String username(LettuceConnectionFactory factory) {
-		return dataNodeAuthentication(factory).getUsername();
+		String username = dataNodeAuthentication(factory).getUsername();
+		RedisCredentialsProvider provider = credentialsProvider(factory);
+		if (username != null || provider == null || provider instanceof ElastiCacheIamCredentialsProvider) {
+			return username;
+		}
+		// A rotating password may bring its user (a secret's 'username'): the one it
+		// holds
+		// now, which the connection just used.
+		try {
+			RedisCredentials current = provider.resolveCredentials().block(CURRENT_CREDENTIALS_WAIT);
+			return (current != null && current.hasUsername()) ? current.getUsername() : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
 	 * How the factory authenticates on its data nodes: with a credentials provider (which
-	 * Spring Data Redis prefers to a static password, and which the starter configures
-	 * only for IAM tokens), with a password, or not at all.
+	 * Spring Data Redis prefers to a static password): IAM tokens, or a rotating password
+	 * (from a secret or an application's source); with a password; or not at all.
 	 * @param factory the factory
 	 * @return the authentication mode
 	 */
 	static AuthMode authMode(LettuceConnectionFactory factory) {
-		if (factory.getClientConfiguration().getRedisCredentialsProviderFactory().isPresent()) {
-			return AuthMode.IAM;
+		RedisCredentialsProvider provider = credentialsProvider(factory);
+		if (provider != null) {
+			return (provider instanceof ElastiCacheIamCredentialsProvider) ? AuthMode.IAM : AuthMode.PASSWORD;
 		}
 		return dataNodeAuthentication(factory).getPassword().isPresent() ? AuthMode.PASSWORD : AuthMode.NONE;
+	}
+
+	// The starter's factories hand out their one provider bean: asking creates nothing.
+	private static @Nullable RedisCredentialsProvider credentialsProvider(LettuceConnectionFactory factory) {
+		return factory.getClientConfiguration()
+			.getRedisCredentialsProviderFactory()
+			.map((providers) -> providers
+				.createCredentialsProvider((RedisConfiguration) dataNodeAuthentication(factory)))
+			.orElse(null);
 	}
 
 	/**

@@ -58,7 +58,7 @@ class ArchitectureTests {
 	@Test
 	void middlePackagesDependOnlyOnThePackagesBelowThem() {
 		onlyDependsOn("audit", "cache", "iam");
-		onlyDependsOn("guard", "audit", "cache", "logging", "tls");
+		onlyDependsOn("guard", "audit", "cache", "iam", "logging", "tls");
 		onlyDependsOn("health", "audit", "cache", "iam", "logging", "secret", "tls");
 		onlyDependsOn("metrics", "cache", "guard", "iam", "logging", "secret", "tls");
 	}

@@ -32,6 +32,7 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -261,8 +262,19 @@ class SecretRotationIntegrationTests {
 		}
 		assertThat(denied.getDescription()).contains("'" + SECRET + "'").contains("AccessDeniedException");
 		assertThat(denied.getAction()).contains("secretsmanager:GetSecretValue").contains("kms:Decrypt");
+		// A secret whose password the server refuses: the report names the secret, and
+		// shows neither password.
+		String refusedPassword = "refused-" + UUID.randomUUID();
+		secrets.putSecretValue(SECRET, json(refusedPassword));
+		FailureAnalysis refused = StartupFailures.analyze(catchThrowable(this::run),
+				new MockEnvironment().withProperty("elasticache.secure.auth.secret", SECRET));
+		assertThat(refused.getDescription()).contains("rejected the credentials of user '" + USER + "'");
+		assertThat(refused.getAction()).contains("Secrets Manager secret '" + SECRET + "'");
+		assertThat((refused.getDescription() + refused.getAction()).contains(refusedPassword))
+			.as("the refused password shown")
+			.isFalse();
 		for (String text : List.of(output.getAll(), malformed.getDescription() + malformed.getAction(),
-				denied.getDescription() + denied.getAction())) {
+				denied.getDescription() + denied.getAction(), refused.getDescription() + refused.getAction())) {
 			assertThat(text.contains(this.first)).as("the first password shown").isFalse();
 			assertThat(text.contains(this.second)).as("the second password shown").isFalse();
 		}

@@ -5,7 +5,10 @@ import java.util.List;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,12 +45,24 @@ public final class StartupFailures {
 	 * @return the analysis
 	 */
 	public static FailureAnalysis analyze(Throwable failure) {
+		return analyze(failure, new StandardEnvironment());
+	}
+
+	/**
+	 * Analyze a failure as {@link #analyze(Throwable)} does, with the environment an
+	 * analyzer reads (Boot hands analyzers the application's).
+	 * @param failure the failure
+	 * @param environment the application's environment
+	 * @return the analysis
+	 */
+	public static FailureAnalysis analyze(Throwable failure, Environment environment) {
 		// Boot's own analyzers need constructor arguments that only an application gives;
 		// they are left out, which the filter below would do anyway.
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
 			.forDefaultResourceLocation(StartupFailures.class.getClassLoader())
-			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, ex) -> {
-			}));
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, environment),
+					FailureHandler.handleMessage((message, ex) -> {
+					}));
 		return analyzers.stream()
 			.filter((analyzer) -> analyzer.getClass().getName().startsWith("io.github.elasticachesecure."))
 			.map((analyzer) -> analyzer.analyze(failure))

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +43,19 @@ class AuthenticationRejectedFailureAnalyzerTests {
 	}
 
 	@Test
+	void aPasswordFromASecretNamesTheSecretNotItsValue() {
+		MockEnvironment environment = new MockEnvironment().withProperty("elasticache.secure.auth.secret",
+				"prod/orders/redis");
+		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(environment)
+			.analyze(rejection(AuthMode.PASSWORD));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getAction())
+			.startsWith("The password comes from the AWS Secrets Manager secret 'prod/orders/redis' "
+					+ "('elasticache.secure.auth.secret'): its current version")
+			.contains("before the secret was switched");
+	}
+
+	@Test
 	void iamModePointsAtTheUserTheCacheAndThePolicy() {
 		assertThat(analyze(rejection(AuthMode.IAM)).getAction())
 			.contains("'elasticache.secure.auth.username' exists with authentication mode IAM")
@@ -59,7 +73,7 @@ class AuthenticationRejectedFailureAnalyzerTests {
 	@ParameterizedTest
 	@EnumSource(AuthMode.class)
 	void printsNothingOfTheFailureAroundIt(AuthMode mode) {
-		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer()
+		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(new MockEnvironment())
 			.analyze(new BeanCreationException("redisConnectionFactory", "password S3cret-app-2f9d", rejection(mode)));
 		assertThat(analysis).isNotNull();
 		assertThat((analysis.getDescription() + analysis.getAction()).contains("S3cret")).as("a secret in the analysis")
@@ -71,7 +85,7 @@ class AuthenticationRejectedFailureAnalyzerTests {
 	}
 
 	private static FailureAnalysis analyze(AuthenticationRejectedException exception) {
-		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer().analyze(exception);
+		FailureAnalysis analysis = new AuthenticationRejectedFailureAnalyzer(new MockEnvironment()).analyze(exception);
 		assertThat(analysis).isNotNull();
 		return analysis;
 	}
