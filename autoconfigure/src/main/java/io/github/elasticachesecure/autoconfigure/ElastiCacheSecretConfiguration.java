@@ -8,6 +8,8 @@ import io.github.elasticachesecure.secret.CredentialsSource;
 import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.secret.SecretReadException;
 import io.lettuce.core.resource.ClientResources;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -19,19 +21,22 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
  * Passwords that rotate: the password from AWS Secrets Manager
- * ({@code elasticache.secure.auth.secret}), or from the application's own
- * {@link CredentialsSource} bean, read at start, every refresh interval and when the
- * server rejects it, and handed to Lettuce as streaming credentials as IAM tokens are, so
- * that a rotation re-authenticates live connections. A secret is read with the AWS
- * credentials and region beans IAM uses; the endpoint is the SDK's (its standard
- * overrides apply).
+ * ({@code elasticache.secure.auth.secret}), from the application's own
+ * {@link CredentialsSource} bean, or {@code elasticache.secure.auth.password} when Spring
+ * Cloud Context can change the environment ({@link EnvironmentChangePasswordRefresher}),
+ * read at start, every refresh interval and when the server rejects it, and handed to
+ * Lettuce as streaming credentials as IAM tokens are, so that a rotation re-authenticates
+ * live connections. A secret is read with the AWS credentials and region beans IAM uses;
+ * the endpoint is the SDK's (its standard overrides apply).
  * <p>
  * Defined whenever the AWS SDK's retry back-off is on the class path (the starter brings
  * it), and decided by the properties and beans when the beans are created (Spring AOT
@@ -44,6 +49,19 @@ class ElastiCacheSecretConfiguration {
 
 	private static final String SECRET = SecretsManagerSource.SECRET;
 
+	private static final String PASSWORD = EnvironmentPasswordSource.PASSWORD;
+
+	static final String ENVIRONMENT_CHANGE_EVENT = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
+
+	/**
+	 * With Spring Cloud Context the environment can change while the application runs: a
+	 * static password is then read through a rotating provider too.
+	 */
+	private static final boolean ENVIRONMENT_CHANGES = ClassUtils.isPresent(ENVIRONMENT_CHANGE_EVENT,
+			ElastiCacheSecretConfiguration.class.getClassLoader());
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheSecretConfiguration.class);
+
 	/**
 	 * The longest wait for the first read at start: the SDK bounds each read at 10 s, and
 	 * a failed read ends the wait at once.
@@ -55,7 +73,7 @@ class ElastiCacheSecretConfiguration {
 	@Nullable RotatingCredentialsProvider elastiCacheSecretCredentialsProvider(ElastiCacheSecureProperties properties,
 			ElastiCacheDescription cache, ObjectProvider<CredentialsSource> sources,
 			ObjectProvider<AwsCredentialsProvider> credentialsProviders,
-			ObjectProvider<AwsRegionProvider> regionProviders, ResourceLoader resourceLoader) {
+			ObjectProvider<AwsRegionProvider> regionProviders, ResourceLoader resourceLoader, Environment environment) {
 		if (!rotates(properties, cache, sources)) {
 			return null;
 		}
@@ -69,27 +87,35 @@ class ElastiCacheSecretConfiguration {
 					"Remove '" + SECRET + "' to use the bean, or remove the CredentialsSource bean.");
 		}
 		if (source != null && StringUtils.hasLength(auth.getPassword())) {
-			throw new ElastiCacheConfigurationException("elasticache.secure.auth.password",
-					"'elasticache.secure.auth.password' is set, and the application defines a CredentialsSource bean "
-							+ "that supplies the password.",
-					"Remove 'elasticache.secure.auth.password' to use the bean, or remove the CredentialsSource bean.");
+			throw new ElastiCacheConfigurationException(PASSWORD,
+					"'" + PASSWORD + "' is set, and the application defines a CredentialsSource bean that supplies the "
+							+ "password.",
+					"Remove '" + PASSWORD + "' to use the bean, or remove the CredentialsSource bean.");
 		}
 		String name;
-		boolean fromSecret = source == null;
-		if (fromSecret) {
+		String username = cache.auth().username();
+		if (source != null) {
+			name = "the application's CredentialsSource bean";
+		}
+		else if (StringUtils.hasLength(secretId)) {
 			SecretsManagerSource.requireClient(resourceLoader.getClassLoader());
 			source = SecretsManagerSource.create(secretId, cache, auth.getSecretRefreshInterval(), credentialsProviders,
 					regionProviders);
 			name = "secret '" + secretId + "'";
 		}
 		else {
-			name = "the application's CredentialsSource";
+			// The user name too is read from the environment, as it may change with the
+			// password.
+			source = new EnvironmentPasswordSource(environment);
+			name = "property '" + PASSWORD + "'";
+			username = null;
+			logger.info("Password from '" + PASSWORD + "', read again when Spring Cloud changes the environment");
 		}
 		RotatingCredentialsProvider provider = RotatingCredentialsProvider.builder(source, name)
-			.username(cache.auth().username())
+			.username(username)
 			.refreshInterval(auth.getSecretRefreshInterval())
 			.build();
-		awaitFirstRead(provider, fromSecret ? secretId : null);
+		awaitFirstRead(provider, secretId);
 		return provider;
 	}
 
@@ -103,11 +129,12 @@ class ElastiCacheSecretConfiguration {
 		}
 		catch (RuntimeException ex) {
 			provider.close();
-			if (secretId == null) {
+			if (!StringUtils.hasLength(secretId)) {
 				throw new ElastiCacheConfigurationException("elasticache.secure.auth.mode",
-						"The application's CredentialsSource bean gave no password at startup: " + ex.getMessage(),
-						"Make the CredentialsSource bean return the password, or remove it and set "
-								+ "'elasticache.secure.auth.password' or '" + SECRET + "'.",
+						"No password could be read at startup from " + provider.status().source() + ": "
+								+ ex.getMessage(),
+						"Make the CredentialsSource bean return the password, or remove it and set '" + PASSWORD
+								+ "' or '" + SECRET + "'.",
 						ex);
 			}
 			String code = (ex instanceof SecretReadException read) ? read.getErrorCode()
@@ -165,13 +192,28 @@ class ElastiCacheSecretConfiguration {
 	}
 
 	/**
-	 * Whether the password rotates: password mode with a secret or the application's
-	 * {@link CredentialsSource} bean.
+	 * Whether the password rotates: password mode with a secret, the application's
+	 * {@link CredentialsSource} bean, or a password in an environment that Spring Cloud
+	 * can change.
 	 */
 	static boolean rotates(ElastiCacheSecureProperties properties, ElastiCacheDescription cache,
 			ObjectProvider<CredentialsSource> sources) {
+		ElastiCacheSecureProperties.Auth auth = properties.getAuth();
 		return cache.auth().mode() == AuthMode.PASSWORD
-				&& (StringUtils.hasLength(properties.getAuth().getSecret()) || sources.getIfAvailable() != null);
+				&& (StringUtils.hasLength(auth.getSecret()) || sources.getIfAvailable() != null
+						|| (ENVIRONMENT_CHANGES && StringUtils.hasLength(auth.getPassword())));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = ENVIRONMENT_CHANGE_EVENT)
+	static class EnvironmentChangeConfiguration {
+
+		@Bean
+		EnvironmentChangePasswordRefresher elastiCacheEnvironmentChangePasswordRefresher(
+				ObjectProvider<RotatingCredentialsProvider> credentialsProviders) {
+			return new EnvironmentChangePasswordRefresher(credentialsProviders);
+		}
+
 	}
 
 }

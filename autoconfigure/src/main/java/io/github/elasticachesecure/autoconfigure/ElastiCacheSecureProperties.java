@@ -287,7 +287,9 @@ public class ElastiCacheSecureProperties implements Validator {
 		private @Nullable String username;
 
 		/**
-		 * Password of the ACL user, or the ElastiCache AUTH token. Never logged.
+		 * Password of the ACL user, or the ElastiCache AUTH token. Never logged. With
+		 * Spring Cloud Context, a change in the environment re-authenticates live
+		 * connections.
 		 */
 		private @Nullable String password;
 

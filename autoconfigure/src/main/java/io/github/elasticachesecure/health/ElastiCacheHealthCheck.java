@@ -278,13 +278,16 @@ public final class ElastiCacheHealthCheck implements AutoCloseable {
 			details.put("tlsProbedAt", observation.probedAt().toString());
 		}
 		details.put("auth", this.connection.authMode().value());
-		putIfNotNull(details, "username", this.connection.username());
+		Supplier<SecretStatus> secret = this.secret;
+		SecretStatus secretStatus = (secret != null) ? secret.get() : null;
+		// Without a configured user name, the one the secret gives is the connection's.
+		putIfNotNull(details, "username", (this.connection.username() != null || secretStatus == null)
+				? this.connection.username() : secretStatus.username());
 		if (iamStatus != null) {
 			details.put("iam", CredentialsDetails.of(iamStatus));
 		}
-		Supplier<SecretStatus> secret = this.secret;
-		if (secret != null) {
-			details.put("secret", CredentialsDetails.of(secret.get()));
+		if (secretStatus != null) {
+			details.put("secret", CredentialsDetails.of(secretStatus));
 		}
 		details.put("latencyMillis", Math.round(latencyNanos / 100_000.0) / 10.0);
 		putIfNotNull(details, "audit", (this.audit != null) ? this.audit.get() : null);

@@ -37,6 +37,9 @@ class ElastiCacheRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of(TlsEngine.TCNATIVE_CLASS)))
 			.accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection()
+			.onType(TypeReference.of("org.springframework.cloud.context.environment.EnvironmentChangeEvent")))
+			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(ch.qos.logback.classic.LoggerContext.class))
 			.accepts(this.hints);

@@ -120,7 +120,7 @@ class ElastiCacheSecretConfigurationTests {
 					.isEqualTo(ReauthenticateBehavior.ON_NEW_CREDENTIALS);
 				assertThat(provider.resolveCredentials().block().getUsername()).isEqualTo("vault-user");
 				assertThat(context.getBean(SecretStatusSource.class).get().source())
-					.isEqualTo("the application's CredentialsSource");
+					.isEqualTo("the application's CredentialsSource bean");
 				assertThat(reads).hasValue(1);
 				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsCredentialsProvider")).isFalse();
 				assertThat(context.getBeanFactory().containsSingleton("elastiCacheAwsRegionProvider")).isFalse();
@@ -143,7 +143,8 @@ class ElastiCacheSecretConfigurationTests {
 			throw new IllegalStateException("vault sealed");
 		})
 			.run((context) -> assertThat(StartupFailures.find(context, ElastiCacheConfigurationException.class))
-				.hasMessageContaining("CredentialsSource bean gave no password")
+				.hasMessageContaining(
+						"No password could be read at startup from the application's CredentialsSource bean")
 				.hasMessageContaining("vault sealed"));
 	}
 

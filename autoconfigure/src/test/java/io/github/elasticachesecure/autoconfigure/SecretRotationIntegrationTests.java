@@ -200,6 +200,8 @@ class SecretRotationIntegrationTests {
 				awaitWrites(load, 200);
 				Health health = RedisTestContexts.healthIndicator(context).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				// auth.username is unset: the user is the secret's.
+				assertThat(health.getDetails().get("username")).isEqualTo(USER);
 				Map<?, ?> secret = (Map<?, ?>) health.getDetails().get("secret");
 				assertThat(secret.get("source")).isEqualTo("secret '" + SECRET + "'");
 				assertThat(secret.get("versionId")).isEqualTo(versionInUse);

@@ -127,8 +127,10 @@ final class CredentialsRefresher {
 	 * @return the status
 	 */
 	SecretStatus status() {
-		return new SecretStatus(this.name, this.version, this.lastRefresh, this.lastOutcome, this.lastError,
-				this.lastSuccess, this.nextRefreshAt, this.successCount, this.failureCount, this.consecutiveFailures);
+		SecretCredentials current = this.current;
+		return new SecretStatus(this.name, this.version, (current != null) ? current.username() : null,
+				this.lastRefresh, this.lastOutcome, this.lastError, this.lastSuccess, this.nextRefreshAt,
+				this.successCount, this.failureCount, this.consecutiveFailures);
 	}
 
 	/**

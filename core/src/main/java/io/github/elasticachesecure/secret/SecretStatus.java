@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param source what is read, such as the secret id
  * @param version the version of the credentials in use (Secrets Manager's version id), or
  * {@code null} before the first successful read
+ * @param username the user name the source gave with the credentials in use, or
+ * {@code null} (none given, or before the first successful read); a configured user name
+ * takes its place on the connection
  * @param lastRefresh when the last read started, or {@code null} before the first
  * @param lastOutcome {@code ok}, or the error code of the last read's failure (AWS's,
  * such as {@code AccessDeniedException}), or {@code null} before the first read ended
@@ -21,9 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param failureCount the number of failed reads
  * @param consecutiveFailures the number of failures since the last success
  */
-public record SecretStatus(String source, @Nullable String version, @Nullable Instant lastRefresh,
-		@Nullable String lastOutcome, @Nullable String lastError, @Nullable Instant lastSuccess,
-		@Nullable Instant nextRefreshAt, long successCount, long failureCount, int consecutiveFailures) {
+public record SecretStatus(String source, @Nullable String version, @Nullable String username,
+		@Nullable Instant lastRefresh, @Nullable String lastOutcome, @Nullable String lastError,
+		@Nullable Instant lastSuccess, @Nullable Instant nextRefreshAt, long successCount, long failureCount,
+		int consecutiveFailures) {
 
 	/**
 	 * The outcome of a successful read.

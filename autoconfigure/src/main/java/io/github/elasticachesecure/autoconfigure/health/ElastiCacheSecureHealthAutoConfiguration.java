@@ -124,13 +124,13 @@ public final class ElastiCacheSecureHealthAutoConfiguration {
 			if (cache.auth().mode() == AuthMode.IAM) {
 				builder.withAuthentication(Objects.requireNonNull(provider));
 			}
+			else if (cache.auth().mode() == AuthMode.PASSWORD && provider != null) {
+				builder.withAuthentication(provider);
+			}
 			else if (cache.auth().mode() == AuthMode.PASSWORD && password != null) {
 				String username = cache.auth().username();
 				builder
 					.withAuthentication(RedisCredentialsProvider.from(() -> RedisCredentials.just(username, password)));
-			}
-			else if (cache.auth().mode() == AuthMode.PASSWORD && provider != null) {
-				builder.withAuthentication(provider);
 			}
 			return builder.build();
 		}
