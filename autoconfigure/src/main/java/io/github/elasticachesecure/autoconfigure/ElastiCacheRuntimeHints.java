@@ -13,8 +13,9 @@ import org.springframework.aot.hint.TypeReference;
 /**
  * What the connection's configuration looks up reflectively, for a native image: the
  * optional modules it checks by name (netty-tcnative for the OpenSSL engine, the AWS
- * SDK's signer for IAM, Spring Cloud Context for a password the environment may change)
- * and Lettuce 7's switch for the adaptive refresh triggers, which Lettuce 6 lacks.
+ * SDK's signer for IAM and its Secrets Manager client for a secret, Spring Cloud Context
+ * for a password the environment may change) and Lettuce 7's switch for the adaptive
+ * refresh triggers, which Lettuce 6 lacks.
  */
 class ElastiCacheRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -25,6 +26,7 @@ class ElastiCacheRuntimeHints implements RuntimeHintsRegistrar {
 		hints.reflection()
 			.registerType(TypeReference.of(TlsEngine.TCNATIVE_CLASS))
 			.registerType(TypeReference.of(ElastiCacheConnectionConfiguration.AWS_SIGNER_CLASS))
+			.registerType(TypeReference.of(SecretsManagerSource.SECRETS_MANAGER_CLIENT_CLASS))
 			.registerType(TypeReference.of(ElastiCacheSecretConfiguration.ENVIRONMENT_CHANGE_EVENT))
 			.registerType(ClusterTopologyRefreshOptions.Builder.class,
 					(type) -> type.withMethod(DISABLE_ADAPTIVE_REFRESH_TRIGGERS, List.of(), ExecutableMode.INVOKE));

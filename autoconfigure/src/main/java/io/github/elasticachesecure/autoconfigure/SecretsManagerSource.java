@@ -23,7 +23,7 @@ final class SecretsManagerSource {
 
 	static final String SECRET = "elasticache.secure.auth.secret";
 
-	private static final String SECRETS_MANAGER_CLIENT_CLASS = "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient";
+	static final String SECRETS_MANAGER_CLIENT_CLASS = "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient";
 
 	private static final Log logger = LogFactory.getLog(SecretsManagerSource.class);
 

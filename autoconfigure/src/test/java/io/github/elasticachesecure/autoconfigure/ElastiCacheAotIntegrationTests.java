@@ -10,7 +10,9 @@ import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
 import io.github.elasticachesecure.iam.ElastiCacheIamCredentialsProvider;
+import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.testkit.IamFront;
+import io.github.elasticachesecure.testkit.LocalSecretsManager;
 import io.github.elasticachesecure.testkit.LocalElastiCache;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.FakeAwsApi;
@@ -57,6 +59,9 @@ class ElastiCacheAotIntegrationTests {
 
 	@RegisterExtension
 	final FakeAwsApi aws = FakeAwsApi.forEachTest();
+
+	@RegisterExtension
+	static final LocalSecretsManager secrets = LocalSecretsManager.create("us-east-1");
 
 	private static IamFront iamFront;
 
@@ -176,6 +181,24 @@ class ElastiCacheAotIntegrationTests {
 		passwordBuild().run(production, (context) -> {
 			writesAndReads(context);
 			assertThat(this.aws.actions()).contains("DescribeReplicationGroups");
+		});
+	}
+
+	@Test
+	void builtForAPasswordRunsWithASecret() {
+		secrets.putSecretValue("app/aot",
+				"{\"username\":\"" + standalone.username() + "\",\"password\":\"" + standalone.password() + "\"}");
+		Map<String, Object> production = new LinkedHashMap<>(standalone.connectionProperties());
+		production.remove("elasticache.secure.auth.password");
+		production.remove("elasticache.secure.auth.username");
+		production.put("elasticache.secure.auth.secret", "app/aot");
+		production.put("elasticache.secure.iam.region", "us-east-1");
+		int reads = secrets.getSecretValueCalls();
+		passwordBuild().run(production, (context) -> {
+			writesAndReads(context);
+			assertThat(context.getBean(RotatingCredentialsProvider.class).status().username())
+				.isEqualTo(standalone.username());
+			assertThat(secrets.getSecretValueCalls()).isGreaterThan(reads);
 		});
 	}
 

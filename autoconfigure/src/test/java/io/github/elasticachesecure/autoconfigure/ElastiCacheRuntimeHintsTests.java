@@ -40,6 +40,8 @@ class ElastiCacheRuntimeHintsTests {
 			.onType(TypeReference.of("org.springframework.cloud.context.environment.EnvironmentChangeEvent")))
 			.accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection()
+			.onType(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class)).accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(ch.qos.logback.classic.LoggerContext.class))
 			.accepts(this.hints);
