@@ -11,6 +11,7 @@ import io.github.elasticachesecure.metrics.ElastiCacheMetrics;
 import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.secret.SecretStatus;
 import io.github.elasticachesecure.testkit.LocalSecretsManager;
+import io.github.elasticachesecure.testsupport.PooledConnectionsOnly;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import io.lettuce.core.ClientOptions.ReauthenticateBehavior;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -35,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -318,28 +319,12 @@ class SecretRotationIntegrationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
+	@Import(PooledConnectionsOnly.class)
 	static class SecretApplication {
 
 		@Bean
 		AwsCredentialsProvider awsCredentialsProvider() {
 			return RedisTestContexts.IAM_CREDENTIALS.awsCredentialsProvider();
-		}
-
-		/**
-		 * A connection per writer from the pool, rather than the one shared connection: a
-		 * rotation must reach each.
-		 */
-		@Bean
-		static BeanPostProcessor pooledConnectionsOnly() {
-			return new BeanPostProcessor() {
-				@Override
-				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof LettuceConnectionFactory factory) {
-						factory.setShareNativeConnection(false);
-					}
-					return bean;
-				}
-			};
 		}
 
 	}

@@ -11,13 +11,13 @@ import io.github.elasticachesecure.secret.RotatingCredentialsProvider;
 import io.github.elasticachesecure.testkit.LocalSecretsManager;
 import io.github.elasticachesecure.testkit.TestPki;
 import io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad;
+import io.github.elasticachesecure.testsupport.PooledConnectionsOnly;
 import io.github.elasticachesecure.testsupport.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,7 +28,7 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -178,24 +178,8 @@ class SpringCloudSecretReloadIntegrationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
+	@Import(PooledConnectionsOnly.class)
 	static class ReloadingApplication {
-
-		/**
-		 * A connection per writer from the pool, rather than the one shared connection: a
-		 * rotation must reach each.
-		 */
-		@Bean
-		static BeanPostProcessor pooledConnectionsOnly() {
-			return new BeanPostProcessor() {
-				@Override
-				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof LettuceConnectionFactory factory) {
-						factory.setShareNativeConnection(false);
-					}
-					return bean;
-				}
-			};
-		}
 
 	}
 

@@ -12,8 +12,9 @@
  * {@link io.github.elasticachesecure.testsupport.RecordingTcpRelay} (what a client sent
  * on the wire), {@link io.github.elasticachesecure.testsupport.AcknowledgedWriteLoad} (a
  * load with a ledger of acknowledged writes),
- * {@link io.github.elasticachesecure.testsupport.Threads} (threads left behind) and a
- * loopback stand-in of the ElastiCache and EC2 APIs
+ * {@link io.github.elasticachesecure.testsupport.PooledConnectionsOnly} (a connection per
+ * writer thread), {@link io.github.elasticachesecure.testsupport.Threads} (threads left
+ * behind) and a loopback stand-in of the ElastiCache and EC2 APIs
  * ({@link io.github.elasticachesecure.testsupport.FakeAwsApi},
  * {@link io.github.elasticachesecure.testsupport.AwsFixtures}).
  */
