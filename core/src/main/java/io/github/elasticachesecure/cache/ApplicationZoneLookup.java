@@ -48,11 +48,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  */
 public final class ApplicationZoneLookup {
 
-	/**
-	 * The variable ECS sets in each container of a task: the task metadata endpoint,
-	 * version 4.
-	 */
-	public static final String ECS_METADATA_URI = "ECS_CONTAINER_METADATA_URI_V4";
+	// What ECS sets in each container of a task: the task metadata endpoint, version 4.
+	static final String ECS_METADATA_URI = "ECS_CONTAINER_METADATA_URI_V4";
 
 	static final String TOKEN_PATH = "/latest/api/token";
 
