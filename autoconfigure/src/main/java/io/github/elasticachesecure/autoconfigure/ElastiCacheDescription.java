@@ -3,6 +3,7 @@ package io.github.elasticachesecure.autoconfigure;
 import java.time.Duration;
 
 import io.github.elasticachesecure.audit.DiscoveredCache;
+import io.github.elasticachesecure.cache.ApplicationZone;
 import io.github.elasticachesecure.cache.AuthMode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
@@ -304,11 +305,10 @@ public record ElastiCacheDescription(String host, int port, CacheTopology topolo
 	 * (such as {@code subnet:…}), which Spring Boot applies itself
 	 * @param property the property that set it, or {@code null} when it follows from a
 	 * reader endpoint
-	 * @param availabilityZone the application's Availability Zone for
-	 * {@link ReadPreference#SAME_AZ}, else {@code null}
+	 * @param applicationZone the application's zone for same-az, else {@code null}
 	 */
 	public record Reads(@Nullable ReadPreference preference, @Nullable String property,
-			@Nullable String availabilityZone) {
+			@Nullable ApplicationZone applicationZone) {
 
 		static final Reads NONE = new Reads(null, null);
 

@@ -3,6 +3,9 @@ package io.github.elasticachesecure.autoconfigure;
 import io.github.elasticachesecure.audit.DiscoveredCache;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription.Reader;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription.Reads;
+import io.github.elasticachesecure.cache.ApplicationZone;
+import io.github.elasticachesecure.cache.ApplicationZoneLookup;
+import io.github.elasticachesecure.cache.ApplicationZoneUnavailableException;
 import io.github.elasticachesecure.cache.CacheNode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
@@ -45,15 +48,17 @@ class ElastiCacheReadConfiguration {
 		ReadPreference preference = reads.preference();
 		ReadFrom readFrom = (preference != null) ? preference.readFrom() : null;
 		DiscoveredCache discovered = cache.discovered();
-		String zone = reads.availabilityZone();
-		if (preference == ReadPreference.SAME_AZ && zone != null && discovered != null) {
+		ApplicationZone applicationZone = reads.applicationZone();
+		if (preference == ReadPreference.SAME_AZ && applicationZone != null && discovered != null) {
+			String zone = applicationZone.zone();
 			readFrom = new SameZoneReadFrom(zone, discovered.nodes());
 			logger.info("Reads go first to the replicas in " + zone + ": "
 					+ discovered.nodes()
 						.stream()
 						.filter((node) -> zone.equals(node.availabilityZone()) && !"primary".equals(node.role()))
 						.map(CacheNode::endpoint)
-						.toList());
+						.toList()
+					+ " (the application's zone, from " + applicationZone.source().description() + ")");
 		}
 		ReadFrom starters = readFrom;
 		return (builder) -> {
@@ -87,14 +92,16 @@ class ElastiCacheReadConfiguration {
 					"Set '" + ElastiCacheDescription.READER_ENDPOINT + "' to the reader endpoint of the replication "
 							+ "group (replica.<id>.…:6379), or remove '" + property + "'.");
 		}
-		return (preference == ReadPreference.SAME_AZ) ? sameZone(properties, reads, discovered) : reads;
+		return (preference == ReadPreference.SAME_AZ) ? sameZone(properties, environment, reads, discovered) : reads;
 	}
 
 	/**
-	 * {@code same-az} needs the application's zone and the nodes' zones, which the API
-	 * gives when the cache is found by its name.
+	 * {@code same-az} needs the nodes' zones, which the API gives when the cache is found
+	 * by its name, and the application's zone: configured, else looked up where the
+	 * application runs (ECS task metadata, else IMDSv2), with the SDK's settings read
+	 * from the environment (system properties, then environment variables).
 	 */
-	private static Reads sameZone(ElastiCacheSecureProperties properties, Reads reads,
+	private static Reads sameZone(ElastiCacheSecureProperties properties, Environment environment, Reads reads,
 			@Nullable DiscoveredCache discovered) {
 		String property = (reads.property() != null) ? reads.property() : ElastiCacheDescription.READ_FROM;
 		if (discovered == null || discovered.nodes().isEmpty()) {
@@ -107,13 +114,26 @@ class ElastiCacheReadConfiguration {
 					"Set '" + ElastiCacheDescription.CACHE_NAME + "' and leave 'elasticache.secure.endpoint' unset, "
 							+ "or choose another '" + property + "' (replica-preferred reads from any replica).");
 		}
-		String zone = properties.getAvailabilityZone();
-		if (zone == null || zone.isBlank()) {
-			throw new ElastiCacheConfigurationException(AVAILABILITY_ZONE,
-					"'" + property + "=same-az' needs the application's Availability Zone, and none is set.",
-					"Set '" + AVAILABILITY_ZONE + "' to the zone the application runs in (e.g. us-east-1a).");
+		String configured = properties.getAvailabilityZone();
+		ApplicationZone zone = (configured != null && !configured.isBlank())
+				? new ApplicationZone(configured.trim(), ApplicationZone.Source.CONFIGURED)
+				: lookUpZone(property, environment);
+		return new Reads(reads.preference(), reads.property(), zone);
+	}
+
+	private static ApplicationZone lookUpZone(String property, Environment environment) {
+		try {
+			return new ApplicationZoneLookup(environment::getProperty).lookUp();
 		}
-		return new Reads(reads.preference(), reads.property(), zone.trim());
+		catch (ApplicationZoneUnavailableException ex) {
+			throw new ElastiCacheConfigurationException(AVAILABILITY_ZONE,
+					"'" + property + "=same-az' needs the application's Availability Zone: '" + AVAILABILITY_ZONE
+							+ "' is not set, and the zone was not found where the application runs: "
+							+ String.join("; ", ex.getAttempts()) + ".",
+					"Set '" + AVAILABILITY_ZONE + "' to the zone the application runs in (e.g. us-east-1a), or let "
+							+ "the application reach the ECS task metadata endpoint or the EC2 instance metadata "
+							+ "service (IMDSv2; from a container on EC2, a hop limit of 2).");
+		}
 	}
 
 }

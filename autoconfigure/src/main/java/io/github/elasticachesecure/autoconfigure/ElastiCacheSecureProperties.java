@@ -60,6 +60,9 @@ public class ElastiCacheSecureProperties implements Validator {
 
 	/**
 	 * Availability Zone of the application, e.g. us-east-1a, for 'read-from=same-az'.
+	 * When unset, it is looked up where the application runs: from the ECS task metadata
+	 * (ECS_CONTAINER_METADATA_URI_V4), else from the EC2 instance metadata service
+	 * (IMDSv2; AWS_EC2_METADATA_DISABLED=true skips it).
 	 */
 	private @Nullable String availabilityZone;
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.elasticachesecure.audit.DiscoveredCache;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDiscoveryConfiguration.CacheLocator;
+import io.github.elasticachesecure.cache.ApplicationZone;
 import io.github.elasticachesecure.cache.CacheNode;
 import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheConfigurationException;
@@ -68,11 +69,27 @@ class DiscoveredDescriptionTests {
 					"elasticache.secure.availability-zone=eu-west-1a")
 			.run((context) -> {
 				ElastiCacheDescription cache = context.getBean(ElastiCacheDescription.class);
-				assertThat(cache.readFrom().availabilityZone()).isEqualTo("eu-west-1a");
+				assertThat(cache.readFrom().applicationZone())
+					.isEqualTo(new ApplicationZone("eu-west-1a", ApplicationZone.Source.CONFIGURED));
 				assertThat(context.getBean(DataRedisConnectionDetails.class).getMasterReplica().getNodes())
 					.containsExactly(new Node("master.orders.x", 6379), new Node("orders-002.x", 6379),
 							new Node("orders-003.x", 6379));
 			});
+	}
+
+	@Test
+	void sameAzWithoutAZoneAndNowhereToLookItUpIsRefusedSayingWhatWasTried() {
+		// No connection: no ECS, IMDS disabled (these values come before the machine's).
+		found(GROUP)
+			.withPropertyValues("elasticache.secure.read-from=same-az", "ECS_CONTAINER_METADATA_URI_V4=",
+					"aws.disableEc2Metadata=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ElastiCacheConfigurationException.class)
+				.hasMessage("'elasticache.secure.read-from=same-az' needs the application's Availability Zone: "
+						+ "'elasticache.secure.availability-zone' is not set, and the zone was not found where the "
+						+ "application runs: ECS task metadata: not detected (ECS_CONTAINER_METADATA_URI_V4 is not set); "
+						+ "IMDSv2: disabled (AWS_EC2_METADATA_DISABLED or aws.disableEc2Metadata is true)."));
 	}
 
 	@Test

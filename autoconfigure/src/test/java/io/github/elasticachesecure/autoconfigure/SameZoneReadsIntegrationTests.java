@@ -104,15 +104,22 @@ class SameZoneReadsIntegrationTests {
 	}
 
 	@Test
-	void withoutTheApplicationsZoneTheStartStopsNamingTheProperty() {
+	void withoutTheApplicationsZoneAndWithImdsDisabledTheStartStopsNamingTheProperty() {
 		answerWithTheGroup();
-		this.runner.run((context) -> {
-			assertThat(context).getFailure().hasRootCauseInstanceOf(ElastiCacheConfigurationException.class);
-			FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
-				.analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("same-az").contains("Availability Zone");
-			assertThat(analysis.getAction()).contains("elasticache.secure.availability-zone");
-		});
+		// The lookup reads the Spring environment, where these come first: no ECS, no
+		// IMDS
+		// (see ApplicationZoneIntegrationTests for the zone found there).
+		this.runner.withPropertyValues("ECS_CONTAINER_METADATA_URI_V4=", "aws.disableEc2Metadata=true")
+			.run((context) -> {
+				assertThat(context).getFailure().hasRootCauseInstanceOf(ElastiCacheConfigurationException.class);
+				FailureAnalysis analysis = new ElastiCacheConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("same-az")
+					.contains("Availability Zone")
+					.contains("ECS task metadata: not detected")
+					.contains("IMDSv2: disabled");
+				assertThat(analysis.getAction()).contains("elasticache.secure.availability-zone");
+			});
 	}
 
 }

@@ -16,6 +16,10 @@
  * writer thread), {@link io.github.elasticachesecure.testsupport.Threads} (threads left
  * behind) and a loopback stand-in of the ElastiCache and EC2 APIs
  * ({@link io.github.elasticachesecure.testsupport.FakeAwsApi},
- * {@link io.github.elasticachesecure.testsupport.AwsFixtures}).
+ * {@link io.github.elasticachesecure.testsupport.AwsFixtures}) and of the metadata
+ * endpoints that tell an application its Availability Zone
+ * ({@link io.github.elasticachesecure.testsupport.FakeInstanceMetadata}, IMDSv2;
+ * {@link io.github.elasticachesecure.testsupport.FakeEcsTaskMetadata}, ECS task metadata
+ * v4).
  */
 package io.github.elasticachesecure.testsupport;

@@ -8,6 +8,7 @@ import io.github.elasticachesecure.audit.PostureAuditRunner;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheDescription;
 import io.github.elasticachesecure.autoconfigure.ElastiCacheSecureProperties;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
+import io.github.elasticachesecure.cache.ApplicationZone;
 import io.github.elasticachesecure.cache.ReadPreference;
 import io.github.elasticachesecure.health.ElastiCacheActuatorEndpoint;
 import io.github.elasticachesecure.health.ElastiCacheHealthCheck;
@@ -62,6 +63,11 @@ public final class ElastiCacheSecureEndpointAutoConfiguration {
 		}
 		ReadPreference readFrom = cache.readFrom().preference();
 		details.put("readFrom", (readFrom != null) ? readFrom.value() : "upstream");
+		ApplicationZone zone = cache.readFrom().applicationZone();
+		if (zone != null) {
+			details.put("availabilityZone", zone.zone());
+			details.put("availabilityZoneSource", zone.source().value());
+		}
 		DiscoveredCache discovered = cache.discovered();
 		details.put("source", (discovered != null) ? discovered.action() : "properties");
 		if (discovered != null && !discovered.nodes().isEmpty()) {
