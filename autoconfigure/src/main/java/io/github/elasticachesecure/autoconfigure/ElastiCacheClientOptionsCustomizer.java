@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.elasticachesecure.cache.AuthMode;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SocketOptions.KeepAliveOptions;
 import io.lettuce.core.SocketOptions.TcpUserTimeoutOptions;
@@ -12,9 +13,13 @@ import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
 import io.lettuce.core.resource.KqueueProvider;
 import io.netty.handler.ssl.SslProvider;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -22,11 +27,13 @@ import org.springframework.boot.ssl.SslBundle;
  * The starter's one customizer of the client options Boot builds, applied first among the
  * option customizers so that options an application sets in its own customizer win (and
  * the guard then checks what they trust). Each concern is a method: the TLS engine and
- * handshake bound, dead-peer detection ({@code elasticache.secure.socket.*}) and, for IAM
- * and a password from a secret, re-authentication of live connections with every new
- * token or password.
+ * handshake bound, dead-peer detection ({@code elasticache.secure.socket.*}) with a
+ * connect timeout below the command timeout and, for IAM and a password from a secret,
+ * re-authentication of live connections with every new token or password.
  */
 final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBuilderCustomizer {
+
+	private static final Log logger = LogFactory.getLog(ElastiCacheClientOptionsCustomizer.class);
 
 	private final ElastiCacheDescription cache;
 
@@ -38,10 +45,13 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 
 	private final boolean rotatingPassword;
 
+	private final @Nullable DataRedisProperties redis;
+
 	ElastiCacheClientOptionsCustomizer(ElastiCacheDescription cache, ElastiCacheSecureProperties.Socket socket,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails, ClassLoader classLoader,
-			boolean rotatingPassword) {
+			boolean rotatingPassword, @Nullable DataRedisProperties redis) {
 		this.cache = cache;
+		this.redis = redis;
 		this.rotatingPassword = rotatingPassword;
 		this.socket = socket;
 		this.connectionDetails = connectionDetails;
@@ -74,7 +84,43 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 	 * they are read from a built copy (building has no side effect).
 	 */
 	private void deadPeerDetection(ClientOptions.Builder builder) {
-		builder.socketOptions(withDeadPeerDetection(builder.build().getSocketOptions(), this.socket));
+		SocketOptions options = builder.build().getSocketOptions();
+		Duration connectTimeout = (this.redis != null)
+				? connectTimeout(this.redis.getConnectTimeout(), this.redis.getTimeout(), options.getConnectTimeout())
+				: options.getConnectTimeout();
+		builder.socketOptions(withDeadPeerDetection(options, connectTimeout, this.socket));
+	}
+
+	/**
+	 * AWS's advice for Lettuce on ElastiCache: a connect timeout below the command
+	 * timeout, so that an attempt to reach a node that does not answer gives up, and the
+	 * reconnection tries again, while the commands queued for it can still complete.
+	 * Unset ({@code spring.data.redis.connect-timeout}), it is half the command timeout
+	 * where that is below the current one (Lettuce's 10 s); set at or above the command
+	 * timeout, it is kept and a warning names both.
+	 * @param configured Boot's connect timeout, or {@code null}
+	 * @param commandTimeout Boot's command timeout, or {@code null} for Lettuce's 60 s
+	 * @param current the connect timeout in the options
+	 * @return the connect timeout to use
+	 */
+	static Duration connectTimeout(@Nullable Duration configured, @Nullable Duration commandTimeout, Duration current) {
+		Duration command = (commandTimeout != null) ? commandTimeout : RedisURI.DEFAULT_TIMEOUT_DURATION;
+		if (command.isNegative() || command.isZero()) {
+			return current;
+		}
+		if (configured == null) {
+			Duration half = command.dividedBy(2);
+			return (!half.isZero() && half.compareTo(current) < 0) ? half : current;
+		}
+		if (configured.compareTo(command) >= 0) {
+			logger.warn("spring.data.redis.connect-timeout (" + configured
+					+ ") is not below spring.data.redis.timeout (" + command
+					+ "): while a node does not answer a connection attempt, the commands queued for it "
+					+ "time out before the attempt gives up. AWS advises a connect timeout below the command timeout "
+					+ "for Lettuce on ElastiCache: lower spring.data.redis.connect-timeout, or remove it (the starter "
+					+ "then uses half the command timeout).");
+		}
+		return current;
 	}
 
 	/**
@@ -104,12 +150,13 @@ final class ElastiCacheClientOptionsCustomizer implements LettuceClientOptionsBu
 		return builder.build();
 	}
 
-	static SocketOptions withDeadPeerDetection(SocketOptions options, ElastiCacheSecureProperties.Socket socket) {
+	static SocketOptions withDeadPeerDetection(SocketOptions options, Duration connectTimeout,
+			ElastiCacheSecureProperties.Socket socket) {
 		boolean nativeTransport = IOUringProvider.isAvailable() || EpollProvider.isAvailable();
 		// Built anew rather than with mutate(), which in Lettuce 6 drops the TCP user
 		// timeout.
 		SocketOptions.Builder builder = SocketOptions.builder()
-			.connectTimeout(options.getConnectTimeout())
+			.connectTimeout(connectTimeout)
 			.tcpNoDelay(options.isTcpNoDelay());
 		// Lettuce applies idle, interval and count through epoll, io_uring or Java's
 		// extended NIO socket options, not with kqueue (it warns, and Lettuce 7 refuses

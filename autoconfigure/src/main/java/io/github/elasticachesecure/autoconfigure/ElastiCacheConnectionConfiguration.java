@@ -190,18 +190,21 @@ class ElastiCacheConnectionConfiguration {
 	}
 
 	/**
-	 * The starter's client options: TLS, dead-peer detection and, for IAM and a password
-	 * from a secret, re-authentication. First among the option customizers, so that
-	 * options an application sets win, as they did over Boot's.
+	 * The starter's client options: TLS, dead-peer detection with a connect timeout below
+	 * the command timeout and, for IAM and a password from a secret, re-authentication.
+	 * First among the option customizers, so that options an application sets win, as
+	 * they did over Boot's.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	ElastiCacheClientOptionsCustomizer elastiCacheClientOptionsCustomizer(ElastiCacheDescription cache,
 			ElastiCacheSecureProperties properties, ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			ObjectProvider<CredentialsSource> credentialsSources, ResourceLoader resourceLoader) {
+			ObjectProvider<CredentialsSource> credentialsSources,
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ResourceLoader resourceLoader) {
 		return new ElastiCacheClientOptionsCustomizer(cache, properties.getSocket(), connectionDetails,
 				resourceLoader.getClassLoader(),
-				ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources));
+				ElastiCacheSecretConfiguration.rotates(properties, cache, credentialsSources),
+				dataRedisProperties.getIfAvailable());
 	}
 
 	/**

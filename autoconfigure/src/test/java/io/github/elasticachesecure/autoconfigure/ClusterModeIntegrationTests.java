@@ -1,7 +1,10 @@
 package io.github.elasticachesecure.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.elasticachesecure.testkit.RedisClusterProcess;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,24 @@ class ClusterModeIntegrationTests {
 				// reached over verified TLS.
 				assertThat(cluster.adminCommandOnAllNodes("DBSIZE"))
 					.allSatisfy((size) -> assertThat(Long.parseLong(size)).isPositive());
+			});
+	}
+
+	@Test
+	void theClusterClientConnectsWithinHalfTheCommandTimeout() {
+		RedisTestContexts.runner()
+			.withPropertyValues("elasticache.secure.endpoint=" + cluster.host() + ":" + cluster.ports().get(0),
+					"elasticache.secure.topology=cluster", "elasticache.secure.tls.bundle=test",
+					"elasticache.secure.auth.username=" + RedisTestContexts.USER,
+					"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD, "spring.data.redis.timeout=2s")
+			.run((context) -> {
+				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+				template.opsForValue().set("connect-timeout", "below the command timeout");
+				// The live client's options, as the cluster's node connections use them.
+				RedisClusterClient client = (RedisClusterClient) context.getBean(LettuceConnectionFactory.class)
+					.getRequiredNativeClient();
+				assertThat(client.getOptions().getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(template.opsForValue().get("connect-timeout")).isEqualTo("below the command timeout");
 			});
 	}
 

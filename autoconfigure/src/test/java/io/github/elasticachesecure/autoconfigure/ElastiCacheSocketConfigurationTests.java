@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -16,6 +17,8 @@ import org.springframework.boot.context.properties.bind.validation.BindValidatio
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.validation.FieldError;
@@ -28,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mode and beside {@code spring.data.redis.connect-timeout}, and overridden by an
  * application's own option customizer.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ElastiCacheSocketConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -51,6 +55,36 @@ class ElastiCacheSocketConfigurationTests {
 			assertThat(socket.getTcpUserTimeout().getTcpUserTimeout()).isEqualTo(socket.isEnableTcpUserTimeout()
 					? Duration.ofSeconds(25) : SocketOptions.TcpUserTimeoutOptions.DEFAULT_TCP_USER_TIMEOUT);
 		});
+	}
+
+	@Test
+	void withoutAConnectTimeoutTheConnectionGivesUpWithinHalfTheCommandTimeout() {
+		this.contextRunner.withPropertyValues("spring.data.redis.timeout=2s")
+			.run((context) -> assertThat(clientOptions(context).getSocketOptions().getConnectTimeout())
+				.isEqualTo(Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void withNeitherTimeoutLettucesTenSecondConnectTimeoutStaysBelowItsMinuteForCommands() {
+		this.contextRunner.run((context) -> assertThat(clientOptions(context).getSocketOptions().getConnectTimeout())
+			.isEqualTo(Duration.ofSeconds(10)));
+	}
+
+	@Test
+	void aConnectTimeoutNotBelowTheCommandTimeoutIsKeptAndWarnedOf(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("spring.data.redis.timeout=2s", "spring.data.redis.connect-timeout=3s")
+			.run((context) -> assertThat(clientOptions(context).getSocketOptions().getConnectTimeout())
+				.isEqualTo(Duration.ofSeconds(3)));
+		assertThat(output)
+			.contains("spring.data.redis.connect-timeout (PT3S) is not below spring.data.redis.timeout " + "(PT2S)");
+	}
+
+	@Test
+	void aConnectTimeoutBelowTheCommandTimeoutIsKeptSilently(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("spring.data.redis.timeout=2s", "spring.data.redis.connect-timeout=500ms")
+			.run((context) -> assertThat(clientOptions(context).getSocketOptions().getConnectTimeout())
+				.isEqualTo(Duration.ofMillis(500)));
+		assertThat(output).doesNotContain("spring.data.redis.connect-timeout");
 	}
 
 	@Test
