@@ -20,6 +20,7 @@ import io.github.elasticachesecure.testkit.ElastiCacheRestrictions.Flavour;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Servers that refuse what ElastiCache refuses: the application's user gets
@@ -105,8 +106,10 @@ class ElastiCacheRestrictionsIntegrationTests {
 			RedisServerProcess replica = group.nodes().get(1);
 			assertThat(replica.elastiCacheRestrictions()).isEqualTo(Flavour.NODE_BASED);
 			asApplication(group, (redis) -> redis.set("k", "v"));
-			assertThat(group.nodes().get(0).adminCommand("WAIT", "1", "5000")).isEqualTo("1");
-			assertThat(replica.adminCommand("GET", "k")).isEqualTo("v");
+			assertThat(group.nodes().get(0).adminCommand("WAIT", "1", "5000")).as("WAIT through the kit's admin")
+				.isEqualTo("1");
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(replica.adminCommand("GET", "k")).isEqualTo("v"));
 			assertThat(replica.adminCommand("REPLICAOF", "NO", "ONE")).isEqualTo("OK");
 			assertThat(replica.adminCommand("ROLE")).startsWith("master");
 		}
