@@ -2,6 +2,8 @@ package io.github.elasticachesecure.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.elasticachesecure.autoconfigure.ElastiCacheFailoverConfiguration.BothNettyCustomizers;
+import io.github.elasticachesecure.cache.RefusedCommandLog;
 import io.github.elasticachesecure.failover.FailoverClientResources;
 import io.github.elasticachesecure.failover.ReadOnlyReplicaReconnector;
 import io.lettuce.core.resource.ClientResources;
@@ -20,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The client resources Boot builds with the starter: short-lived DNS answers, jittered
- * reconnects and, outside cluster mode, the reconnect on {@code READONLY}; each
- * replaceable by the application.
+ * reconnects, the explanation of refused commands and, outside cluster mode, the
+ * reconnect on {@code READONLY}; each replaceable by the application.
  */
 class ElastiCacheFailoverConfigurationTests {
 
@@ -36,7 +38,9 @@ class ElastiCacheFailoverConfigurationTests {
 			ClientResources resources = context.getBean(ClientResources.class);
 			assertThat(resources.addressResolverGroup()).isSameAs(FailoverClientResources.addressResolverGroup());
 			assertThat(resources.reconnectDelay().createDelay(1)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-			assertThat(resources.nettyCustomizer()).isSameAs(context.getBean(ReadOnlyReplicaReconnector.class));
+			BothNettyCustomizers customizers = (BothNettyCustomizers) resources.nettyCustomizer();
+			assertThat(customizers.first()).isSameAs(context.getBean(ReadOnlyReplicaReconnector.class));
+			assertThat(customizers.second()).isSameAs(context.getBean(RefusedCommandLog.class));
 		});
 	}
 
@@ -55,7 +59,7 @@ class ElastiCacheFailoverConfigurationTests {
 	void clusterModeKeepsLettucesOwnRedirectHandling() {
 		this.contextRunner.withPropertyValues("elasticache.secure.topology=cluster").run((context) -> {
 			ClientResources resources = context.getBean(ClientResources.class);
-			assertThat(resources.nettyCustomizer()).isNotInstanceOf(ReadOnlyReplicaReconnector.class);
+			assertThat(resources.nettyCustomizer()).isSameAs(context.getBean(RefusedCommandLog.class));
 			assertThat(resources.addressResolverGroup()).isSameAs(FailoverClientResources.addressResolverGroup());
 			assertThat(resources.reconnectDelay().createDelay(1)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 		});
@@ -66,7 +70,8 @@ class ElastiCacheFailoverConfigurationTests {
 		this.contextRunner.withUserConfiguration(ApplicationResources.class).run((context) -> {
 			ClientResources resources = context.getBean(ClientResources.class);
 			assertThat(resources.reconnectDelay().createDelay(1)).isEqualTo(Duration.ofMillis(42));
-			assertThat(resources.nettyCustomizer()).isInstanceOf(ApplicationReconnector.class);
+			assertThat(((BothNettyCustomizers) resources.nettyCustomizer()).first())
+				.isInstanceOf(ApplicationReconnector.class);
 		});
 	}
 

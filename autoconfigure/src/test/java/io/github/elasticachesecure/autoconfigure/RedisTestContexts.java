@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.github.elasticachesecure.autoconfigure.caching.ElastiCacheSecureCacheAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.guard.ElastiCacheSecureGuardAutoConfiguration;
 import io.github.elasticachesecure.autoconfigure.health.ElastiCacheSecureHealthAutoConfiguration;
 import io.github.elasticachesecure.health.ElastiCacheHealthIndicator;
@@ -50,7 +51,8 @@ public final class RedisTestContexts {
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
 			ElastiCacheSecureAutoConfiguration.class, ElastiCacheSecureGuardAutoConfiguration.class,
 			ElastiCacheSecureHealthAutoConfiguration.class, DataRedisAutoConfiguration.class,
-			DataRedisReactiveAutoConfiguration.class, SslAutoConfiguration.class, CacheAutoConfiguration.class);
+			DataRedisReactiveAutoConfiguration.class, SslAutoConfiguration.class, CacheAutoConfiguration.class,
+			ElastiCacheSecureCacheAutoConfiguration.class);
 
 	private RedisTestContexts() {
 	}

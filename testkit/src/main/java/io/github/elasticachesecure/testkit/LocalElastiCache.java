@@ -68,6 +68,8 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 
 	private @Nullable ServerCertificate serverCertificate;
 
+	private ElastiCacheRestrictions.@Nullable Flavour restrictions;
+
 	private @Nullable RedisServerProcess primary;
 
 	private final List<RedisServerProcess> replicaNodes = new ArrayList<>();
@@ -146,6 +148,23 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 	}
 
 	/**
+	 * Makes every node refuse what ElastiCache refuses ({@link ElastiCacheRestrictions}):
+	 * {@code CONFIG}, {@code SAVE}, {@code REPLICAOF}, ... answer
+	 * {@code ERR unknown command} as on a node-based cache, and with
+	 * {@link ElastiCacheRestrictions.Flavour#SERVERLESS} also {@code KEYS},
+	 * {@code PSUBSCRIBE}, {@code WAIT}, ... as on a serverless cache. An application that
+	 * passes its tests against it does not send what ElastiCache refuses. Default: none
+	 * (stock {@code redis-server}).
+	 * @param flavour the kind of ElastiCache cache to imitate
+	 * @return this stand-in
+	 */
+	public LocalElastiCache elastiCacheRestrictions(ElastiCacheRestrictions.Flavour flavour) {
+		checkNotStarted();
+		this.restrictions = Objects.requireNonNull(flavour);
+		return this;
+	}
+
+	/**
 	 * Starts the nodes (and waits for replication and the cluster state) unless they run
 	 * already.
 	 * @return this stand-in
@@ -162,12 +181,18 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 			if (this.serverCertificate != null) {
 				builder.serverCertificate(this.serverCertificate);
 			}
+			if (this.restrictions != null) {
+				builder.elastiCacheRestrictions(this.restrictions);
+			}
 			this.clusterNodes = builder.start();
 			return this;
 		}
 		RedisServerProcess.Builder builder = RedisServerProcess.tls().aclUser(this.username, this.password);
 		if (this.serverCertificate != null) {
 			builder.serverCertificate(this.serverCertificate);
+		}
+		if (this.restrictions != null) {
+			builder.elastiCacheRestrictions(this.restrictions);
 		}
 		this.primary = builder.start();
 		try {
@@ -378,8 +403,8 @@ public final class LocalElastiCache implements AutoCloseable, BeforeAllCallback,
 		String layout = this.cluster
 				? "cluster of " + this.masters + " masters" + " with " + this.replicas + " replica(s) each"
 				: (this.replicas > 0) ? "replication group with " + this.replicas + " replica(s)" : "standalone";
-		return "LocalElastiCache[" + layout + ", user " + this.username
-				+ (isRunning() ? ", " + endpoint() : ", not running") + "]";
+		return "LocalElastiCache[" + layout + ((this.restrictions != null) ? ", refusing as " + this.restrictions : "")
+				+ ", user " + this.username + (isRunning() ? ", " + endpoint() : ", not running") + "]";
 	}
 
 }

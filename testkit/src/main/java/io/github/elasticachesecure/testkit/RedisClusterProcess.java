@@ -350,6 +350,18 @@ public final class RedisClusterProcess implements AutoCloseable {
 		}
 
 		/**
+		 * Makes every node refuse what ElastiCache refuses
+		 * ({@link RedisServerProcess.Builder#elastiCacheRestrictions}); the kit still
+		 * forms the cluster and fails it over with its admin commands.
+		 * @param flavour the kind of ElastiCache cache to imitate
+		 * @return this builder
+		 */
+		public Builder elastiCacheRestrictions(ElastiCacheRestrictions.Flavour flavour) {
+			this.nodeBuilder.elastiCacheRestrictions(flavour);
+			return this;
+		}
+
+		/**
 		 * @param args extra {@code redis-server} arguments for every node
 		 * @return this builder
 		 */

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import org.jspecify.annotations.Nullable;
 
 import io.github.elasticachesecure.testkit.TestPki.ServerCertificate;
 
@@ -95,9 +96,13 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private final @Nullable ElastiCacheRestrictions restrictions;
+
 	private RedisServerProcess(Builder settings, Path directory, String adminPassword, Process process, int port,
-			int clusterBusPort, Thread shutdownHook, List<String> commandLine) {
+			int clusterBusPort, Thread shutdownHook, List<String> commandLine,
+			@Nullable ElastiCacheRestrictions restrictions) {
 		this.settings = settings;
+		this.restrictions = restrictions;
 		this.directory = directory;
 		this.logFile = directory.resolve("redis.log");
 		this.adminPassword = adminPassword;
@@ -286,17 +291,32 @@ public final class RedisServerProcess implements AutoCloseable {
 			throw new IllegalArgumentException("No command given");
 		}
 		checkOpen();
-		return this.admin.command(args);
+		return this.admin.command((this.restrictions != null) ? this.restrictions.translate(args) : args);
 	}
 
 	/**
 	 * Creates or changes an ACL user with full permissions:
-	 * {@code ACL SETUSER name on >password ~* &* +@all}.
+	 * {@code ACL SETUSER name on >password ~* &* +@all}, less the subcommands ElastiCache
+	 * refuses when the server has {@link Builder#elastiCacheRestrictions ElastiCache's
+	 * restrictions}.
 	 * @param name the user name
 	 * @param password the password to add
 	 */
 	public void setAclUser(String name, String password) {
-		command("ACL", "SETUSER", name, "reset", "on", ">" + password, "~*", "&*", "+@all");
+		List<String> args = new ArrayList<>(
+				List.of("ACL", "SETUSER", name, "reset", "on", ">" + password, "~*", "&*", "+@all"));
+		if (this.restrictions != null) {
+			args.addAll(this.restrictions.aclRules());
+		}
+		command(args.toArray(String[]::new));
+	}
+
+	/**
+	 * @return the kind of ElastiCache cache whose refusals this server imitates, or
+	 * {@code null} when it accepts every command
+	 */
+	public ElastiCacheRestrictions.@Nullable Flavour elastiCacheRestrictions() {
+		return (this.restrictions != null) ? this.restrictions.flavour() : null;
 	}
 
 	/**
@@ -473,6 +493,7 @@ public final class RedisServerProcess implements AutoCloseable {
 				+ (this.settings.tls ? ", certificate " + this.settings.serverCertificate.subject() : "")
 				+ (this.settings.replicaOf != null ? ", replica of " + this.settings.replicaOf.url() : "")
 				+ (this.settings.clusterEnabled ? ", cluster node" : "")
+				+ ((this.restrictions != null) ? ", refusing as ElastiCache " + this.restrictions.flavour() : "")
 				+ (this.settings.sentinelOf != null ? ", sentinel of " + this.settings.sentinelOf.url() : "")
 				+ (this.closed ? ", closed" : "") + "]";
 	}
@@ -573,6 +594,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
 		private int port;
 
+		private @Nullable ElastiCacheRestrictions restrictions;
+
 		private Builder(boolean tls) {
 			this.tls = tls;
 		}
@@ -616,6 +639,21 @@ public final class RedisServerProcess implements AutoCloseable {
 		 */
 		public Builder extraArgs(String... args) {
 			this.extraArgs.addAll(List.of(args));
+			return this;
+		}
+
+		/**
+		 * Makes the server refuse what ElastiCache refuses, as
+		 * {@link ElastiCacheRestrictions} describes: the refused commands answer
+		 * {@code ERR unknown command}, the ACL users are denied the refused subcommands.
+		 * The kit's own admin commands ({@link RedisServerProcess#command(String...)})
+		 * still run. Replicas of such a server share its restrictions; a Sentinel of it
+		 * reaches its renamed commands. Default: none.
+		 * @param flavour the kind of ElastiCache cache to imitate
+		 * @return this builder
+		 */
+		public Builder elastiCacheRestrictions(ElastiCacheRestrictions.Flavour flavour) {
+			this.restrictions = ElastiCacheRestrictions.of(flavour);
 			return this;
 		}
 
@@ -726,6 +764,10 @@ public final class RedisServerProcess implements AutoCloseable {
 			if (this.tls && this.serverCertificate == null) {
 				this.serverCertificate = TestPki.get().localhost();
 			}
+			if (this.sentinelOf != null && this.restrictions != null) {
+				throw new IllegalStateException("ElastiCache has no Sentinel: give the restrictions to the master "
+						+ "and its replicas; a Sentinel of them reaches their renamed commands");
+			}
 			Path binary = findServerBinary();
 			IllegalStateException failure = null;
 			for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -754,6 +796,10 @@ public final class RedisServerProcess implements AutoCloseable {
 					: (this.clusterEnabled) ? this.clusterAdminPassword : randomPassword();
 			int port = (this.port != 0) ? this.port : FreePorts.unusedLoopbackPort();
 			int busPort = this.clusterEnabled ? FreePorts.unusedLoopbackPort() : 0;
+			// a replica takes its master's restrictions: the same hidden names, which a
+			// Sentinel of both uses
+			ElastiCacheRestrictions restrictions = (this.replicaOf != null && this.replicaOf.restrictions != null)
+					? this.replicaOf.restrictions : this.restrictions;
 			Path config = directory.resolve("redis.conf");
 			Path log = directory.resolve("redis.log");
 			List<String> commandLine = new ArrayList<>();
@@ -767,7 +813,7 @@ public final class RedisServerProcess implements AutoCloseable {
 			Thread hook = null;
 			try {
 				// secrets go into the owner-only config file, never onto the command line
-				TempFiles.write(config, configuration(directory, adminPassword, port, busPort));
+				TempFiles.write(config, configuration(directory, adminPassword, port, busPort, restrictions));
 				process = new ProcessBuilder(commandLine).directory(directory.toFile())
 					.redirectErrorStream(true)
 					.redirectOutput(log.toFile())
@@ -777,7 +823,7 @@ public final class RedisServerProcess implements AutoCloseable {
 				Runtime.getRuntime().addShutdownHook(hook);
 				awaitReady(process, port, log, commandLine, 1);
 				RedisServerProcess server = new RedisServerProcess(this, directory, adminPassword, process, port,
-						busPort, hook, commandLine);
+						busPort, hook, commandLine, restrictions);
 				try {
 					this.aclUsers.forEach(server::setAclUser);
 					if (this.replicaOf != null) {
@@ -878,7 +924,8 @@ public final class RedisServerProcess implements AutoCloseable {
 			}
 		}
 
-		private String configuration(Path directory, String adminPassword, int port, int busPort) {
+		private String configuration(Path directory, String adminPassword, int port, int busPort,
+				@Nullable ElastiCacheRestrictions restrictions) {
 			StringBuilder conf = new StringBuilder();
 			conf.append("bind 127.0.0.1\n");
 			conf.append("daemonize no\n");
@@ -909,6 +956,9 @@ public final class RedisServerProcess implements AutoCloseable {
 				conf.append("port ").append(port).append('\n');
 			}
 			conf.append("user default on >").append(adminPassword).append(" ~* &* +@all\n");
+			if (restrictions != null) {
+				conf.append(restrictions.serverConfiguration());
+			}
 			if (this.replicaOf != null) {
 				conf.append("replicaof 127.0.0.1 ").append(this.replicaOf.port()).append('\n');
 				conf.append("masteruser ").append(ADMIN_USER).append('\n');
@@ -937,6 +987,9 @@ public final class RedisServerProcess implements AutoCloseable {
 					.append(' ')
 					.append(this.sentinelOf.adminPassword())
 					.append('\n');
+				if (this.sentinelOf.restrictions != null) {
+					conf.append(this.sentinelOf.restrictions.sentinelConfiguration(SENTINEL_MASTER_NAME));
+				}
 			}
 			if (this.clusterEnabled) {
 				conf.append("cluster-enabled yes\n");
