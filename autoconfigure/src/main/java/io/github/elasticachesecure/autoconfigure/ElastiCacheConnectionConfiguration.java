@@ -52,7 +52,8 @@ import org.springframework.util.StringUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnCacheEndpointCondition.class)
-@Import({ ElastiCacheIamConfiguration.class, ElastiCacheSecretConfiguration.class, ElastiCacheReadConfiguration.class })
+@Import({ ElastiCacheIamConfiguration.class, ElastiCacheSecretConfiguration.class, ElastiCacheReadConfiguration.class,
+		ElastiCacheZoneReadsConfiguration.class })
 class ElastiCacheConnectionConfiguration {
 
 	static final String AWS_SIGNER_CLASS = "software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner";

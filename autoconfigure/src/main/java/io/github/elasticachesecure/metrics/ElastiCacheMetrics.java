@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.github.elasticachesecure.cache.CacheNode;
+import io.github.elasticachesecure.cache.ZoneReads;
 import io.github.elasticachesecure.guard.StartupGuardReport;
 import io.github.elasticachesecure.iam.IamTokenStatus;
 import io.github.elasticachesecure.logging.ReauthenticationRace;
@@ -74,6 +76,20 @@ import reactor.core.Disposable;
  * <td></td>
  * <td>time until the server certificate expires (NaN before a probe saw it)</td>
  * </tr>
+ * <tr>
+ * <td>{@value #READS}</td>
+ * <td>counter</td>
+ * <td>zone=same|other|unknown</td>
+ * <td>reads answered by nodes in the application's Availability Zone, in another, or by a
+ * node the API did not describe ({@code read-from=same-az} only; {@link ZoneReads})</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #NODE_ZONE}</td>
+ * <td>gauge, always 1</td>
+ * <td>node=host:port, zone, role=primary|replica|unknown, local=true|false</td>
+ * <td>each node's Availability Zone as the API reported it, and whether it is the
+ * application's ({@code read-from=same-az} only)</td>
+ * </tr>
  * </table>
  */
 public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
@@ -108,7 +124,21 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 	 */
 	public static final String CERTIFICATE_EXPIRY = "elasticache.tls.certificate.expiry";
 
+	/**
+	 * Name of the counter of reads by the zone of the node that answered.
+	 */
+	public static final String READS = "elasticache.reads";
+
+	/**
+	 * Name of the gauge of each node's zone.
+	 */
+	public static final String NODE_ZONE = "elasticache.node.zone";
+
+	private static final String UNKNOWN = "unknown";
+
 	private final @Nullable Supplier<IamTokenStatus> iamStatus;
+
+	private volatile @Nullable ZoneReads zoneReads;
 
 	private volatile @Nullable Supplier<SecretStatus> secretStatus;
 
@@ -160,8 +190,21 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 		this.secretStatus = secret;
 	}
 
+	/**
+	 * Count the reads by zone and show each node's zone; before the registry is bound.
+	 * @param reads the reads counted by the zone of the node that answered, installed as
+	 * Lettuce's command latency recorder
+	 */
+	public void countReadsByZone(ZoneReads reads) {
+		this.zoneReads = reads;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		ZoneReads reads = this.zoneReads;
+		if (reads != null) {
+			bindZones(registry, reads);
+		}
 		Supplier<SecretStatus> secret = this.secretStatus;
 		if (secret != null) {
 			FunctionCounter.builder(SECRET_REFRESHES, secret, (status) -> status.get().successCount())
@@ -211,6 +254,24 @@ public final class ElastiCacheMetrics implements MeterBinder, AutoCloseable {
 			Gauge.builder(CERTIFICATE_EXPIRY, monitor, this::certificateExpiry)
 				.baseUnit("seconds")
 				.description("Time until the server certificate expires")
+				.register(registry);
+		}
+	}
+
+	private static void bindZones(MeterRegistry registry, ZoneReads reads) {
+		for (ZoneReads.Placement placement : ZoneReads.Placement.values()) {
+			FunctionCounter.builder(READS, reads, (counted) -> counted.count(placement))
+				.tag("zone", placement.tagValue())
+				.description("Reads by the Availability Zone of the node that answered, seen from the application's")
+				.register(registry);
+		}
+		for (CacheNode node : reads.nodes()) {
+			Gauge.builder(NODE_ZONE, () -> 1)
+				.tag("node", node.endpoint())
+				.tag("zone", (node.availabilityZone() != null) ? node.availabilityZone() : UNKNOWN)
+				.tag("role", (node.role() != null) ? node.role() : UNKNOWN)
+				.tag("local", Boolean.toString(reads.isLocal(node)))
+				.description("The Availability Zone of a node of the cache, as the ElastiCache API reported it")
 				.register(registry);
 		}
 	}

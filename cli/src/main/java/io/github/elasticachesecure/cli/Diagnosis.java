@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.github.elasticachesecure.audit.DiscoveredCache;
+import io.github.elasticachesecure.cache.CacheTopology;
 import io.github.elasticachesecure.cache.ElastiCacheEndpoint;
 import io.github.elasticachesecure.tls.TlsProbeResult;
 import io.lettuce.core.RedisClient;
@@ -29,6 +31,8 @@ final class Diagnosis implements AutoCloseable {
 	private final Secrets secrets = new Secrets();
 
 	private @Nullable ElastiCacheEndpoint endpoint;
+
+	private @Nullable DiscoveredCache discovered;
 
 	private @Nullable InetAddress address;
 
@@ -86,11 +90,19 @@ final class Diagnosis implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the cache is serverless: {@code --serverless}, or an endpoint host name of
-	 * a serverless cache.
+	 * The cache as the ElastiCache API described it, when it was found by its name.
+	 */
+	void discovered(DiscoveredCache cache) {
+		this.discovered = cache;
+	}
+
+	/**
+	 * Whether the cache is serverless: {@code --serverless}, an endpoint host name of a
+	 * serverless cache, or a serverless cache found by its name.
 	 */
 	boolean serverless() {
-		return this.settings.serverless() || endpoint().isServerlessHostName();
+		return this.settings.serverless() || endpoint().isServerlessHostName()
+				|| (this.discovered != null && this.discovered.topology() == CacheTopology.SERVERLESS);
 	}
 
 	@Nullable ElastiCacheEndpoint endpointIfValid() {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ElastiCacheSecureCommand.Version.class,
 		sortOptions = false, usageHelpAutoWidth = true,
-		description = { "Check an ElastiCache (or any Redis OSS / Valkey) endpoint step by step: DNS, TCP, TLS "
+		description = { "Check an ElastiCache (or any Redis OSS / Valkey) endpoint step by step (or find it by the "
+				+ "cache's name through the ElastiCache API first): DNS, TCP, TLS "
 				+ "(protocol, cipher, certificate, host name, expiry), authentication, PING, INFO server and, with --region "
 				+ "and AWS credentials, the posture audit of the cache's settings through the AWS APIs.",
 				"The password comes from the environment variable " + CommandEnvironment.PASSWORD_VARIABLE
@@ -37,9 +38,10 @@ final class DoctorCommand implements Callable<Integer> {
 	@SuppressWarnings("NullAway.Init")
 	private CommandSpec spec;
 
-	@Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT",
-			description = "The endpoint, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379.")
-	private String endpoint = "";
+	@Option(names = "--endpoint", paramLabel = "HOST:PORT",
+			description = "The endpoint, e.g. master.my-cache.abc123.use1.cache.amazonaws.com:6379; when left out, "
+					+ "--cache and --region find it through the ElastiCache API.")
+	private @Nullable String endpoint;
 
 	@Option(names = "--user", paramLabel = "NAME",
 			description = "The user to authenticate as (RBAC or IAM); the default user when left out.")
@@ -60,8 +62,10 @@ final class DoctorCommand implements Callable<Integer> {
 					+ "chain; needs --region unless it is an ARN.")
 	private @Nullable String secret;
 
-	@Option(names = "--cache", paramLabel = "NAME", description = "For --iam and the posture audit: the replication "
-			+ "group id or serverless cache name; taken from the endpoint's host name when left out.")
+	@Option(names = "--cache", paramLabel = "NAME", description = "The replication group id or serverless cache name: "
+			+ "without --endpoint, the cache whose endpoint the ElastiCache API gives (with --region, as "
+			+ "elasticache.secure.cache-name does); for --iam and the posture audit, taken from the endpoint's host "
+			+ "name when left out.")
 	private @Nullable String cacheName;
 
 	@Option(names = "--region", paramLabel = "REGION", description = "For --iam and the posture audit (which runs when "
@@ -130,6 +134,10 @@ final class DoctorCommand implements Callable<Integer> {
 	}
 
 	private DoctorSettings settings() {
+		if (this.endpoint == null && (this.cacheName == null || this.region == null)) {
+			throw new ParameterException(this.spec.commandLine(),
+					"give --endpoint, or --cache and --region to find the endpoint through the ElastiCache API");
+		}
 		if (this.iam && (this.user == null || this.region == null)) {
 			throw new ParameterException(this.spec.commandLine(), "--iam needs --user and --region");
 		}

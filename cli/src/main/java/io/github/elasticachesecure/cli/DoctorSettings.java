@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * the password comes from the environment or a prompt, the AWS credentials from the
  * default chain.
  *
- * @param endpoint the endpoint as typed, {@code host:port}
+ * @param endpoint the endpoint as typed, {@code host:port}, or {@code null} to find it by
+ * the cache's name
  * @param user the user to authenticate as, or {@code null} for the default user
  * @param caFile a PEM file of the certificate authorities to trust, or {@code null} for
  * the JDK's trust store
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * name)
  * @param timeout the bound for each network step
  */
-record DoctorSettings(String endpoint, @Nullable String user, @Nullable Path caFile, boolean iam,
+record DoctorSettings(@Nullable String endpoint, @Nullable String user, @Nullable Path caFile, boolean iam,
 		@Nullable String secret, @Nullable String cacheName, @Nullable String region, boolean serverless,
 		Duration timeout) {
 

@@ -93,4 +93,12 @@ class DoctorCommandTests {
 		assertThat(run.err()).contains("--iam needs --user and --region");
 	}
 
+	@Test
+	void withoutAnEndpointTheCacheAndItsRegionAreNeeded() {
+		CommandRun run = CommandRun.of(Map.of(), "doctor", "--cache", "orders");
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.err())
+			.contains("give --endpoint, or --cache and --region to find the endpoint through the ElastiCache API");
+	}
+
 }
