@@ -74,11 +74,24 @@ class PostureAuditRunnerIntegrationTests {
 		this.aws.hang("DescribeUsers");
 		try (PostureAuditRunner runner = runner()) {
 			CompletableFuture<PostureReport> first = runner.start();
+			// The audit's deadlines follow the test clock: it moves only once the run
+			// hangs
+			// in DescribeUsers, else a call still in flight (the first SDK call of a cold
+			// JVM is slow) times out at once and the run ends.
+			awaitAction("DescribeUsers");
 			this.clock.advance(Duration.ofMinutes(10));
 			assertThat(runner.start()).isSameAs(first);
 			assertThat(runner.await(Duration.ofMillis(50))).isNull();
 			assertThat(runner.details()).containsEntry("status", "running");
 			assertThat(first.get(30, TimeUnit.SECONDS).findings("timeout")).isNotEmpty();
+		}
+	}
+
+	private void awaitAction(String action) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!this.aws.actions().contains(action)) {
+			assertThat(System.nanoTime() - deadline).as("%s reached within 30 s", action).isNegative();
+			Thread.sleep(10);
 		}
 	}
 
