@@ -1,7 +1,5 @@
 package io.github.elasticachesecure.autoconfigure;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import io.github.elasticachesecure.autoconfigure.endpoint.ElastiCacheSecureEndpointAutoConfiguration;
@@ -29,9 +27,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroupAt;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code elasticache.secure.read-from=same-az} without
@@ -78,18 +74,9 @@ class ApplicationZoneIntegrationTests {
 				"aws.disableEc2Metadata=false");
 	}
 
-	private void answerWithTheGroup() {
-		List<RedisServerProcess> nodes = group.nodes();
-		this.aws.answer("DescribeReplicationGroups",
-				replicationGroupAt("orders", "required", group.endpoint(), group.readerEndpoint(),
-						"localhost:" + nodes.get(0).port() + " us-east-1a primary",
-						"localhost:" + nodes.get(1).port() + " us-east-1b replica",
-						"localhost:" + nodes.get(2).port() + " us-east-1a replica"));
-	}
-
 	@Test
 	void theZoneFromImdsSendsTheReadsToTheReplicaOfThatZone(CapturedOutput output) {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		RedisServerProcess primary = group.nodes().get(0);
 		RedisServerProcess otherZone = group.nodes().get(1);
 		RedisServerProcess sameZone = group.nodes().get(2);
@@ -107,13 +94,7 @@ class ApplicationZoneIntegrationTests {
 					.containsEntry("availabilityZone", "us-east-1a")
 					.containsEntry("availabilityZoneSource", "imdsv2");
 				StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-				template.opsForValue().set("zone", "a");
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> "a".equals(sameZone.command("GET", "zone"))
-							&& "a".equals(otherZone.command("GET", "zone")));
-				for (RedisServerProcess node : group.nodes()) {
-					node.adminCommand("CONFIG", "RESETSTAT");
-				}
+				SameZoneReplicationGroup.writeThenResetCounters(template, group);
 				for (int i = 0; i < READS; i++) {
 					assertThat(template.opsForValue().get("zone")).isEqualTo("a");
 				}
@@ -126,7 +107,7 @@ class ApplicationZoneIntegrationTests {
 
 	@Test
 	void aFargateTaskTakesTheZoneFromItsTaskMetadata(CapturedOutput output) {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		try (FakeEcsTaskMetadata ecs = FakeEcsTaskMetadata.fargate("us-east-1b");
 				FakeInstanceMetadata imds = FakeInstanceMetadata.start("us-east-1a")) {
 			imdsAt(imds.endpoint()).withPropertyValues("ECS_CONTAINER_METADATA_URI_V4=" + ecs.uri()).run((context) -> {
@@ -141,7 +122,7 @@ class ApplicationZoneIntegrationTests {
 
 	@Test
 	void withTheZoneFoundNowhereTheStartStopsSayingWhatWasTriedAndTheFix() {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		String imds = "http://127.0.0.1:" + FreePorts.unusedLoopbackPort();
 		imdsAt(imds).run((context) -> {
 			assertThat(context).getFailure().hasRootCauseInstanceOf(ElastiCacheConfigurationException.class);

@@ -36,7 +36,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import static io.github.elasticachesecure.testsupport.AwsFixtures.replicationGroupAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,18 +69,9 @@ class SameZoneReadsIntegrationTests {
 				"elasticache.secure.auth.password=" + RedisTestContexts.PASSWORD,
 				"elasticache.secure.read-from=same-az", "spring.data.redis.timeout=2s");
 
-	private void answerWithTheGroup() {
-		List<RedisServerProcess> nodes = group.nodes();
-		this.aws.answer("DescribeReplicationGroups",
-				replicationGroupAt("orders", "required", group.endpoint(), group.readerEndpoint(),
-						"localhost:" + nodes.get(0).port() + " us-east-1a primary",
-						"localhost:" + nodes.get(1).port() + " us-east-1b replica",
-						"localhost:" + nodes.get(2).port() + " us-east-1a replica"));
-	}
-
 	@Test
 	void readsStayOnTheSameZoneReplicaThenMoveToAnotherReplicaWhenItStops(CapturedOutput output) {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		RedisServerProcess primary = group.nodes().get(0);
 		RedisServerProcess otherZone = group.nodes().get(1);
 		RedisServerProcess sameZone = group.nodes().get(2);
@@ -90,13 +80,7 @@ class SameZoneReadsIntegrationTests {
 			assertThat(output)
 				.contains("Reads go first to the replicas in us-east-1a: [localhost:" + sameZone.port() + "]");
 			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-			template.opsForValue().set("zone", "a");
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> "a".equals(sameZone.command("GET", "zone"))
-						&& "a".equals(otherZone.command("GET", "zone")));
-			for (RedisServerProcess node : group.nodes()) {
-				node.adminCommand("CONFIG", "RESETSTAT");
-			}
+			SameZoneReplicationGroup.writeThenResetCounters(template, group);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(ElastiCacheMetrics.NODE_ZONE).gauges()).extracting(Gauge::getId)
 				.extracting((id) -> id.getTag("node") + " " + id.getTag("zone") + " " + id.getTag("role") + " "
@@ -127,7 +111,7 @@ class SameZoneReadsIntegrationTests {
 
 	@Test
 	void anApplicationsOwnCommandLatencyRecorderIsKeptAndTheReadsAreNotCountedByZone(CapturedOutput output) {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		CommandLatencyRecorder own = CommandLatencyRecorder.disabled();
 		this.runner.withPropertyValues("elasticache.secure.availability-zone=us-east-1a")
 			.withBean(ClientResourcesBuilderCustomizer.class, () -> (builder) -> builder.commandLatencyRecorder(own))
@@ -179,7 +163,7 @@ class SameZoneReadsIntegrationTests {
 
 	@Test
 	void withoutTheApplicationsZoneAndWithImdsDisabledTheStartStopsNamingTheProperty() {
-		answerWithTheGroup();
+		SameZoneReplicationGroup.describe(this.aws, group);
 		// The lookup reads the Spring environment, where these come first: no ECS, no
 		// IMDS
 		// (see ApplicationZoneIntegrationTests for the zone found there).
